@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from incluye.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("incluye.accounts.urls")),
+    path("people/", include("incluye.people.urls")),
+    path("api/", include("incluye.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.views import defaults
+
+    urlpatterns += [path("404/", defaults.page_not_found, {"exception": Exception()})]

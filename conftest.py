@@ -1,0 +1,26 @@
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture
+def personas(db):
+    from incluye.core.testing import make_personas
+
+    return make_personas()
+
+
+@pytest.fixture(autouse=True)
+def _spanish_by_default():
+    """Every test starts in the product's default language, Spanish."""
+    with translation.override("es"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from incluye.accounts.roles import Role
+from incluye.core.actionlog import action_choices
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("Given names"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Surnames"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    read_only = forms.BooleanField(label=_("Read only"), required=False)
+
+
+class MembershipForm(forms.Form):
+    """A plain form (not a ModelForm) so the service sees the old values and logs the change."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    read_only = forms.BooleanField(label=_("Read only"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class ActionLogFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *action_choices()]

@@ -1,0 +1,120 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from incluye.accounts.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """Someone who works in Incluye. Signs in with an e-mail address."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("es", _("Spanish")), ("en", _("English"))],
+        default="es",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["first_name", "last_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PRIVATE = "private", _("Private")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    INTERNATIONAL_COOPERATION = "international_cooperation", _("International cooperation")
+    ACADEMIA = "academia", _("Academia")
+
+
+class OrganizationKind(models.TextChoices):
+    RECEPTION_CENTER = "reception_center", _("Reception center")
+    NGO = "ngo", _("NGO")
+    MINISTRY = "ministry", _("Ministry")
+    REGISTRY = "registry", _("Civil registry")
+    CERTIFYING_BODY = "certifying_body", _("Certifying body")
+    EMPLOYER = "employer", _("Employer")
+    COOPERATION_AGENCY = "cooperation_agency", _("Cooperation agency")
+    UNIVERSITY = "university", _("University")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    country = models.ForeignKey(
+        "core.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="organizations"
+    )
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["country", "name"]
+        constraints = [models.UniqueConstraint(fields=["country", "name"], name="organization_unique_name")]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Membership(models.Model):
+    """A user's place in an organization: one role, and whether it may change records."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("Can see what the role allows but change nothing.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+    def can(self, permission: str) -> bool:
+        from incluye.accounts.roles import role_can
+
+        return role_can(self.role, permission, read_only=self.read_only)

@@ -1,0 +1,42 @@
+"""Roles and what each may do, as data. Views and API endpoints ask `membership.can(permission)`;
+a permission ending in `.view` is a read, any other is a change and is refused to read-only
+memberships."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RECEPTION_OFFICER = "reception_officer", _("Reception officer")
+    CASEWORKER = "caseworker", _("Caseworker")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial professional")
+    DOCUMENTS_OFFICER = "documents_officer", _("Documents officer")
+    ASSESSOR = "assessor", _("Assessor")
+    EMPLOYER = "employer", _("Employer")
+    COORDINATOR = "coordinator", _("Alliance coordinator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+R = Role
+PERMISSIONS: dict[str, set[str]] = {
+    # The registry of people: who may see and register participants of their organization.
+    "people.view": {R.RECEPTION_OFFICER, R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "people.register": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
+    # The organization itself: its members and its action log.
+    "organization.view": set(Role.values),
+    "members.view": {R.ADMINISTRATOR, R.COORDINATOR},
+    "members.manage": {R.ADMINISTRATOR},
+    "actionlog.view": {R.ADMINISTRATOR},
+}
+
+# Roles that read sensitive data (psychosocial notes, deportation history, identity documents):
+# they must sign in with a second factor.
+SENSITIVE_ROLES = {R.RECEPTION_OFFICER, R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR}
+
+
+def role_can(role: str, permission: str, *, read_only: bool = False) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"Unknown permission {permission!r}")
+    if read_only and not permission.endswith(".view"):
+        return False
+    return role in PERMISSIONS[permission]

@@ -1,0 +1,45 @@
+from allauth.mfa.utils import is_mfa_enabled
+
+from incluye.accounts.models import Membership, Organization, User
+from incluye.accounts.roles import SENSITIVE_ROLES
+
+
+def memberships_of(*, user):
+    return (
+        Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+        .select_related("organization", "organization__country")
+        .order_by("organization__name", "role")
+    )
+
+
+def active_membership_for(*, user, membership_id=None) -> Membership | None:
+    memberships = list(memberships_of(user=user))
+    for membership in memberships:
+        if membership.pk == membership_id:
+            return membership
+    return memberships[0] if memberships else None
+
+
+def user_needs_mfa(user) -> bool:
+    """True when the user holds a role that reads sensitive data and has no second factor yet."""
+    has_sensitive_role = Membership.objects.filter(
+        user=user, is_active=True, role__in=SENSITIVE_ROLES
+    ).exists()
+    return has_sensitive_role and not is_mfa_enabled(user)
+
+
+def organization_members(*, organization):
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "role")
+    )
+
+
+def organizations_visible_to(*, membership):
+    """Organizations a member may open: their own. (The alliance directory comes later.)"""
+    return Organization.objects.filter(pk=membership.organization_id)
+
+
+def users_of(*, organization):
+    return User.objects.filter(memberships__organization=organization).distinct()

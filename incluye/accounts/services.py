@@ -1,0 +1,92 @@
+"""Writes of the accounts app. Each one logs what it did."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from incluye.accounts.models import Membership, Organization, User
+from incluye.core.actionlog import log_action
+
+
+@transaction.atomic
+def organization_create(
+    *, actor, name: str, country, sector: str, kind: str, short_name: str = ""
+) -> Organization:
+    organization = Organization.objects.create(
+        name=name, short_name=short_name, country=country, sector=sector, kind=kind
+    )
+    log_action(
+        actor=actor, organization=organization, action="incluye.organization.created", obj=organization
+    )
+    return organization
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor,
+    organization,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    read_only: bool = False,
+    password: str | None = None,
+) -> Membership:
+    """Add a user (created if new, by e-mail) to an organization with a role."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name
+        )
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organization=organization, role=role, defaults={"read_only": read_only, "is_active": True}
+    )
+    log_action(
+        actor=actor,
+        organization=organization,
+        action="incluye.membership.added",
+        obj=membership,
+        data={"role": role, "read_only": read_only},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(
+    *, actor_membership, membership: Membership, role: str, read_only: bool, is_active: bool
+):
+    if membership.organization_id != actor_membership.organization_id:
+        raise PermissionDenied
+    changes = {
+        field: [getattr(membership, field), value]
+        for field, value in (("role", role), ("read_only", read_only), ("is_active", is_active))
+        if getattr(membership, field) != value
+    }
+    if not changes:
+        return membership
+    membership.role, membership.read_only, membership.is_active = role, read_only, is_active
+    membership.save(update_fields=["role", "read_only", "is_active"])
+    log_action(
+        actor=actor_membership.user,
+        organization=membership.organization,
+        action="incluye.membership.changed",
+        obj=membership,
+        data={"changes": changes},
+    )
+    return membership
+
+
+def membership_switch(*, request, membership: Membership) -> None:
+    """Make `membership` the one the user works as (it must be theirs and active)."""
+    from incluye.accounts.middleware import SESSION_KEY
+
+    if membership.user_id != request.user.pk or not membership.is_active:
+        raise PermissionDenied
+    request.session[SESSION_KEY] = membership.pk
+    log_action(
+        actor=request.user,
+        organization=membership.organization,
+        action="incluye.membership.switched",
+        obj=membership,
+    )

@@ -1,0 +1,25 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
+
+from incluye.accounts.api import MeView, OrganizationDetailView
+from incluye.core.api import CountryListView, DivisionListView, IdValidationView, PhoneValidationView
+from incluye.people.api import PersonDetailView, PersonListView
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
+        name="docs",
+    ),
+    path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/organizations/<int:pk>/", OrganizationDetailView.as_view(), name="organization"),
+    path("v1/countries/", CountryListView.as_view(), name="countries"),
+    path("v1/countries/<str:code>/divisions/", DivisionListView.as_view(), name="divisions"),
+    path("v1/validate/id-document/", IdValidationView.as_view(), name="validate_id"),
+    path("v1/validate/phone/", PhoneValidationView.as_view(), name="validate_phone"),
+    path("v1/people/", PersonListView.as_view(), name="people"),
+    path("v1/people/<uuid:pk>/", PersonDetailView.as_view(), name="person"),
+]

@@ -1,0 +1,43 @@
+"""The action log: every service that changes state (and every read of a sensitive record) calls
+`log_action`. Action codes are registered with a translated description so the log page can say
+in the reader's language what happened."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from incluye.core.models import ActionLogEntry
+
+ACTIONS: dict[str, str] = {}
+
+
+def register_actions(actions: dict) -> None:
+    ACTIONS.update(actions)
+
+
+register_actions(
+    {
+        "incluye.country.loaded": _("Loaded the country configuration"),
+    }
+)
+
+
+def log_action(*, actor, organization, action: str, obj=None, data: dict | None = None) -> ActionLogEntry:
+    """Write one entry of the action log. Never put sensitive values in `data`: ids and field names only."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unregistered action code {action!r}: add it with register_actions()")
+    return ActionLogEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        organization=organization,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        data=data or {},
+    )
+
+
+def describe(entry: ActionLogEntry) -> str:
+    return str(ACTIONS.get(entry.action, entry.action))
+
+
+def action_choices() -> list[tuple[str, str]]:
+    return sorted(((code, str(text)) for code, text in ACTIONS.items()), key=lambda c: c[1])

@@ -1,0 +1,79 @@
+"""Demo data: the four countries' alliances, one user per role, and generated participants."""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from incluye.accounts.models import Membership, Organization, User
+from incluye.core.actionlog import log_action, register_actions
+from incluye.core.services import country_load
+from incluye.people.generate import PeopleGenerator
+from incluye.people.models import Person
+
+DEMO = json.loads((Path(__file__).parent / "data" / "demo_organizations.json").read_text(encoding="utf-8"))
+COUNTRIES = ["GT", "SV", "HN", "CR"]
+# Share of generated participants per country (GT receives the most returnees).
+PEOPLE_SHARE = {"GT": 0.45, "SV": 0.2, "HN": 0.3, "CR": 0.05}
+
+register_actions({"incluye.demo.loaded": _("Loaded demo data")})
+
+
+@transaction.atomic
+def demo_alliances() -> dict[tuple[str, str], Organization]:
+    organizations = {}
+    for code in COUNTRIES:
+        country = country_load(code=code)
+        for spec in DEMO[code]:
+            org, _ = Organization.objects.update_or_create(
+                country=country,
+                name=spec["name"],
+                defaults={"short_name": spec["short_name"], "sector": spec["sector"], "kind": spec["kind"]},
+            )
+            organizations[(code, spec["key"])] = org
+    return organizations
+
+
+@transaction.atomic
+def demo_users(organizations) -> list[dict]:
+    accounts = []
+    for spec in DEMO["users"]:
+        user, created = User.objects.get_or_create(
+            email=spec["email"], defaults={"first_name": spec["first_name"], "last_name": spec["last_name"]}
+        )
+        if created:
+            user.set_password(DEMO["password"])
+            user.save(update_fields=["password"])
+        org = organizations[(spec["country"], spec["org"])]
+        Membership.objects.update_or_create(
+            user=user, organization=org, role=spec["role"], defaults={"read_only": spec.get("read_only", False)}
+        )
+        accounts.append({**spec, "organization": str(org)})
+    # The coordinator also works at the NGO: a user with two organizations picks the active one.
+    coordinator = User.objects.get(email="coordinador@demo.incluye.org")
+    Membership.objects.get_or_create(
+        user=coordinator, organization=organizations[("GT", "ngo")], role="caseworker", defaults={"read_only": True}
+    )
+    return accounts
+
+
+def demo_people(organizations, *, total: int, seed: int = 2016, progress=None) -> int:
+    """Make sure there are at least `total` demo participants, spread over the reception centers."""
+    generator = PeopleGenerator(seed=seed + Person.objects.count())
+    created = 0
+    for code in COUNTRIES:
+        org = organizations[(code, "reception")]
+        wanted = round(total * PEOPLE_SHARE[code])
+        missing = wanted - Person.objects.filter(organization=org).count()
+        if missing > 0:
+            created += generator.create(organization=org, count=missing, progress=progress)
+    return created
+
+
+def demo_load(*, people: int = 300, progress=None) -> dict:
+    organizations = demo_alliances()
+    accounts = demo_users(organizations)
+    created = demo_people(organizations, total=people, progress=progress)
+    log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
+    return {"accounts": accounts, "password": DEMO["password"], "people_created": created}

@@ -1,0 +1,108 @@
+"""What each role sees first: a few cards that say what to do next, with live counts."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from incluye.accounts.models import Organization, Sector
+from incluye.accounts.roles import Role
+
+
+@dataclass
+class Card:
+    title: str
+    body: str
+    url: str = ""
+    action: str = ""
+
+
+def _people_cards(membership) -> list[Card]:
+    from incluye.people.selectors import people_visible_to
+
+    people = people_visible_to(membership=membership)
+    today = timezone.localdate()
+    registered_today = people.filter(created_at__date=today).count()
+    total = people.count()
+    cards = []
+    if membership.role == Role.RECEPTION_OFFICER:
+        cards.append(
+            Card(
+                _("Today's arrivals"),
+                ngettext(
+                    "%(count)d person registered today at %(org)s.",
+                    "%(count)d people registered today at %(org)s.",
+                    registered_today,
+                )
+                % {"count": registered_today, "org": membership.organization},
+                reverse("people:list") + "?today=1",
+                _("See today's list"),
+            )
+        )
+    cards.append(
+        Card(
+            _("Participants"),
+            ngettext(
+                "Your organization follows %(count)d person.",
+                "Your organization follows %(count)d people.",
+                total,
+            )
+            % {"count": total},
+            reverse("people:list"),
+            _("Find a person"),
+        )
+    )
+    return cards
+
+
+def _alliance_card(membership) -> Card:
+    counts = dict(
+        Organization.objects.filter(country=membership.organization.country, is_active=True)
+        .values_list("sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    parts = [f"{label}: {counts.get(value, 0)}" for value, label in Sector.choices]
+    return Card(
+        _("Alliance of %(country)s") % {"country": membership.organization.country},
+        "; ".join(parts),
+    )
+
+
+def home_cards_for(*, membership) -> list[Card]:
+    cards: list[Card] = []
+    if membership.can("people.view"):
+        cards += _people_cards(membership)
+    if membership.role == Role.COORDINATOR:
+        cards.append(_alliance_card(membership))
+    if membership.can("members.view"):
+        cards.append(
+            Card(
+                _("Members"),
+                _("Who works in %(org)s and with which role.") % {"org": membership.organization},
+                reverse("accounts:members"),
+                _("Manage members") if membership.can("members.manage") else _("See members"),
+            )
+        )
+    if membership.can("actionlog.view"):
+        cards.append(
+            Card(
+                _("Action log"),
+                _("Every change, and every read of a sensitive record, in your organization."),
+                reverse("accounts:action_log"),
+                _("Open the log"),
+            )
+        )
+    if membership.role in (Role.ASSESSOR, Role.EMPLOYER):
+        cards.append(
+            Card(
+                _("Your organization"),
+                _("Check your organization's details and your role before you start."),
+                reverse("accounts:organization", args=[membership.organization_id]),
+                _("See details"),
+            )
+        )
+    return cards

@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def pick_language(names: dict, language: str | None = None) -> str:
+    """The name in the active language, falling back to Spanish, then to any."""
+    language = (language or get_language() or "es")[:2]
+    return names.get(language) or names.get("es") or next(iter(names.values()), "")
+
+
+class Country(models.Model):
+    """A country the alliance works in; configured from data files (core/data/countries/)."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    names = models.JSONField(_("names"), help_text="{'es': ..., 'en': ...}")
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    phone_region = models.CharField(_("phone region"), max_length=2)
+    calling_code = models.CharField(_("calling code"), max_length=4)
+    currency = models.CharField(_("currency"), max_length=3)
+    division_levels = models.JSONField(_("division levels"), default=list)
+    divisions_source = models.TextField(_("source of the divisions"), blank=True)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.names)
+
+    def level_name(self, level: int) -> str:
+        for entry in self.division_levels:
+            if entry["level"] == level:
+                return pick_language(entry["name"])
+        return ""
+
+
+class Division(models.Model):
+    """An administrative division: department/province, municipality/canton, district."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="divisions")
+    code = models.CharField(_("code"), max_length=12)
+    name = models.CharField(_("name"), max_length=120)
+    level = models.PositiveSmallIntegerField(_("level"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        ordering = ["country", "code"]
+        constraints = [models.UniqueConstraint(fields=["country", "code"], name="division_unique_code")]
+
+    def __str__(self):
+        if self.parent_id and self.parent:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
+
+class IdDocumentType(models.Model):
+    """A kind of identity document and the rule that validates its numbers."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="id_document_types")
+    code = models.CharField(_("code"), max_length=16)
+    names = models.JSONField(_("names"))
+    rule = models.CharField(_("validation rule"), max_length=32)
+    example = models.CharField(_("example"), max_length=32, blank=True)
+    is_national_id = models.BooleanField(_("national identity document"), default=False)
+
+    class Meta:
+        verbose_name = _("identity document type")
+        verbose_name_plural = _("identity document types")
+        ordering = ["country", "-is_national_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["country", "code"], name="iddoctype_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.names)
+
+    def clean_number(self, value: str) -> str:
+        """Validate and normalize a number, raising a translated ValidationError."""
+        from incluye.core.identity import validate_document_number
+
+        return validate_document_number(self.rule, value, country=self.country)
+
+
+class ActionLogEntry(models.Model):
+    """Who did what to which record, and who read which sensitive record (pretix-style)."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.CharField(max_length=64, blank=True)
+    object = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("action log entry")
+        verbose_name_plural = _("action log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def display(self) -> str:
+        from incluye.core.actionlog import describe
+
+        return describe(self)

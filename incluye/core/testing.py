@@ -1,0 +1,76 @@
+"""Personas for tests, reused by every app: same-organization staff, same-organization read-only,
+an outsider organization, an employer and an administrator (healthchecks-style)."""
+
+from dataclasses import dataclass
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import Client
+
+from incluye.accounts.middleware import SESSION_KEY
+from incluye.accounts.models import Membership, Organization, User
+from incluye.accounts.roles import Role
+from incluye.core.models import Country
+
+PASSWORD = "Una-Clave-Larga-2026"
+
+
+def make_organization(name: str, *, country: str = "GT", kind: str = "ngo", sector: str = "civil_society"):
+    return Organization.objects.create(name=name, country=Country.objects.get(code=country), kind=kind, sector=sector)
+
+
+def make_member(organization, role: str, *, email: str | None = None, read_only: bool = False, mfa: bool = True):
+    email = email or f"{role}.{organization.pk}.{Membership.objects.count()}@test.incluye.org"
+    user = User.objects.create_user(email=email, password=PASSWORD, first_name="Ana", last_name="López Pérez")
+    if mfa:
+        enable_totp(user)
+    return Membership.objects.create(user=user, organization=organization, role=role, read_only=read_only)
+
+
+def enable_totp(user) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def client_for(membership, client: Client | None = None) -> Client:
+    client = client or Client()
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_KEY] = membership.pk
+    session.save()
+    return client
+
+
+@dataclass
+class Personas:
+    org: Organization
+    outsider_org: Organization
+    employer_org: Organization
+    staff: Membership  # reception officer of org
+    caseworker: Membership
+    readonly: Membership  # reception officer, read only, of org
+    admin: Membership  # administrator of org
+    outsider: Membership  # reception officer of another organization
+    outsider_admin: Membership
+    employer: Membership
+
+    def client(self, name: str) -> Client:
+        return client_for(getattr(self, name))
+
+
+def make_personas() -> Personas:
+    org = make_organization("Centro de Recepción La Aurora", kind="reception_center", sector="public")
+    outsider_org = make_organization("Asociación Otra", country="SV")
+    employer_org = make_organization("Constructora Ejemplo, S. A.", kind="employer", sector="private")
+    return Personas(
+        org=org,
+        outsider_org=outsider_org,
+        employer_org=employer_org,
+        staff=make_member(org, Role.RECEPTION_OFFICER),
+        caseworker=make_member(org, Role.CASEWORKER),
+        readonly=make_member(org, Role.RECEPTION_OFFICER, read_only=True),
+        admin=make_member(org, Role.ADMINISTRATOR),
+        outsider=make_member(outsider_org, Role.RECEPTION_OFFICER),
+        outsider_admin=make_member(outsider_org, Role.ADMINISTRATOR),
+        employer=make_member(employer_org, Role.EMPLOYER, mfa=False),
+    )

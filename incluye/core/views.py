@@ -1,0 +1,42 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from incluye.core.home import home_cards_for
+
+
+@login_required
+def home(request):
+    membership = request.membership
+    if membership is None:
+        return redirect("accounts:no_membership")
+    return render(request, "core/home.html", {"cards": home_cards_for(membership=membership)})
+
+
+@require_GET
+@never_cache
+def health(request):
+    """Liveness for load balancers and monitors: the database and the task backend answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "error"
+    try:
+        from django.tasks import default_task_backend
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.exists()
+        checks["tasks"] = "ok" if default_task_backend.supports_defer is not None else "error"
+        checks["tasks_backend"] = type(default_task_backend).__name__
+    except Exception:
+        checks["tasks"] = "error"
+    healthy = checks["database"] == "ok" and checks["tasks"] == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Creates .venv with a Python >= 3.12 and installs the locked dependencies.
+# Usage: scripts/install.sh base|dev   (dev is a superset used by the test suite)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+group=${1:-base}
+lock="requirements/$group.txt"
+stamp=".venv/.installed-$group"
+
+ensure_system_packages() {
+  # gettext compiles the translation catalogs; WeasyPrint (certificates) needs Pango.
+  local missing=()
+  command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing system packages: ${missing[*]}"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "Please install these system packages first: ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+}
+
+ensure_system_packages
+if [ ! -x .venv/bin/python ]; then
+  py=$(scripts/find-python.sh)
+  echo "Creating .venv with $py"
+  "$py" -m venv .venv
+fi
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  echo "Installing locked dependencies ($lock)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r "$lock"
+  touch "$stamp"
+fi
+DEBUG=${DEBUG:-1} .venv/bin/python manage.py compilemessages --ignore=.venv -v 0

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make test: install, run the static checks and the whole test suite.
+# DB=postgres runs everything against a throwaway PostgreSQL server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install.sh dev
+py=.venv/bin/python
+
+if [ "${DB:-sqlite}" = postgres ] && [ -z "${DATABASE_URL:-}" ]; then
+  exec scripts/with-postgres.sh env DB=postgres "$0" "$@"
+fi
+
+# Tooling below runs with development defaults unless told otherwise.
+export DEBUG=${DEBUG:-1}
+echo "== static checks (database: ${DB:-sqlite})"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --check .; exit 1; }
+$py manage.py makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run manage.py makemigrations"; exit 1; }
+$py scripts/check_catalog.py
+DEBUG=0 SECRET_KEY=check-deploy-$(date +%s)-with-enough-length-and-entropy-0123456789abcdef ALLOWED_HOSTS=incluye.example \
+  $py manage.py check --deploy --fail-level WARNING
+
+scripts/ensure-browser.sh
+echo "== tests"
+# (pytest exits 5 when it collects nothing: that fails here too.)
+exec $py -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
