@@ -17,7 +17,19 @@ IGNORE = [".venv/*", "var/*", "tests/*", "bench/*", "scripts/*", "*/tests/*", "i
 
 def main() -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    args = [sys.executable, "manage.py", "makemessages", "-l", "es", "-l", "en", "--no-location", "--no-obsolete", "-v", "0"]
+    args = [
+        sys.executable,
+        "manage.py",
+        "makemessages",
+        "-l",
+        "es",
+        "-l",
+        "en",
+        "--no-location",
+        "--no-obsolete",
+        "-v",
+        "0",
+    ]
     for pattern in IGNORE:
         args += ["-i", pattern]
     subprocess.run(args, cwd=ROOT, env=env, check=True)
@@ -30,9 +42,16 @@ def main() -> int:
             problems.append(f"{po_path.name}: fuzzy Spanish for {entry.msgid!r}")
     if problems:
         print("\n".join(problems))
-        print(f"The Spanish catalog is incomplete: {len(problems)} entries. Translate them in locale/es/LC_MESSAGES.")
+        print(
+            f"The Spanish catalog is incomplete: {len(problems)} entries. Translate them in locale/es/LC_MESSAGES."
+        )
         return 1
-    subprocess.run([sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     print("Spanish catalog complete.")
     return 0
 

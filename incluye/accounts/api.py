@@ -48,7 +48,6 @@ class MeView(APIView):
 
 class OrganizationDetailView(generics.RetrieveAPIView):
     serializer_class = OrganizationSerializer
-    required_permission = "organization.view"
 
     def get_object(self):
         return get_scoped_or_404(

@@ -1,5 +1,4 @@
 from incluye.accounts.roles import PERMISSIONS
-from incluye.accounts.selectors import memberships_of
 
 
 def membership(request):
@@ -9,5 +8,5 @@ def membership(request):
     return {
         "membership": current,
         "membership_permissions": {p for p in PERMISSIONS if current and current.can(p)},
-        "switchable_memberships": memberships_of(user=request.user),
+        "switchable_memberships": getattr(request, "memberships", []),
     }

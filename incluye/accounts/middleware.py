@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 
-from incluye.accounts.selectors import active_membership_for, user_needs_mfa
+from incluye.accounts.selectors import memberships_of, pick_membership, user_needs_mfa
 
 SESSION_KEY = "incluye_membership_id"
 
@@ -19,14 +18,11 @@ class ActiveMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = SimpleLazyObject(lambda: self._membership(request))
+        request.memberships, request.membership = [], None
+        if request.user.is_authenticated:
+            request.memberships = list(memberships_of(user=request.user))
+            request.membership = pick_membership(request.memberships, request.session.get(SESSION_KEY))
         return self.get_response(request)
-
-    @staticmethod
-    def _membership(request):
-        if not request.user.is_authenticated:
-            return None
-        return active_membership_for(user=request.user, membership_id=request.session.get(SESSION_KEY))
 
 
 class RequireMfaMiddleware:

@@ -12,12 +12,16 @@ def memberships_of(*, user):
     )
 
 
-def active_membership_for(*, user, membership_id=None) -> Membership | None:
-    memberships = list(memberships_of(user=user))
+def pick_membership(memberships, membership_id=None) -> Membership | None:
+    """The membership chosen in the session, or the first one."""
     for membership in memberships:
         if membership.pk == membership_id:
             return membership
     return memberships[0] if memberships else None
+
+
+def active_membership_for(*, user, membership_id=None) -> Membership | None:
+    return pick_membership(list(memberships_of(user=user)), membership_id)
 
 
 def user_needs_mfa(user) -> bool:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -54,9 +55,11 @@ def members(request):
     )
 
 
-@membership_required("members.manage")
+@membership_required()
 def member_edit(request, pk):
     target = get_scoped_or_404(organization_members(organization=request.membership.organization), pk=pk)
+    if not request.membership.can("members.manage"):
+        raise PermissionDenied
     form = MembershipForm(
         request.POST or None,
         initial={"role": target.role, "read_only": target.read_only, "is_active": target.is_active},

@@ -1,7 +1,9 @@
 """Access in one place. Every view and API endpoint that shows records goes through these:
 
 - `membership_required(permission)` makes sure the user works for an organization (the active
-  membership) whose role allows `permission` — otherwise 403;
+  membership) whose role allows `permission` — otherwise 403. Views of one object use it without
+  a permission and look the object up first, so that what another organization asks for is a
+  404 before any 403 can tell it exists;
 - selectors return querysets already scoped to what that membership may see, and
   `get_scoped_or_404` fetches one object from such a queryset, so a record of another
   organization answers 404, exactly as a record that does not exist.

@@ -47,13 +47,19 @@ def demo_users(organizations) -> list[dict]:
             user.save(update_fields=["password"])
         org = organizations[(spec["country"], spec["org"])]
         Membership.objects.update_or_create(
-            user=user, organization=org, role=spec["role"], defaults={"read_only": spec.get("read_only", False)}
+            user=user,
+            organization=org,
+            role=spec["role"],
+            defaults={"read_only": spec.get("read_only", False)},
         )
         accounts.append({**spec, "organization": str(org)})
     # The coordinator also works at the NGO: a user with two organizations picks the active one.
     coordinator = User.objects.get(email="coordinador@demo.incluye.org")
     Membership.objects.get_or_create(
-        user=coordinator, organization=organizations[("GT", "ngo")], role="caseworker", defaults={"read_only": True}
+        user=coordinator,
+        organization=organizations[("GT", "ngo")],
+        role="caseworker",
+        defaults={"read_only": True},
     )
     return accounts
 

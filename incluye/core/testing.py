@@ -15,10 +15,14 @@ PASSWORD = "Una-Clave-Larga-2026"
 
 
 def make_organization(name: str, *, country: str = "GT", kind: str = "ngo", sector: str = "civil_society"):
-    return Organization.objects.create(name=name, country=Country.objects.get(code=country), kind=kind, sector=sector)
+    return Organization.objects.create(
+        name=name, country=Country.objects.get(code=country), kind=kind, sector=sector
+    )
 
 
-def make_member(organization, role: str, *, email: str | None = None, read_only: bool = False, mfa: bool = True):
+def make_member(
+    organization, role: str, *, email: str | None = None, read_only: bool = False, mfa: bool = True
+):
     email = email or f"{role}.{organization.pk}.{Membership.objects.count()}@test.incluye.org"
     user = User.objects.create_user(email=email, password=PASSWORD, first_name="Ana", last_name="López Pérez")
     if mfa:

@@ -60,7 +60,6 @@ class PersonDetailView(generics.RetrieveAPIView):
     """One person; the read is written to the action log."""
 
     serializer_class = PersonDetailSerializer
-    required_permission = "people.view"
 
     def get_object(self):
         person = selectors.person_for_page(membership=self.request.membership, pk=self.kwargs["pk"])

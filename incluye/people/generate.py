@@ -5,20 +5,41 @@ identity numbers, phones and municipalities of each country. Nothing here is a r
 import datetime
 import json
 import random
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+import phonenumbers
 from django.db import transaction
+from phonenumbers import PhoneNumberType
 
 from incluye.core.identity import dpi_check_digit, dui_check_digit
 from incluye.core.models import Division, IdDocumentType
 from incluye.people.models import DatePrecision, IdentityDocument, Person, Sex
 
-NAMES = json.loads((Path(__file__).parent.parent / "core" / "data" / "names.json").read_text(encoding="utf-8"))
+NAMES = json.loads(
+    (Path(__file__).parent.parent / "core" / "data" / "names.json").read_text(encoding="utf-8")
+)
 
-# Mobile prefixes by country (numbers are valid for libphonenumber; the tests check a sample).
 CALLING_CODES = {"GT": "502", "SV": "503", "HN": "504", "CR": "506"}
-MOBILE_FIRST_DIGITS = {"GT": "345", "SV": "67", "HN": "389", "CR": "678"}
+
+
+@lru_cache(maxsize=8)
+def mobile_prefixes(country: str) -> tuple[str, ...]:
+    """Two-digit prefixes of 8-digit numbers that libphonenumber takes as mobiles of `country`."""
+    rng = random.Random(0)
+    prefixes = []
+    for prefix in range(10, 100):
+        samples = [f"+{CALLING_CODES[country]}{prefix}{rng.randrange(10**6):06d}" for _ in range(8)]
+        if all(
+            phonenumbers.number_type(phonenumbers.parse(n))
+            in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+            for n in samples
+        ):
+            prefixes.append(str(prefix))
+    return tuple(prefixes)
+
+
 # Share of Maya and of Garífuna/Lenca surnames among each country's participants (demo realism).
 INDIGENOUS_SHARE = {"GT": (0.35, 0.0), "SV": (0.0, 0.05), "HN": (0.0, 0.12), "CR": (0.0, 0.0)}
 
@@ -107,7 +128,7 @@ class PeopleGenerator:
                 return number
 
     def phone(self, country: str) -> str:
-        return f"+{CALLING_CODES[country]}{self.rng.choice(MOBILE_FIRST_DIGITS[country])}{self.rng.randrange(10**7):07d}"
+        return f"+{CALLING_CODES[country]}{self.rng.choice(mobile_prefixes(country))}{self.rng.randrange(10**6):06d}"
 
     def birth_date(self) -> tuple[datetime.date, str]:
         # Returnees are mostly 18–45; a few minors (unaccompanied) and older adults.
@@ -127,7 +148,9 @@ class PeopleGenerator:
 
     def reserve_existing_numbers(self, country: str) -> None:
         self._used_numbers[country] = set(
-            IdentityDocument.objects.filter(document_type=self.doc_type(country)).values_list("number", flat=True)
+            IdentityDocument.objects.filter(document_type=self.doc_type(country)).values_list(
+                "number", flat=True
+            )
         )
 
     def person(self, *, organization, country: str) -> tuple[Person, IdentityDocument | None]:
@@ -152,7 +175,9 @@ class PeopleGenerator:
         document = None
         if rng.random() < 0.9:  # some arrive without documents
             document = IdentityDocument(
-                person=person, document_type=self.doc_type(country), number=self.national_id(country, birth_date.year)
+                person=person,
+                document_type=self.doc_type(country),
+                number=self.national_id(country, birth_date.year),
             )
         return person, document
 

@@ -16,7 +16,7 @@ def person_list(request):
     return render(request, template, {"page": page, "query": query})
 
 
-@membership_required("people.view")
+@membership_required()
 def person_detail(request, pk):
     person = selectors.person_for_page(membership=request.membership, pk=pk)
     services.person_viewed(membership=request.membership, person=person)

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("codes", nargs="+", help="ISO codes, e.g. GT SV HN CR")
 
-    def handle(self, *codes, **options):
+    def handle(self, *args, codes, **options):
         for code in codes:
             if not country_data_path(code).exists():
                 raise CommandError(f"No data file for country {code!r} ({country_data_path(code)})")

@@ -1,0 +1,138 @@
+"""Role by role, organization by organization: who sees what. A record of another organization
+answers 404, exactly like one that does not exist."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from incluye.core.models import Country, IdDocumentType
+from incluye.people.services import person_register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(personas):
+    return person_register(
+        membership=personas.staff,
+        given_names="José Manuel",
+        first_surname="Tzul",
+        second_surname="Pérez",
+        nationality=Country.objects.get(code="GT"),
+        documents=[(IdDocumentType.objects.get(country_id="GT", code="DPI"), "2746 13859 0901")],
+    )
+
+
+def object_urls(personas, person):
+    """Every URL that names one object, with an object of `personas.org`."""
+    return [
+        reverse("people:detail", args=[person.pk]),
+        reverse("accounts:organization", args=[personas.org.pk]),
+        reverse("accounts:member_edit", args=[personas.staff.pk]),
+        reverse("api:person", args=[person.pk]),
+        reverse("api:organization", args=[personas.org.pk]),
+    ]
+
+
+def test_an_outsider_organization_gets_404_on_every_object_url(personas, person):
+    outsider_admin = personas.client("outsider_admin")
+    outsider = personas.client("outsider")
+    for url in object_urls(personas, person):
+        assert outsider_admin.get(url).status_code == 404, url
+        assert outsider.get(url).status_code == 404, url
+
+
+def test_the_object_url_list_covers_every_url_with_an_object_id(personas, person):
+    """A new object URL must be added to `object_urls`, or this test fails."""
+    from django.urls import get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                ns = f"{p.namespace}:" if p.namespace else ""
+                yield from walk(p.url_patterns, prefix + ns)
+            elif p.name:
+                yield prefix + p.name, p.pattern
+
+    covered = {
+        "people:detail",
+        "accounts:organization",
+        "accounts:member_edit",
+        "api:person",
+        "api:organization",
+    }
+    with_ids = {
+        name
+        for name, pattern in walk(get_resolver().url_patterns)
+        if ("<int:pk>" in str(pattern) or "<uuid:pk>" in str(pattern)) and not name.startswith("admin:")
+    }
+    assert with_ids == covered
+
+
+def test_the_owning_organization_opens_the_same_urls(personas, person):
+    admin = personas.client("admin")
+    for url in object_urls(personas, person):
+        assert admin.get(url).status_code == 200, url
+
+
+def test_a_malformed_or_unknown_id_is_a_404_not_a_500(personas):
+    staff = personas.client("staff")
+    assert staff.get(f"/people/{uuid.uuid4()}/").status_code == 404
+    assert staff.get("/api/v1/people/not-a-uuid/").status_code == 404
+    assert staff.get(reverse("accounts:organization", args=[999999])).status_code == 404
+
+
+def test_an_employer_cannot_see_the_registry_of_people(personas, person):
+    employer = personas.client("employer")
+    assert employer.get(reverse("people:list")).status_code == 403
+    assert employer.get(reverse("api:people")).status_code == 403
+    # One person's page: the employer cannot even learn that the record exists.
+    assert employer.get(reverse("people:detail", args=[person.pk])).status_code == 404
+    assert employer.get(reverse("api:person", args=[person.pk])).status_code == 404
+
+
+def test_people_lists_show_only_the_organizations_own_people(personas, person):
+    outsider_person = person_register(
+        membership=personas.outsider, given_names="Karla", first_surname="Argueta", nationality_id="SV"
+    )
+    page = personas.client("staff").get(reverse("people:list")).content.decode()
+    assert "Tzul" in page
+    assert "Argueta" not in page
+    api = personas.client("outsider").get(reverse("api:people")).json()
+    assert [p["id"] for p in api["results"]] == [str(outsider_person.pk)]
+
+
+def test_a_read_only_member_sees_people_but_cannot_add_members(personas, person):
+    readonly = personas.client("readonly")
+    assert readonly.get(reverse("people:detail", args=[person.pk])).status_code == 200
+    assert readonly.get(reverse("accounts:members")).status_code == 403
+    assert readonly.get(reverse("accounts:member_edit", args=[personas.staff.pk])).status_code == 403
+
+
+def test_only_administrators_read_the_action_log(personas):
+    assert personas.client("admin").get(reverse("accounts:action_log")).status_code == 200
+    for name in ("staff", "caseworker", "readonly", "employer"):
+        assert personas.client(name).get(reverse("accounts:action_log")).status_code == 403, name
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(db):
+    from django.test import Client
+
+    response = Client().get(reverse("people:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert Client().get(reverse("api:people")).status_code in (401, 403)
+
+
+def test_a_user_without_organization_is_told_to_ask_for_one(db):
+    from django.test import Client
+
+    from incluye.accounts.models import User
+
+    user = User.objects.create_user(email="nadie@test.incluye.org", password="Una-Clave-Larga-2026")
+    client = Client()
+    client.force_login(user)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:no_membership")
+    assert "todavía no pertenece" in response.content.decode().lower()

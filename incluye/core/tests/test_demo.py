@@ -1,0 +1,52 @@
+import pytest
+from django.core.management import call_command
+
+from incluye.accounts.models import Membership, Organization
+from incluye.accounts.roles import Role
+from incluye.core.phones import clean_phone
+from incluye.people.models import IdentityDocument, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_builds_four_alliances_one_user_per_role_and_participants(capsys):
+    call_command("demo", people=200)
+    output = capsys.readouterr().out
+    assert set(Organization.objects.values_list("country_id", flat=True)) == {"GT", "SV", "HN", "CR"}
+    for country in ("GT", "SV", "HN", "CR"):
+        kinds = set(Organization.objects.filter(country_id=country).values_list("kind", flat=True))
+        assert {"reception_center", "ngo", "ministry", "certifying_body", "employer"} <= kinds
+        assert Organization.objects.filter(country_id=country, kind="employer").count() == 3
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    for email in Membership.objects.values_list("user__email", flat=True):
+        assert email in output
+    assert "Incluye-Demo-2026" in output
+    assert Person.objects.count() == 200
+
+
+def test_demo_participants_have_valid_ids_phones_and_two_surnames_mostly():
+    call_command("demo", people=400, quiet_accounts=True)
+    for document in IdentityDocument.objects.select_related("document_type__country"):
+        assert document.document_type.clean_number(document.number) == document.number
+    for person in Person.objects.exclude(phone="").select_related("nationality")[:100]:
+        assert clean_phone(person.phone, region=person.nationality.phone_region) == person.phone
+    people = Person.objects.all()
+    with_two = people.exclude(second_surname="").count()
+    assert with_two / people.count() > 0.85
+    assert people.filter(residence__isnull=False).count() == people.count()
+
+
+def test_guatemalan_demo_participants_include_maya_surnames():
+    from incluye.people.generate import NAMES
+
+    call_command("demo", people=400, quiet_accounts=True)
+    maya = {name for name, _ in NAMES["surnames"]["maya"]}
+    gt = Person.objects.filter(nationality_id="GT")
+    assert gt.filter(first_surname__in=maya).count() > 0.15 * gt.count()
+
+
+def test_running_the_demo_again_creates_nothing_twice():
+    call_command("demo", people=100, quiet_accounts=True)
+    counts = (Organization.objects.count(), Membership.objects.count(), Person.objects.count())
+    call_command("demo", people=100, quiet_accounts=True)
+    assert (Organization.objects.count(), Membership.objects.count(), Person.objects.count()) == counts
