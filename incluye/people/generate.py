@@ -172,6 +172,7 @@ class PeopleGenerator:
             phone=self.phone(country) if rng.random() < 0.8 else "",
             household_size=rng.randint(1, 9),
         )
+        person.refresh_name_key()
         document = None
         if rng.random() < 0.9:  # some arrive without documents
             document = IdentityDocument(

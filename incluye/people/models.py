@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.text import fold
+
 
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
@@ -56,6 +58,8 @@ class Person(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
+    # Surnames then given names, folded (no case, accents or ñ): for sorting and searching.
+    name_key = models.CharField(max_length=300, editable=False, default="")
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -65,14 +69,24 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["first_surname", "second_surname", "given_names"]
+        ordering = ["name_key"]
         indexes = [
-            models.Index(fields=["organization", "first_surname", "second_surname", "given_names"]),
+            models.Index(fields=["organization", "name_key"]),
             models.Index(fields=["organization", "-created_at"]),
         ]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.refresh_name_key()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_name_key(self) -> None:
+        """Call before bulk_create, which does not call save()."""
+        self.name_key = fold(f"{self.first_surname} {self.second_surname} {self.given_names}")
 
     @property
     def surnames(self) -> str:

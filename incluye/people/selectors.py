@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from incluye.core.text import fold
 from incluye.people.models import IdentityDocument, Person
 
 
@@ -17,13 +18,8 @@ def people_list(*, membership, query: str = "", today: bool = False):
     if today:
         qs = qs.filter(created_at__date=timezone.localdate())
     for term in query.split():
-        qs = qs.filter(
-            Q(given_names__icontains=term)
-            | Q(first_surname__icontains=term)
-            | Q(second_surname__icontains=term)
-            | Q(documents__number=term.replace("-", ""))
-        )
-    return qs.distinct().order_by("first_surname", "second_surname", "given_names")
+        qs = qs.filter(Q(name_key__contains=fold(term)) | Q(documents__number=term.replace("-", "")))
+    return qs.distinct().order_by("name_key")
 
 
 def person_for_page(*, membership, pk):

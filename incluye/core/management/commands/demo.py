@@ -29,7 +29,7 @@ class Command(BaseCommand):
             )
         )
         if not quiet_accounts:
-            self.stdout.write("\nDemo accounts (password for all: %s)" % result["password"])
+            self.stdout.write(f"\nDemo accounts (password for all: {result['password']})")
             for account in result["accounts"]:
                 flag = " (read only)" if account.get("read_only") else ""
                 self.stdout.write(
