@@ -13,11 +13,11 @@ def memberships_of(*, user):
 
 
 def pick_membership(memberships, membership_id=None) -> Membership | None:
-    """The membership chosen in the session, or the first one."""
+    """The membership chosen in the session; otherwise the first one that may change records."""
     for membership in memberships:
         if membership.pk == membership_id:
             return membership
-    return memberships[0] if memberships else None
+    return min(memberships, key=lambda m: m.read_only, default=None)
 
 
 def active_membership_for(*, user, membership_id=None) -> Membership | None:

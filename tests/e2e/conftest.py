@@ -1,7 +1,7 @@
 """Browser tests: Playwright's sync API driving Debian's chromium against pytest-django's live server.
 
 Playwright's sync API keeps an event loop running in the test thread, so Django's guard against
-ORM calls from async code must be relaxed for these tests.
+ORM calls from async code is relaxed while the browser fixture is alive.
 """
 
 import os
@@ -9,8 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 E2E_DIR = Path(__file__).resolve().parent
 BROWSER_ARGS = [
@@ -55,6 +53,9 @@ def browser():
 
     from playwright.sync_api import sync_playwright
 
+    # Only while a browser runs: the rest of the suite keeps Django's guard.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=BROWSER_ARGS)
@@ -64,6 +65,10 @@ def browser():
             browser.close()
     finally:
         playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

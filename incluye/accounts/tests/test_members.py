@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from incluye.accounts.models import Membership, User
 from incluye.core.models import ActionLogEntry
+from incluye.core.testing import enable_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,16 @@ def test_the_action_log_of_one_organization_is_not_shown_to_another(personas):
     page = personas.client("outsider_admin").get(reverse("accounts:action_log")).content.decode()
     assert "Ninguna entrada coincide" in page
     assert "<td>Cambió el rol" not in page
+
+
+def test_without_a_choice_a_user_works_as_the_membership_that_can_change_records(personas):
+    Membership.objects.create(
+        user=personas.employer.user, organization=personas.org, role="caseworker", read_only=True
+    )
+    enable_totp(personas.employer.user)  # a caseworker membership, even read only, needs a second factor
+    client = personas.client("employer")
+    session = client.session
+    del session["incluye_membership_id"]
+    session.save()
+    page = client.get(reverse("home")).content.decode()
+    assert "Está trabajando como Empleador" in page
