@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from incluye.accounts.models import Membership, Organization, User
+from incluye.accounts.tasks import send_welcome_email
 from incluye.core.actionlog import log_action
 
 
@@ -39,6 +40,11 @@ def membership_add(
         user = User.objects.create_user(
             email=email, password=password, first_name=first_name, last_name=last_name
         )
+        if password is None:
+            # A new account without a password: the person chooses one from the welcome e-mail.
+            transaction.on_commit(
+                lambda: send_welcome_email.enqueue(user_id=user.pk, organization_id=organization.pk)
+            )
     membership, _ = Membership.objects.update_or_create(
         user=user, organization=organization, role=role, defaults={"read_only": read_only, "is_active": True}
     )

@@ -80,3 +80,9 @@ def test_failed_sign_ins_are_rate_limited(personas):
         != "Too many failed login attempts. Try again later."
     )
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_every_user_can_reach_the_second_factor_settings_from_the_header(personas):
+    page = personas.client("employer").get(reverse("home")).content.decode()
+    assert f'href="{reverse("mfa_index")}"' in page
+    assert personas.client("employer").get(reverse("mfa_index")).status_code == 200
