@@ -44,14 +44,15 @@ def test_adding_an_existing_user_to_another_role_sends_no_welcome(
     assert mail.outbox == []
 
 
-def test_the_welcome_waits_in_the_database_queue_until_a_worker_runs_it(
-    personas, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens database connections
+def test_the_welcome_waits_in_the_database_queue_until_a_worker_runs_it(settings):
     from django_tasks_db.models import DBTaskResult
 
+    from incluye.core.testing import make_personas
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    with django_capture_on_commit_callbacks(execute=True):
-        add_member(personas)
+    personas = make_personas()
+    add_member(personas)
     assert mail.outbox == []
     assert DBTaskResult.objects.get().status == "READY"
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
