@@ -14,5 +14,15 @@ class PeopleConfig(AppConfig):
             {
                 "incluye.person.registered": _("Registered a person"),
                 "incluye.person.viewed": _("Opened a person's record"),
+                "incluye.person.updated": _("Corrected a person's record"),
+                "incluye.return.recorded": _("Recorded a return"),
+                "incluye.consent.given": _("Recorded a consent"),
+                "incluye.consent.withdrawn": _("Recorded a withdrawal of consent"),
+                "incluye.manifest.uploaded": _("Uploaded a manifest"),
+                "incluye.manifest.imported": _("Imported a manifest"),
+                "incluye.person.merged": _("Merged two records of the same person"),
+                "incluye.person.unmerged": _("Undid a merge"),
+                "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
+                "incluye.duplicates.found": _("Searched the registry for duplicates"),
             }
         )

@@ -19,6 +19,35 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year only")
 
 
+class Language(models.TextChoices):
+    SPANISH = "es", _("Spanish")
+    ENGLISH = "en", _("English")
+    KICHE = "quc", _("K'iche'")
+    QEQCHI = "kek", _("Q'eqchi'")
+    MAM = "mam", _("Mam")
+    KAQCHIKEL = "cak", _("Kaqchikel")
+    TZUTUJIL = "tzj", _("Tz'utujil")
+    POQOMCHI = "poh", _("Poqomchi'")
+    QANJOBAL = "kjb", _("Q'anjob'al")
+    IXIL = "ixl", _("Ixil")
+    CHUJ = "cac", _("Chuj")
+    GARIFUNA = "cab", _("Garífuna")
+    LENCA = "len", _("Lenca")
+    MISKITO = "miq", _("Miskito")
+    OTHER = "other", _("Other")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("No schooling")
+    PRIMARY_INCOMPLETE = "primary_incomplete", _("Primary, incomplete")
+    PRIMARY = "primary", _("Primary")
+    SECONDARY_INCOMPLETE = "secondary_incomplete", _("Secondary, incomplete")
+    SECONDARY = "secondary", _("Secondary")
+    TECHNICAL = "technical", _("Technical or vocational")
+    UNIVERSITY = "university", _("University")
+    UNKNOWN = "unknown", _("Not recorded")
+
+
 class Person(models.Model):
     """A participant: someone who returned and is (or was) on the pathway.
 
@@ -57,6 +86,11 @@ class Person(models.Model):
         related_name="+",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    education = models.CharField(
+        _("education"), max_length=24, choices=Education.choices, default=Education.UNKNOWN
+    )
     household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
     # Surnames then given names, folded (no case, accents or ñ): for sorting and searching.
     name_key = models.CharField(max_length=300, editable=False, default="")
@@ -64,7 +98,11 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # A record merged into another stays (for unmerge), pointing at the survivor.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_records"
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -125,3 +163,273 @@ class IdentityDocument(models.Model):
         from incluye.core.identity import format_document_number
 
         return format_document_number(self.document_type.rule, self.number)
+
+
+class ReturnMode(models.TextChoices):
+    AIR = "air", _("Air")
+    LAND = "land", _("Land")
+    SEA = "sea", _("Sea")
+
+
+class ReturnedFrom(models.TextChoices):
+    US = "US", _("United States")
+    MX = "MX", _("Mexico")
+    OTHER = "other", _("Other country")
+
+
+class Vulnerability(models.TextChoices):
+    MEDICAL = "medical", _("Needs medical care")
+    UNACCOMPANIED_MINOR = "unaccompanied_minor", _("Unaccompanied minor")
+    PROTECTION = "protection", _("Protection need")
+    FAMILY_UNIT = "family_unit", _("Family unit")
+    DISABILITY = "disability", _("Disability")
+    INDIGENOUS = "indigenous", _("Indigenous")
+    LGBTIQ = "lgbtiq", _("LGBTIQ+")
+    PREGNANT = "pregnant", _("Pregnant")
+
+
+# Urgent needs put the person at the top of the day's list.
+URGENT_NEEDS = {Vulnerability.MEDICAL, Vulnerability.UNACCOMPANIED_MINOR, Vulnerability.PROTECTION}
+
+
+class ReturnEvent(models.Model):
+    """One return: a person may come back more than once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="returns")
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
+    )
+    arrived_on = models.DateField(_("arrival date"))
+    returned_from = models.CharField(
+        _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
+    )
+    mode = models.CharField(_("mode"), max_length=8, choices=ReturnMode.choices, default=ReturnMode.AIR)
+    reception_point = models.CharField(_("reception point"), max_length=120, blank=True)
+    transport_reference = models.CharField(_("flight or bus"), max_length=40, blank=True)
+    months_abroad = models.PositiveIntegerField(_("months abroad"), null=True, blank=True)
+    vulnerabilities = models.JSONField(_("vulnerabilities and urgent needs"), default=list, blank=True)
+    is_urgent = models.BooleanField(_("urgent"), default=False, editable=False)
+    manifest = models.ForeignKey(
+        "people.ManifestImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="returns"
+    )
+    manifest_reference = models.CharField(_("manifest"), max_length=80, blank=True)
+    manifest_row = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        ordering = ["-arrived_on", "-created_at"]
+        indexes = [models.Index(fields=["organization", "arrived_on", "is_urgent"])]
+        constraints = [
+            # Importing the same manifest twice creates nothing twice.
+            models.UniqueConstraint(
+                fields=["organization", "manifest_reference", "manifest_row"],
+                condition=~models.Q(manifest_reference=""),
+                name="returnevent_unique_manifest_row",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.arrived_on} {self.get_mode_display()}"
+
+    def save(self, *args, **kwargs):
+        self.is_urgent = bool(URGENT_NEEDS & set(self.vulnerabilities))
+        super().save(*args, **kwargs)
+
+    def vulnerability_labels(self) -> list[str]:
+        labels = dict(Vulnerability.choices)
+        return [str(labels.get(v, v)) for v in self.vulnerabilities]
+
+
+class ConsentPurpose(models.TextChoices):
+    CASE_MANAGEMENT = "case_management", _("Case management")
+    ALLIANCE_SHARING = "alliance_sharing", _("Sharing with alliance members")
+    EMPLOYER_PROFILE = "employer_profile", _("Profile shown to employers")
+    STORIES = "stories", _("Stories and communications")
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", _("Signed form")
+    VERBAL_WITH_WITNESS = "verbal_witness", _("Verbal, with a witness")
+    DIGITAL = "digital", _("Digital (by the person)")
+
+
+class Consent(models.Model):
+    """One decision of the person about one purpose. Append-only: the latest per purpose counts."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
+    given = models.BooleanField(_("given"), help_text=_("Unchecked: the consent is withdrawn or refused."))
+    method = models.CharField(_("how"), max_length=16, choices=ConsentMethod.choices)
+    witness = models.CharField(_("witness"), max_length=120, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("when"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["person", "purpose", "-recorded_at"])]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {'✓' if self.given else '✗'}"
+
+
+class IntakeDraft(models.Model):
+    """An intake form saved half-way (the officer was interrupted); only its author sees it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    label = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.label or str(self.pk)
+
+
+class ColumnMapping(models.Model):
+    """How the columns of an outside file (e.g. a KoboToolbox export) map to intake fields."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    columns = models.JSONField(_("columns"), default=dict, help_text="{intake field: column in the file}")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="columnmapping_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ManifestStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VALIDATING = "validating", _("Checking")
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Ready to import")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ManifestImport(models.Model):
+    """A flight or bus manifest (CSV, XLSX or a KoboToolbox export) being imported."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(
+        _("manifest reference"),
+        max_length=80,
+        help_text=_("e.g. the flight number and date: TA-102 2026-11-25"),
+    )
+    arrived_on = models.DateField(_("arrival date"))
+    mode = models.CharField(_("mode"), max_length=8, choices=ReturnMode.choices, default=ReturnMode.AIR)
+    returned_from = models.CharField(
+        _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
+    )
+    file = models.FileField(upload_to="manifests/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=12, choices=ManifestStatus.choices, default=ManifestStatus.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("manifest import")
+        verbose_name_plural = _("manifest imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class DuplicateStatus(models.TextChoices):
+    PENDING = "pending", _("To review")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Different people")
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of records that may be the same person, for an officer to review."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    match_weight = models.FloatField(_("match weight"))
+    match_probability = models.FloatField(_("match probability"))
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING)
+    found_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-match_probability"]
+        constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_unique_pair")]
+
+    def __str__(self):
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.match_probability:.0%})"
+
+
+class PersonMerge(models.Model):
+    """A merge of two records, kept so an administrator can undo it."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    field_choices = models.JSONField(default=dict)
+    previous_survivor_fields = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    performed_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-performed_at"]
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.survivor_id}"

@@ -10,7 +10,7 @@ def people_visible_to(*, membership):
     with the Registry issue). Roles without `people.view` see nobody."""
     if membership is None or not membership.can("people.view"):
         return Person.objects.none()
-    return Person.objects.filter(organization_id=membership.organization_id)
+    return Person.objects.filter(organization_id=membership.organization_id, merged_into__isnull=True)
 
 
 def people_list(*, membership, query: str = "", today: bool = False):

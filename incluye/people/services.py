@@ -1,35 +1,107 @@
-"""Writes of the people registry. Each one logs what it did."""
+"""Writes of the people registry. Each one logs what it did (ids and field names, never values)."""
 
 from django.db import transaction
 
 from incluye.core.actionlog import log_action
-from incluye.people.models import IdentityDocument, Person
+from incluye.people.models import Consent, IdentityDocument, Person, ReturnEvent
 
 
-@transaction.atomic
-def person_register(*, membership, documents=(), **fields) -> Person:
-    """Register a person in the membership's organization.
-
-    `documents` is a sequence of (IdDocumentType, number as typed); numbers are validated by the
-    type's rule and stored normalized.
-    """
-    person = Person.objects.create(organization=membership.organization, created_by=membership.user, **fields)
+def _documents_create(person, documents):
     for document_type, number in documents:
         IdentityDocument.objects.create(
             person=person, document_type=document_type, number=document_type.clean_number(number)
         )
+
+
+@transaction.atomic
+def person_register(
+    *, membership, documents=(), return_event: dict | None = None, consents=(), **fields
+) -> Person:
+    """Register a person in the membership's organization, with their identity documents, the
+    return that brought them (optional) and the consents they gave.
+
+    `documents` is a sequence of (IdDocumentType, number as typed); numbers are validated by the
+    type's rule and stored normalized. `consents` is a sequence of dicts with purpose, given, method
+    and optionally witness and expires_on.
+    """
+    person = Person.objects.create(organization=membership.organization, created_by=membership.user, **fields)
+    _documents_create(person, documents)
+    event = (
+        return_event_record(membership=membership, person=person, log=False, **return_event)
+        if return_event
+        else None
+    )
+    for consent in consents:
+        consent_record(membership=membership, person=person, log=False, **consent)
     log_action(
         actor=membership.user,
         organization=membership.organization,
         action="incluye.person.registered",
         obj=person,
-        data={"documents": [document_type.code for document_type, _ in documents]},
+        data={
+            "documents": [document_type.code for document_type, _ in documents],
+            "return_event": str(event.pk) if event else None,
+            "consents": sorted(c["purpose"] for c in consents),
+        },
     )
     return person
 
 
+@transaction.atomic
+def return_event_record(*, membership, person: Person, log: bool = True, **fields) -> ReturnEvent:
+    """Record a new return of a person already registered (people come back more than once)."""
+    event = ReturnEvent(
+        person=person, organization=membership.organization, created_by=membership.user, **fields
+    )
+    event.save()
+    Person.objects.filter(pk=person.pk).update(updated_at=event.created_at)
+    if log:
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.return.recorded",
+            obj=event,
+            data={"person": str(person.pk)},
+        )
+    return event
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    membership,
+    person: Person,
+    purpose: str,
+    given: bool,
+    method: str,
+    witness: str = "",
+    expires_on=None,
+    log: bool = True,
+) -> Consent:
+    """Append the person's decision about one purpose; the latest decision per purpose counts."""
+    consent = Consent.objects.create(
+        person=person,
+        purpose=purpose,
+        given=given,
+        method=method,
+        witness=witness,
+        expires_on=expires_on,
+        recorded_by=membership.user,
+        organization=membership.organization,
+    )
+    if log:
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.consent.given" if given else "incluye.consent.withdrawn",
+            obj=person,
+            data={"purpose": purpose, "method": method},
+        )
+    return consent
+
+
 def person_viewed(*, membership, person: Person) -> None:
-    """A person's record holds identity documents: every opening is logged."""
+    """A person's record holds identity documents and deportation history: every opening is logged."""
     log_action(
         actor=membership.user,
         organization=membership.organization,
