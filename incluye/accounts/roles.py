@@ -22,6 +22,17 @@ PERMISSIONS: dict[str, set[str]] = {
     # The registry of people: who may see and register participants of their organization.
     "people.view": {R.RECEPTION_OFFICER, R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
     "people.register": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
+    "people.correct": {R.RECEPTION_OFFICER, R.CASEWORKER, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "consents.record": {
+        R.RECEPTION_OFFICER,
+        R.CASEWORKER,
+        R.PSYCHOSOCIAL,
+        R.DOCUMENTS_OFFICER,
+        R.ADMINISTRATOR,
+    },
+    "manifests.import": {R.RECEPTION_OFFICER, R.ADMINISTRATOR},
+    "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
+    "merges.undo": {R.ADMINISTRATOR},
     # The organization itself: its members and its action log.
     "organization.view": set(Role.values),
     "members.view": {R.ADMINISTRATOR, R.COORDINATOR},

@@ -4,7 +4,16 @@ from rest_framework.permissions import AllowAny
 
 from incluye.accounts.api import MeView, OrganizationDetailView
 from incluye.core.api import CountryListView, DivisionListView, IdValidationView, PhoneValidationView
-from incluye.people.api import PersonDetailView, PersonListView
+from incluye.people.api import (
+    ManifestDetailView,
+    ManifestImportView,
+    ManifestListView,
+    PersonConsentsView,
+    PersonDetailView,
+    PersonListView,
+    PersonReturnsView,
+    SearchView,
+)
 
 app_name = "api"
 urlpatterns = [
@@ -22,4 +31,10 @@ urlpatterns = [
     path("v1/validate/phone/", PhoneValidationView.as_view(), name="validate_phone"),
     path("v1/people/", PersonListView.as_view(), name="people"),
     path("v1/people/<uuid:pk>/", PersonDetailView.as_view(), name="person"),
+    path("v1/people/<uuid:pk>/returns/", PersonReturnsView.as_view(), name="person_returns"),
+    path("v1/people/<uuid:pk>/consents/", PersonConsentsView.as_view(), name="person_consents"),
+    path("v1/search/", SearchView.as_view(), name="search"),
+    path("v1/manifests/", ManifestListView.as_view(), name="manifests"),
+    path("v1/manifests/<uuid:pk>/", ManifestDetailView.as_view(), name="manifest"),
+    path("v1/manifests/<uuid:pk>/import/", ManifestImportView.as_view(), name="manifest_import"),
 ]

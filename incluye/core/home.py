@@ -28,6 +28,17 @@ def _people_cards(membership) -> list[Card]:
     registered_today = people.filter(created_at__date=today).count()
     total = people.count()
     cards = []
+    if membership.can("people.register"):
+        cards.append(
+            Card(
+                _("Register an arrival"),
+                _(
+                    "One person at a time, in the order you ask the questions; the form warns you if the person is already registered."
+                ),
+                reverse("people:intake"),
+                _("Register an arrival"),
+            )
+        )
     if membership.role == Role.RECEPTION_OFFICER:
         cards.append(
             Card(
@@ -38,10 +49,39 @@ def _people_cards(membership) -> list[Card]:
                     registered_today,
                 )
                 % {"count": registered_today, "org": membership.organization},
-                reverse("people:list") + "?today=1",
+                reverse("people:today"),
                 _("See today's list"),
             )
         )
+    if membership.can("manifests.import"):
+        cards.append(
+            Card(
+                _("A whole flight"),
+                _("Import the manifest of a flight or a bus (CSV, Excel or KoboToolbox)."),
+                reverse("people:manifests"),
+                _("Import a manifest"),
+            )
+        )
+    if membership.can("duplicates.review"):
+        from incluye.people.models import DuplicateCandidate, DuplicateStatus
+
+        pending = DuplicateCandidate.objects.filter(
+            organization_id=membership.organization_id, status=DuplicateStatus.PENDING
+        ).count()
+        if pending:
+            cards.append(
+                Card(
+                    _("Possible duplicates"),
+                    ngettext(
+                        "%(count)d pair of records may be the same person.",
+                        "%(count)d pairs of records may be the same person.",
+                        pending,
+                    )
+                    % {"count": pending},
+                    reverse("people:duplicates"),
+                    _("Review"),
+                )
+            )
     cards.append(
         Card(
             _("Participants"),

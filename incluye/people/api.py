@@ -1,7 +1,52 @@
-from rest_framework import generics, serializers
+"""REST API of the registry: people, returns, consents, search and manifest import.
 
-from incluye.people import selectors, services
-from incluye.people.models import IdentityDocument, Person
+Writes are validated by the same forms as the web pages (same rules, same translated messages)
+and performed by the same services (same action log)."""
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from incluye.core.access import get_scoped_or_404
+from incluye.people import imports, selectors, services
+from incluye.people.forms import ConsentForm, IntakeForm, ManifestUploadForm
+from incluye.people.models import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    IdentityDocument,
+    ManifestImport,
+    Person,
+    ReturnEvent,
+    Vulnerability,
+)
+
+
+def _form_errors(form) -> serializers.ValidationError:
+    return serializers.ValidationError(
+        {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
+    )
+
+
+def _as_querydict(data) -> QueryDict:
+    if isinstance(data, QueryDict):
+        return data
+    q = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list):
+            q.setlist(key, [str(v) for v in value])
+        elif isinstance(value, bool):
+            if value:
+                q[key] = "on"
+        elif value is not None:
+            q[key] = str(value)
+    return q
 
 
 class IdentityDocumentSerializer(serializers.ModelSerializer):
@@ -10,6 +55,31 @@ class IdentityDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = IdentityDocument
         fields = ["document_type", "number"]
+
+
+class ReturnEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReturnEvent
+        fields = [
+            "id",
+            "arrived_on",
+            "returned_from",
+            "mode",
+            "reception_point",
+            "transport_reference",
+            "months_abroad",
+            "vulnerabilities",
+            "is_urgent",
+            "manifest_reference",
+            "manifest_row",
+            "created_at",
+        ]
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["id", "purpose", "given", "method", "witness", "expires_on", "recorded_at"]
 
 
 class PersonListSerializer(serializers.ModelSerializer):
@@ -30,6 +100,8 @@ class PersonDetailSerializer(PersonListSerializer):
     nationality = serializers.CharField(source="nationality_id")
     residence = serializers.CharField(source="residence.code", default=None)
     documents = IdentityDocumentSerializer(many=True)
+    returns = ReturnEventSerializer(many=True)
+    consents = ConsentSerializer(many=True)
 
     class Meta(PersonListSerializer.Meta):
         fields = [
@@ -39,25 +111,91 @@ class PersonDetailSerializer(PersonListSerializer):
             "nationality",
             "residence",
             "phone",
+            "languages",
+            "education",
             "household_size",
             "documents",
+            "returns",
+            "consents",
         ]
 
 
-class PersonListView(generics.ListAPIView):
-    """People registered by the caller's organization. `?q=` filters by name part or id number."""
+class IntakeSerializer(serializers.Serializer):
+    """One arrival, as in the intake form. Field rules and messages are the form's."""
+
+    given_names = serializers.CharField()
+    first_surname = serializers.CharField(required=False, allow_blank=True)
+    second_surname = serializers.CharField(required=False, allow_blank=True)
+    preferred_name = serializers.CharField(required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=["F", "M", "X"], required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date_precision = serializers.ChoiceField(choices=["day", "month", "year"], required=False)
+    document_type = serializers.CharField(
+        required=False, allow_blank=True, help_text="DPI, DUI, DNI, CEDULA, PASSPORT"
+    )
+    document_number = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    residence = serializers.CharField(required=False, allow_blank=True, help_text="division code, e.g. 0901")
+    arrived_on = serializers.DateField()
+    mode = serializers.ChoiceField(choices=["air", "land", "sea"], required=False)
+    returned_from = serializers.ChoiceField(choices=["US", "MX", "other"], required=False)
+    transport_reference = serializers.CharField(required=False, allow_blank=True)
+    months_abroad = serializers.IntegerField(required=False, allow_null=True)
+    needs = serializers.ListField(child=serializers.ChoiceField(choices=Vulnerability.values), required=False)
+    consent_case_management = serializers.BooleanField(required=False)
+    consent_alliance_sharing = serializers.BooleanField(required=False)
+    consent_method = serializers.ChoiceField(choices=ConsentMethod.values, required=False)
+    consent_witness = serializers.CharField(required=False, allow_blank=True)
+    attach_to = serializers.UUIDField(
+        required=False, help_text="An existing person's id: record this return on that person instead."
+    )
+
+
+class PersonListView(generics.ListCreateAPIView):
+    """People registered by the caller's organization; `?q=` searches as the web page does.
+    POST registers an arrival (like the intake form) and answers 201 with the person."""
 
     serializer_class = PersonListSerializer
-    required_permission = "people.view"
+    required_permission = {"GET": "people.view", "POST": "people.register"}
 
     def get_queryset(self):
-        return selectors.people_list(
-            membership=self.request.membership, query=self.request.query_params.get("q", "")
-        )
+        query = self.request.query_params.get("q", "").strip()
+        if query:
+            return selectors.people_search(membership=self.request.membership, query=query)
+        return selectors.people_list(membership=self.request.membership)
+
+    @extend_schema(request=IntakeSerializer, responses={201: PersonDetailSerializer})
+    def post(self, request):
+        membership = request.membership
+        data = _as_querydict(request.data)
+        data.setdefault("sex", "X")
+        data.setdefault("birth_date_precision", "day")
+        data.setdefault("education", "unknown")
+        data.setdefault("mode", "air")
+        data.setdefault("returned_from", "US")
+        data.setdefault("consent_method", "signed_form")
+        form = IntakeForm(data, organization=membership.organization)
+        if not form.is_valid():
+            raise _form_errors(form)
+        if data.get("attach_to"):
+            person = get_scoped_or_404(
+                selectors.people_visible_to(membership=membership), pk=data["attach_to"]
+            )
+            services.intake_attach(membership=membership, person=person, form=form)
+        else:
+            person = services.person_register(
+                membership=membership,
+                documents=form.documents(),
+                return_event=form.return_event_fields(),
+                consents=form.consents(),
+                **form.person_fields(),
+            )
+        person = selectors.person_for_page(membership=membership, pk=person.pk)
+        return Response(PersonDetailSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
 class PersonDetailView(generics.RetrieveAPIView):
-    """One person; the read is written to the action log."""
+    """One person with documents, returns and consents; the read is written to the action log."""
 
     serializer_class = PersonDetailSerializer
 
@@ -65,3 +203,211 @@ class PersonDetailView(generics.RetrieveAPIView):
         person = selectors.person_for_page(membership=self.request.membership, pk=self.kwargs["pk"])
         services.person_viewed(membership=self.request.membership, person=person)
         return person
+
+
+class ConsentRequest(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.values)
+    given = serializers.BooleanField()
+    method = serializers.ChoiceField(choices=ConsentMethod.values)
+    witness = serializers.CharField(required=False, allow_blank=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PersonConsentsView(APIView):
+    """The person's consent history (newest first); POST appends a decision."""
+
+    def _person(self, request, pk):
+        return get_scoped_or_404(selectors.people_visible_to(membership=request.membership), pk=pk)
+
+    @extend_schema(responses=ConsentSerializer(many=True))
+    def get(self, request, pk):
+        return Response(ConsentSerializer(self._person(request, pk).consents.all(), many=True).data)
+
+    @extend_schema(request=ConsentRequest, responses={201: ConsentSerializer})
+    def post(self, request, pk):
+        person = self._person(request, pk)
+        if not request.membership.can("consents.record"):
+            raise PermissionDenied
+        data = _as_querydict(request.data)
+        data["given"] = "1" if str(request.data.get("given")).lower() in {"true", "1", "on"} else "0"
+        form = ConsentForm(data)
+        if not form.is_valid():
+            raise _form_errors(form)
+        consent = services.consent_record(membership=request.membership, person=person, **form.cleaned_data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True)
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class SearchView(APIView):
+    """Search as you type: name parts (accents, typos, nicknames, swapped surnames), an identity
+    number or a phone. Ranked, with the reasons of each match."""
+
+    required_permission = "people.view"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True), OpenApiParameter("limit", int)],
+        responses=SearchHitSerializer(many=True),
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            raise serializers.ValidationError({"q": [serializers.CharField.default_error_messages["blank"]]})
+        try:
+            limit = max(1, min(50, int(request.query_params.get("limit", 10))))
+        except ValueError as exc:
+            raise serializers.ValidationError(
+                {"limit": [serializers.IntegerField.default_error_messages["invalid"]]}
+            ) from exc
+        people = selectors.people_search(membership=request.membership, query=query, limit=limit)
+        return Response(
+            [
+                {
+                    "id": p.pk,
+                    "name": p.full_name,
+                    "birth_date": p.birth_date,
+                    "score": p.score,
+                    "reasons": p.reasons,
+                }
+                for p in people
+            ]
+        )
+
+
+class ManifestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ManifestImport
+        fields = [
+            "id",
+            "reference",
+            "arrived_on",
+            "mode",
+            "returned_from",
+            "file_name",
+            "status",
+            "total_rows",
+            "processed_rows",
+            "created_count",
+            "skipped_count",
+            "errors",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class ManifestUploadRequest(serializers.Serializer):
+    reference = serializers.CharField()
+    arrived_on = serializers.DateField()
+    mode = serializers.ChoiceField(choices=["air", "land", "sea"], required=False)
+    returned_from = serializers.ChoiceField(choices=["US", "MX", "other"], required=False)
+    file = serializers.FileField()
+    mapping = serializers.IntegerField(required=False)
+
+
+def _manifests(membership):
+    return ManifestImport.objects.filter(organization_id=membership.organization_id).select_related(
+        "organization__country", "mapping"
+    )
+
+
+class ManifestListView(APIView):
+    """Upload a manifest (multipart): it is checked row by row; nothing is imported yet."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    required_permission = "manifests.import"
+
+    @extend_schema(responses=ManifestSerializer(many=True))
+    def get(self, request):
+        return Response(ManifestSerializer(_manifests(request.membership)[:50], many=True).data)
+
+    @extend_schema(request=ManifestUploadRequest, responses={201: ManifestSerializer})
+    def post(self, request):
+        data = request.data.copy()
+        data.setdefault("mode", "air")
+        data.setdefault("returned_from", "US")
+        form = ManifestUploadForm(data, request.FILES, organization=request.membership.organization)
+        if not form.is_valid():
+            raise _form_errors(form)
+        manifest = imports.manifest_upload(membership=request.membership, **form.cleaned_data)
+        return Response(ManifestSerializer(manifest).data, status=status.HTTP_201_CREATED)
+
+
+class ManifestDetailView(generics.RetrieveAPIView):
+    serializer_class = ManifestSerializer
+    required_permission = "manifests.import"
+
+    def get_object(self):
+        return get_scoped_or_404(_manifests(self.request.membership), pk=self.kwargs["pk"])
+
+
+class ManifestImportView(APIView):
+    """Import a checked manifest (all rows or none). 409 when it still has errors."""
+
+    required_permission = "manifests.import"
+
+    @extend_schema(request=None, responses={200: ManifestSerializer, 409: None})
+    def post(self, request, pk):
+        manifest = get_scoped_or_404(_manifests(request.membership), pk=pk)
+        if manifest.status != "ready":
+            return Response(
+                {
+                    "error": {
+                        "status": 409,
+                        "code": "not_ready",
+                        "message": str(
+                            _("Only a file without errors can be imported. Fix the rows and upload it again.")
+                        ),
+                    }
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        manifest = imports.manifest_start_import(membership=request.membership, manifest=manifest)
+        return Response(ManifestSerializer(manifest).data)
+
+
+class ReturnRequest(serializers.Serializer):
+    arrived_on = serializers.DateField()
+    returned_from = serializers.ChoiceField(choices=["US", "MX", "other"], default="US")
+    mode = serializers.ChoiceField(choices=["air", "land", "sea"], default="air")
+    transport_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    months_abroad = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=900)
+    vulnerabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Vulnerability.values), required=False, default=list
+    )
+
+    def validate_arrived_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("The arrival date cannot be in the future."))
+        return value
+
+
+class PersonReturnsView(APIView):
+    """The person's returns (newest first); POST records a new one."""
+
+    def _person(self, request, pk):
+        return get_scoped_or_404(selectors.people_visible_to(membership=request.membership), pk=pk)
+
+    @extend_schema(responses=ReturnEventSerializer(many=True))
+    def get(self, request, pk):
+        return Response(ReturnEventSerializer(self._person(request, pk).returns.all(), many=True).data)
+
+    @extend_schema(request=ReturnRequest, responses={201: ReturnEventSerializer})
+    def post(self, request, pk):
+        person = self._person(request, pk)
+        if not request.membership.can("people.register"):
+            raise PermissionDenied
+        data = ReturnRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.return_event_record(
+            membership=request.membership,
+            person=person,
+            reception_point=str(request.membership.organization),
+            **data.validated_data,
+        )
+        return Response(ReturnEventSerializer(event).data, status=status.HTTP_201_CREATED)

@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from incluye.core.text import fold
-from incluye.people.models import IdentityDocument, Person
+from incluye.people.models import Consent, IdentityDocument, Person, ReturnEvent
 
 
 def people_visible_to(*, membership):
@@ -29,7 +29,96 @@ def person_for_page(*, membership, pk):
         people_visible_to(membership=membership)
         .select_related("nationality", "residence__parent", "organization", "created_by")
         .prefetch_related(
-            Prefetch("documents", queryset=IdentityDocument.objects.select_related("document_type"))
+            Prefetch("documents", queryset=IdentityDocument.objects.select_related("document_type")),
+            Prefetch("returns", queryset=ReturnEvent.objects.select_related("organization")),
+            Prefetch("consents", queryset=Consent.objects.select_related("recorded_by", "organization")),
         ),
         pk=pk,
     )
+
+
+def intake_matches(
+    *, membership, person_fields: dict, documents: list, limit: int = 5
+) -> list[tuple[Person, list[str]]]:
+    """Records the officer should look at before registering someone new: the same identity
+    number, or a similar name (and birth date) found by the search engine."""
+    from django.utils.translation import gettext as _
+
+    from incluye.people.search import search_people
+
+    visible = people_visible_to(membership=membership)
+    found: dict = {}
+    for document_type, number in documents:
+        for person in visible.filter(documents__document_type=document_type, documents__number=number):
+            found[person.pk] = [_("same identity number")]
+    name = " ".join(
+        person_fields.get(k, "")
+        for k in ("given_names", "first_surname", "second_surname")
+        if person_fields.get(k)
+    )
+    for hit in search_people(
+        organization_ids=[membership.organization_id],
+        query=name,
+        birth_date=person_fields.get("birth_date"),
+        limit=limit,
+    ):
+        if hit.score >= INTAKE_MATCH_MIN_SCORE and hit.person_id not in found:
+            found[hit.person_id] = hit.reasons
+    people = visible.in_bulk(list(found))
+    return [(people[pk], reasons) for pk, reasons in found.items() if pk in people][:limit]
+
+
+# A name found by the engine with at least this score is shown to the officer at intake.
+INTAKE_MATCH_MIN_SCORE = 80
+
+
+def returns_of_the_day(*, membership, day):
+    """Today's arrivals at the organization, urgent needs first."""
+    from incluye.people.models import ReturnEvent
+
+    if not membership.can("people.view"):
+        return ReturnEvent.objects.none()
+    return (
+        ReturnEvent.objects.filter(
+            organization_id=membership.organization_id, arrived_on=day, person__merged_into__isnull=True
+        )
+        .select_related("person", "person__residence")
+        .order_by("-is_urgent", "created_at")
+    )
+
+
+def consent_state(*, person) -> dict:
+    """The latest decision per purpose: {purpose: Consent}."""
+    state = {}
+    for consent in person.consents.all():  # newest first (model ordering)
+        state.setdefault(consent.purpose, consent)
+    return state
+
+
+def drafts_of(*, membership):
+    from incluye.people.models import IntakeDraft
+
+    return IntakeDraft.objects.filter(
+        organization_id=membership.organization_id, created_by_id=membership.user_id
+    )
+
+
+def people_search(*, membership, query: str, limit: int = 25) -> list[Person]:
+    """Search as you type: the engine's ranked hits as Person objects, each with `.reasons`."""
+    from incluye.people.search import search_people
+
+    if not membership.can("people.view"):
+        return []
+    hits = search_people(organization_ids=[membership.organization_id], query=query, limit=limit)
+    people = (
+        people_visible_to(membership=membership)
+        .select_related("residence")
+        .in_bulk([h.person_id for h in hits])
+    )
+    ranked = []
+    for hit in hits:
+        person = people.get(hit.person_id)
+        if person is not None:
+            person.reasons, person.score = hit.reasons, hit.score
+            ranked.append(person)
+    return ranked

@@ -1,9 +1,12 @@
 """Writes of the people registry. Each one logs what it did (ids and field names, never values)."""
 
+import contextlib
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from incluye.core.actionlog import log_action
-from incluye.people.models import Consent, IdentityDocument, Person, ReturnEvent
+from incluye.people.models import Consent, IdentityDocument, IntakeDraft, Person, ReturnEvent
 
 
 def _documents_create(person, documents):
@@ -108,3 +111,45 @@ def person_viewed(*, membership, person: Person) -> None:
         action="incluye.person.viewed",
         obj=person,
     )
+
+
+DRAFT_IGNORED_KEYS = {"csrfmiddlewaretoken", "action", "draft", "attach", "confirm_new", "next"}
+
+
+def intake_draft_save(*, membership, draft_id, data) -> IntakeDraft:
+    """Keep a half-typed intake form for its author (the officer was interrupted)."""
+    values = {k: data.getlist(k) for k in data if k not in DRAFT_IGNORED_KEYS}
+    label = " ".join(
+        v[0] for k in ("given_names", "first_surname", "second_surname") if (v := values.get(k)) and v[0]
+    )
+    draft = None
+    if draft_id:
+        try:
+            draft = IntakeDraft.objects.filter(pk=draft_id, created_by=membership.user).first()
+        except (ValueError, ValidationError):
+            draft = None
+    if draft is None:
+        draft = IntakeDraft(organization=membership.organization, created_by=membership.user)
+    draft.data, draft.label = values, label[:200]
+    draft.save()
+    return draft
+
+
+def intake_draft_discard(*, membership, draft_id) -> None:
+    if draft_id:
+        with contextlib.suppress(ValueError, ValidationError):
+            IntakeDraft.objects.filter(pk=draft_id, created_by=membership.user).delete()
+
+
+@transaction.atomic
+def intake_attach(*, membership, person: Person, form) -> ReturnEvent:
+    """The arrival is someone already registered: record the new return (and any new document
+    and consent) on the existing record instead of creating a duplicate."""
+    event = return_event_record(membership=membership, person=person, **form.return_event_fields())
+    known = set(person.documents.values_list("document_type_id", "number"))
+    for document_type, number in form.documents():
+        if (document_type.pk, number) not in known:
+            _documents_create(person, [(document_type, number)])
+    for consent in form.consents():
+        consent_record(membership=membership, person=person, **consent)
+    return event

@@ -1,9 +1,23 @@
 from django.urls import path
 
-from incluye.people import views
+from incluye.people import views, views_duplicates, views_manifests
 
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("today/", views.today, name="today"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/drafts/<uuid:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("<uuid:pk>/", views.person_detail, name="detail"),
+    path("<uuid:pk>/consents/", views.consent_add, name="consent_add"),
+    path("manifests/", views_manifests.manifest_list, name="manifests"),
+    path("manifests/template.csv", views_manifests.manifest_template, name="manifest_template"),
+    path("manifests/<uuid:pk>/", views_manifests.manifest_detail, name="manifest"),
+    path("manifests/<uuid:pk>/progress/", views_manifests.manifest_progress, name="manifest_progress"),
+    path("manifests/<uuid:pk>/mapping/", views_manifests.manifest_mapping, name="manifest_mapping"),
+    path("manifests/<uuid:pk>/import/", views_manifests.manifest_import, name="manifest_import"),
+    path("manifests/<uuid:pk>/errors.csv", views_manifests.manifest_errors, name="manifest_errors"),
+    path("duplicates/", views_duplicates.queue, name="duplicates"),
+    path("duplicates/<int:pk>/", views_duplicates.review, name="duplicate"),
+    path("merges/<int:pk>/undo/", views_duplicates.unmerge, name="unmerge"),
 ]

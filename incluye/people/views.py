@@ -1,17 +1,26 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from incluye.core.access import membership_required
+from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
+from incluye.people.forms import ConsentForm, IntakeForm
 
 
 @membership_required("people.view")
 def person_list(request):
     query = request.GET.get("q", "").strip()
-    people = selectors.people_list(
-        membership=request.membership, query=query, today=bool(request.GET.get("today"))
-    )
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    if query:
+        results = selectors.people_search(membership=request.membership, query=query)
+        page = Paginator(results, 25).get_page(1)
+    else:
+        people = selectors.people_list(membership=request.membership, today=bool(request.GET.get("today")))
+        page = Paginator(people, 25).get_page(request.GET.get("page"))
     template = "people/_results.html" if request.htmx else "people/person_list.html"
     return render(request, template, {"page": page, "query": query})
 
@@ -20,4 +29,127 @@ def person_list(request):
 def person_detail(request, pk):
     person = selectors.person_for_page(membership=request.membership, pk=pk)
     services.person_viewed(membership=request.membership, person=person)
-    return render(request, "people/person_detail.html", {"person": person})
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "consents": selectors.consent_state(person=person),
+            "consent_form": ConsentForm(),
+        },
+    )
+
+
+@membership_required("people.view")
+def today(request):
+    day = timezone.localdate()
+    returns = selectors.returns_of_the_day(membership=request.membership, day=day)
+    return render(request, "people/today.html", {"returns": returns, "day": day})
+
+
+def _intake_form(request, data=None, initial=None):
+    return IntakeForm(data, organization=request.membership.organization, initial=initial)
+
+
+@membership_required("people.register")
+def intake(request):
+    membership = request.membership
+    draft = None
+    if request.GET.get("draft"):
+        draft = get_scoped_or_404(selectors.drafts_of(membership=membership), pk=request.GET["draft"])
+    if request.method != "POST":
+        data = QueryDict(mutable=True)
+        if draft:
+            for key, values in draft.data.items():
+                data.setlist(key, values)
+        form = _intake_form(request, data or None)
+        return render(
+            request,
+            "people/intake.html",
+            {"form": form, "draft": draft, "drafts": selectors.drafts_of(membership=membership)},
+        )
+
+    action = request.POST.get("action", "register")
+    if action == "save_draft":
+        saved = services.intake_draft_save(
+            membership=membership, draft_id=request.POST.get("draft"), data=request.POST
+        )
+        messages.success(
+            request, _("The form was saved. You can finish it later from “Register an arrival”.")
+        )
+        return redirect(f"{request.path}?draft={saved.pk}")
+
+    form = _intake_form(request, request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "people/intake.html",
+            {"form": form, "draft": draft, "drafts": selectors.drafts_of(membership=membership)},
+            status=400,
+        )
+
+    if action == "attach":
+        person = get_scoped_or_404(
+            selectors.people_visible_to(membership=membership), pk=request.POST.get("person")
+        )
+        services.intake_attach(membership=membership, person=person, form=form)
+        services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))
+        messages.success(request, _("A new return was recorded for %(name)s.") % {"name": person.full_name})
+        return redirect("people:detail", pk=person.pk)
+
+    if not request.POST.get("confirm_new"):
+        matches = selectors.intake_matches(
+            membership=membership, person_fields=form.person_fields(), documents=form.documents()
+        )
+        if matches:
+            return render(
+                request,
+                "people/intake.html",
+                {
+                    "form": form,
+                    "matches": matches,
+                    "draft": draft,
+                    "drafts": selectors.drafts_of(membership=membership),
+                },
+            )
+    person = services.person_register(
+        membership=membership,
+        documents=form.documents(),
+        return_event=form.return_event_fields(),
+        consents=form.consents(),
+        **form.person_fields(),
+    )
+    services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))
+    messages.success(request, _("%(name)s was registered.") % {"name": person.full_name})
+    if request.POST.get("next") == "another":
+        return redirect("people:intake")
+    return redirect("people:detail", pk=person.pk)
+
+
+@membership_required("people.register")
+@require_POST
+def draft_discard(request, pk):
+    draft = get_scoped_or_404(selectors.drafts_of(membership=request.membership), pk=pk)
+    services.intake_draft_discard(membership=request.membership, draft_id=draft.pk)
+    messages.success(request, _("The saved form was discarded."))
+    return redirect("people:intake")
+
+
+@membership_required()
+@require_POST
+def consent_add(request, pk):
+    person = get_scoped_or_404(selectors.people_visible_to(membership=request.membership), pk=pk)
+    if not request.membership.can("consents.record"):
+        raise PermissionDenied
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_record(membership=request.membership, person=person, **form.cleaned_data)
+        messages.success(request, _("The decision was recorded."))
+        return redirect("people:detail", pk=person.pk)
+    person = selectors.person_for_page(membership=request.membership, pk=pk)
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "consents": selectors.consent_state(person=person), "consent_form": form},
+        status=400,
+    )

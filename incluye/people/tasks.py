@@ -1,0 +1,33 @@
+"""Background work of the registry (Django tasks, run by `manage.py db_worker`)."""
+
+from django.tasks import task
+from django.utils import translation
+
+from incluye.accounts.models import User
+from incluye.people.models import ManifestImport
+
+
+@task()
+def validate_manifest(*, manifest_id: str, language: str = "es") -> None:
+    from incluye.people.imports import manifest_validate
+
+    with translation.override(language):
+        manifest_validate(
+            manifest=ManifestImport.objects.select_related("organization__country", "mapping").get(
+                pk=manifest_id
+            )
+        )
+
+
+@task()
+def import_manifest(*, manifest_id: str, actor_id: int | None = None, language: str = "es") -> None:
+    from incluye.people.imports import manifest_import
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    with translation.override(language):
+        manifest_import(
+            manifest=ManifestImport.objects.select_related("organization__country", "mapping").get(
+                pk=manifest_id
+            ),
+            actor=actor,
+        )
