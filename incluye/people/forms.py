@@ -26,6 +26,11 @@ from incluye.people.models import (
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d/%m/%y"]
 
 
+def date_widget():
+    """The browser's date picker, which needs ISO values whatever the language of the page."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def residence_choices(country_code: str) -> list:
     """Municipalities (districts in El Salvador) grouped by their department, for a <select>."""
     divisions = list(
@@ -61,7 +66,7 @@ class IntakeForm(forms.Form):
         label=_("Birth date"),
         required=False,
         input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_widget(),
     )
     birth_date_precision = forms.ChoiceField(
         label=_("The birth date is"), choices=DatePrecision.choices, initial=DatePrecision.DAY
@@ -79,7 +84,7 @@ class IntakeForm(forms.Form):
     arrived_on = forms.DateField(
         label=_("Arrival date"),
         input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_widget(),
     )
     mode = forms.ChoiceField(label=_("Arrived by"), choices=ReturnMode.choices, initial=ReturnMode.AIR)
     returned_from = forms.ChoiceField(
@@ -245,7 +250,7 @@ class ConsentForm(forms.Form):
         label=_("Expires on"),
         required=False,
         input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_widget(),
     )
 
     def clean(self):
@@ -269,7 +274,7 @@ class ManifestUploadForm(forms.Form):
     arrived_on = forms.DateField(
         label=_("Arrival date"),
         input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_widget(),
     )
     mode = forms.ChoiceField(label=_("Arrived by"), choices=ReturnMode.choices, initial=ReturnMode.AIR)
     returned_from = forms.ChoiceField(

@@ -88,9 +88,9 @@ def intake(request):
             status=400,
         )
 
-    if action == "attach":
+    if request.POST.get("attach"):  # "same person": the officer chose an existing record
         person = get_scoped_or_404(
-            selectors.people_visible_to(membership=membership), pk=request.POST.get("person")
+            selectors.people_visible_to(membership=membership), pk=request.POST["attach"]
         )
         services.intake_attach(membership=membership, person=person, form=form)
         services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))

@@ -24,28 +24,77 @@ def person(personas):
     )
 
 
-def object_urls(personas, person):
-    """Every URL that names one object, with an object of `personas.org`."""
+@pytest.fixture
+def records(personas, person):
+    """One record of each kind that has its own URL, all belonging to `personas.org`."""
+    from django.core.files.base import ContentFile
+
+    from incluye.people.models import DuplicateCandidate, IntakeDraft, ManifestImport, PersonMerge
+
+    other = person_register(
+        membership=personas.staff, given_names="Jose", first_surname="Tzul", nationality_id="GT"
+    )
+    third = person_register(
+        membership=personas.staff, given_names="Ana", first_surname="Coc", nationality_id="GT"
+    )
+    manifest = ManifestImport.objects.create(
+        organization=personas.org,
+        reference="TA-1",
+        arrived_on="2026-11-20",
+        file_name="m.csv",
+        file_sha256="0",
+        file=ContentFile(b"nombres,primer_apellido\nAna,Coc\n", name="m.csv"),
+        status="invalid",
+    )
+    return {
+        "person": person,
+        "manifest": manifest,
+        "draft": IntakeDraft.objects.create(
+            organization=personas.org, created_by=personas.staff.user, data={}
+        ),
+        "candidate": DuplicateCandidate.objects.create(
+            person_a=person, person_b=other, organization=personas.org, match_weight=1, match_probability=0.9
+        ),
+        "merge": PersonMerge.objects.create(survivor=person, merged=third, organization=personas.org),
+    }
+
+
+def object_urls(personas, records):
+    """Every URL that names one object, with an object of `personas.org`: (method, url)."""
+    person, manifest = records["person"].pk, records["manifest"].pk
     return [
-        reverse("people:detail", args=[person.pk]),
-        reverse("accounts:organization", args=[personas.org.pk]),
-        reverse("accounts:member_edit", args=[personas.staff.pk]),
-        reverse("api:person", args=[person.pk]),
-        reverse("api:organization", args=[personas.org.pk]),
+        ("get", reverse("people:detail", args=[person])),
+        ("post", reverse("people:consent_add", args=[person])),
+        ("post", reverse("people:draft_discard", args=[records["draft"].pk])),
+        ("get", reverse("people:manifest", args=[manifest])),
+        ("get", reverse("people:manifest_progress", args=[manifest])),
+        ("get", reverse("people:manifest_mapping", args=[manifest])),
+        ("post", reverse("people:manifest_import", args=[manifest])),
+        ("get", reverse("people:manifest_errors", args=[manifest])),
+        ("get", reverse("people:duplicate", args=[records["candidate"].pk])),
+        ("post", reverse("people:unmerge", args=[records["merge"].pk])),
+        ("get", reverse("accounts:organization", args=[personas.org.pk])),
+        ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
+        ("get", reverse("api:person", args=[person])),
+        ("get", reverse("api:person_returns", args=[person])),
+        ("get", reverse("api:person_consents", args=[person])),
+        ("get", reverse("api:manifest", args=[manifest])),
+        ("post", reverse("api:manifest_import", args=[manifest])),
+        ("get", reverse("api:organization", args=[personas.org.pk])),
     ]
 
 
-def test_an_outsider_organization_gets_404_on_every_object_url(personas, person):
+def test_an_outsider_organization_gets_404_on_every_object_url(personas, records):
     outsider_admin = personas.client("outsider_admin")
     outsider = personas.client("outsider")
-    for url in object_urls(personas, person):
-        assert outsider_admin.get(url).status_code == 404, url
-        assert outsider.get(url).status_code == 404, url
+    for method, url in object_urls(personas, records):
+        assert getattr(outsider_admin, method)(url).status_code == 404, url
+        assert getattr(outsider, method)(url).status_code == 404, url
 
 
-def test_the_object_url_list_covers_every_url_with_an_object_id(personas, person):
+def test_the_object_url_list_covers_every_url_with_an_object_id(personas, records):
     """A new object URL must be added to `object_urls`, or this test fails."""
-    from django.urls import get_resolver
+    from django.urls import get_resolver, resolve
 
     def walk(patterns, prefix=""):
         for p in patterns:
@@ -55,13 +104,7 @@ def test_the_object_url_list_covers_every_url_with_an_object_id(personas, person
             elif p.name:
                 yield prefix + p.name, p.pattern
 
-    covered = {
-        "people:detail",
-        "accounts:organization",
-        "accounts:member_edit",
-        "api:person",
-        "api:organization",
-    }
+    covered = {resolve(url).view_name for _method, url in object_urls(personas, records)}
     with_ids = {
         name
         for name, pattern in walk(get_resolver().url_patterns)
@@ -70,10 +113,11 @@ def test_the_object_url_list_covers_every_url_with_an_object_id(personas, person
     assert with_ids == covered
 
 
-def test_the_owning_organization_opens_the_same_urls(personas, person):
+def test_the_owning_organization_opens_the_same_pages(personas, records):
     admin = personas.client("admin")
-    for url in object_urls(personas, person):
-        assert admin.get(url).status_code == 200, url
+    for method, url in object_urls(personas, records):
+        if method == "get":
+            assert admin.get(url).status_code == 200, url
 
 
 def test_a_malformed_or_unknown_id_is_a_404_not_a_500(personas):

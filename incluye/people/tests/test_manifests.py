@@ -13,7 +13,17 @@ from incluye.core.models import ActionLogEntry
 from incluye.people.models import ManifestImport, Person, ReturnEvent
 
 pytestmark = pytest.mark.django_db
-HEADER = ["nombres", "primer_apellido", "segundo_apellido", "sexo", "fecha_nacimiento", "dpi", "telefono", "municipio", "necesidades"]
+HEADER = [
+    "nombres",
+    "primer_apellido",
+    "segundo_apellido",
+    "sexo",
+    "fecha_nacimiento",
+    "dpi",
+    "telefono",
+    "municipio",
+    "necesidades",
+]
 
 
 def dpi(n: int, place: str = "0901") -> str:
@@ -77,14 +87,22 @@ def test_a_flight_of_135_is_checked_then_imported_with_its_returns(personas):
     manifest.refresh_from_db()
     assert manifest.status == "imported"
     assert Person.objects.filter(organization=personas.org).count() == 135
-    assert ReturnEvent.objects.filter(manifest=manifest, arrived_on=datetime.date(2026, 11, 20)).count() == 135
+    assert (
+        ReturnEvent.objects.filter(manifest=manifest, arrived_on=datetime.date(2026, 11, 20)).count() == 135
+    )
     assert Person.objects.filter(residence__code="0901").count() == 135
-    assert ActionLogEntry.objects.get(action="incluye.manifest.imported").data == {"created": 135, "attached": 0, "skipped": 0}
+    assert ActionLogEntry.objects.get(action="incluye.manifest.imported").data == {
+        "created": 135,
+        "attached": 0,
+        "skipped": 0,
+    }
 
 
 def test_a_bad_dpi_on_row_87_is_reported_and_nothing_is_imported(personas):
     data = rows(120)
-    data[85][5] = data[85][5][:8] + str((int(data[85][5][8]) + 1) % 10) + data[85][5][9:]  # spreadsheet row 87
+    data[85][5] = (
+        data[85][5][:8] + str((int(data[85][5][8]) + 1) % 10) + data[85][5][9:]
+    )  # spreadsheet row 87
     client = personas.client("staff")
     upload(client, csv_bytes(data))
     manifest = latest()
@@ -157,15 +175,30 @@ def test_missing_columns_are_named_and_the_officer_can_map_them(personas):
     assert "Columnas faltantes" in manifest.errors[0]["message"]
     client.post(
         reverse("people:manifest_mapping", args=[manifest.pk]),
-        {"name": "Kobo recepción", "col_given_names": "name", "col_first_surname": "surname", "col_document_number": "id"},
+        {
+            "name": "Kobo recepción",
+            "col_given_names": "name",
+            "col_first_surname": "surname",
+            "col_document_number": "id",
+        },
     )
     manifest.refresh_from_db()
     assert manifest.status == "ready"
-    assert manifest.mapping.columns == {"given_names": "name", "first_surname": "surname", "document_number": "id"}
+    assert manifest.mapping.columns == {
+        "given_names": "name",
+        "first_surname": "surname",
+        "document_number": "id",
+    }
 
 
 def test_a_kobo_export_with_group_paths_and_multiple_answers_is_understood(personas):
-    header = ["datos/nombres", "datos/primer_apellido", "datos/segundo_apellido", "triage/necesidades", "_uuid"]
+    header = [
+        "datos/nombres",
+        "datos/primer_apellido",
+        "datos/segundo_apellido",
+        "triage/necesidades",
+        "_uuid",
+    ]
     data = [["María", "Caal", "Choc", "medical protection", "a1"], ["Pedro", "Xol", "", "", "a2"]]
     upload(personas.client("staff"), csv_bytes(data, header=header))
     manifest = latest()
@@ -205,7 +238,9 @@ def test_a_50_mb_file_is_refused_before_anything_is_stored(personas):
     assert not ManifestImport.objects.exists()
 
 
-def test_a_big_manifest_is_checked_and_imported_in_the_background(personas, django_capture_on_commit_callbacks):
+def test_a_big_manifest_is_checked_and_imported_in_the_background(
+    personas, django_capture_on_commit_callbacks
+):
     client = personas.client("staff")
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, csv_bytes(rows(400)))
@@ -223,6 +258,11 @@ def test_another_organization_cannot_open_a_manifest(personas):
     upload(personas.client("staff"), csv_bytes(rows(2)))
     manifest = latest()
     outsider = personas.client("outsider")
-    for name in ("people:manifest", "people:manifest_errors", "people:manifest_progress", "people:manifest_mapping"):
+    for name in (
+        "people:manifest",
+        "people:manifest_errors",
+        "people:manifest_progress",
+        "people:manifest_mapping",
+    ):
         assert outsider.get(reverse(name, args=[manifest.pk])).status_code == 404
     assert outsider.post(reverse("people:manifest_import", args=[manifest.pk])).status_code == 404

@@ -33,9 +33,15 @@ def pair(personas):
         documents=[(dpi, "2746138590901")],
         return_event={"arrived_on": datetime.date(2026, 11, 20)},
     )
-    consent_record(membership=personas.staff, person=b, purpose="case_management", given=True, method="signed_form")
+    consent_record(
+        membership=personas.staff, person=b, purpose="case_management", given=True, method="signed_form"
+    )
     candidate = DuplicateCandidate.objects.create(
-        person_a=a, person_b=b, organization=personas.org, match_weight=12.0, match_probability=0.97,
+        person_a=a,
+        person_b=b,
+        organization=personas.org,
+        match_weight=12.0,
+        match_probability=0.97,
         reasons=["nombre 100 %"],
     )
     return a, b, candidate
@@ -52,7 +58,14 @@ def test_merging_keeps_the_chosen_values_and_moves_returns_documents_and_consent
     a, b, candidate = pair
     response = personas.client("staff").post(
         reverse("people:duplicate", args=[candidate.pk]),
-        {"decision": "merge", "given_names": "a", "first_surname": "a", "second_surname": "a", "birth_date": "a", "phone": "b"},
+        {
+            "decision": "merge",
+            "given_names": "a",
+            "first_surname": "a",
+            "second_surname": "a",
+            "birth_date": "a",
+            "phone": "b",
+        },
     )
     assert response.status_code == 302
     a.refresh_from_db()
@@ -78,7 +91,8 @@ def test_a_merged_record_disappears_from_lists_and_its_page(personas, pair):
 def test_an_administrator_undoes_a_merge_exactly(personas, pair):
     a, b, candidate = pair
     personas.client("staff").post(
-        reverse("people:duplicate", args=[candidate.pk]), {"decision": "merge", "given_names": "b", "phone": "b"}
+        reverse("people:duplicate", args=[candidate.pk]),
+        {"decision": "merge", "given_names": "b", "phone": "b"},
     )
     merge = PersonMerge.objects.get()
     assert personas.client("staff").post(reverse("people:unmerge", args=[merge.pk])).status_code == 403

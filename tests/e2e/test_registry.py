@@ -1,0 +1,85 @@
+"""At the desk, in Spanish: register one arrival with the keyboard, then import a small manifest."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+from incluye.core.identity import dpi_check_digit
+
+
+def _es(text):
+    with translation.override("es"):
+        return gettext(text)
+
+
+@pytest.fixture
+def officer(live_server, settings):
+    """A reception officer of a demo reception center (the second factor is covered elsewhere)."""
+    from incluye.core.demo import demo_load
+
+    settings.INCLUYE_REQUIRE_MFA = False
+    result = demo_load(people=0)
+    return {"email": "recepcion@demo.incluye.org", "password": result["password"]}
+
+
+def _sign_in(page, live_server, officer):
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=login]").fill(officer["email"])
+    page.locator("input[name=password]").fill(officer["password"])
+    page.get_by_role("button", name="Iniciar sesión").click()
+    expect(page).to_have_url(live_server.url + "/")
+
+
+def test_an_officer_registers_an_arrival_in_spanish(officer, page, live_server):
+    _sign_in(page, live_server, officer)
+    page.get_by_role("navigation", name=_es("Main")).get_by_role("link", name=_es("Register")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_es("Register an arrival"))
+    # The first field has the focus: the officer types, tabbing from question to question.
+    expect(page.get_by_label(_es("Given names"))).to_be_focused()
+    page.keyboard.type("María José")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Ajú")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Núñez")
+    page.get_by_label(_es("Identity document")).select_option("DPI")
+    first = "27461385"
+    page.get_by_label(_es("Document number")).fill(f"{first[:4]} {first[4:]}{dpi_check_digit(first)} 0901")
+    page.get_by_label(_es("Municipality where the person will live")).select_option("0901")
+    page.get_by_label(_es("Needs medical care")).check()
+    page.get_by_label(_es("Agrees to case management")).check()
+    page.get_by_role("button", name=_es("Register"), exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("María José Ajú Núñez")
+    expect(page.get_by_text("2746 13859 0901")).to_be_visible()
+    page.get_by_role("navigation", name=_es("Main")).get_by_role("link", name=_es("Today")).click()
+    expect(page.locator("tr.urgent")).to_contain_text("Ajú Núñez, María José")
+
+
+def test_an_officer_imports_a_small_manifest_in_spanish(officer, page, live_server, tmp_path):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["nombres", "primer_apellido", "segundo_apellido", "sexo", "necesidades"])
+    writer.writerow(["Pedro", "Coc", "Caal", "M", ""])
+    writer.writerow(["Rosa", "Tzul", "", "F", "protection"])
+    writer.writerow(["Luis", "Xol", "Pop", "M", ""])
+    path = tmp_path / "vuelo-TA102.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+    _sign_in(page, live_server, officer)
+    page.get_by_role("navigation", name=_es("Main")).get_by_role("link", name=_es("Manifests")).click()
+    page.get_by_label(_es("Manifest reference")).fill("TA-102 2026-11-20")
+    page.get_by_label(_es("File")).set_input_files(str(path))
+    page.get_by_role("button", name=_es("Upload and check")).click()
+    expect(page).to_have_url(re.compile(r"/people/manifests/[0-9a-f-]+/$"))
+    expect(page.get_by_test_id("manifest-status")).to_have_text(_es("Ready to import"))
+    expect(page.get_by_role("cell", name="Rosa Tzul")).to_be_visible()
+    page.get_by_role("button", name=_es("Import"), exact=True).click()
+    expect(page.get_by_test_id("manifest-status")).to_have_text(_es("Imported"))
+    page.get_by_role("navigation", name=_es("Main")).get_by_role("link", name=_es("Today")).click()
+    expect(page.locator("tbody tr")).to_have_count(3)
+    expect(page.locator("tbody tr").first).to_contain_text("Tzul, Rosa")  # protection need first
