@@ -127,7 +127,7 @@ def test_the_error_report_is_the_file_with_an_errores_column_to_fix_and_upload_a
     assert [r[-1] for r in table[1:] if r[-1]] == [table[3][-1]]
     # Fix the row in the report and upload it again: it imports.
     table[3][0] = "Ana"
-    fixed = csv_bytes([r for r in table[1:]], header=table[0])
+    fixed = csv_bytes(list(table[1:]), header=table[0])
     upload(client, fixed, reference="TA-102 2026-11-20 (b)")
     assert latest().status == "ready"
 

@@ -48,7 +48,7 @@ def pair(personas):
 
 
 def test_the_review_screen_shows_both_records_side_by_side(personas, pair):
-    a, b, candidate = pair
+    _a, _b, candidate = pair
     page = personas.client("staff").get(reverse("people:duplicate", args=[candidate.pk])).content.decode()
     assert "José" in page and "Jose" in page
     assert "+50255551234" in page
@@ -81,7 +81,7 @@ def test_merging_keeps_the_chosen_values_and_moves_returns_documents_and_consent
 
 
 def test_a_merged_record_disappears_from_lists_and_its_page(personas, pair):
-    a, b, candidate = pair
+    _a, b, candidate = pair
     client = personas.client("staff")
     client.post(reverse("people:duplicate", args=[candidate.pk]), {"decision": "merge"})
     assert client.get(reverse("people:detail", args=[b.pk])).status_code == 404
@@ -110,7 +110,7 @@ def test_an_administrator_undoes_a_merge_exactly(personas, pair):
 
 
 def test_marking_a_pair_as_different_people_closes_it(personas, pair):
-    a, b, candidate = pair
+    _a, _b, candidate = pair
     personas.client("staff").post(reverse("people:duplicate", args=[candidate.pk]), {"decision": "distinct"})
     candidate.refresh_from_db()
     assert candidate.status == "distinct"
@@ -118,7 +118,7 @@ def test_marking_a_pair_as_different_people_closes_it(personas, pair):
 
 
 def test_another_organization_cannot_review_or_undo(personas, pair):
-    a, b, candidate = pair
+    _a, _b, candidate = pair
     personas.client("staff").post(reverse("people:duplicate", args=[candidate.pk]), {"decision": "merge"})
     merge = PersonMerge.objects.get()
     outsider = personas.client("outsider_admin")
