@@ -27,6 +27,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """The search index lives in the process: each test starts from its own database."""
+    from incluye.people import search
+
+    search.reset_index()
+    yield
+    search.reset_index()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

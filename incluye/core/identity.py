@@ -22,14 +22,15 @@ def rule(name: str):
     return register
 
 
-def validate_document_number(rule_name: str, value: str, *, country=None) -> str:
+def validate_document_number(rule_name: str, value: str, *, country=None, places=None) -> str:
+    """`places`: the country's division codes, when the caller validates many numbers at once."""
     try:
         func = RULES[rule_name]
     except KeyError as exc:
         raise ValidationError(
             _("Unknown identity document rule “%(rule)s”."), params={"rule": rule_name}
         ) from exc
-    return func((value or "").strip(), country=country)
+    return func((value or "").strip(), country=country if places is None else places)
 
 
 def _digits(value: str, allowed_separators: str = " -") -> str:
@@ -41,6 +42,9 @@ def _digits(value: str, allowed_separators: str = " -") -> str:
 
 
 def _division_exists(country, code: str) -> bool:
+    """`country` is a Country (or its code) — or a set of division codes known in advance."""
+    if isinstance(country, (set, frozenset)):
+        return code in country
     if country is None:
         return False
     from incluye.core.selectors import division_exists

@@ -89,11 +89,14 @@ class IdDocumentType(models.Model):
     def name(self) -> str:
         return pick_language(self.names)
 
-    def clean_number(self, value: str) -> str:
-        """Validate and normalize a number, raising a translated ValidationError."""
+    def clean_number(self, value: str, *, places=None) -> str:
+        """Validate and normalize a number, raising a translated ValidationError.
+
+        `places`: the set of the country's division codes, to validate many numbers without a
+        query each."""
         from incluye.core.identity import validate_document_number
 
-        return validate_document_number(self.rule, value, country=self.country)
+        return validate_document_number(self.rule, value, country=self.country, places=places)
 
 
 class ActionLogEntry(models.Model):

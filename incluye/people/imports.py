@@ -10,8 +10,8 @@ identity number is already in the registry becomes a new return of that person, 
 import csv
 import datetime
 import io
+import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incluye.core.actionlog import log_action
+from incluye.core.db import insert_many
 from incluye.core.models import Division, IdDocumentType
 from incluye.core.text import fold
-from incluye.people.forms import IntakeForm, residence_choices
+from incluye.people.forms import IntakeForm
 from incluye.people.models import (
+    URGENT_NEEDS,
     Consent,
-    ConsentPurpose,
     IdentityDocument,
     ManifestImport,
     ManifestStatus,
@@ -298,15 +299,22 @@ class RowReader:
             t.code: t for t in IdDocumentType.objects.filter(country_id=country).select_related("country")
         }
         self.national_type = next((c for c, t in self.document_types.items() if t.is_national_id), "")
-        divisions = Division.objects.filter(country_id=country).values_list("code", "name", "level")
+        divisions = list(Division.objects.filter(country_id=country).values_list("code", "name", "level"))
+        self.division_codes = frozenset(code for code, _n, _l in divisions)
         deepest = max((level for _c, _n, level in divisions), default=0)
         self.residence_by_name = {fold(n): c for c, n, level in divisions if level == deepest}
         self.residence_codes = set(self.residence_by_name.values())
-        self.residence_options = residence_choices(country)
         self.residence_ids = dict(
             Division.objects.filter(country_id=country, code__in=self.residence_codes).values_list(
                 "code", "id"
             )
+        )
+        # One form, bound to each row in turn (see IntakeForm.rebound).
+        self.template = IntakeForm(
+            organization=manifest.organization,
+            division_codes=self.division_codes,
+            residence_ids=self.residence_ids,
+            document_types=self.document_types,
         )
 
     def value(self, row: list[str], name: str) -> str:
@@ -317,7 +325,9 @@ class RowReader:
         v = lambda name: self.value(row, name)  # noqa: E731
         doc_type = self.index.get("_document_type_from_column") or v("document_type").upper()
         number = v("document_number")
-        if number and not doc_type:
+        if not number:
+            doc_type = ""  # many arrive without documents: an empty cell is no document
+        elif not doc_type:
             doc_type = self.national_type
         residence = v("residence")
         if residence and residence not in self.residence_codes:
@@ -352,21 +362,8 @@ class RowReader:
         }
 
     def form(self, row: list[str]) -> IntakeForm:
-        from django.http import QueryDict
-
-        data = QueryDict(mutable=True)
-        for key, value in self.form_data(row).items():
-            if isinstance(value, list):
-                data.setlist(key, value)
-            elif value != "":
-                data[key] = value
-        return IntakeForm(
-            data,
-            organization=self.manifest.organization,
-            residence_options=self.residence_options,
-            residence_ids=self.residence_ids,
-            document_types=self.document_types,
-        )
+        # A plain dict is enough: widgets read a list for multiple choices from it.
+        return self.template.rebound({k: v for k, v in self.form_data(row).items() if v != ""})
 
 
 def _column_name(table: Table, index: dict, field_name: str) -> str:
@@ -479,6 +476,8 @@ def manifest_validate(*, manifest: ManifestImport) -> ManifestImport:
         }
         for number, f in result.valid[:20]
     ]
+    if not result.errors:
+        _store_checked_rows(manifest, [checked_row(number, form) for number, form in result.valid])
     _set(
         manifest,
         status=ManifestStatus.INVALID if result.errors else ManifestStatus.READY,
@@ -489,19 +488,47 @@ def manifest_validate(*, manifest: ManifestImport) -> ManifestImport:
     return manifest
 
 
+def checked_row(number: int, form: IntakeForm) -> dict:
+    """What the import needs of a checked row, in JSON: the import then writes without checking
+    every row a second time."""
+    return {
+        "row": number,
+        "person": form.person_fields(),
+        "documents": [[t.code, n] for t, n in form.documents()],
+        "return": form.return_event_fields(),
+        "consents": [c for c in form.consents() if c["given"]],
+    }
+
+
+def _store_checked_rows(manifest: ManifestImport, rows: list[dict]) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    if manifest.checked_rows:
+        manifest.checked_rows.delete(save=False)
+    manifest.checked_rows.save(
+        f"{manifest.pk}.json", ContentFile(json.dumps(rows, cls=DjangoJSONEncoder).encode()), save=False
+    )
+    _set(manifest, checked_rows=manifest.checked_rows.name)
+
+
+def _load_checked_rows(manifest: ManifestImport) -> list[dict]:
+    manifest.checked_rows.open("rb")
+    try:
+        return json.loads(manifest.checked_rows.read())
+    finally:
+        manifest.checked_rows.close()
+
+
 def manifest_import(*, manifest: ManifestImport, actor=None) -> ManifestImport:
     """Write every row in one transaction, or nothing. Rows already imported are skipped."""
     if manifest.status not in (ManifestStatus.READY, ManifestStatus.IMPORTING):
         raise ValueError("Only a validated manifest without errors can be imported")
     _set(manifest, status=ManifestStatus.IMPORTING)
     try:
-        table, index = _load(manifest)
-        result = validate_rows(manifest, table, index)
-        if result.errors:  # the file changed under us, or the registry did
-            _set(manifest, status=ManifestStatus.INVALID, errors=result.errors)
-            return manifest
+        rows = _load_checked_rows(manifest)
         with transaction.atomic():
-            counts = _write(manifest, result.valid, actor)
+            counts = _write(manifest, rows, actor)
             log_action(
                 actor=actor,
                 organization=manifest.organization,
@@ -517,42 +544,42 @@ def manifest_import(*, manifest: ManifestImport, actor=None) -> ManifestImport:
         status=ManifestStatus.IMPORTED,
         created_count=counts["created"],
         skipped_count=counts["skipped"],
-        processed_rows=len(table.rows),
+        processed_rows=manifest.total_rows,
         finished_at=timezone.now(),
     )
     return manifest
 
 
-def _write(manifest: ManifestImport, rows: Iterable[tuple[int, IntakeForm]], actor) -> dict:
+def _write(manifest: ManifestImport, rows: list[dict], actor) -> dict:
     organization = manifest.organization
-    rows = list(rows)
+    types = {t.code: t for t in IdDocumentType.objects.filter(country_id=organization.country_id)}
     done = set(
         ReturnEvent.objects.filter(
             organization=organization, manifest_reference=manifest.reference
         ).values_list("manifest_row", flat=True)
     )
-    pending = [(n, f) for n, f in rows if n not in done]
-    # People already in the registry (same identity number, visible to this organization) get a new return.
-    numbers = {(d[0].pk, d[1]) for _n, f in pending for d in f.documents()}
+    pending = [r for r in rows if r["row"] not in done]
+    # People already in the organization's registry (same identity number) get a new return.
+    numbers = {n for r in pending for _t, n in r["documents"]}
     known = {}
-    if numbers:
+    for chunk in _chunks(sorted(numbers), 5000):
         for doc in IdentityDocument.objects.filter(
-            number__in=[n for _t, n in numbers],
-            person__organization=organization,
-            person__merged_into__isnull=True,
-        ).values("document_type_id", "number", "person_id"):
-            known[(doc["document_type_id"], doc["number"])] = doc["person_id"]
+            number__in=chunk, person__organization=organization, person__merged_into__isnull=True
+        ).values("document_type__code", "number", "person_id"):
+            known[(doc["document_type__code"], doc["number"])] = doc["person_id"]
     people, documents, returns, consents = [], [], [], []
     attached = 0
-    for number, form in pending:
-        person_id = next((known[(t.pk, n)] for t, n in form.documents() if (t.pk, n) in known), None)
+    for row in pending:
+        person_id = next((known[(t, n)] for t, n in row["documents"] if (t, n) in known), None)
         if person_id is None:
-            person = Person(organization=organization, created_by=actor, **form.person_fields())
+            person = Person(organization=organization, created_by=actor, **row["person"])
             person.refresh_name_key()
             people.append(person)
             documents += [
-                IdentityDocument(person=person, document_type=t, number=n) for t, n in form.documents()
+                IdentityDocument(person=person, document_type=types[t], number=n) for t, n in row["documents"]
             ]
+            for t, n in row["documents"]:
+                known[(t, n)] = person.pk  # the same person twice in one file is one person
             person_id = person.pk
         else:
             attached += 1
@@ -562,29 +589,30 @@ def _write(manifest: ManifestImport, rows: Iterable[tuple[int, IntakeForm]], act
             created_by=actor,
             manifest=manifest,
             manifest_reference=manifest.reference,
-            manifest_row=number,
-            **form.return_event_fields(),
+            manifest_row=row["row"],
+            **row["return"],
         )
-        event.is_urgent = bool(set(event.vulnerabilities) & {"medical", "unaccompanied_minor", "protection"})
+        event.is_urgent = bool(URGENT_NEEDS & set(event.vulnerabilities))
         returns.append(event)
-        if form.cleaned_data.get("consent_case_management"):
-            consents.append(
-                Consent(
-                    person_id=person_id,
-                    purpose=ConsentPurpose.CASE_MANAGEMENT,
-                    given=True,
-                    method=form.cleaned_data["consent_method"],
-                    recorded_by=actor,
-                    organization=organization,
-                )
-            )
-    Person.objects.bulk_create(people, batch_size=2000)
-    IdentityDocument.objects.bulk_create(documents, batch_size=2000)
-    ReturnEvent.objects.bulk_create(returns, batch_size=2000)
-    Consent.objects.bulk_create(consents, batch_size=2000)
+        consents += [
+            Consent(person_id=person_id, recorded_by=actor, organization=organization, **consent)
+            for consent in row["consents"]
+        ]
+    insert_many(Person, people)
+    insert_many(IdentityDocument, documents)
+    insert_many(ReturnEvent, returns)
+    insert_many(Consent, consents)
     if attached:
         Person.objects.filter(pk__in={r.person_id for r in returns}).update(updated_at=timezone.now())
+    if manifest.checked_rows:
+        manifest.checked_rows.delete(save=False)  # personal data: kept no longer than needed
+        _set(manifest, checked_rows="")
     return {"created": len(people), "attached": attached, "skipped": len(rows) - len(pending)}
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def error_report(manifest: ManifestImport) -> str:

@@ -57,14 +57,18 @@ def person_merge(*, membership, survivor: Person, merged: Person, choices: dict[
     for f in taken:
         setattr(survivor, f, getattr(merged, f))
     survivor.save()
+    # A document of a type the survivor already has stays on the merged record (one per type).
+    documents = IdentityDocument.objects.filter(person=merged).exclude(
+        document_type__in=IdentityDocument.objects.filter(person=survivor).values("document_type")
+    )
     moved = {
         "returns": [str(pk) for pk in ReturnEvent.objects.filter(person=merged).values_list("pk", flat=True)],
-        "documents": list(IdentityDocument.objects.filter(person=merged).values_list("pk", flat=True)),
+        "documents": list(documents.values_list("pk", flat=True)),
         "consents": list(Consent.objects.filter(person=merged).values_list("pk", flat=True)),
     }
-    ReturnEvent.objects.filter(person=merged).update(person=survivor)
-    IdentityDocument.objects.filter(person=merged).update(person=survivor)
-    Consent.objects.filter(person=merged).update(person=survivor)
+    ReturnEvent.objects.filter(pk__in=moved["returns"]).update(person=survivor)
+    IdentityDocument.objects.filter(pk__in=moved["documents"]).update(person=survivor)
+    Consent.objects.filter(pk__in=moved["consents"]).update(person=survivor)
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into", "updated_at"])
     DuplicateCandidate.objects.filter(

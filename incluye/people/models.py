@@ -151,9 +151,12 @@ class IdentityDocument(models.Model):
     class Meta:
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
+        # One number per person and type. The same number may be in two organizations' registries
+        # (each keeps its own record); within one, intake and import find it and attach to it.
         constraints = [
-            models.UniqueConstraint(fields=["document_type", "number"], name="identitydocument_unique_number")
+            models.UniqueConstraint(fields=["person", "document_type"], name="identitydocument_one_per_type")
         ]
+        indexes = [models.Index(fields=["document_type", "number"])]
 
     def __str__(self):
         return f"{self.document_type.code} {self.formatted_number}"
@@ -354,6 +357,8 @@ class ManifestImport(models.Model):
         _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
     )
     file = models.FileField(upload_to="manifests/%Y/%m/")
+    # The rows as checked, for the import (deleted once imported).
+    checked_rows = models.FileField(upload_to="manifests/checked/", blank=True)
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
     mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL)

@@ -146,9 +146,9 @@ def intake_attach(*, membership, person: Person, form) -> ReturnEvent:
     """The arrival is someone already registered: record the new return (and any new document
     and consent) on the existing record instead of creating a duplicate."""
     event = return_event_record(membership=membership, person=person, **form.return_event_fields())
-    known = set(person.documents.values_list("document_type_id", "number"))
+    known_types = set(person.documents.values_list("document_type_id", flat=True))
     for document_type, number in form.documents():
-        if (document_type.pk, number) not in known:
+        if document_type.pk not in known_types:  # a different number of a known type is for a merge review
             _documents_create(person, [(document_type, number)])
     for consent in form.consents():
         consent_record(membership=membership, person=person, **consent)

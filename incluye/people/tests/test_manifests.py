@@ -266,3 +266,46 @@ def test_another_organization_cannot_open_a_manifest(personas):
     ):
         assert outsider.get(reverse(name, args=[manifest.pk])).status_code == 404
     assert outsider.post(reverse("people:manifest_import", args=[manifest.pk])).status_code == 404
+
+
+def test_a_person_without_documents_is_imported_without_one(personas):
+    data = rows(2)
+    data[1][5] = ""
+    client = personas.client("staff")
+    upload(client, csv_bytes(data))
+    client.post(reverse("people:manifest_import", args=[latest().pk]))
+    assert Person.objects.count() == 2
+    assert Person.objects.filter(documents__isnull=True).count() == 1
+
+
+def test_the_checked_rows_kept_between_check_and_import_are_deleted_after_import(personas):
+    client = personas.client("staff")
+    upload(client, csv_bytes(rows(3)))
+    manifest = latest()
+    stored = manifest.checked_rows.path
+    import os
+
+    assert os.path.exists(stored)
+    client.post(reverse("people:manifest_import", args=[manifest.pk]))
+    manifest.refresh_from_db()
+    assert not manifest.checked_rows
+    assert not os.path.exists(stored)
+
+
+def test_a_dpi_known_to_another_organization_does_not_block_this_ones_import(personas):
+    from incluye.core.models import IdDocumentType
+    from incluye.people.services import person_register
+
+    data = rows(2)
+    other = person_register(
+        membership=personas.outsider,
+        given_names="José Luis",
+        first_surname="Pérez0",
+        nationality_id="GT",
+        documents=[(IdDocumentType.objects.get(country_id="GT", code="DPI"), data[0][5])],
+    )
+    client = personas.client("staff")
+    upload(client, csv_bytes(data))
+    client.post(reverse("people:manifest_import", args=[latest().pk]))
+    assert Person.objects.filter(organization=personas.org).count() == 2
+    assert other.returns.count() == 0  # nothing crosses organizations
