@@ -410,6 +410,7 @@ class DuplicateCandidate(models.Model):
     class Meta:
         ordering = ["-match_probability"]
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_unique_pair")]
+        indexes = [models.Index(fields=["organization", "status", "-match_probability"])]
 
     def __str__(self):
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.match_probability:.0%})"

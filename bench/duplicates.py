@@ -1,0 +1,463 @@
+"""Benchmark of the batch duplicate search (incluye/people/duplicates.py) against a baseline Splink
+model with Splink's default comparisons, on synthetic people with a known ground truth.
+
+    DEBUG=1 .venv/bin/python bench/duplicates.py --records 1000000
+
+Generates N records (names drawn like incluye.people.generate: Spanish, Maya, Garífuna and Lenca
+surnames with their frequencies) of which a share (10 % by default) duplicate another record with
+one to three realistic corruptions at once: accents or case dropped, typos, nicknames, surnames
+swapped, married name, day and month swapped, second surname missing, one digit of the birth date
+wrong, one given name dropped; plus an identity number missing or mistyped, a new phone, a move.
+The records go to Parquet; each model then runs in a child process (its own peak memory) on the
+same records: the Incluye model through `score_pairs` (the very code the batch job runs: prepare,
+train, predict) and the reasons, the baseline through a plain Splink setup. Both print wall-clock
+time, peak memory, and precision and recall of the pairs above the threshold.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.compute as pc  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from incluye.people import duplicates  # noqa: E402
+from incluye.people.generate import (  # noqa: E402
+    FEMALE,
+    INDIGENOUS_SHARE,
+    LENCA_GARIFUNA,
+    MALE,
+    MAYA,
+    NAMES,
+    SPANISH,
+)
+
+COUNTRIES = ("GT", "HN", "SV", "CR")
+COUNTRY_WEIGHTS = (0.45, 0.3, 0.2, 0.05)  # rough shares of returns
+CALLING_CODES = {"GT": "502", "SV": "503", "HN": "504", "CR": "506"}
+TODAY = datetime.date(2026, 6, 1)
+CORRUPTIONS = {
+    "no_accents": 3,
+    "typo_given": 2,
+    "typo_surname": 2,
+    "nickname": 2,
+    "swap_surnames": 2,
+    "married_name": 1,
+    "swap_day_month": 1,
+    "missing_second_surname": 2,
+    "typo_birth_date": 1,
+    "one_given_name": 1,
+}
+
+
+# -- generation ----------------------------------------------------------------------------------
+
+
+def _pool(weighted):
+    values = np.array(weighted.values, dtype=object)
+    weights = np.diff(np.array([0, *weighted.cum], dtype=float))
+    return values, weights / weights.sum()
+
+
+def _draw(rng, weighted, size):
+    values, p = _pool(weighted)
+    return values[rng.choice(len(values), size=size, p=p)]
+
+
+def generate_originals(n: int, rng: np.random.Generator) -> dict[str, list]:
+    country = np.array(COUNTRIES)[rng.choice(len(COUNTRIES), size=n, p=COUNTRY_WEIGHTS)]
+    maya_share = np.array([INDIGENOUS_SHARE[c][0] for c in country])
+    other_share = np.array([INDIGENOUS_SHARE[c][1] for c in country])
+
+    def surnames():
+        r = rng.random(n)
+        return np.where(
+            r < maya_share,
+            _draw(rng, MAYA, n),
+            np.where(r < maya_share + other_share, _draw(rng, LENCA_GARIFUNA, n), _draw(rng, SPANISH, n)),
+        )
+
+    first_surname = surnames()
+    second_surname = np.where(rng.random(n) > 0.06, surnames(), "")
+    female = rng.random(n) < 0.22
+    first_given = np.where(female, _draw(rng, FEMALE, n), _draw(rng, MALE, n))
+    second_given = np.where(female, _draw(rng, FEMALE, n), _draw(rng, MALE, n))
+    two = (rng.random(n) < 0.7) & (first_given != second_given)
+    given = np.where(
+        two, np.char.add(np.char.add(first_given.astype(str), " "), second_given.astype(str)), first_given
+    )
+    age = np.clip(rng.normal(31, 9, n).astype(int), 12, 75)
+    year, month, day = TODAY.year - age, rng.integers(1, 13, n), rng.integers(1, 29, n)
+    year_only = rng.random(n) < 0.05
+    month, day = np.where(year_only, 1, month), np.where(year_only, 1, day)
+    has_id = rng.random(n) < 0.9
+    ids = rng.integers(10**12, 10**13, n)
+    has_phone = rng.random(n) < 0.8
+    phones = rng.integers(30_000_000, 60_000_000, n)
+    residence = rng.integers(1, 341, n)
+    country_index = {c: i for i, c in enumerate(COUNTRIES)}
+    return {
+        "given_names": given.tolist(),
+        "first_surname": first_surname.tolist(),
+        "second_surname": second_surname.tolist(),
+        "birth_date": [
+            datetime.date(int(y), int(m), int(d)) for y, m, d in zip(year, month, day, strict=True)
+        ],
+        "birth_date_precision": np.where(year_only, "year", "day").tolist(),
+        "sex": np.where(female, "F", "M").tolist(),
+        "national_id": [str(i) if h else None for i, h in zip(ids, has_id, strict=True)],
+        "phone": [
+            f"+{CALLING_CODES[c]}{p}" if h else "" for c, p, h in zip(country, phones, has_phone, strict=True)
+        ],
+        "residence_id": [country_index[c] * 1000 + int(r) for c, r in zip(country, residence, strict=True)],
+        "country": country.tolist(),
+    }
+
+
+NICKNAMES = dict(NAMES["nicknames"])
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def typo(word: str, rng: random.Random) -> str:
+    if len(word) < 3:
+        return word
+    i = rng.randrange(1, len(word))
+    kind = rng.choice(("substitute", "delete", "insert", "transpose"))
+    letter = rng.choice("aeioulnrstmcdbgvzsh")
+    if kind == "substitute":
+        return word[:i] + letter + word[i + 1 :]
+    if kind == "delete":
+        return word[:i] + word[i + 1 :]
+    if kind == "insert":
+        return word[:i] + letter + word[i:]
+    i = min(i, len(word) - 2)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def corrupt(record: dict, kind: str, rng: random.Random) -> bool:
+    """Apply one corruption in place; False when it does not apply to this record."""
+    given = record["given_names"].split()
+    if kind == "no_accents":
+        upper = rng.random() < 0.5
+        for key in ("given_names", "first_surname", "second_surname"):
+            value = strip_accents(record[key]).replace("ñ", "n")
+            record[key] = value.upper() if upper else value
+    elif kind == "typo_given":
+        given[0] = typo(given[0], rng)
+        record["given_names"] = " ".join(given)
+    elif kind == "typo_surname":
+        key = "second_surname" if record["second_surname"] and rng.random() < 0.4 else "first_surname"
+        record[key] = typo(record[key], rng)
+    elif kind == "nickname":
+        if given[0] not in NICKNAMES:
+            return False
+        record["given_names"] = rng.choice(NICKNAMES[given[0]])
+    elif kind == "swap_surnames":
+        if not record["second_surname"]:
+            return False
+        record["first_surname"], record["second_surname"] = record["second_surname"], record["first_surname"]
+    elif kind == "married_name":
+        if record["sex"] != "F":
+            return False
+        spouse = SPANISH.pick(rng)
+        style = rng.randrange(3)
+        if style == 0:
+            record["second_surname"] = f"de {spouse}"
+        elif style == 1 and record["second_surname"]:
+            record["second_surname"] = f"{record['second_surname']} de {spouse}"
+        else:
+            record["first_surname"], record["second_surname"] = f"{record['first_surname']} de {spouse}", ""
+    elif kind == "swap_day_month":
+        born = record["birth_date"]
+        if record["birth_date_precision"] != "day" or born.day > 12 or born.day == born.month:
+            return False
+        record["birth_date"] = born.replace(month=born.day, day=born.month)
+    elif kind == "missing_second_surname":
+        if not record["second_surname"]:
+            return False
+        record["second_surname"] = ""
+    elif kind == "typo_birth_date":
+        born = record["birth_date"]
+        if record["birth_date_precision"] != "day":
+            return False
+        if rng.random() < 0.5:
+            record["birth_date"] = born.replace(day=rng.choice([d for d in range(1, 29) if d != born.day]))
+        else:
+            record["birth_date"] = born.replace(year=born.year - born.year % 10 + rng.randrange(10))
+    elif kind == "one_given_name":
+        if len(given) < 2:
+            return False
+        record["given_names"] = given[rng.randrange(2)]
+    return True
+
+
+def generate(n: int, *, duplicate_share: float = 0.1, seed: int = 2016) -> pa.Table:
+    """N records, `duplicate_share` of which duplicate another: the columns of RAW_SCHEMA plus
+    entity_id (the ground truth) and corruptions (what was done to a duplicate)."""
+    rng = np.random.default_rng(seed)
+    prng = random.Random(seed)
+    n_duplicates = int(n * duplicate_share)
+    n_originals = n - n_duplicates
+    columns = generate_originals(n_originals, rng)
+    columns["entity_id"] = list(range(n_originals))
+    columns["corruptions"] = [""] * n_originals
+    kinds, weights = list(CORRUPTIONS), list(CORRUPTIONS.values())
+    keys = [k for k in columns if k not in ("entity_id", "corruptions")]
+    sources = rng.integers(0, n_originals, n_duplicates)
+    for source in sources.tolist():
+        record = {k: columns[k][source] for k in keys}
+        wanted = prng.choices((1, 2, 3), weights=(55, 30, 15))[0]
+        done: list[str] = []
+        for _ in range(12):
+            if len(done) == wanted:
+                break
+            kind = prng.choices(kinds, weights=weights)[0]
+            if kind not in done and corrupt(record, kind, prng):
+                done.append(kind)
+        r = prng.random()
+        if record["national_id"] is not None:
+            if r < 0.5:
+                record["national_id"] = None
+            elif r < 0.7:
+                record["national_id"] = typo_digits(record["national_id"], prng)
+        r = prng.random()
+        if r < 0.3:
+            record["phone"] = ""
+        elif r < 0.5:
+            record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
+        if prng.random() < 0.3:
+            record["residence_id"] = record["residence_id"] // 1000 * 1000 + prng.randrange(1, 341)
+        for k in keys:
+            columns[k].append(record[k])
+        columns["entity_id"].append(source)
+        columns["corruptions"].append(" ".join(done))
+    del columns["country"]
+    columns["unique_id"] = list(range(n))
+    schema = pa.schema([*duplicates.RAW_SCHEMA, ("entity_id", pa.int64()), ("corruptions", pa.string())])
+    return pa.table({name: columns[name] for name in schema.names}, schema=schema)
+
+
+def typo_digits(number: str, rng: random.Random) -> str:
+    i = rng.randrange(len(number) - 1)
+    if rng.random() < 0.5:
+        return number[:i] + number[i + 1] + number[i] + number[i + 2 :]
+    return number[:i] + str((int(number[i]) + rng.randrange(1, 10)) % 10) + number[i + 1 :]
+
+
+# -- the two models ------------------------------------------------------------------------------
+
+
+def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Table, dict]:
+    """The batch job's own code: score_pairs (prepare, train, predict), then the reasons."""
+    model: dict = {}
+    scored = duplicates.score_pairs(records, threshold=threshold, train_model=True, model_json=model)
+    (data / "incluye-model.json").write_text(json.dumps(model, indent=1))
+    started = time.perf_counter()
+    for row in scored.table.select(
+        [c for c in scored.table.column_names if c.startswith(("gamma_", "married_"))]
+    ).to_pylist():
+        duplicates.pair_reasons(row)
+    scored.timings["reasons"] = time.perf_counter() - started
+    return scored.table.select(["unique_id_l", "unique_id_r", "match_probability"]), scored.timings
+
+
+def run_baseline(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Table, dict]:
+    """Splink out of the box: default comparisons on the raw columns, blocking like ours."""
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    timings = {}
+    started = time.perf_counter()
+    con = duplicates.duckdb_connection()
+    # Minimal cleaning a plain setup would do: empty strings are missing values.
+    records = records.set_column(
+        records.schema.get_field_index("phone"),
+        "phone",
+        pc.if_else(pc.equal(records["phone"], ""), None, records["phone"]),
+    )
+    records = records.set_column(
+        records.schema.get_field_index("second_surname"),
+        "second_surname",
+        pc.if_else(pc.equal(records["second_surname"], ""), None, records["second_surname"]),
+    )
+    df = DuckDBAPI(con).register(records)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("given_names"),
+            cl.NameComparison("first_surname"),
+            cl.NameComparison("second_surname"),
+            cl.DateOfBirthComparison("birth_date", input_is_string=False),
+            cl.ExactMatch("national_id"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("national_id"),
+            block_on("phone"),
+            block_on("first_surname", "second_surname", "year(birth_date)"),
+            block_on("first_surname", "year(birth_date)", "substr(given_names, 1, 1)"),
+            block_on("birth_date", "given_names"),
+            block_on("first_surname", "second_surname", "given_names"),
+        ],
+        retain_matching_columns=False,
+    )
+    linker = Linker(df, settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_names", "first_surname", "second_surname", "birth_date")],
+        recall=duplicates.DETERMINISTIC_RECALL,
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=duplicates.U_SAMPLE_PAIRS, seed=duplicates.SEED
+    )
+    for rule in (block_on("given_names", "birth_date"), block_on("first_surname", "second_surname")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=duplicates.EM_MAX_PAIRS
+        )
+    timings["train"] = time.perf_counter() - started
+    started = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    table = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r, match_probability")
+    timings["predict"] = time.perf_counter() - started
+    return table.to_arrow_table(), timings
+
+
+def evaluate(pairs: pa.Table, truth: pa.Table) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("pairs", pairs)
+    con.register("truth", truth)
+    true_pairs = con.execute(
+        "select sum(k * (k - 1) / 2) from (select count(*) k from truth group by entity_id)"
+    ).fetchone()[0]
+    found, correct = con.execute("""
+        select count(*), count(*) filter (where a.entity_id = b.entity_id)
+        from pairs p join truth a on a.unique_id = p.unique_id_l join truth b on b.unique_id = p.unique_id_r
+    """).fetchone()
+    # Recall by corruption, over (original, duplicate) pairs.
+    by_kind = con.execute("""
+        with dup as (
+            select d.unique_id as dup_id, d.entity_id as orig_id, unnest(string_split(d.corruptions, ' ')) as kind
+            from truth d where d.corruptions <> ''
+        ),
+        found as (
+            select least(unique_id_l, unique_id_r) as a, greatest(unique_id_l, unique_id_r) as b from pairs
+        )
+        select kind, count(*) as total,
+               count(*) filter (where exists (
+                   select 1 from found f where f.a = least(dup_id, orig_id) and f.b = greatest(dup_id, orig_id)
+               )) as found
+        from dup group by kind order by kind
+    """).fetchall()
+    return {
+        "true_pairs": int(true_pairs),
+        "predicted": int(found),
+        "correct": int(correct),
+        "precision": correct / found if found else 0.0,
+        "recall": correct / true_pairs if true_pairs else 0.0,
+        "recall_by_corruption": {kind: found / total for kind, total, found in by_kind},
+    }
+
+
+def worker(model: str, data: Path, threshold: float) -> None:
+    records = pq.read_table(data / "records.parquet", columns=duplicates.RAW_SCHEMA.names)
+    started = time.perf_counter()
+    pairs, timings = (run_incluye if model == "incluye" else run_baseline)(records, threshold, data)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux: KiB)
+    truth = pq.read_table(data / "records.parquet", columns=["unique_id", "entity_id", "corruptions"])
+    result = {"model": model, "wall_seconds": wall, "peak_mib": peak, "timings": timings}
+    result |= evaluate(pairs, truth)
+    print(json.dumps(result))
+
+
+# -- the driver ----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--duplicate-share", type=float, default=0.1)
+    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--models", default="incluye,baseline")
+    parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument("--keep", type=Path, help="write the generated records to this folder and keep them")
+    parser.add_argument("--worker", choices=("incluye", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.data, args.threshold)
+        return
+
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="incluye-bench-") as tmp:
+        data = args.keep or Path(tmp)
+        data.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        table = generate(args.records, duplicate_share=args.duplicate_share, seed=args.seed)
+        pq.write_table(table, data / "records.parquet")
+        print(f"generated {args.records:,} records in {time.perf_counter() - started:.0f} s", flush=True)
+        results = []
+        for model in args.models.split(","):
+            command = [sys.executable, __file__, "--worker", model, "--data", str(data)]
+            command += ["--threshold", str(args.threshold)]
+            out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+            results.append(json.loads(out.strip().splitlines()[-1]))
+            print(f"{model}: {results[-1]['wall_seconds']:.0f} s", flush=True)
+    print_table(args, results, load=(load_before, os.getloadavg()[0]))
+
+
+def print_table(args, results: list[dict], load: tuple[float, float]) -> None:
+    print(
+        f"\n{args.records:,} records, {args.duplicate_share:.0%} duplicates, threshold {args.threshold}, "
+        f"{os.cpu_count()} cores, load average {load[0]:.1f} before and {load[1]:.1f} after"
+        " (other processes share the cores when it is above 0)"
+    )
+    rows = [
+        ("wall clock (s)", lambda r: f"{r['wall_seconds']:.0f}"),
+        *(
+            (f"  {step} (s)", lambda r, s=step: f"{r['timings'].get(s, 0):.0f}" if s in r["timings"] else "-")
+            for step in ("prepare", "train", "predict", "reasons")
+        ),
+        ("peak memory (MiB)", lambda r: f"{r['peak_mib']:.0f}"),
+        ("pairs above threshold", lambda r: f"{r['predicted']:,}"),
+        ("true pairs", lambda r: f"{r['true_pairs']:,}"),
+        ("wrong pairs", lambda r: f"{r['predicted'] - r['correct']:,}"),
+        ("precision", lambda r: f"{r['precision']:.4f}"),
+        ("recall", lambda r: f"{r['recall']:.3f}"),
+    ]
+    kinds = sorted({k for r in results for k in r["recall_by_corruption"]})
+    rows += [(f"  recall, {k}", lambda r, k=k: f"{r['recall_by_corruption'].get(k, 0):.3f}") for k in kinds]
+    names = [r["model"] for r in results]
+    width = max(len(label) for label, _ in rows)
+    print(f"| {'':{width}} | " + " | ".join(f"{n:>10}" for n in names) + " |")
+    print(f"|{'-' * (width + 2)}|" + "|".join("-" * 12 for _ in names) + "|")
+    for label, cell in rows:
+        print(f"| {label:{width}} | " + " | ".join(f"{cell(r):>10}" for r in results) + " |")
+
+
+if __name__ == "__main__":
+    main()
