@@ -156,7 +156,7 @@ class IdentityDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "document_type"], name="identitydocument_one_per_type")
         ]
-        indexes = [models.Index(fields=["document_type", "number"])]
+        indexes = [models.Index(fields=["number"])]  # searched alone (search box, intake, import)
 
     def __str__(self):
         return f"{self.document_type.code} {self.formatted_number}"

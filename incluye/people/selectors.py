@@ -109,16 +109,10 @@ def people_search(*, membership, query: str, limit: int = 25) -> list[Person]:
 
     if not membership.can("people.view"):
         return []
-    hits = search_people(organization_ids=[membership.organization_id], query=query, limit=limit)
-    people = (
-        people_visible_to(membership=membership)
-        .select_related("residence")
-        .in_bulk([h.person_id for h in hits])
-    )
+    # The engine fetched the hits by primary key, re-checking organization and merges.
     ranked = []
-    for hit in hits:
-        person = people.get(hit.person_id)
-        if person is not None:
-            person.reasons, person.score = hit.reasons, hit.score
-            ranked.append(person)
+    for hit in search_people(organization_ids=[membership.organization_id], query=query, limit=limit):
+        person = hit.person
+        person.reasons, person.score = hit.reasons, hit.score
+        ranked.append(person)
     return ranked

@@ -1,0 +1,265 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from incluye.core.models import IdDocumentType
+from incluye.people import search
+from incluye.people.generate import PeopleGenerator
+from incluye.people.models import Person
+from incluye.people.search import get_index, search_people
+from incluye.people.services import person_register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    """Each test builds the index from its own database."""
+    search.reset_index()
+    yield
+    search.reset_index()
+
+
+@pytest.fixture
+def filler(personas):
+    """Generated people around the ones a test registers, in both organizations."""
+    PeopleGenerator(seed=11).create(organization=personas.org, count=300)
+    PeopleGenerator(seed=12).create(organization=personas.outsider_org, count=100)
+
+
+def dpi_type():
+    return IdDocumentType.objects.get(country_id="GT", code="DPI")
+
+
+def register(personas, names: str, membership=None, **fields) -> Person:
+    """'Given Names | First Surname | Second Surname' registered by the staff's organization."""
+    given, first, second = (part.strip() for part in names.split("|"))
+    fields = {"nationality_id": "GT", **fields}
+    return person_register(
+        membership=membership or personas.staff,
+        given_names=given,
+        first_surname=first,
+        second_surname=second,
+        **fields,
+    )
+
+
+def find(personas, query, **kwargs) -> list:
+    return search_people(organization_ids=[personas.org.pk], query=query, **kwargs)
+
+
+def ids(hits) -> list:
+    return [hit.person_id for hit in hits]
+
+
+def test_it_finds_a_person_typed_without_accents(personas, filler):
+    person = register(personas, "María José | Ajú | Núñez")
+    assert ids(find(personas, "maria jose aju nunez"))[0] == person.pk
+    assert ids(find(personas, "AJU NUNEZ MARIA"))[0] == person.pk
+
+
+def test_it_finds_chepe_as_jose(personas, filler):
+    register(personas, "Juan | Tzul | Pacheco")  # his brother: same surnames
+    jose = register(personas, "José | Tzul | Pacheco")
+    hits = find(personas, "Chepe Tzul Pacheco")
+    assert hits[0].person_id == jose.pk
+    assert "apodo Chepe → José" in hits[0].reasons
+
+
+def test_it_finds_a_nickname_while_it_is_being_typed(personas, filler):
+    register(personas, "Juan | Tzul | Pacheco")
+    jose = register(personas, "José | Tzul | Pacheco")
+    assert ids(find(personas, "tzul pacheco chep"))[0] == jose.pk
+
+
+def test_it_tolerates_a_typo_in_a_surname(personas, filler):
+    register(personas, "Ana Lucía | Méndez | Coc")  # registered first: wins any tie
+    person = register(personas, "Ana Lucía | Hernández | Coc")
+    for typed in (
+        "Ana Lucia Hernadnez Coc",  # transposition
+        "Ana Lucia Hernanddz Coc",  # substitution
+        "Ana Lucia Hrnandz Coc",  # two deletions
+    ):
+        hits = find(personas, typed)
+        assert hits[0].person_id == person.pk
+        assert hits[0].score >= 85  # a typo costs a little, not a whole word
+
+
+def test_it_finds_swapped_surnames(personas, filler):
+    person = register(personas, "Pedro Pablo | Caal | Choc")
+    hits = find(personas, "Pedro Pablo Choc Caal")
+    assert hits[0].person_id == person.pk
+    assert "apellidos en el orden inverso" in hits[0].reasons
+
+
+def test_it_finds_a_married_name(personas, filler):
+    register(personas, "María Elena | Pérez | Ramos", sex="F")  # registered first: wins any tie
+    person = register(personas, "María Elena | López | García", sex="F")
+    for typed in ("María Elena López de Pérez", "María Elena López García de Pérez"):
+        hits = find(personas, typed)
+        assert hits[0].person_id == person.pk
+        assert hits[0].score >= 90  # her husband's surname is not held against her
+
+
+def test_it_finds_by_dpi_with_spaces(personas, filler):
+    person = register(personas, "Byron | Xiloj | Tiul", documents=[(dpi_type(), "2746138590901")])
+    for typed in ("2746 13859 0901", "2746-13859-0901", "2746138590901"):
+        hits = find(personas, typed)
+        assert ids(hits) == [person.pk]
+        assert hits[0].score == 100
+    assert find(personas, "2746 13859 0902") == []
+
+
+def test_it_finds_by_phone(personas, filler):
+    person = register(personas, "Marvin | Pop | Caal", phone="+50255551234")
+    assert ids(find(personas, "5555 1234")) == [person.pk]
+    assert ids(find(personas, "+502 5555-1234")) == [person.pk]
+    assert find(personas, "5555 1235") == []
+
+
+def test_it_never_returns_another_organizations_people(personas, filler):
+    outsider_phone = register(
+        personas, "Selvin | Tiul | Batz", membership=personas.outsider, phone="+50377771234"
+    )
+    outsider_dpi = register(
+        personas,
+        "Selvin | Tiul | Batz",
+        membership=personas.outsider,
+        documents=[(dpi_type(), "2746138590901")],
+    )
+    found = ids(find(personas, "Selvin Tiul Batz", limit=50))
+    assert outsider_phone.pk not in found
+    assert outsider_dpi.pk not in found
+    assert find(personas, "2746 13859 0901") == []
+    assert find(personas, "7777 1234") == []
+    # The outsider's own officer finds them.
+    found = search_people(organization_ids=[personas.outsider_org.pk], query="2746 13859 0901")
+    assert ids(found) == [outsider_dpi.pk]
+
+
+def test_it_never_returns_a_merged_record(personas, filler):
+    merged = register(personas, "Wilmer | Cux | Tzoc", documents=[(dpi_type(), "2746138590901")])
+    survivor = register(personas, "Wilmer | Cux | Tzoc")
+    Person.objects.filter(pk=merged.pk).update(merged_into=survivor, updated_at=timezone.now())
+    found = ids(find(personas, "Wilmer Cux Tzoc", limit=50))
+    assert found[0] == survivor.pk
+    assert merged.pk not in found
+    assert find(personas, "2746 13859 0901") == []
+
+
+def test_a_record_merged_after_the_index_was_built_disappears(personas, filler):
+    merged = register(personas, "Wilmer | Cux | Tzoc")
+    survivor = register(personas, "Wilmer | Cux | Tzoc")
+    assert set(ids(find(personas, "Wilmer Cux Tzoc"))[:2]) == {merged.pk, survivor.pk}
+    # Even a merge that forgets to touch updated_at never shows the merged record.
+    Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
+    found = ids(find(personas, "Wilmer Cux Tzoc", limit=50))
+    assert found[0] == survivor.pk
+    assert merged.pk not in found
+
+
+def test_deleted_people_never_take_the_place_of_real_hits(personas, filler):
+    people = [register(personas, "Elmer | Choc | Tiul") for _ in range(20)]
+    get_index()
+    deleted = {person.pk for person in people[::2]}
+    Person.objects.filter(pk__in=deleted).delete()  # leaves no updated_at behind
+    found = ids(find(personas, "Elmer Choc Tiul"))
+    assert len(found) == 10
+    assert not deleted & set(found)
+
+
+def test_a_person_registered_after_the_index_was_built_is_found(personas, filler):
+    get_index()
+    person = register(personas, "Heriberto | Xiloj | Ajú", documents=[(dpi_type(), "2746138590901")])
+    assert ids(find(personas, "Heriberto Xiloj"))[0] == person.pk
+    assert ids(find(personas, "2746 13859 0901")) == [person.pk]
+
+
+def test_a_registration_that_committed_late_is_still_found(personas, filler):
+    """A transaction that began before the last search but committed after it."""
+    first = register(personas, "Heriberto | Xiloj | Ajú")
+    assert ids(find(personas, "Heriberto Xiloj Ajú"))[0] == first.pk
+    late = register(personas, "Rigoberto | Batz | Tzoc")
+    Person.objects.filter(pk=late.pk).update(updated_at=first.updated_at - datetime.timedelta(seconds=5))
+    assert ids(find(personas, "Rigoberto Batz Tzoc"))[0] == late.pk
+
+
+def test_a_corrected_name_is_found_under_the_new_name(personas, filler):
+    person = register(personas, "Juan | Batz | Tzoc")
+    assert find(personas, "Juan Batz Tzoc")[0].score == 100
+    person.given_names = "Byron Estuardo"
+    person.save()
+    hits = find(personas, "Byron Estuardo Batz Tzoc")
+    assert (hits[0].person_id, hits[0].score) == (person.pk, 100)
+    assert all(hit.score < 100 for hit in find(personas, "Juan Batz Tzoc"))
+
+
+def test_the_birth_date_ranks_the_right_person_first_even_with_day_and_month_swapped(personas, filler):
+    register(personas, "Carlos | Pop | Caal", birth_date=datetime.date(1991, 7, 8))
+    person = register(personas, "Carlos | Pop | Caal", birth_date=datetime.date(1990, 3, 5))
+    assert ids(find(personas, "Carlos Pop Caal", birth_date=datetime.date(1990, 3, 5)))[0] == person.pk
+    hits = find(personas, "Carlos Pop Caal", birth_date=datetime.date(1990, 5, 3))
+    assert hits[0].person_id == person.pk
+    assert hits[0].score > hits[1].score
+
+
+def test_a_partial_last_word_matches_while_typing(personas, filler):
+    register(personas, "Rigoberto | Xiloj | Cux")  # registered first: wins any tie
+    person = register(personas, "Rigoberto | Xiloj | Batz")
+    for typed in ("rigoberto xiloj ba", "xiloj batz rigo"):
+        hits = find(personas, typed)
+        assert hits[0].person_id == person.pk
+        assert hits[0].score >= 85
+
+
+def test_results_say_why_they_match_in_spanish(personas, filler):
+    with translation.override("es"):
+        jose = register(
+            personas,
+            "José | Tzul | Pacheco",
+            birth_date=datetime.date(1990, 3, 5),
+            documents=[(dpi_type(), "2746138590901")],
+            phone="+50255551234",
+        )
+        assert find(personas, "2746 13859 0901")[0].reasons == ["mismo número de identidad"]
+        assert find(personas, "5555 1234")[0].reasons == ["mismo teléfono"]
+        hits = find(personas, "Chepe Tzul Pacheco", birth_date=datetime.date(1990, 5, 3))
+        assert hits[0].person_id == jose.pk
+        assert hits[0].reasons == [
+            "nombre 97 %",  # a nickname is not quite the name
+            "apodo Chepe → José",
+            "fecha de nacimiento con el día y el mes invertidos",
+        ]
+        assert find(personas, "Tzul Pacheco José", birth_date=datetime.date(1990, 3, 5))[0].reasons == [
+            "nombre 100 %",
+            "misma fecha de nacimiento",
+        ]
+        married = register(personas, "Rosa Amelia | Coc | Pop", sex="F")
+        hits = find(personas, "Rosa Amelia Coc Pop de Pérez")
+        assert hits[0].person_id == married.pk
+        assert hits[0].reasons == ["nombre 100 %", "apellido de casada: de Pérez"]
+
+
+def test_the_hits_come_with_their_person_in_a_fixed_number_of_queries(personas, filler):
+    for _ in range(6):
+        register(personas, "Elmer | Choc | Tiul")
+    get_index()
+    with CaptureQueriesContext(connection) as two:
+        hits = find(personas, "Elmer Choc Tiul", limit=2)
+    assert len(hits) == 2
+    with CaptureQueriesContext(connection) as six:
+        hits = find(personas, "Elmer Choc Tiul", limit=6)
+    assert len(hits) == 6
+    assert len(six) == len(two) <= 4
+    with CaptureQueriesContext(connection) as reading:
+        assert [hit.person.full_name for hit in hits] == ["Elmer Choc Tiul"] * 6
+    assert len(reading) == 0
+
+
+def test_nothing_is_searched_for_nobody_or_for_nothing(personas, filler):
+    register(personas, "Elmer | Choc | Tiul")
+    assert search_people(organization_ids=[], query="Elmer") == []
+    assert find(personas, "   ") == []
