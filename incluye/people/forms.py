@@ -49,7 +49,31 @@ def residence_choices(country_code: str) -> list:
     return [("", "—"), *groups.items()]
 
 
-class IntakeForm(forms.Form):
+class ArrivalForm(forms.Form):
+    """When and how the person (or the whole flight) arrived."""
+
+    arrived_on = forms.DateField(
+        label=_("Arrival date"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=date_widget(),
+    )
+    mode = forms.ChoiceField(label=_("Arrived by"), choices=ReturnMode.choices, initial=ReturnMode.AIR)
+    returned_from = forms.ChoiceField(
+        label=_("Returned from"), choices=ReturnedFrom.choices, initial=ReturnedFrom.US
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["arrived_on"].initial = timezone.localdate()
+
+    def clean_arrived_on(self):
+        value = self.cleaned_data["arrived_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The arrival date cannot be in the future."), code="future")
+        return value
+
+
+class IntakeForm(ArrivalForm):
     """One arrival, in the order an officer asks the questions."""
 
     # Who
@@ -81,16 +105,7 @@ class IntakeForm(forms.Form):
     )
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.UNKNOWN)
     household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=40, required=False)
-    # The return
-    arrived_on = forms.DateField(
-        label=_("Arrival date"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=date_widget(),
-    )
-    mode = forms.ChoiceField(label=_("Arrived by"), choices=ReturnMode.choices, initial=ReturnMode.AIR)
-    returned_from = forms.ChoiceField(
-        label=_("Returned from"), choices=ReturnedFrom.choices, initial=ReturnedFrom.US
-    )
+    # The return (arrival date, mode, returned from: see ArrivalForm)
     transport_reference = forms.CharField(label=_("Flight or bus"), max_length=40, required=False)
     months_abroad = forms.IntegerField(label=_("Months abroad"), min_value=0, max_value=900, required=False)
     needs = forms.MultipleChoiceField(
@@ -131,7 +146,6 @@ class IntakeForm(forms.Form):
             self.fields["residence"] = forms.CharField(label=_("Municipality"), required=False)
         else:
             self.fields["residence"].choices = residence_choices(country)
-        self.fields["arrived_on"].initial = timezone.localdate()
         self.fields["given_names"].widget.attrs.update(autofocus=True, autocomplete="off")
         for name in ("first_surname", "second_surname", "document_number", "phone"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
@@ -154,12 +168,6 @@ class IntakeForm(forms.Form):
             raise ValidationError(
                 _("%(value)s is not a municipality of this country."), params={"value": value}, code="unknown"
             )
-        return value
-
-    def clean_arrived_on(self):
-        value = self.cleaned_data["arrived_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("The arrival date cannot be in the future."), code="future")
         return value
 
     def clean_phone(self):
@@ -290,22 +298,15 @@ class ConsentForm(forms.Form):
 MANIFEST_MAX_BYTES = 25 * 1024 * 1024
 
 
-class ManifestUploadForm(forms.Form):
+class ManifestUploadForm(ArrivalForm):
+    field_order = ["reference", "arrived_on", "mode", "returned_from", "file", "mapping"]
+
     reference = forms.CharField(
         label=_("Manifest reference"),
         max_length=80,
         help_text=_(
             "The flight or bus and the date, e.g. TA-102 2026-11-25. Importing the same reference twice creates nothing twice."
         ),
-    )
-    arrived_on = forms.DateField(
-        label=_("Arrival date"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=date_widget(),
-    )
-    mode = forms.ChoiceField(label=_("Arrived by"), choices=ReturnMode.choices, initial=ReturnMode.AIR)
-    returned_from = forms.ChoiceField(
-        label=_("Returned from"), choices=ReturnedFrom.choices, initial=ReturnedFrom.US
     )
     file = forms.FileField(
         label=_("File"), help_text=_("CSV or Excel (.xlsx), including KoboToolbox exports; up to 25 MB.")
@@ -320,7 +321,6 @@ class ManifestUploadForm(forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mapping"].queryset = ColumnMapping.objects.filter(organization=organization)
-        self.fields["arrived_on"].initial = timezone.localdate()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
