@@ -235,6 +235,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, whichever serializer uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "SexEnum": "incluye.people.models.Sex",
+        "DatePrecisionEnum": "incluye.people.models.DatePrecision",
+        "ReturnModeEnum": "incluye.people.models.ReturnMode",
+        "ReturnedFromEnum": "incluye.people.models.ReturnedFrom",
+        "VulnerabilityEnum": "incluye.people.models.Vulnerability",
+        "ConsentPurposeEnum": "incluye.people.models.ConsentPurpose",
+        "ConsentMethodEnum": "incluye.people.models.ConsentMethod",
+        "ManifestStatusEnum": "incluye.people.models.ManifestStatus",
+        "EducationEnum": "incluye.people.models.Education",
+        "SectorEnum": "incluye.accounts.models.Sector",
+        "OrganizationKindEnum": "incluye.accounts.models.OrganizationKind",
+        "RoleEnum": "incluye.accounts.roles.Role",
+    },
 }
 
 LOGGING = {

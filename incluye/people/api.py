@@ -20,10 +20,14 @@ from incluye.people.models import (
     Consent,
     ConsentMethod,
     ConsentPurpose,
+    DatePrecision,
     IdentityDocument,
     ManifestImport,
     Person,
+    ReturnedFrom,
     ReturnEvent,
+    ReturnMode,
+    Sex,
     Vulnerability,
 )
 
@@ -127,9 +131,9 @@ class IntakeSerializer(serializers.Serializer):
     first_surname = serializers.CharField(required=False, allow_blank=True)
     second_surname = serializers.CharField(required=False, allow_blank=True)
     preferred_name = serializers.CharField(required=False, allow_blank=True)
-    sex = serializers.ChoiceField(choices=["F", "M", "X"], required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     birth_date = serializers.DateField(required=False, allow_null=True)
-    birth_date_precision = serializers.ChoiceField(choices=["day", "month", "year"], required=False)
+    birth_date_precision = serializers.ChoiceField(choices=DatePrecision.choices, required=False)
     document_type = serializers.CharField(
         required=False, allow_blank=True, help_text="DPI, DUI, DNI, CEDULA, PASSPORT"
     )
@@ -137,14 +141,16 @@ class IntakeSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True)
     residence = serializers.CharField(required=False, allow_blank=True, help_text="division code, e.g. 0901")
     arrived_on = serializers.DateField()
-    mode = serializers.ChoiceField(choices=["air", "land", "sea"], required=False)
-    returned_from = serializers.ChoiceField(choices=["US", "MX", "other"], required=False)
+    mode = serializers.ChoiceField(choices=ReturnMode.choices, required=False)
+    returned_from = serializers.ChoiceField(choices=ReturnedFrom.choices, required=False)
     transport_reference = serializers.CharField(required=False, allow_blank=True)
     months_abroad = serializers.IntegerField(required=False, allow_null=True)
-    needs = serializers.ListField(child=serializers.ChoiceField(choices=Vulnerability.values), required=False)
+    needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=Vulnerability.choices), required=False
+    )
     consent_case_management = serializers.BooleanField(required=False)
     consent_alliance_sharing = serializers.BooleanField(required=False)
-    consent_method = serializers.ChoiceField(choices=ConsentMethod.values, required=False)
+    consent_method = serializers.ChoiceField(choices=ConsentMethod.choices, required=False)
     consent_witness = serializers.CharField(required=False, allow_blank=True)
     attach_to = serializers.UUIDField(
         required=False, help_text="An existing person's id: record this return on that person instead."
@@ -206,9 +212,9 @@ class PersonDetailView(generics.RetrieveAPIView):
 
 
 class ConsentRequest(serializers.Serializer):
-    purpose = serializers.ChoiceField(choices=ConsentPurpose.values)
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
     given = serializers.BooleanField()
-    method = serializers.ChoiceField(choices=ConsentMethod.values)
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
     witness = serializers.CharField(required=False, allow_blank=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
@@ -304,8 +310,8 @@ class ManifestSerializer(serializers.ModelSerializer):
 class ManifestUploadRequest(serializers.Serializer):
     reference = serializers.CharField()
     arrived_on = serializers.DateField()
-    mode = serializers.ChoiceField(choices=["air", "land", "sea"], required=False)
-    returned_from = serializers.ChoiceField(choices=["US", "MX", "other"], required=False)
+    mode = serializers.ChoiceField(choices=ReturnMode.choices, required=False)
+    returned_from = serializers.ChoiceField(choices=ReturnedFrom.choices, required=False)
     file = serializers.FileField()
     mapping = serializers.IntegerField(required=False)
 
@@ -373,12 +379,12 @@ class ManifestImportView(APIView):
 
 class ReturnRequest(serializers.Serializer):
     arrived_on = serializers.DateField()
-    returned_from = serializers.ChoiceField(choices=["US", "MX", "other"], default="US")
-    mode = serializers.ChoiceField(choices=["air", "land", "sea"], default="air")
+    returned_from = serializers.ChoiceField(choices=ReturnedFrom.choices, default="US")
+    mode = serializers.ChoiceField(choices=ReturnMode.choices, default="air")
     transport_reference = serializers.CharField(required=False, allow_blank=True, default="")
     months_abroad = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=900)
     vulnerabilities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Vulnerability.values), required=False, default=list
+        child=serializers.ChoiceField(choices=Vulnerability.choices), required=False, default=list
     )
 
     def validate_arrived_on(self, value):
