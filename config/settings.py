@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "incluye.core",
     "incluye.accounts",
     "incluye.people",
+    "incluye.cases",
     "incluye.api",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("incluye.accounts.urls")),
     path("people/", include("incluye.people.urls")),
+    path("cases/", include("incluye.cases.urls")),
     path("api/", include("incluye.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "manifests.import": {R.RECEPTION_OFFICER, R.ADMINISTRATOR},
     "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
     "merges.undo": {R.ADMINISTRATOR},
+    # Cases: the team sees them; caseworkers run them; psychosocial notes are for psychosocial staff.
+    "cases.view": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.RECEPTION_OFFICER, R.ADMINISTRATOR},
+    "cases.manage": {R.CASEWORKER, R.ADMINISTRATOR},
+    "notes.write": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "notes.psychosocial": {R.PSYCHOSOCIAL},
     # The organization itself: its members and its action log.
     "organization.view": set(Role.values),
     "members.view": {R.ADMINISTRATOR, R.COORDINATOR},

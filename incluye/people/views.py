@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
 from incluye.people.forms import ConsentForm, IntakeForm
@@ -36,6 +37,7 @@ def person_detail(request, pk):
             "person": person,
             "consents": selectors.consent_state(person=person),
             "consent_form": ConsentForm(),
+            "open_case": open_case_of(membership=request.membership, person=person),
         },
     )
 

@@ -46,7 +46,10 @@ def records(personas, person):
         file=ContentFile(b"nombres,primer_apellido\nAna,Coc\n", name="m.csv"),
         status="invalid",
     )
+    from incluye.cases.services import case_open
+
     return {
+        "case": case_open(membership=personas.caseworker, person=third),
         "person": person,
         "manifest": manifest,
         "draft": IntakeDraft.objects.create(
@@ -73,6 +76,12 @@ def object_urls(personas, records):
         ("get", reverse("people:manifest_errors", args=[manifest])),
         ("get", reverse("people:duplicate", args=[records["candidate"].pk])),
         ("post", reverse("people:unmerge", args=[records["merge"].pk])),
+        ("get", reverse("cases:detail", args=[records["case"].pk])),
+        ("post", reverse("cases:open", args=[person])),
+        ("post", reverse("cases:move", args=[records["case"].pk])),
+        ("post", reverse("cases:close", args=[records["case"].pk])),
+        ("post", reverse("cases:reopen", args=[records["case"].pk])),
+        ("post", reverse("cases:note_add", args=[records["case"].pk])),
         ("get", reverse("accounts:organization", args=[personas.org.pk])),
         ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
         ("get", reverse("api:person", args=[person])),
@@ -108,7 +117,7 @@ def test_the_object_url_list_covers_every_url_with_an_object_id(personas, record
     with_ids = {
         name
         for name, pattern in walk(get_resolver().url_patterns)
-        if ("<int:pk>" in str(pattern) or "<uuid:pk>" in str(pattern)) and not name.startswith("admin:")
+        if ("<int:" in str(pattern) or "<uuid:" in str(pattern)) and not name.startswith("admin:")
     }
     assert with_ids == covered
 

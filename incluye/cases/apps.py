@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "incluye.cases"
+    label = "cases"
+    verbose_name = _("Cases")
+
+    def ready(self):
+        from incluye.core.actionlog import register_actions
+
+        register_actions(
+            {
+                "incluye.case.opened": _("Opened a case"),
+                "incluye.case.moved": _("Moved a case to another stage"),
+                "incluye.case.closed": _("Closed a case"),
+                "incluye.case.reopened": _("Reopened a case"),
+                "incluye.case.note_added": _("Added a note to a case"),
+            }
+        )

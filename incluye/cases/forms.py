@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from incluye.cases.models import CASE_PIPELINE, CaseStatus, ClosureReason, Sensitivity
+
+
+class MoveForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Next stage"))
+    note = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(CaseStatus.choices)
+        self.fields["to_status"].choices = [
+            (s, labels[s]) for s in CASE_PIPELINE.allowed(case.status) if s != CaseStatus.CLOSED
+        ]
+        self.fields["version"].initial = case.version
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = case.version
+
+
+class NoteForm(forms.Form):
+    sensitivity = forms.ChoiceField(label=_("Who may read it"), choices=Sensitivity.choices)
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(Sensitivity.GENERAL, Sensitivity.GENERAL.label)]
+        if membership.can("notes.psychosocial"):
+            choices.append((Sensitivity.PSYCHOSOCIAL, Sensitivity.PSYCHOSOCIAL.label))
+            self.fields["sensitivity"].initial = Sensitivity.PSYCHOSOCIAL
+        self.fields["sensitivity"].choices = choices

@@ -1,0 +1,139 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from incluye.core.pipeline import Pipeline
+
+
+class CaseStatus(models.TextChoices):
+    RECEPTION = "reception", _("Reception")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    DOCUMENTS = "documents", _("Documents")
+    COMPETENCIES = "competencies", _("Certification of competencies")
+    EMPLOYMENT = "employment", _("Employment")
+    ENTREPRENEURSHIP = "entrepreneurship", _("Entrepreneurship")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+S = CaseStatus
+# The pathway, as data: where a case may go from each stage. Any open stage may close (with a
+# reason); a closed case is reopened by `case_reopen`, to the stage it had.
+CASE_PIPELINE = Pipeline(
+    transitions={
+        S.RECEPTION: {S.PSYCHOSOCIAL, S.DOCUMENTS, S.CLOSED},
+        S.PSYCHOSOCIAL: {S.DOCUMENTS, S.COMPETENCIES, S.CLOSED},
+        S.DOCUMENTS: {S.PSYCHOSOCIAL, S.COMPETENCIES, S.EMPLOYMENT, S.ENTREPRENEURSHIP, S.CLOSED},
+        S.COMPETENCIES: {S.DOCUMENTS, S.EMPLOYMENT, S.ENTREPRENEURSHIP, S.CLOSED},
+        S.EMPLOYMENT: {S.ENTREPRENEURSHIP, S.FOLLOW_UP, S.CLOSED},
+        S.ENTREPRENEURSHIP: {S.EMPLOYMENT, S.FOLLOW_UP, S.CLOSED},
+        S.FOLLOW_UP: {S.PSYCHOSOCIAL, S.EMPLOYMENT, S.ENTREPRENEURSHIP, S.CLOSED},
+        S.CLOSED: set(),
+    },
+    labels=dict(CaseStatus.choices),
+)
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("Goals met")
+    EMPLOYED = "employed", _("Employed or running a business")
+    WITHDREW = "withdrew", _("The person withdrew")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+    MIGRATED_AGAIN = "migrated_again", _("Migrated again")
+    TRANSFERRED = "transferred", _("Transferred to another organization")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other")
+
+
+class Case(models.Model):
+    """One person's pathway, owned by one organization and one caseworker."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="cases")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    status = models.CharField(
+        _("stage"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEPTION
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    closure_outcome = models.TextField(_("outcome"), blank=True)
+    # Optimistic locking: a change made on an old copy of the case is refused, never silently lost.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization"],
+                condition=~models.Q(status="closed"),
+                name="case_one_open_per_person",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["caseworker", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class CaseStageChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_changes")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Sensitivity(models.TextChoices):
+    GENERAL = "general", _("General: the case team")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial: psychosocial professionals only")
+
+
+class CaseNote(models.Model):
+    """A note on a case. A psychosocial note's text is read only by the psychosocial professionals
+    of the owning organization; everyone else sees that it exists."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sensitivity = models.CharField(_("who may read it"), max_length=16, choices=Sensitivity.choices)
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_sensitivity_display()} · {self.created_at:%Y-%m-%d}"

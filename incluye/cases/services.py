@@ -1,0 +1,148 @@
+"""Writes of case management. Each one logs what it did (never a note's text)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incluye.cases.models import CASE_PIPELINE, Case, CaseNote, CaseStageChange, CaseStatus, Sensitivity
+from incluye.core.actionlog import log_action
+from incluye.core.pipeline import TransitionNotAllowed
+
+
+class StaleCase(Exception):
+    """The case changed since the user loaded it: their change is refused, not lost silently."""
+
+    message = ""
+
+    def __init__(self):
+        self.message = _(
+            "Someone else changed this case while you were working on it. Reload it and try again."
+        )
+        super().__init__(self.message)
+
+
+@transaction.atomic
+def case_open(*, membership, person, caseworker=None) -> Case:
+    if not membership.can("cases.manage"):
+        raise PermissionDenied
+    case = Case.objects.create(
+        person=person, organization=membership.organization, caseworker=caseworker or membership.user
+    )
+    CaseStageChange.objects.create(case=case, to_status=case.status, changed_by=membership.user)
+    log_action(
+        actor=membership.user, organization=membership.organization, action="incluye.case.opened", obj=case
+    )
+    return case
+
+
+def _save_versioned(case: Case, expected_version: int, **fields) -> None:
+    """Update the case only if nobody changed it since `expected_version` (optimistic locking)."""
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if not updated:
+        raise StaleCase
+    case.refresh_from_db()
+
+
+@transaction.atomic
+def case_move(*, membership, case: Case, to_status: str, expected_version: int, note: str = "") -> Case:
+    if not membership.can("cases.manage"):
+        raise PermissionDenied
+    if to_status == CaseStatus.CLOSED:
+        raise TransitionNotAllowed(_("Close a case with a reason, from “Close the case”."))
+    CASE_PIPELINE.check(case.status, to_status)
+    from_status = case.status
+    _save_versioned(case, expected_version, status=to_status)
+    CaseStageChange.objects.create(
+        case=case, from_status=from_status, to_status=to_status, note=note[:300], changed_by=membership.user
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.case.moved",
+        obj=case,
+        data={"from": from_status, "to": to_status},
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, membership, case: Case, reason: str, outcome: str, expected_version: int) -> Case:
+    if not membership.can("cases.manage"):
+        raise PermissionDenied
+    CASE_PIPELINE.check(case.status, CaseStatus.CLOSED)
+    from_status = case.status
+    _save_versioned(
+        case,
+        expected_version,
+        status=CaseStatus.CLOSED,
+        closed_at=timezone.now(),
+        closure_reason=reason,
+        closure_outcome=outcome,
+    )
+    CaseStageChange.objects.create(
+        case=case, from_status=from_status, to_status=CaseStatus.CLOSED, changed_by=membership.user
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.case.closed",
+        obj=case,
+        data={"from": from_status, "reason": reason},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, membership, case: Case, expected_version: int, note: str = "") -> Case:
+    """Back to the stage it was closed from."""
+    if not membership.can("cases.manage"):
+        raise PermissionDenied
+    if case.is_open:
+        raise TransitionNotAllowed(_("This case is open."))
+    if (
+        Case.objects.filter(person=case.person, organization=case.organization)
+        .exclude(status=CaseStatus.CLOSED)
+        .exists()
+    ):
+        raise TransitionNotAllowed(_("This person already has an open case here."))
+    last_close = case.stage_changes.filter(to_status=CaseStatus.CLOSED).first()
+    back_to = (last_close.from_status if last_close else "") or CaseStatus.RECEPTION
+    _save_versioned(
+        case, expected_version, status=back_to, closed_at=None, closure_reason="", closure_outcome=""
+    )
+    CaseStageChange.objects.create(
+        case=case,
+        from_status=CaseStatus.CLOSED,
+        to_status=back_to,
+        note=note[:300],
+        changed_by=membership.user,
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.case.reopened",
+        obj=case,
+        data={"to": back_to},
+    )
+    return case
+
+
+@transaction.atomic
+def note_add(*, membership, case: Case, text: str, sensitivity: str) -> CaseNote:
+    if not membership.can("notes.write"):
+        raise PermissionDenied
+    if sensitivity == Sensitivity.PSYCHOSOCIAL and not membership.can("notes.psychosocial"):
+        raise PermissionDenied
+    note = CaseNote.objects.create(case=case, author=membership.user, sensitivity=sensitivity, text=text)
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.case.note_added",
+        obj=case,
+        data={"note": note.pk, "sensitivity": sensitivity},
+    )
+    return note

@@ -1,0 +1,169 @@
+"""A case through the pathway: stages as data, optimistic locking, closing and reopening, notes
+whose psychosocial text only psychosocial professionals read."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incluye.accounts.roles import Role
+from incluye.cases import services
+from incluye.cases.models import CASE_PIPELINE, Case, CaseStatus
+from incluye.core.models import ActionLogEntry
+from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.testing import client_for, make_member
+from incluye.people.generate import PeopleGenerator
+from incluye.people.services import person_register
+
+pytestmark = pytest.mark.django_db
+SECRET = "Refiere pesadillas desde la detención en Texas."
+
+
+@pytest.fixture
+def case(personas):
+    person = person_register(
+        membership=personas.staff, given_names="Pedro", first_surname="Coc", nationality_id="GT"
+    )
+    return services.case_open(membership=personas.caseworker, person=person)
+
+
+@pytest.fixture
+def psychologist(personas):
+    return make_member(personas.org, Role.PSYCHOSOCIAL)
+
+
+def test_the_pathway_allows_only_its_transitions():
+    assert CASE_PIPELINE.allowed(CaseStatus.RECEPTION) == ["psychosocial", "documents", "closed"]
+    with pytest.raises(TransitionNotAllowed) as caught:
+        CASE_PIPELINE.check(CaseStatus.RECEPTION, CaseStatus.EMPLOYMENT)
+    assert caught.value.message == "Un caso no puede pasar de “Recepción” a “Empleo”."
+
+
+def test_a_caseworker_opens_a_case_from_the_person_page_and_moves_it(personas):
+    person = person_register(
+        membership=personas.staff, given_names="Ana", first_surname="Caal", nationality_id="GT"
+    )
+    client = personas.client("caseworker")
+    response = client.post(reverse("cases:open", args=[person.pk]))
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert (case.status, case.caseworker) == ("reception", personas.caseworker.user)
+    client.post(reverse("cases:move", args=[case.pk]), {"to_status": "documents", "version": case.version})
+    case.refresh_from_db()
+    assert case.status == "documents"
+    assert [c.to_status for c in case.stage_changes.all()] == ["documents", "reception"]
+    assert ActionLogEntry.objects.filter(
+        action="incluye.case.moved", data={"from": "reception", "to": "documents"}
+    ).exists()
+
+
+def test_a_move_the_pathway_does_not_allow_is_refused_with_a_message(personas, case):
+    response = personas.client("caseworker").post(
+        reverse("cases:move", args=[case.pk]), {"to_status": "employment", "version": case.version}
+    )
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == "reception"
+
+
+def test_a_change_made_on_an_old_copy_is_refused_not_lost(personas, case):
+    old_version = case.version
+    services.case_move(
+        membership=personas.caseworker, case=case, to_status="psychosocial", expected_version=old_version
+    )
+    response = personas.client("caseworker").post(
+        reverse("cases:move", args=[case.pk]), {"to_status": "documents", "version": old_version}
+    )
+    assert response.status_code == 400
+    assert "Alguien más cambió este caso" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "psychosocial"
+
+
+def test_closing_needs_a_reason_and_reopening_returns_to_the_stage_it_had(personas, case):
+    client = personas.client("caseworker")
+    services.case_move(
+        membership=personas.caseworker, case=case, to_status="documents", expected_version=case.version
+    )
+    assert (
+        client.post(
+            reverse("cases:close", args=[case.pk]), {"outcome": "x", "version": case.version}
+        ).status_code
+        == 400
+    )
+    client.post(
+        reverse("cases:close", args=[case.pk]),
+        {"reason": "withdrew", "outcome": "Se mudó.", "version": case.version},
+    )
+    case.refresh_from_db()
+    assert (case.status, case.closure_reason) == ("closed", "withdrew")
+    client.post(reverse("cases:reopen", args=[case.pk]), {"version": case.version})
+    case.refresh_from_db()
+    assert case.status == "documents"
+    assert ActionLogEntry.objects.filter(action="incluye.case.reopened").exists()
+
+
+def test_a_person_has_one_open_case_per_organization(personas, case):
+    response = personas.client("caseworker").post(reverse("cases:open", args=[case.person.pk]))
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", ["caseworker", "staff", "admin", "readonly"])
+def test_psychosocial_note_text_never_reaches_other_roles(personas, case, psychologist, name):
+    services.note_add(membership=psychologist, case=case, text=SECRET, sensitivity="psychosocial")
+    page = personas.client(name).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert SECRET not in page
+    assert "Nota psicosocial: solo los profesionales psicosociales pueden leerla." in page
+
+
+def test_a_psychosocial_professional_reads_the_note_and_the_log_never_holds_its_text(
+    personas, case, psychologist
+):
+    services.note_add(membership=psychologist, case=case, text=SECRET, sensitivity="psychosocial")
+    page = client_for(psychologist).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert SECRET in page
+    assert all(SECRET not in str(entry.data) for entry in ActionLogEntry.objects.all())
+
+
+def test_only_psychosocial_professionals_can_write_a_psychosocial_note(personas, case):
+    response = personas.client("caseworker").post(
+        reverse("cases:note_add", args=[case.pk]), {"sensitivity": "psychosocial", "text": SECRET}
+    )
+    assert response.status_code == 400
+    assert not case.notes.exists()
+
+
+def test_another_organization_gets_404_on_the_case(personas, case):
+    outsider = personas.client("outsider_admin")
+    assert outsider.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert (
+        outsider.post(
+            reverse("cases:move", args=[case.pk]), {"to_status": "documents", "version": 1}
+        ).status_code
+        == 404
+    )
+
+
+def test_an_employer_cannot_see_cases(personas, case):
+    assert personas.client("employer").get(reverse("cases:caseload")).status_code == 403
+    assert personas.client("employer").get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_the_caseload_issues_the_same_queries_whatever_its_length(personas):
+    client = personas.client("caseworker")
+
+    def open_cases(count, seed):
+        people = PeopleGenerator(seed=seed)
+        people.create(organization=personas.org, count=count)
+        for person in personas.org.people.filter(cases__isnull=True):
+            services.case_open(membership=personas.caseworker, person=person)
+
+    open_cases(3, 1)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:caseload"))
+    open_cases(20, 2)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("cases:caseload")).content.decode()
+    assert len(many) == len(few)
+    assert page.count('href="/cases/') >= 23

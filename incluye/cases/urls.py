@@ -1,0 +1,14 @@
+from django.urls import path
+
+from incluye.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("open/<uuid:person_pk>/", views.case_open, name="open"),
+    path("<uuid:pk>/", views.case_detail, name="detail"),
+    path("<uuid:pk>/move/", views.case_move, name="move"),
+    path("<uuid:pk>/close/", views.case_close, name="close"),
+    path("<uuid:pk>/reopen/", views.case_reopen, name="reopen"),
+    path("<uuid:pk>/notes/", views.note_add, name="note_add"),
+]

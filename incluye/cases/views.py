@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from incluye.cases import selectors, services
+from incluye.cases.forms import CloseForm, MoveForm, NoteForm
+from incluye.cases.models import CASE_PIPELINE, CaseStatus
+from incluye.core.access import get_scoped_or_404, membership_required
+from incluye.core.pipeline import TransitionNotAllowed
+from incluye.people.selectors import people_visible_to
+
+
+@membership_required("cases.view")
+def caseload(request):
+    mine = request.GET.get("all") != "1"
+    cases = selectors.caseload(membership=request.membership, mine=mine)
+    return render(request, "cases/caseload.html", {"cases": cases, "mine": mine})
+
+
+def _page(request, case, **forms):
+    context = {
+        "case": case,
+        "stages": [(s, label) for s, label in CaseStatus.choices if s != CaseStatus.CLOSED],
+        "next_stages": CASE_PIPELINE.allowed(case.status),
+        "notes": selectors.notes_for(membership=request.membership, case=case),
+        "move_form": forms.get("move_form") or MoveForm(case=case),
+        "close_form": forms.get("close_form") or CloseForm(case=case),
+        "note_form": forms.get("note_form") or NoteForm(membership=request.membership),
+    }
+    return render(request, "cases/case_detail.html", context, status=400 if forms else 200)
+
+
+@membership_required()
+def case_detail(request, pk):
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    return _page(request, case)
+
+
+@membership_required()
+@require_POST
+def case_open(request, person_pk):
+    person = get_scoped_or_404(people_visible_to(membership=request.membership), pk=person_pk)
+    if not request.membership.can("cases.manage"):
+        raise PermissionDenied
+    existing = (
+        selectors.cases_visible_to(membership=request.membership)
+        .filter(person=person)
+        .exclude(status="closed")
+        .first()
+    )
+    if existing:
+        return redirect("cases:detail", pk=existing.pk)
+    case = services.case_open(membership=request.membership, person=person)
+    messages.success(request, _("The case was opened."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _change(request, pk, form_class, action):
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can("cases.manage"):
+        raise PermissionDenied
+    form = form_class(request.POST, case=case)
+    if not form.is_valid():
+        return _page(request, case, **{f"{action}_form": form})
+    try:
+        if action == "move":
+            services.case_move(
+                membership=request.membership,
+                case=case,
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        else:
+            services.case_close(
+                membership=request.membership,
+                case=case,
+                reason=form.cleaned_data["reason"],
+                outcome=form.cleaned_data["outcome"],
+                expected_version=form.cleaned_data["version"],
+            )
+    except (TransitionNotAllowed, services.StaleCase) as error:
+        form.add_error(None, error.message)
+        return _page(request, case, **{f"{action}_form": form})
+    messages.success(request, _("The case is now at “%(stage)s”.") % {"stage": case.get_status_display()})
+    return redirect("cases:detail", pk=case.pk)
+
+
+@membership_required()
+@require_POST
+def case_move(request, pk):
+    return _change(request, pk, MoveForm, "move")
+
+
+@membership_required()
+@require_POST
+def case_close(request, pk):
+    return _change(request, pk, CloseForm, "close")
+
+
+@membership_required()
+@require_POST
+def case_reopen(request, pk):
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    try:
+        services.case_reopen(
+            membership=request.membership, case=case, expected_version=int(request.POST.get("version", 0))
+        )
+    except (TransitionNotAllowed, services.StaleCase) as error:
+        messages.error(request, error.message)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@membership_required()
+@require_POST
+def note_add(request, pk):
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can("notes.write"):
+        raise PermissionDenied
+    form = NoteForm(request.POST, membership=request.membership)
+    if not form.is_valid():
+        return _page(request, case, note_form=form)
+    services.note_add(membership=request.membership, case=case, **form.cleaned_data)
+    messages.success(request, _("The note was saved."))
+    return redirect("cases:detail", pk=case.pk)
