@@ -17,5 +17,7 @@ class CasesConfig(AppConfig):
                 "incluye.case.closed": _("Closed a case"),
                 "incluye.case.reopened": _("Reopened a case"),
                 "incluye.case.note_added": _("Added a note to a case"),
+                "incluye.task.created": _("Created a task"),
+                "incluye.task.done": _("Completed a task"),
             }
         )

@@ -39,3 +39,10 @@ class NoteForm(forms.Form):
             choices.append((Sensitivity.PSYCHOSOCIAL, Sensitivity.PSYCHOSOCIAL.label))
             self.fields["sensitivity"].initial = Sensitivity.PSYCHOSOCIAL
         self.fields["sensitivity"].choices = choices
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -137,3 +137,37 @@ class CaseNote(models.Model):
 
     def __str__(self):
         return f"{self.get_sensitivity_display()} · {self.created_at:%Y-%m-%d}"
+
+
+class Task(models.Model):
+    """Something someone must do for a case, by a date: the "my work" page lists them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["assigned_to", "done_at", "due_on"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.done_at is None and self.due_on < timezone.localdate()

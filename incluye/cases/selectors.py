@@ -53,3 +53,32 @@ def notes_for(*, membership, case) -> list[CaseNote]:
 
 def open_case_of(*, membership, person):
     return cases_visible_to(membership=membership).filter(person=person).exclude(status="closed").first()
+
+
+def my_work(*, membership):
+    """The user's open tasks in this organization, overdue first (they are the earliest due)."""
+    from incluye.cases.models import Task
+
+    return (
+        Task.objects.filter(
+            assigned_to_id=membership.user_id,
+            done_at__isnull=True,
+            case__organization_id=membership.organization_id,
+            case__person__merged_into__isnull=True,
+        )
+        .select_related("case__person")
+        .order_by("due_on", "id")
+    )
+
+
+def caseload_by_caseworker(*, membership):
+    """Open cases per caseworker, for whoever supervises the organization's caseload."""
+    from django.db.models import Count
+
+    return (
+        cases_visible_to(membership=membership)
+        .exclude(status="closed")
+        .values("caseworker__first_name", "caseworker__last_name", "caseworker__email")
+        .annotate(open_cases=Count("id"))
+        .order_by("-open_cases")
+    )

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incluye.cases.models import CASE_PIPELINE, Case, CaseNote, CaseStageChange, CaseStatus, Sensitivity
+from incluye.cases.models import CASE_PIPELINE, Case, CaseNote, CaseStageChange, CaseStatus, Sensitivity, Task
 from incluye.core.actionlog import log_action
 from incluye.core.pipeline import TransitionNotAllowed
 
@@ -146,3 +146,38 @@ def note_add(*, membership, case: Case, text: str, sensitivity: str) -> CaseNote
         data={"note": note.pk, "sensitivity": sensitivity},
     )
     return note
+
+
+@transaction.atomic
+def task_create(*, membership, case: Case, title: str, due_on, assigned_to=None) -> Task:
+    if not membership.can("notes.write"):
+        raise PermissionDenied
+    task = Task.objects.create(
+        case=case,
+        title=title,
+        due_on=due_on,
+        assigned_to=assigned_to or case.caseworker or membership.user,
+        created_by=membership.user,
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.task.created",
+        obj=case,
+        data={"task": task.pk},
+    )
+    return task
+
+
+@transaction.atomic
+def task_done(*, membership, task: Task) -> Task:
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.task.done",
+        obj=task.case,
+        data={"task": task.pk},
+    )
+    return task

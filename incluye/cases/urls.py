@@ -5,6 +5,9 @@ from incluye.cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("my-work/", views.my_work, name="my_work"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
+    path("<uuid:pk>/tasks/", views.task_add, name="task_add"),
     path("open/<uuid:person_pk>/", views.case_open, name="open"),
     path("<uuid:pk>/", views.case_detail, name="detail"),
     path("<uuid:pk>/move/", views.case_move, name="move"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.cases import selectors, services
-from incluye.cases.forms import CloseForm, MoveForm, NoteForm
+from incluye.cases.forms import CloseForm, MoveForm, NoteForm, TaskForm
 from incluye.cases.models import CASE_PIPELINE, CaseStatus
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.pipeline import TransitionNotAllowed
@@ -16,7 +16,37 @@ from incluye.people.selectors import people_visible_to
 def caseload(request):
     mine = request.GET.get("all") != "1"
     cases = selectors.caseload(membership=request.membership, mine=mine)
-    return render(request, "cases/caseload.html", {"cases": cases, "mine": mine})
+    by_caseworker = [] if mine else selectors.caseload_by_caseworker(membership=request.membership)
+    return render(
+        request, "cases/caseload.html", {"cases": cases, "mine": mine, "by_caseworker": by_caseworker}
+    )
+
+
+@membership_required("cases.view")
+def my_work(request):
+    return render(request, "cases/my_work.html", {"tasks": selectors.my_work(membership=request.membership)})
+
+
+@membership_required()
+@require_POST
+def task_add(request, pk):
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can("notes.write"):
+        raise PermissionDenied
+    form = TaskForm(request.POST)
+    if not form.is_valid():
+        return _page(request, case, task_form=form)
+    services.task_create(membership=request.membership, case=case, **form.cleaned_data)
+    messages.success(request, _("The task was added."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@membership_required()
+@require_POST
+def task_done(request, pk):
+    task = get_scoped_or_404(selectors.my_work(membership=request.membership), pk=pk)
+    services.task_done(membership=request.membership, task=task)
+    return redirect("cases:my_work")
 
 
 def _page(request, case, **forms):
@@ -28,6 +58,8 @@ def _page(request, case, **forms):
         "move_form": forms.get("move_form") or MoveForm(case=case),
         "close_form": forms.get("close_form") or CloseForm(case=case),
         "note_form": forms.get("note_form") or NoteForm(membership=request.membership),
+        "task_form": forms.get("task_form") or TaskForm(),
+        "tasks": case.tasks.select_related("assigned_to").filter(done_at__isnull=True),
     }
     return render(request, "cases/case_detail.html", context, status=400 if forms else 200)
 

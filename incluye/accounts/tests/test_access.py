@@ -46,10 +46,12 @@ def records(personas, person):
         file=ContentFile(b"nombres,primer_apellido\nAna,Coc\n", name="m.csv"),
         status="invalid",
     )
-    from incluye.cases.services import case_open
+    from incluye.cases.services import case_open, task_create
 
+    case = case_open(membership=personas.caseworker, person=third)
     return {
-        "case": case_open(membership=personas.caseworker, person=third),
+        "case": case,
+        "task": task_create(membership=personas.caseworker, case=case, title="Cita", due_on="2026-12-01"),
         "person": person,
         "manifest": manifest,
         "draft": IntakeDraft.objects.create(
@@ -82,6 +84,8 @@ def object_urls(personas, records):
         ("post", reverse("cases:close", args=[records["case"].pk])),
         ("post", reverse("cases:reopen", args=[records["case"].pk])),
         ("post", reverse("cases:note_add", args=[records["case"].pk])),
+        ("post", reverse("cases:task_add", args=[records["case"].pk])),
+        ("post", reverse("cases:task_done", args=[records["task"].pk])),
         ("get", reverse("accounts:organization", args=[personas.org.pk])),
         ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
         ("get", reverse("api:person", args=[person])),

@@ -167,3 +167,65 @@ def test_the_caseload_issues_the_same_queries_whatever_its_length(personas):
         page = client.get(reverse("cases:caseload")).content.decode()
     assert len(many) == len(few)
     assert page.count('href="/cases/') >= 23
+
+
+def test_my_work_lists_my_open_tasks_overdue_first(personas, case):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    later = services.task_create(
+        membership=personas.caseworker,
+        case=case,
+        title="Cita en RENAP",
+        due_on=today + datetime.timedelta(days=3),
+    )
+    overdue = services.task_create(
+        membership=personas.caseworker,
+        case=case,
+        title="Llamar a la familia",
+        due_on=today - datetime.timedelta(days=2),
+    )
+    services.task_create(
+        membership=personas.admin,
+        case=case,
+        title="Tarea de otra persona",
+        due_on=today,
+        assigned_to=personas.admin.user,
+    )
+    page = personas.client("caseworker").get(reverse("cases:my_work")).content.decode()
+    assert page.index(overdue.title) < page.index(later.title)
+    assert "vencida" in page
+    assert "Tarea de otra persona" not in page
+
+
+def test_marking_a_task_done_removes_it_from_my_work_and_only_the_assignee_can(personas, case):
+    import datetime
+
+    task = services.task_create(
+        membership=personas.caseworker, case=case, title="Cita", due_on=datetime.date(2026, 1, 1)
+    )
+    assert personas.client("admin").post(reverse("cases:task_done", args=[task.pk])).status_code == 404
+    personas.client("caseworker").post(reverse("cases:task_done", args=[task.pk]))
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert "Cita" not in personas.client("caseworker").get(reverse("cases:my_work")).content.decode()
+
+
+def test_my_work_issues_the_same_queries_whatever_its_length(personas, case):
+    import datetime
+
+    client = personas.client("caseworker")
+    services.task_create(
+        membership=personas.caseworker, case=case, title="t0", due_on=datetime.date(2026, 1, 1)
+    )
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:my_work"))
+    for n in range(15):
+        services.task_create(
+            membership=personas.caseworker, case=case, title=f"t{n + 1}", due_on=datetime.date(2026, 1, 2)
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("cases:my_work"))
+    assert len(many) == len(few)
