@@ -19,5 +19,8 @@ class CasesConfig(AppConfig):
                 "incluye.case.note_added": _("Added a note to a case"),
                 "incluye.task.created": _("Created a task"),
                 "incluye.task.done": _("Completed a task"),
+                "incluye.document.updated": _("Updated a document of the checklist"),
+                "incluye.scan.uploaded": _("Uploaded a scan of a document"),
+                "incluye.scan.viewed": _("Opened a scan of a document"),
             }
         )

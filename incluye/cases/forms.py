@@ -46,3 +46,36 @@ class TaskForm(forms.Form):
     due_on = forms.DateField(
         label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+
+class DocumentForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"))
+    appointment_at = forms.DateTimeField(
+        label=_("Appointment"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    appointment_place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, document, **kwargs):
+        from incluye.cases.models import DOCUMENT_PIPELINE, DocumentStatus
+
+        super().__init__(*args, **kwargs)
+        labels = dict(DocumentStatus.choices)
+        allowed = [document.status, *DOCUMENT_PIPELINE.allowed(document.status)]
+        self.fields["status"].choices = [(s, labels[s]) for s in allowed]
+        self.fields["status"].initial = document.status
+        self.fields["appointment_at"].initial = document.appointment_at
+        self.fields["appointment_place"].initial = document.appointment_place
+        self.prefix = f"doc{document.pk}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == "appointment" and not data.get("appointment_at"):
+            self.add_error("appointment_at", _("Write the date and time of the appointment."))
+        return data
+
+
+class ScanForm(forms.Form):
+    file = forms.FileField(label=_("Scan (PDF, JPEG or PNG, up to 10 MB)"))

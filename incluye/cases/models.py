@@ -171,3 +171,85 @@ class Task(models.Model):
         from django.utils import timezone
 
         return self.done_at is None and self.due_on < timezone.localdate()
+
+
+class DocumentStatus(models.TextChoices):
+    MISSING = "missing", _("Missing")
+    REQUESTED = "requested", _("Requested")
+    APPOINTMENT = "appointment", _("Appointment set")
+    OBTAINED = "obtained", _("Obtained")
+    NOT_OBTAINABLE = "not_obtainable", _("Cannot be obtained")
+
+
+D = DocumentStatus
+DOCUMENT_PIPELINE = Pipeline(
+    transitions={
+        D.MISSING: {D.REQUESTED, D.APPOINTMENT, D.OBTAINED, D.NOT_OBTAINABLE},
+        D.REQUESTED: {D.MISSING, D.APPOINTMENT, D.OBTAINED, D.NOT_OBTAINABLE},
+        D.APPOINTMENT: {D.REQUESTED, D.OBTAINED, D.NOT_OBTAINABLE},
+        D.OBTAINED: {D.MISSING},
+        D.NOT_OBTAINABLE: {D.REQUESTED},
+    },
+    labels=dict(DocumentStatus.choices),
+)
+
+
+def document_checklist(country_code: str) -> list[dict]:
+    """The checklist items of a country, from data (cases/data/document_checklists.json)."""
+    import json
+    from pathlib import Path
+
+    data = json.loads(
+        (Path(__file__).parent / "data" / "document_checklists.json").read_text(encoding="utf-8")
+    )
+    return data.get(country_code, []) + data["common"]
+
+
+class CaseDocument(models.Model):
+    """One item of the case's document checklist."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    code = models.CharField(max_length=40)
+    name = models.JSONField()
+    status = models.CharField(
+        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.MISSING
+    )
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    appointment_place = models.CharField(_("place"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="casedocument_unique_code")]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        from incluye.core.text import pick_language
+
+        return pick_language(self.name)
+
+
+class DocumentScan(models.Model):
+    """A scan of a document, in private storage: served only by a view that checks access."""
+
+    document = models.ForeignKey(CaseDocument, on_delete=models.CASCADE, related_name="scans")
+    file = models.FileField(upload_to="scans/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

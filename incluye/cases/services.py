@@ -1,12 +1,26 @@
 """Writes of case management. Each one logs what it did (never a note's text)."""
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incluye.cases.models import CASE_PIPELINE, Case, CaseNote, CaseStageChange, CaseStatus, Sensitivity, Task
+from incluye.cases.models import (
+    CASE_PIPELINE,
+    DOCUMENT_PIPELINE,
+    Case,
+    CaseDocument,
+    CaseNote,
+    CaseStageChange,
+    CaseStatus,
+    DocumentScan,
+    Sensitivity,
+    Task,
+    document_checklist,
+)
 from incluye.core.actionlog import log_action
 from incluye.core.pipeline import TransitionNotAllowed
 
@@ -30,6 +44,7 @@ def case_open(*, membership, person, caseworker=None) -> Case:
     case = Case.objects.create(
         person=person, organization=membership.organization, caseworker=caseworker or membership.user
     )
+    documents_ensure(case=case)
     CaseStageChange.objects.create(case=case, to_status=case.status, changed_by=membership.user)
     log_action(
         actor=membership.user, organization=membership.organization, action="incluye.case.opened", obj=case
@@ -181,3 +196,100 @@ def task_done(*, membership, task: Task) -> Task:
         data={"task": task.pk},
     )
     return task
+
+
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+# What a scan may be, recognized by its first bytes (not by its name).
+SCAN_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+class ScanRefused(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def documents_ensure(*, case: Case) -> None:
+    """Create the country's checklist items the case does not have yet."""
+    existing = set(case.documents.values_list("code", flat=True))
+    CaseDocument.objects.bulk_create(
+        [
+            CaseDocument(case=case, code=item["code"], name=item["name"])
+            for item in document_checklist(case.organization.country_id)
+            if item["code"] not in existing
+        ]
+    )
+
+
+@transaction.atomic
+def document_update(
+    *, membership, document: CaseDocument, status: str, appointment_at=None, appointment_place=""
+):
+    if not membership.can("notes.write"):
+        raise PermissionDenied
+    if status != document.status:
+        DOCUMENT_PIPELINE.check(document.status, status)
+    previous = document.status
+    document.status, document.appointment_at, document.appointment_place = (
+        status,
+        appointment_at,
+        appointment_place,
+    )
+    document.updated_by = membership.user
+    document.save()
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.document.updated",
+        obj=document.case,
+        data={"document": document.code, "from": previous, "to": status},
+    )
+    return document
+
+
+@transaction.atomic
+def scan_upload(*, membership, document: CaseDocument, upload) -> DocumentScan:
+    """Store a scan privately after checking its size and its real type (PDF, JPEG or PNG)."""
+    if not membership.can("notes.write"):
+        raise PermissionDenied
+    if upload.size > SCAN_MAX_BYTES:
+        raise ScanRefused(
+            _("The scan is larger than %(limit)d MB.") % {"limit": SCAN_MAX_BYTES // (1024 * 1024)}
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = next((t for sig, t in SCAN_SIGNATURES.items() if head.startswith(sig)), None)
+    if content_type is None:
+        raise ScanRefused(_("Upload a PDF, JPEG or PNG file."))
+    scan = DocumentScan(
+        document=document,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=membership.user,
+    )
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    scan.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)  # no personal data in the name
+    scan.save()
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.scan.uploaded",
+        obj=document.case,
+        data={"document": document.code, "scan": scan.pk},
+    )
+    return scan
+
+
+def scan_viewed(*, membership, scan: DocumentScan) -> None:
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.scan.viewed",
+        obj=scan.document.case,
+        data={"document": scan.document.code, "scan": scan.pk},
+    )

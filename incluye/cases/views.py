@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.cases import selectors, services
-from incluye.cases.forms import CloseForm, MoveForm, NoteForm, TaskForm
+from incluye.cases.forms import CloseForm, DocumentForm, MoveForm, NoteForm, ScanForm, TaskForm
 from incluye.cases.models import CASE_PIPELINE, CaseStatus
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.pipeline import TransitionNotAllowed
@@ -60,6 +61,11 @@ def _page(request, case, **forms):
         "note_form": forms.get("note_form") or NoteForm(membership=request.membership),
         "task_form": forms.get("task_form") or TaskForm(),
         "tasks": case.tasks.select_related("assigned_to").filter(done_at__isnull=True),
+        "documents": [
+            (document, DocumentForm(document=document))
+            for document in case.documents.prefetch_related("scans")
+        ],
+        "scan_form": ScanForm(),
     }
     return render(request, "cases/case_detail.html", context, status=400 if forms else 200)
 
@@ -157,3 +163,72 @@ def note_add(request, pk):
     services.note_add(membership=request.membership, case=case, **form.cleaned_data)
     messages.success(request, _("The note was saved."))
     return redirect("cases:detail", pk=case.pk)
+
+
+def _document(request, pk):
+    from incluye.cases.models import CaseDocument
+
+    return get_scoped_or_404(
+        CaseDocument.objects.filter(
+            case__in=selectors.cases_visible_to(membership=request.membership)
+        ).select_related("case__organization"),
+        pk=pk,
+    )
+
+
+@membership_required()
+@require_POST
+def document_update(request, pk):
+    document = _document(request, pk)
+    if not request.membership.can("notes.write"):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, document=document)
+    if form.is_valid():
+        try:
+            services.document_update(membership=request.membership, document=document, **form.cleaned_data)
+            messages.success(request, _("“%(document)s” was updated.") % {"document": document.display_name})
+        except TransitionNotAllowed as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('cases:detail', args=[document.case_id])}#documents")
+
+
+@membership_required()
+@require_POST
+def scan_upload(request, pk):
+    document = _document(request, pk)
+    if not request.membership.can("notes.write"):
+        raise PermissionDenied
+    form = ScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.scan_upload(
+                membership=request.membership, document=document, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("The scan was saved."))
+        except services.ScanRefused as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Choose a file to upload."))
+    return redirect(f"{reverse('cases:detail', args=[document.case_id])}#documents")
+
+
+@membership_required()
+def scan_download(request, pk):
+    from django.http import FileResponse
+
+    from incluye.cases.models import DocumentScan
+
+    scan = get_scoped_or_404(
+        DocumentScan.objects.filter(
+            document__case__in=selectors.cases_visible_to(membership=request.membership)
+        ).select_related("document__case"),
+        pk=pk,
+    )
+    services.scan_viewed(membership=request.membership, scan=scan)
+    response = FileResponse(
+        scan.file.open("rb"), content_type=scan.content_type, as_attachment=True, filename=scan.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,14 +2,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def pick_language(names: dict, language: str | None = None) -> str:
-    """The name in the active language, falling back to Spanish, then to any."""
-    language = (language or get_language() or "es")[:2]
-    return names.get(language) or names.get("es") or next(iter(names.values()), "")
+from incluye.core.text import pick_language
 
 
 class Country(models.Model):

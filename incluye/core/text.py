@@ -3,9 +3,18 @@
 import re
 import unicodedata
 
+from django.utils.translation import get_language
+
 
 def fold(text: str) -> str:
     """'  Núñez  de   León ' -> 'nunez de leon'."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", stripped).strip().casefold()
+
+
+def pick_language(texts, language: str | None = None) -> str:
+    """The text of a {"es": …, "en": …} mapping in the active language ("es-gt" counts as "es"),
+    falling back to Spanish, then to any."""
+    language = (language or get_language() or "es").lower()
+    return texts.get(language) or texts.get(language[:2]) or texts.get("es") or next(iter(texts.values()), "")

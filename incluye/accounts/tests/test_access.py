@@ -46,10 +46,18 @@ def records(personas, person):
         file=ContentFile(b"nombres,primer_apellido\nAna,Coc\n", name="m.csv"),
         status="invalid",
     )
-    from incluye.cases.services import case_open, task_create
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from incluye.cases.services import case_open, scan_upload, task_create
 
     case = case_open(membership=personas.caseworker, person=third)
+    document = case.documents.first()
+    scan = scan_upload(
+        membership=personas.caseworker, document=document, upload=SimpleUploadedFile("s.pdf", b"%PDF-1.4 x")
+    )
     return {
+        "document": document,
+        "scan": scan,
         "case": case,
         "task": task_create(membership=personas.caseworker, case=case, title="Cita", due_on="2026-12-01"),
         "person": person,
@@ -86,6 +94,9 @@ def object_urls(personas, records):
         ("post", reverse("cases:note_add", args=[records["case"].pk])),
         ("post", reverse("cases:task_add", args=[records["case"].pk])),
         ("post", reverse("cases:task_done", args=[records["task"].pk])),
+        ("post", reverse("cases:document_update", args=[records["document"].pk])),
+        ("post", reverse("cases:scan_upload", args=[records["document"].pk])),
+        ("get", reverse("cases:scan_download", args=[records["scan"].pk])),
         ("get", reverse("accounts:organization", args=[personas.org.pk])),
         ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
         ("get", reverse("api:person", args=[person])),
