@@ -22,5 +22,6 @@ class CasesConfig(AppConfig):
                 "incluye.document.updated": _("Updated a document of the checklist"),
                 "incluye.scan.uploaded": _("Uploaded a scan of a document"),
                 "incluye.scan.viewed": _("Opened a scan of a document"),
+                "incluye.screening.recorded": _("Recorded a psychosocial screening"),
             }
         )

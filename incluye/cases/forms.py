@@ -79,3 +79,27 @@ class DocumentForm(forms.Form):
 
 class ScanForm(forms.Form):
     file = forms.FileField(label=_("Scan (PDF, JPEG or PNG, up to 10 MB)"))
+
+
+class ScreeningForm(forms.Form):
+    """One field per item of an instrument, built from its data."""
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            label = f"{item.id}. {item.text}"
+            if item.options:
+                self.fields[f"item_{item.id}"] = forms.TypedChoiceField(
+                    label=label,
+                    choices=[(o.value, o.label) for o in item.options],
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                )
+            else:
+                self.fields[f"item_{item.id}"] = forms.IntegerField(
+                    label=label, min_value=item.min, max_value=item.max
+                )
+
+    def answers(self) -> dict[str, int]:
+        return {name.removeprefix("item_"): value for name, value in self.cleaned_data.items()}

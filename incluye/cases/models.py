@@ -156,6 +156,9 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # A psychosocial task (e.g. after a positive screening) is seen only by psychosocial staff:
+    # even its title tells something about the person's mental health.
+    sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices, default=Sensitivity.GENERAL)
 
     class Meta:
         verbose_name = _("task")
@@ -253,3 +256,34 @@ class DocumentScan(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Screening(models.Model):
+    """A psychosocial screening (RHS-15, WHO-5, PHQ-9, GAD-7): the answers and what they scored.
+    Read only by the psychosocial professionals of the owning organization."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screenings")
+    instrument = models.CharField(max_length=20)
+    version = models.CharField(max_length=10)
+    answers = models.JSONField()
+    total = models.IntegerField()
+    band = models.CharField(max_length=40)
+    positive = models.BooleanField()
+    urgent = models.BooleanField(default=False)
+    suggested_level = models.CharField(max_length=24)
+    administered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.instrument} {self.created_at:%Y-%m-%d}"
+
+    def result(self):
+        """The result in the reader's language, recomputed from the stored answers."""
+        from incluye.cases.instruments import load_instrument, score
+
+        return score(load_instrument(self.instrument), self.answers)

@@ -82,3 +82,18 @@ def caseload_by_caseworker(*, membership):
         .annotate(open_cases=Count("id"))
         .order_by("-open_cases")
     )
+
+
+def screenings_for(*, membership, case) -> list:
+    """Screenings are psychosocial data: only psychosocial professionals see them at all."""
+    if not membership.can("notes.psychosocial"):
+        return []
+    return list(case.screenings.select_related("administered_by"))
+
+
+def tasks_of(*, membership, case):
+    """The case's open tasks; psychosocial ones only for psychosocial staff."""
+    tasks = case.tasks.select_related("assigned_to").filter(done_at__isnull=True)
+    if not membership.can("notes.psychosocial"):
+        tasks = tasks.exclude(sensitivity=Sensitivity.PSYCHOSOCIAL)
+    return tasks

@@ -17,6 +17,7 @@ from incluye.cases.models import (
     CaseStageChange,
     CaseStatus,
     DocumentScan,
+    Screening,
     Sensitivity,
     Task,
     document_checklist,
@@ -164,7 +165,9 @@ def note_add(*, membership, case: Case, text: str, sensitivity: str) -> CaseNote
 
 
 @transaction.atomic
-def task_create(*, membership, case: Case, title: str, due_on, assigned_to=None) -> Task:
+def task_create(
+    *, membership, case: Case, title: str, due_on, assigned_to=None, sensitivity="general"
+) -> Task:
     if not membership.can("notes.write"):
         raise PermissionDenied
     task = Task.objects.create(
@@ -173,6 +176,7 @@ def task_create(*, membership, case: Case, title: str, due_on, assigned_to=None)
         due_on=due_on,
         assigned_to=assigned_to or case.caseworker or membership.user,
         created_by=membership.user,
+        sensitivity=sensitivity,
     )
     log_action(
         actor=membership.user,
@@ -293,3 +297,46 @@ def scan_viewed(*, membership, scan: DocumentScan) -> None:
         obj=scan.document.case,
         data={"document": scan.document.code, "scan": scan.pk},
     )
+
+
+@transaction.atomic
+def screening_record(*, membership, case: Case, instrument_code: str, answers: dict) -> Screening:
+    """Score and keep a screening; a positive one creates a follow-up task for its author."""
+    import datetime
+
+    from incluye.cases.instruments import load_instrument, score
+
+    if not membership.can("notes.psychosocial"):
+        raise PermissionDenied
+    instrument = load_instrument(instrument_code)
+    result = score(instrument, answers)
+    screening = Screening.objects.create(
+        case=case,
+        instrument=instrument.code,
+        version=instrument.version,
+        answers=answers,
+        total=result.total,
+        band=result.band,
+        positive=result.positive,
+        urgent=result.urgent,
+        suggested_level=result.suggested_level,
+        administered_by=membership.user,
+    )
+    if result.positive:
+        days = 1 if result.urgent else 7
+        task_create(
+            membership=membership,
+            case=case,
+            title=_("Follow up the %(instrument)s screening") % {"instrument": instrument.code},
+            due_on=timezone.localdate() + datetime.timedelta(days=days),
+            assigned_to=membership.user,
+            sensitivity=Sensitivity.PSYCHOSOCIAL,
+        )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.screening.recorded",
+        obj=case,
+        data={"screening": screening.pk, "instrument": instrument.code},
+    )
+    return screening

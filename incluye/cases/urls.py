@@ -17,4 +17,5 @@ urlpatterns = [
     path("<uuid:pk>/close/", views.case_close, name="close"),
     path("<uuid:pk>/reopen/", views.case_reopen, name="reopen"),
     path("<uuid:pk>/notes/", views.note_add, name="note_add"),
+    path("<uuid:pk>/screenings/<slug:instrument>/", views.screening_new, name="screening_new"),
 ]

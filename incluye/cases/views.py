@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.cases import selectors, services
-from incluye.cases.forms import CloseForm, DocumentForm, MoveForm, NoteForm, ScanForm, TaskForm
+from incluye.cases.forms import CloseForm, DocumentForm, MoveForm, NoteForm, ScanForm, ScreeningForm, TaskForm
+from incluye.cases.instruments import all_instruments
 from incluye.cases.models import CASE_PIPELINE, CaseStatus
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.pipeline import TransitionNotAllowed
@@ -60,12 +61,14 @@ def _page(request, case, **forms):
         "close_form": forms.get("close_form") or CloseForm(case=case),
         "note_form": forms.get("note_form") or NoteForm(membership=request.membership),
         "task_form": forms.get("task_form") or TaskForm(),
-        "tasks": case.tasks.select_related("assigned_to").filter(done_at__isnull=True),
+        "tasks": selectors.tasks_of(membership=request.membership, case=case),
         "documents": [
             (document, DocumentForm(document=document))
             for document in case.documents.prefetch_related("scans")
         ],
         "scan_form": ScanForm(),
+        "screenings": selectors.screenings_for(membership=request.membership, case=case),
+        "instruments": all_instruments(),
     }
     return render(request, "cases/case_detail.html", context, status=400 if forms else 200)
 
@@ -232,3 +235,36 @@ def scan_download(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@membership_required()
+def screening_new(request, pk, instrument):
+    from incluye.cases.instruments import UnknownInstrument, load_instrument
+
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can("notes.psychosocial"):
+        raise PermissionDenied
+    try:
+        loaded = load_instrument(instrument)
+    except UnknownInstrument as exc:
+        from django.http import Http404
+
+        raise Http404 from exc
+    form = ScreeningForm(request.POST or None, instrument=loaded)
+    if request.method == "POST" and form.is_valid():
+        screening = services.screening_record(
+            membership=request.membership, case=case, instrument_code=loaded.code, answers=form.answers()
+        )
+        result = screening.result()
+        messages.success(
+            request,
+            _("%(instrument)s: %(band)s. Suggested support: %(level)s.")
+            % {"instrument": loaded.code, "band": result.band_label, "level": result.suggested_level_label},
+        )
+        return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/screening_form.html",
+        {"case": case, "instrument": loaded, "form": form},
+        status=400 if form.errors else 200,
+    )

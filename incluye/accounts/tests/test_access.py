@@ -92,6 +92,7 @@ def object_urls(personas, records):
         ("post", reverse("cases:close", args=[records["case"].pk])),
         ("post", reverse("cases:reopen", args=[records["case"].pk])),
         ("post", reverse("cases:note_add", args=[records["case"].pk])),
+        ("get", reverse("cases:screening_new", args=[records["case"].pk, "phq-9"])),
         ("post", reverse("cases:task_add", args=[records["case"].pk])),
         ("post", reverse("cases:task_done", args=[records["task"].pk])),
         ("post", reverse("cases:document_update", args=[records["document"].pk])),
@@ -138,10 +139,15 @@ def test_the_object_url_list_covers_every_url_with_an_object_id(personas, record
 
 
 def test_the_owning_organization_opens_the_same_pages(personas, records):
+    from incluye.accounts.roles import Role
+    from incluye.core.testing import client_for, make_member
+
     admin = personas.client("admin")
+    psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
     for method, url in object_urls(personas, records):
         if method == "get":
-            assert admin.get(url).status_code == 200, url
+            client = psychologist if "/screenings/" in url else admin  # screenings: psychosocial staff only
+            assert client.get(url).status_code == 200, url
 
 
 def test_a_malformed_or_unknown_id_is_a_404_not_a_500(personas):
