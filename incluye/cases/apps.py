@@ -23,5 +23,6 @@ class CasesConfig(AppConfig):
                 "incluye.scan.uploaded": _("Uploaded a scan of a document"),
                 "incluye.scan.viewed": _("Opened a scan of a document"),
                 "incluye.screening.recorded": _("Recorded a psychosocial screening"),
+                "incluye.follow_up.recorded": _("Recorded a reintegration follow-up"),
             }
         )

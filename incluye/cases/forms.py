@@ -103,3 +103,18 @@ class ScreeningForm(forms.Form):
 
     def answers(self) -> dict[str, int]:
         return {name.removeprefix("item_"): value for name, value in self.cleaned_data.items()}
+
+
+class FollowUpForm(forms.Form):
+    """One field per question of the reintegration survey, from its data; every question may be
+    left unanswered (a partial survey is kept as such)."""
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in survey.questions:
+            self.fields[f"q_{question.id}"] = forms.ChoiceField(
+                label=question.text, choices=[("", "—"), *question.choices], required=False
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {name.removeprefix("q_"): value for name, value in self.cleaned_data.items() if value}

@@ -287,3 +287,29 @@ class Screening(models.Model):
         from incluye.cases.instruments import load_instrument, score
 
         return score(load_instrument(self.instrument), self.answers)
+
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+class FollowUp(models.Model):
+    """A reintegration follow-up due 3, 6 or 12 months after the return, and its scores."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("months after the return"))
+    due_on = models.DateField(_("due on"))
+    task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    survey_version = models.CharField(max_length=10, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    scores = models.JSONField(default=dict, blank=True)
+    conducted_at = models.DateTimeField(null=True, blank=True)
+    conducted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [models.UniqueConstraint(fields=["case", "months"], name="followup_unique_months")]
+
+    def __str__(self):
+        return f"{self.months} m · {self.due_on}"

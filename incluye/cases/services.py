@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from incluye.cases.models import (
     CASE_PIPELINE,
     DOCUMENT_PIPELINE,
+    FOLLOW_UP_MONTHS,
     Case,
     CaseDocument,
     CaseNote,
     CaseStageChange,
     CaseStatus,
     DocumentScan,
+    FollowUp,
     Screening,
     Sensitivity,
     Task,
@@ -46,6 +48,7 @@ def case_open(*, membership, person, caseworker=None) -> Case:
         person=person, organization=membership.organization, caseworker=caseworker or membership.user
     )
     documents_ensure(case=case)
+    follow_ups_schedule(membership=membership, case=case)
     CaseStageChange.objects.create(case=case, to_status=case.status, changed_by=membership.user)
     log_action(
         actor=membership.user, organization=membership.organization, action="incluye.case.opened", obj=case
@@ -340,3 +343,53 @@ def screening_record(*, membership, case: Case, instrument_code: str, answers: d
         data={"screening": screening.pk, "instrument": instrument.code},
     )
     return screening
+
+
+def follow_ups_schedule(*, membership, case: Case) -> list[FollowUp]:
+    """Plan the 3, 6 and 12-month follow-ups from the person's latest return (or today), each with
+    a task for the caseworker so that it shows on their "my work" page when due."""
+    import datetime
+
+    from incluye.core.dates import add_months
+
+    latest = case.person.returns.order_by("-arrived_on").values_list("arrived_on", flat=True).first()
+    start = latest or timezone.localdate()
+    planned = []
+    for months in FOLLOW_UP_MONTHS:
+        if FollowUp.objects.filter(case=case, months=months).exists():
+            continue
+        due_on = max(add_months(start, months), timezone.localdate() + datetime.timedelta(days=1))
+        task = task_create(
+            membership=membership,
+            case=case,
+            title=_("Reintegration follow-up, %(months)d months") % {"months": months},
+            due_on=due_on,
+        )
+        planned.append(FollowUp.objects.create(case=case, months=months, due_on=due_on, task=task))
+    return planned
+
+
+@transaction.atomic
+def follow_up_record(*, membership, follow_up: FollowUp, answers: dict) -> FollowUp:
+    from incluye.cases.reintegration import load_survey, score_survey
+
+    if not membership.can("notes.write"):
+        raise PermissionDenied
+    survey = load_survey()
+    result = score_survey(survey, answers)
+    follow_up.survey_version = survey.version
+    follow_up.answers = answers
+    follow_up.scores = result.as_dict()
+    follow_up.conducted_at = timezone.now()
+    follow_up.conducted_by = membership.user
+    follow_up.save()
+    if follow_up.task_id and follow_up.task.done_at is None:
+        task_done(membership=membership, task=follow_up.task)
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.follow_up.recorded",
+        obj=follow_up.case,
+        data={"follow_up": follow_up.pk, "months": follow_up.months},
+    )
+    return follow_up

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_update, name="document_update"),
     path("documents/<int:pk>/scans/", views.scan_upload, name="scan_upload"),
     path("scans/<int:pk>/", views.scan_download, name="scan_download"),
+    path("follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
     path("open/<uuid:person_pk>/", views.case_open, name="open"),
     path("<uuid:pk>/", views.case_detail, name="detail"),
     path("<uuid:pk>/move/", views.case_move, name="move"),

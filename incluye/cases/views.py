@@ -6,7 +6,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.cases import selectors, services
-from incluye.cases.forms import CloseForm, DocumentForm, MoveForm, NoteForm, ScanForm, ScreeningForm, TaskForm
+from incluye.cases.forms import (
+    CloseForm,
+    DocumentForm,
+    FollowUpForm,
+    MoveForm,
+    NoteForm,
+    ScanForm,
+    ScreeningForm,
+    TaskForm,
+)
 from incluye.cases.instruments import all_instruments
 from incluye.cases.models import CASE_PIPELINE, CaseStatus
 from incluye.core.access import get_scoped_or_404, membership_required
@@ -69,6 +78,7 @@ def _page(request, case, **forms):
         "scan_form": ScanForm(),
         "screenings": selectors.screenings_for(membership=request.membership, case=case),
         "instruments": all_instruments(),
+        "follow_ups": case.follow_ups.all(),
     }
     return render(request, "cases/case_detail.html", context, status=400 if forms else 200)
 
@@ -267,4 +277,29 @@ def screening_new(request, pk, instrument):
         "cases/screening_form.html",
         {"case": case, "instrument": loaded, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+@membership_required()
+def follow_up(request, pk):
+    from incluye.cases.models import FollowUp
+    from incluye.cases.reintegration import load_survey
+
+    follow_up = get_scoped_or_404(
+        FollowUp.objects.filter(
+            case__in=selectors.cases_visible_to(membership=request.membership)
+        ).select_related("case__person", "task"),
+        pk=pk,
+    )
+    if not request.membership.can("notes.write"):
+        raise PermissionDenied
+    survey = load_survey(follow_up.survey_version or "1")
+    initial = {f"q_{k}": v for k, v in follow_up.answers.items()}
+    form = FollowUpForm(request.POST or None, survey=survey, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_record(membership=request.membership, follow_up=follow_up, answers=form.answers())
+        messages.success(request, _("The follow-up was saved."))
+        return redirect("cases:detail", pk=follow_up.case_id)
+    return render(
+        request, "cases/follow_up_form.html", {"follow_up": follow_up, "survey": survey, "form": form}
     )

@@ -98,6 +98,7 @@ def object_urls(personas, records):
         ("post", reverse("cases:document_update", args=[records["document"].pk])),
         ("post", reverse("cases:scan_upload", args=[records["document"].pk])),
         ("get", reverse("cases:scan_download", args=[records["scan"].pk])),
+        ("get", reverse("cases:follow_up", args=[records["case"].follow_ups.first().pk])),
         ("get", reverse("accounts:organization", args=[personas.org.pk])),
         ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
         ("get", reverse("api:person", args=[person])),

@@ -38,7 +38,7 @@ def test_a_positive_phq9_with_self_harm_creates_an_urgent_follow_up_task(persona
     screening = Screening.objects.get()
     assert (screening.total, screening.positive, screening.urgent) == (1, True, True)
     assert screening.suggested_level == "specialized_care"
-    task = Task.objects.get()
+    task = Task.objects.get(sensitivity="psychosocial")
     assert (task.assigned_to, task.due_on) == (
         psychologist.user,
         timezone.localdate() + datetime.timedelta(days=1),
@@ -53,7 +53,7 @@ def test_a_negative_gad7_creates_no_task(personas, case, psychologist):
     answers = {f"item_{i}": "1" for i in range(1, 8)}  # total 7: mild
     client_for(psychologist).post(reverse("cases:screening_new", args=[case.pk, "gad-7"]), answers)
     assert Screening.objects.get().positive is False
-    assert not Task.objects.exists()
+    assert not Task.objects.filter(sensitivity="psychosocial").exists()
 
 
 def test_a_missing_answer_keeps_the_others_and_says_which(personas, case, psychologist):
