@@ -3,6 +3,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from incluye.accounts.api import MeView, OrganizationDetailView
+from incluye.cases.api import (
+    CaseChangeView,
+    CaseDetailView,
+    CaseDocumentView,
+    CaseListView,
+    CaseNotesView,
+    CaseScreeningsView,
+    CaseTasksView,
+)
 from incluye.core.api import CountryListView, DivisionListView, IdValidationView, PhoneValidationView
 from incluye.people.api import (
     ManifestDetailView,
@@ -34,6 +43,13 @@ urlpatterns = [
     path("v1/people/<uuid:pk>/returns/", PersonReturnsView.as_view(), name="person_returns"),
     path("v1/people/<uuid:pk>/consents/", PersonConsentsView.as_view(), name="person_consents"),
     path("v1/search/", SearchView.as_view(), name="search"),
+    path("v1/cases/", CaseListView.as_view(), name="cases"),
+    path("v1/cases/<uuid:pk>/", CaseDetailView.as_view(), name="case"),
+    path("v1/cases/<uuid:pk>/change/", CaseChangeView.as_view(), name="case_change"),
+    path("v1/cases/<uuid:pk>/notes/", CaseNotesView.as_view(), name="case_notes"),
+    path("v1/cases/<uuid:pk>/tasks/", CaseTasksView.as_view(), name="case_tasks"),
+    path("v1/cases/<uuid:pk>/screenings/", CaseScreeningsView.as_view(), name="case_screenings"),
+    path("v1/case-documents/<int:pk>/", CaseDocumentView.as_view(), name="case_document"),
     path("v1/manifests/", ManifestListView.as_view(), name="manifests"),
     path("v1/manifests/<uuid:pk>/", ManifestDetailView.as_view(), name="manifest"),
     path("v1/manifests/<uuid:pk>/import/", ManifestImportView.as_view(), name="manifest_import"),

@@ -107,6 +107,12 @@ def object_urls(personas, records):
         ("get", reverse("api:manifest", args=[manifest])),
         ("post", reverse("api:manifest_import", args=[manifest])),
         ("get", reverse("api:organization", args=[personas.org.pk])),
+        ("get", reverse("api:case", args=[records["case"].pk])),
+        ("post", reverse("api:case_change", args=[records["case"].pk])),
+        ("get", reverse("api:case_notes", args=[records["case"].pk])),
+        ("get", reverse("api:case_tasks", args=[records["case"].pk])),
+        ("get", reverse("api:case_screenings", args=[records["case"].pk])),
+        ("patch", reverse("api:case_document", args=[records["document"].pk])),
     ]
 
 
@@ -147,7 +153,7 @@ def test_the_owning_organization_opens_the_same_pages(personas, records):
     psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
     for method, url in object_urls(personas, records):
         if method == "get":
-            client = psychologist if "/screenings/" in url else admin  # screenings: psychosocial staff only
+            client = psychologist if "screenings/" in url else admin  # screenings: psychosocial staff only
             assert client.get(url).status_code == 200, url
 
 
