@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "incluye.accounts",
     "incluye.people",
     "incluye.cases",
+    "incluye.referrals",
     "incluye.api",
 ]
 

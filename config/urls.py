@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("incluye.accounts.urls")),
     path("people/", include("incluye.people.urls")),
     path("cases/", include("incluye.cases.urls")),
+    path("referrals/", include("incluye.referrals.urls")),
     path("api/", include("incluye.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "cases.manage": {R.CASEWORKER, R.ADMINISTRATOR},
     "notes.write": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
     "notes.psychosocial": {R.PSYCHOSOCIAL},
+    # Referrals across the alliance: caseworkers send them; the receiving organization's case team
+    # handles them. Everyone in the country's alliance may browse the service directory.
+    "referrals.view": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "referrals.send": {R.CASEWORKER, R.ADMINISTRATOR},
+    "referrals.handle": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "services.view": set(Role.values),
+    "services.manage": {R.ADMINISTRATOR},
     # The organization itself: its members and its action log.
     "organization.view": set(Role.values),
     "members.view": {R.ADMINISTRATOR, R.COORDINATOR},

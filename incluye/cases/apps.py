@@ -24,5 +24,6 @@ class CasesConfig(AppConfig):
                 "incluye.scan.viewed": _("Opened a scan of a document"),
                 "incluye.screening.recorded": _("Recorded a psychosocial screening"),
                 "incluye.follow_up.recorded": _("Recorded a reintegration follow-up"),
+                "incluye.goal.set": _("Set a goal of the plan"),
             }
         )

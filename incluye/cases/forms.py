@@ -118,3 +118,10 @@ class FollowUpForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {name.removeprefix("q_"): value for name, value in self.cleaned_data.items() if value}
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("Goal"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -313,3 +313,28 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.months} m · {self.due_on}"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("In progress")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Goal(models.Model):
+    """A goal of the person's plan, with a due date and an owner."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return self.title

@@ -19,6 +19,7 @@ from incluye.cases.models import (
     CaseStatus,
     DocumentScan,
     FollowUp,
+    Goal,
     Screening,
     Sensitivity,
     Task,
@@ -393,3 +394,26 @@ def follow_up_record(*, membership, follow_up: FollowUp, answers: dict) -> Follo
         data={"follow_up": follow_up.pk, "months": follow_up.months},
     )
     return follow_up
+
+
+@transaction.atomic
+def goal_set(*, membership, case: Case, title: str, due_on, owner=None, goal=None, status="open") -> Goal:
+    """Add a goal to the plan, or change one (its status, date or owner)."""
+    if not membership.can("notes.write"):
+        raise PermissionDenied
+    goal = goal or Goal(case=case)
+    goal.title, goal.due_on, goal.owner, goal.status = (
+        title,
+        due_on,
+        owner or case.caseworker or membership.user,
+        status,
+    )
+    goal.save()
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.goal.set",
+        obj=case,
+        data={"goal": goal.pk, "status": status},
+    )
+    return goal

@@ -10,6 +10,7 @@ from incluye.cases.forms import (
     CloseForm,
     DocumentForm,
     FollowUpForm,
+    GoalForm,
     MoveForm,
     NoteForm,
     ScanForm,
@@ -21,6 +22,7 @@ from incluye.cases.models import CASE_PIPELINE, CaseStatus
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.people.selectors import people_visible_to
+from incluye.referrals import selectors as referral_selectors
 
 
 @membership_required("cases.view")
@@ -79,6 +81,9 @@ def _page(request, case, **forms):
         "screenings": selectors.screenings_for(membership=request.membership, case=case),
         "instruments": all_instruments(),
         "follow_ups": case.follow_ups.all(),
+        "goals": case.goals.select_related("owner"),
+        "referrals": referral_selectors.referrals_of_case(membership=request.membership, case=case),
+        "goal_form": forms.get("goal_form") or GoalForm(),
     }
     return render(request, "cases/case_detail.html", context, status=400 if forms else 200)
 
@@ -303,3 +308,41 @@ def follow_up(request, pk):
     return render(
         request, "cases/follow_up_form.html", {"follow_up": follow_up, "survey": survey, "form": form}
     )
+
+
+@membership_required()
+@require_POST
+def goal_add(request, pk):
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can("notes.write"):
+        raise PermissionDenied
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        return _page(request, case, goal_form=form)
+    services.goal_set(membership=request.membership, case=case, **form.cleaned_data)
+    messages.success(request, _("The goal was added to the plan."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@membership_required()
+@require_POST
+def goal_status(request, pk):
+    from incluye.cases.models import Goal, GoalStatus
+
+    goal = get_scoped_or_404(
+        Goal.objects.filter(case__in=selectors.cases_visible_to(membership=request.membership)), pk=pk
+    )
+    status = request.POST.get("status")
+    if status not in GoalStatus.values:
+        messages.error(request, _("Choose a valid status."))
+    else:
+        services.goal_set(
+            membership=request.membership,
+            case=goal.case,
+            goal=goal,
+            title=goal.title,
+            due_on=goal.due_on,
+            owner=goal.owner,
+            status=status,
+        )
+    return redirect("cases:detail", pk=goal.case_id)

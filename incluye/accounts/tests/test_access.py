@@ -48,14 +48,33 @@ def records(personas, person):
     )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from incluye.cases.services import case_open, scan_upload, task_create
+    from incluye.cases.services import case_open, goal_set, scan_upload, task_create
 
     case = case_open(membership=personas.caseworker, person=third)
     document = case.documents.first()
     scan = scan_upload(
         membership=personas.caseworker, document=document, upload=SimpleUploadedFile("s.pdf", b"%PDF-1.4 x")
     )
+    from incluye.core.testing import make_organization
+    from incluye.people.services import consent_record
+    from incluye.referrals.models import Service
+    from incluye.referrals.services import referral_send
+
+    consent_record(
+        membership=personas.staff, person=third, purpose="alliance_sharing", given=True, method="signed_form"
+    )
+    partner = make_organization("Fundación Puentes", country="GT")
+    referral = referral_send(
+        membership=personas.caseworker,
+        case=case,
+        service=Service.objects.create(organization=partner, name="Albergue", kind="shelter"),
+        shared_fields=["given_names"],
+        reason="Albergue temporal",
+    )
     return {
+        "referral": referral,
+        "service": Service.objects.create(organization=personas.org, name="Trámite de DPI", kind="documents"),
+        "goal": goal_set(membership=personas.caseworker, case=case, title="DPI", due_on="2026-12-01"),
         "document": document,
         "scan": scan,
         "case": case,
@@ -99,6 +118,15 @@ def object_urls(personas, records):
         ("post", reverse("cases:scan_upload", args=[records["document"].pk])),
         ("get", reverse("cases:scan_download", args=[records["scan"].pk])),
         ("get", reverse("cases:follow_up", args=[records["case"].follow_ups.first().pk])),
+        ("get", reverse("referrals:new", args=[records["case"].pk])),
+        ("get", reverse("referrals:detail", args=[records["referral"].pk])),
+        ("post", reverse("referrals:accept", args=[records["referral"].pk])),
+        ("post", reverse("referrals:decline", args=[records["referral"].pk])),
+        ("post", reverse("referrals:complete", args=[records["referral"].pk])),
+        ("post", reverse("referrals:cancel", args=[records["referral"].pk])),
+        ("get", reverse("referrals:service_edit", args=[records["service"].pk])),
+        ("post", reverse("cases:goal_add", args=[records["case"].pk])),
+        ("post", reverse("cases:goal_status", args=[records["goal"].pk])),
         ("get", reverse("accounts:organization", args=[personas.org.pk])),
         ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
         ("get", reverse("api:person", args=[person])),

@@ -1,0 +1,115 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from incluye.core.models import Division
+from incluye.people.forms import residence_choices
+from incluye.people.models import Language
+from incluye.referrals.models import SHAREABLE_FIELDS, ServiceKind
+
+
+class ServiceForm(forms.Form):
+    name = forms.CharField(label=_("Name of the service"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of service"), choices=ServiceKind.choices)
+    description = forms.CharField(
+        label=_("What it offers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    audience = forms.CharField(
+        label=_("Who it is for"),
+        max_length=300,
+        required=False,
+        help_text=_("e.g. women over 18, families with children, people with a disability"),
+    )
+    outcome_due_days = forms.IntegerField(
+        label=_("Days to report the outcome"),
+        min_value=1,
+        max_value=365,
+        initial=14,
+        help_text=_("A referral to this service is overdue if it has no outcome after this many days."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Active: shown in the directory and open to referrals"), required=False, initial=True
+    )
+
+    def __init__(self, *args, organization, service=None, **kwargs):
+        if service is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": service.name,
+                    "kind": service.kind,
+                    "description": service.description,
+                    "municipality": service.municipality.code if service.municipality_id else "",
+                    "address": service.address,
+                    "audience": service.audience,
+                    "outcome_due_days": service.outcome_due_days,
+                    "is_active": service.is_active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.country_id = organization.country_id
+        self.fields["municipality"].choices = residence_choices(self.country_id)
+
+    def clean_municipality(self):
+        code = self.cleaned_data.get("municipality")
+        if not code:
+            return None
+        return Division.objects.filter(country_id=self.country_id, code=code).first()
+
+
+class DirectoryFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of service"), required=False)
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *ServiceKind.choices]
+        self.fields["municipality"].choices = [("", _("All municipalities")), *municipalities]
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, service):
+        where = f" ({service.municipality.name})" if service.municipality_id else ""
+        return f"{service.name} — {service.organization}{where} · {service.get_kind_display()}"
+
+
+class ReferralForm(forms.Form):
+    service = ServiceChoiceField(label=_("Service"), queryset=None, empty_label="—")
+    shared_fields = forms.MultipleChoiceField(
+        label=_("What to share with the service"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Share only what the service needs to contact and serve the person."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The receiving service reads it. Write only what it needs to know."),
+    )
+
+    def __init__(self, *args, services, person, **kwargs):
+        kwargs.setdefault("initial", {"shared_fields": ["given_names", "surnames", "phone"]})
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        current = {
+            "given_names": person.given_names,
+            "surnames": person.surnames,
+            "phone": person.phone,
+            "municipality": person.residence.name if person.residence_id else "",
+            "preferred_language": dict(Language.choices).get((person.languages or [""])[0], ""),
+        }
+        self.fields["shared_fields"].choices = [
+            (key, f"{label}: {current[key] or '—'}") for key, label in SHAREABLE_FIELDS.items()
+        ]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the service declines the referral"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
