@@ -251,6 +251,12 @@ SPECTACULAR_SETTINGS = {
         "SectorEnum": "incluye.accounts.models.Sector",
         "OrganizationKindEnum": "incluye.accounts.models.OrganizationKind",
         "RoleEnum": "incluye.accounts.roles.Role",
+        "CaseStatusEnum": "incluye.cases.models.CaseStatus",
+        "ClosureReasonEnum": "incluye.cases.models.ClosureReason",
+        "DocumentStatusEnum": "incluye.cases.models.DocumentStatus",
+        "SensitivityEnum": "incluye.cases.models.Sensitivity",
+        "ReferralStatusEnum": "incluye.referrals.models.ReferralStatus",
+        "ServiceKindEnum": "incluye.referrals.models.ServiceKind",
     },
 }
 

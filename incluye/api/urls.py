@@ -23,6 +23,7 @@ from incluye.people.api import (
     PersonReturnsView,
     SearchView,
 )
+from incluye.referrals.api import ReferralDetailView, ReferralListView, ReferralSendView, ReferralStepView
 
 app_name = "api"
 urlpatterns = [
@@ -50,6 +51,10 @@ urlpatterns = [
     path("v1/cases/<uuid:pk>/tasks/", CaseTasksView.as_view(), name="case_tasks"),
     path("v1/cases/<uuid:pk>/screenings/", CaseScreeningsView.as_view(), name="case_screenings"),
     path("v1/case-documents/<int:pk>/", CaseDocumentView.as_view(), name="case_document"),
+    path("v1/referrals/", ReferralListView.as_view(), name="referrals"),
+    path("v1/referrals/send/", ReferralSendView.as_view(), name="referral_send"),
+    path("v1/referrals/<uuid:pk>/", ReferralDetailView.as_view(), name="referral"),
+    path("v1/referrals/<uuid:pk>/step/", ReferralStepView.as_view(), name="referral_step"),
     path("v1/manifests/", ManifestListView.as_view(), name="manifests"),
     path("v1/manifests/<uuid:pk>/", ManifestDetailView.as_view(), name="manifest"),
     path("v1/manifests/<uuid:pk>/import/", ManifestImportView.as_view(), name="manifest_import"),

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from incluye.cases import selectors, services
 from incluye.cases.forms import DocumentForm, NoteForm, TaskForm
 from incluye.cases.instruments import IncompleteAnswers, InvalidAnswer, UnknownInstrument
-from incluye.cases.models import Case, CaseDocument, CaseStatus, ClosureReason
+from incluye.cases.models import Case, CaseDocument, CaseStatus, ClosureReason, Sensitivity
 from incluye.core.access import get_scoped_or_404
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.people.selectors import people_visible_to
@@ -179,6 +179,16 @@ class CaseChangeView(APIView):
         return Response(CaseDetailSerializer(case).data)
 
 
+class NoteRequest(serializers.Serializer):
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices)
+    text = serializers.CharField()
+
+
+class TaskRequest(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    due_on = serializers.DateField()
+
+
 class CaseNotesView(APIView):
     """Notes of a case. A psychosocial note comes with `hidden: true` and no text for anyone but
     the psychosocial professionals of the owning organization."""
@@ -188,7 +198,7 @@ class CaseNotesView(APIView):
         case = selectors.case_for_page(membership=request.membership, pk=pk)
         return Response([_note(n) for n in selectors.notes_for(membership=request.membership, case=case)])
 
-    @extend_schema(request=NoteForm, responses={201: NoteSerializer})
+    @extend_schema(request=NoteRequest, responses={201: NoteSerializer})
     def post(self, request, pk):
         case = selectors.case_for_page(membership=request.membership, pk=pk)
         if not request.membership.can("notes.write"):
@@ -209,7 +219,7 @@ class CaseTasksView(APIView):
             TaskSerializer(selectors.tasks_of(membership=request.membership, case=case), many=True).data
         )
 
-    @extend_schema(request=TaskForm, responses={201: TaskSerializer})
+    @extend_schema(request=TaskRequest, responses={201: TaskSerializer})
     def post(self, request, pk):
         case = selectors.case_for_page(membership=request.membership, pk=pk)
         if not request.membership.can("notes.write"):

@@ -118,6 +118,8 @@ def object_urls(personas, records):
         ("post", reverse("cases:scan_upload", args=[records["document"].pk])),
         ("get", reverse("cases:scan_download", args=[records["scan"].pk])),
         ("get", reverse("cases:follow_up", args=[records["case"].follow_ups.first().pk])),
+        ("get", reverse("api:referral", args=[records["referral"].pk])),
+        ("post", reverse("api:referral_step", args=[records["referral"].pk])),
         ("get", reverse("referrals:new", args=[records["case"].pk])),
         ("get", reverse("referrals:detail", args=[records["referral"].pk])),
         ("post", reverse("referrals:accept", args=[records["referral"].pk])),
