@@ -30,7 +30,16 @@ def insert_many(model, objects: list, *, batch_size: int = 5000) -> None:
             rows = [
                 [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in batch
             ]
-            cursor.executemany(sql, rows)
+            if connection.vendor == "postgresql":
+                # COPY is PostgreSQL's bulk path: several times faster than row-by-row INSERTs.
+                copy_sql = "COPY {} ({}) FROM STDIN".format(
+                    quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+                )
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(sql, rows)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using

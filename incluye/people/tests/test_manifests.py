@@ -309,3 +309,14 @@ def test_a_dpi_known_to_another_organization_does_not_block_this_ones_import(per
     client.post(reverse("people:manifest_import", args=[latest().pk]))
     assert Person.objects.filter(organization=personas.org).count() == 2
     assert other.returns.count() == 0  # nothing crosses organizations
+
+
+def test_imported_needs_are_stored_and_make_the_return_urgent(personas):
+    data = rows(2)
+    data[0][8] = "medical protection"
+    client = personas.client("staff")
+    upload(client, csv_bytes(data))
+    client.post(reverse("people:manifest_import", args=[latest().pk]))
+    urgent = ReturnEvent.objects.get(is_urgent=True)
+    assert urgent.vulnerabilities == ["medical", "protection"]
+    assert urgent.person.first_surname == "Pérez0"
