@@ -67,6 +67,33 @@ def _save_versioned(case: Case, expected_version: int, **fields) -> None:
     case.refresh_from_db()
 
 
+def _change_stage(
+    *,
+    membership,
+    case: Case,
+    to_status: str,
+    expected_version: int,
+    action: str,
+    note="",
+    data=None,
+    **fields,
+):
+    """Move the case to `to_status` (optimistic locking), record the stage change and log it."""
+    from_status = case.status
+    _save_versioned(case, expected_version, status=to_status, **fields)
+    CaseStageChange.objects.create(
+        case=case, from_status=from_status, to_status=to_status, note=note[:300], changed_by=membership.user
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action=action,
+        obj=case,
+        data={"from": from_status, "to": to_status, **(data or {})},
+    )
+    return case
+
+
 @transaction.atomic
 def case_move(*, membership, case: Case, to_status: str, expected_version: int, note: str = "") -> Case:
     if not membership.can("cases.manage"):
@@ -74,19 +101,14 @@ def case_move(*, membership, case: Case, to_status: str, expected_version: int, 
     if to_status == CaseStatus.CLOSED:
         raise TransitionNotAllowed(_("Close a case with a reason, from “Close the case”."))
     CASE_PIPELINE.check(case.status, to_status)
-    from_status = case.status
-    _save_versioned(case, expected_version, status=to_status)
-    CaseStageChange.objects.create(
-        case=case, from_status=from_status, to_status=to_status, note=note[:300], changed_by=membership.user
-    )
-    log_action(
-        actor=membership.user,
-        organization=membership.organization,
+    return _change_stage(
+        membership=membership,
+        case=case,
+        to_status=to_status,
+        expected_version=expected_version,
         action="incluye.case.moved",
-        obj=case,
-        data={"from": from_status, "to": to_status},
+        note=note,
     )
-    return case
 
 
 @transaction.atomic
@@ -94,26 +116,17 @@ def case_close(*, membership, case: Case, reason: str, outcome: str, expected_ve
     if not membership.can("cases.manage"):
         raise PermissionDenied
     CASE_PIPELINE.check(case.status, CaseStatus.CLOSED)
-    from_status = case.status
-    _save_versioned(
-        case,
-        expected_version,
-        status=CaseStatus.CLOSED,
+    return _change_stage(
+        membership=membership,
+        case=case,
+        to_status=CaseStatus.CLOSED,
+        expected_version=expected_version,
+        action="incluye.case.closed",
+        data={"reason": reason},
         closed_at=timezone.now(),
         closure_reason=reason,
         closure_outcome=outcome,
     )
-    CaseStageChange.objects.create(
-        case=case, from_status=from_status, to_status=CaseStatus.CLOSED, changed_by=membership.user
-    )
-    log_action(
-        actor=membership.user,
-        organization=membership.organization,
-        action="incluye.case.closed",
-        obj=case,
-        data={"from": from_status, "reason": reason},
-    )
-    return case
 
 
 @transaction.atomic
@@ -131,24 +144,17 @@ def case_reopen(*, membership, case: Case, expected_version: int, note: str = ""
         raise TransitionNotAllowed(_("This person already has an open case here."))
     last_close = case.stage_changes.filter(to_status=CaseStatus.CLOSED).first()
     back_to = (last_close.from_status if last_close else "") or CaseStatus.RECEPTION
-    _save_versioned(
-        case, expected_version, status=back_to, closed_at=None, closure_reason="", closure_outcome=""
-    )
-    CaseStageChange.objects.create(
+    return _change_stage(
+        membership=membership,
         case=case,
-        from_status=CaseStatus.CLOSED,
         to_status=back_to,
-        note=note[:300],
-        changed_by=membership.user,
-    )
-    log_action(
-        actor=membership.user,
-        organization=membership.organization,
+        expected_version=expected_version,
         action="incluye.case.reopened",
-        obj=case,
-        data={"to": back_to},
+        note=note,
+        closed_at=None,
+        closure_reason="",
+        closure_outcome="",
     )
-    return case
 
 
 @transaction.atomic
