@@ -232,7 +232,9 @@ def test_my_work_issues_the_same_queries_whatever_its_length(personas, case):
 
 
 def test_searching_the_registry_for_words_of_a_psychosocial_note_finds_nothing(personas, case, psychologist):
-    services.note_add(membership=psychologist, case=case, text="Pesadillas Texas detención", sensitivity="psychosocial")
+    services.note_add(
+        membership=psychologist, case=case, text="Pesadillas Texas detención", sensitivity="psychosocial"
+    )
     for name in ("caseworker", "staff"):
         page = personas.client(name).get(reverse("people:list"), {"q": "pesadillas texas"}).content.decode()
         assert "Pesadillas" not in page
