@@ -33,6 +33,7 @@ CASE_PIPELINE = Pipeline(
         S.CLOSED: set(),
     },
     labels=dict(CaseStatus.choices),
+    refusal=_("A case cannot go from “%(current)s” to “%(new)s”."),
 )
 
 
@@ -194,6 +195,7 @@ DOCUMENT_PIPELINE = Pipeline(
         D.NOT_OBTAINABLE: {D.REQUESTED},
     },
     labels=dict(DocumentStatus.choices),
+    refusal=_("A document cannot go from “%(current)s” to “%(new)s”."),
 )
 
 

@@ -4,6 +4,7 @@ place, refusing with a translated message."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class TransitionNotAllowed(Exception):
@@ -16,6 +17,8 @@ class TransitionNotAllowed(Exception):
 class Pipeline:
     transitions: dict  # status -> set of statuses it may move to
     labels: dict  # status -> translatable label
+    # The translated refusal, naming the kind of thing that moves ("A case cannot go from…").
+    refusal: str = gettext_lazy("It cannot go from “%(current)s” to “%(new)s”.")
 
     def allowed(self, current: str) -> list[str]:
         """The statuses `current` may move to, in the pipeline's order."""
@@ -27,6 +30,5 @@ class Pipeline:
             raise TransitionNotAllowed(_("Unknown status “%(status)s”.") % {"status": new})
         if new not in self.transitions.get(current, ()):
             raise TransitionNotAllowed(
-                _("A case cannot go from “%(current)s” to “%(new)s”.")
-                % {"current": self.labels[current], "new": self.labels[new]}
+                str(self.refusal) % {"current": self.labels[current], "new": self.labels[new]}
             )

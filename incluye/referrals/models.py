@@ -96,6 +96,7 @@ REFERRAL_PIPELINE = Pipeline(
         RS.CANCELLED: set(),
     },
     labels=dict(ReferralStatus.choices),
+    refusal=_("A referral cannot go from “%(current)s” to “%(new)s”."),
 )
 # Waiting for the receiving organization: these can be overdue.
 OPEN_STATUSES = (RS.SENT, RS.ACCEPTED)

@@ -186,12 +186,7 @@ def _step(*, membership, referral: Referral, to_status: str, **fields) -> Referr
     permission = "referrals.handle" if STEP_SIDE[to_status] == RECEIVER else "referrals.send"
     if side != STEP_SIDE[to_status] or not membership.can(permission):
         raise PermissionDenied
-    labels = REFERRAL_PIPELINE.labels
-    if to_status not in REFERRAL_PIPELINE.allowed(referral.status):
-        raise TransitionNotAllowed(
-            _("A referral cannot go from “%(current)s” to “%(new)s”.")
-            % {"current": labels[referral.status], "new": labels[to_status]}
-        )
+    REFERRAL_PIPELINE.check(referral.status, to_status)
     from_status = referral.status
     now = timezone.now()
     fields[f"{to_status}_at"] = now

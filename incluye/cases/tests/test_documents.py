@@ -109,3 +109,13 @@ def test_a_scan_over_10_mb_is_refused(personas, case):
 def test_media_files_have_no_public_url(client, case):
     assert client.get("/media/scans/x.pdf").status_code == 404
     assert CaseDocument.objects.filter(case=case).count() == 5
+
+
+def test_a_refused_document_status_says_it_is_the_document_that_cannot_move(personas, case):
+    from incluye.core.pipeline import TransitionNotAllowed
+
+    document = case.documents.get(code="birth_certificate")
+    services.document_update(membership=personas.caseworker, document=document, status="obtained")
+    with pytest.raises(TransitionNotAllowed) as caught:
+        services.document_update(membership=personas.caseworker, document=document, status="appointment")
+    assert caught.value.message == "Un documento no puede pasar de “Obtenido” a “Cita programada”."
