@@ -40,7 +40,7 @@ def _form_errors(form) -> serializers.ValidationError:
 
 def _as_querydict(data) -> QueryDict:
     if isinstance(data, QueryDict):
-        return data
+        return data.copy()  # a form-encoded body is immutable
     q = QueryDict(mutable=True)
     for key, value in data.items():
         if isinstance(value, list):

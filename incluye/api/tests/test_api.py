@@ -110,3 +110,19 @@ def test_a_foreign_person_is_a_structured_404(personas):
     response = personas.client("outsider").get(reverse("api:person", args=[person.pk]))
     assert response.status_code == 404
     assert response.json()["error"] == {"status": 404, "code": "not_found", "message": "No se encontró."}
+
+
+def test_a_json_body_that_is_not_an_object_is_a_structured_400(personas):
+    response = personas.client("staff").post(reverse("api:people"), [1, 2], content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "status": 400,
+        "code": "parse_error",
+        "message": "Envíe un objeto JSON.",
+    }
+
+
+def test_a_form_encoded_registration_is_validated_like_json(personas):
+    response = personas.client("staff").post(reverse("api:people"), {"given_names": "Rosa"})
+    assert response.status_code == 400
+    assert "first_surname" in response.json()["error"]["fields"]

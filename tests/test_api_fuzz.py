@@ -1,0 +1,25 @@
+"""Schemathesis walks every operation of the OpenAPI schema with generated input, valid and not:
+the API may refuse (400, 401, 403, 404, 405, 409) but never answers a server error."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+
+from config.wsgi import application
+
+
+@pytest.fixture
+def token(personas):
+    return Token.objects.create(user=personas.admin.user).key
+
+
+# The schema view reads no database: it can be loaded when the tests are collected.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_never_answers_a_server_error(case, token):
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=[not_a_server_error])
