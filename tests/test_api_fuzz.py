@@ -3,11 +3,25 @@ the API may refuse (400, 401, 403, 404, 405, 409) but never answers a server err
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calls go straight to the WSGI application, whose request signals close database
+    connections: inside a test that would close the test's own transaction (as Django's test
+    client knows, and avoids the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
