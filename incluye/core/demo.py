@@ -77,9 +77,59 @@ def demo_people(organizations, *, total: int, seed: int = 2016, progress=None) -
     return created
 
 
+# The Guatemalan NGO follows some participants of its own, with cases at several stages, so that
+# the caseworker, psychosocial and documents accounts have work to see in the demo.
+NGO_CASE_STAGES = ["reception", "psychosocial", "documents", "documents", "competencies", "employment"]
+DEMO_SERVICES = [
+    ("ngo", "Acompañamiento psicosocial", "psychosocial"),
+    ("registry", "Reposición de documento de identidad", "documents"),
+    ("institute", "Certificación de competencias para personas retornadas", "training"),
+]
+
+
+def demo_casework(organizations) -> int:
+    """Cases of the NGO's participants and each alliance's services in the directory (idempotent)."""
+    from incluye.accounts.models import Membership
+    from incluye.cases import services as case_services
+    from incluye.cases.models import Case
+    from incluye.referrals.models import Service
+
+    for code in COUNTRIES:
+        for key, name, kind in DEMO_SERVICES:
+            Service.objects.get_or_create(
+                organization=organizations[(code, key)], name=name, defaults={"kind": kind}
+            )
+    ngo = organizations[("GT", "ngo")]
+    caseworker = Membership.objects.filter(organization=ngo, role="caseworker", read_only=False).first()
+    if caseworker is None or Case.objects.filter(organization=ngo).exists():
+        return 0
+    missing = len(NGO_CASE_STAGES) * 2 - Person.objects.filter(organization=ngo).count()
+    if missing > 0:
+        PeopleGenerator(seed=7).create(organization=ngo, count=missing)
+    opened = 0
+    for person, stage in zip(
+        Person.objects.filter(organization=ngo).order_by("name_key"), NGO_CASE_STAGES * 2, strict=False
+    ):
+        case = case_services.case_open(membership=caseworker, person=person)
+        path = {
+            "reception": [],
+            "psychosocial": ["psychosocial"],
+            "documents": ["documents"],
+            "competencies": ["documents", "competencies"],
+            "employment": ["documents", "employment"],
+        }[stage]
+        for step in path:
+            case_services.case_move(
+                membership=caseworker, case=case, to_status=step, expected_version=case.version
+            )
+        opened += 1
+    return opened
+
+
 def demo_load(*, people: int = 300, progress=None) -> dict:
     organizations = demo_alliances()
     accounts = demo_users(organizations)
     created = demo_people(organizations, total=people, progress=progress)
+    demo_casework(organizations)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}

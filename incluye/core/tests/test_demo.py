@@ -21,7 +21,23 @@ def test_the_demo_builds_four_alliances_one_user_per_role_and_participants(capsy
     for email in Membership.objects.values_list("user__email", flat=True):
         assert email in output
     assert "Incluye-Demo-2026" in output
-    assert Person.objects.count() == 200
+    assert Person.objects.filter(organization__kind="reception_center").count() == 200
+
+
+def test_the_demo_ngo_has_cases_at_several_stages_and_the_directory_has_services():
+    from incluye.cases.models import Case
+    from incluye.referrals.models import Service
+
+    call_command("demo", people=0, quiet_accounts=True)
+    stages = sorted(
+        Case.objects.filter(organization__name="Asociación Caminos de Retorno").values_list(
+            "status", flat=True
+        )
+    )
+    assert stages == sorted(
+        ["reception", "psychosocial", "documents", "documents", "competencies", "employment"] * 2
+    )
+    assert Service.objects.filter(organization__country_id="SV").count() == 3
 
 
 def test_demo_participants_have_valid_ids_phones_and_two_surnames_mostly():
