@@ -51,3 +51,15 @@ def exception_handler(exc, context):
             body["code"] = codes
     headers = {k: response[k] for k in ("WWW-Authenticate", "Retry-After", "Allow") if response.has_header(k)}
     return Response({"error": body}, status=response.status_code, headers=headers)
+
+
+def form_errors(form) -> exceptions.ValidationError:
+    """A Django form's errors as the API's structured 400 (the web forms' rules and messages)."""
+    return exceptions.ValidationError(
+        {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
+    )
+
+
+def error_response(message: str, code: str, http_status: int = 400) -> Response:
+    """A refusal that is not about a field (a transition not allowed, a stale version…)."""
+    return Response({"error": {"status": http_status, "code": code, "message": message}}, status=http_status)

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from incluye.api.errors import error_response, form_errors
 from incluye.cases import selectors, services
 from incluye.cases.forms import DocumentForm, NoteForm, TaskForm
 from incluye.cases.instruments import IncompleteAnswers, InvalidAnswer, UnknownInstrument
@@ -18,16 +19,6 @@ from incluye.cases.models import Case, CaseDocument, CaseStatus, ClosureReason, 
 from incluye.core.access import get_scoped_or_404
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.people.selectors import people_visible_to
-
-
-def _form_errors(form):
-    return serializers.ValidationError(
-        {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
-    )
-
-
-def _refused(message: str, code: str = "not_allowed", http_status: int = 400) -> Response:
-    return Response({"error": {"status": http_status, "code": code, "message": message}}, status=http_status)
 
 
 class CaseListSerializer(serializers.ModelSerializer):
@@ -115,7 +106,7 @@ class CaseListView(APIView):
         )
         existing = selectors.open_case_of(membership=request.membership, person=person)
         if existing:
-            return _refused(str(_("This person already has an open case here.")), "already_open", 409)
+            return error_response(str(_("This person already has an open case here.")), "already_open", 409)
         case = services.case_open(membership=request.membership, person=person)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
@@ -173,9 +164,9 @@ class CaseChangeView(APIView):
             else:
                 services.case_reopen(membership=request.membership, case=case, expected_version=d["version"])
         except services.StaleCase as error:
-            return _refused(error.message, "stale", 409)
+            return error_response(error.message, "stale", 409)
         except TransitionNotAllowed as error:
-            return _refused(error.message, "transition_not_allowed", 400)
+            return error_response(error.message, "transition_not_allowed", 400)
         return Response(CaseDetailSerializer(case).data)
 
 
@@ -205,7 +196,7 @@ class CaseNotesView(APIView):
             raise PermissionDenied
         form = NoteForm(request.data, membership=request.membership)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         note = services.note_add(membership=request.membership, case=case, **form.cleaned_data)
         note.hidden = False
         return Response(_note(note), status=status.HTTP_201_CREATED)
@@ -226,7 +217,7 @@ class CaseTasksView(APIView):
             raise PermissionDenied
         form = TaskForm(request.data)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         task = services.task_create(membership=request.membership, case=case, **form.cleaned_data)
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
@@ -251,11 +242,11 @@ class CaseDocumentView(APIView):
         data = {f"doc{document.pk}-{k}": v for k, v in request.data.items()}
         form = DocumentForm(data, document=document)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         try:
             services.document_update(membership=request.membership, document=document, **form.cleaned_data)
         except TransitionNotAllowed as error:
-            return _refused(error.message, "transition_not_allowed", 400)
+            return error_response(error.message, "transition_not_allowed", 400)
         return Response(DocumentSerializer(document).data)
 
 

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from incluye.api.errors import error_response, form_errors
 from incluye.core.access import get_scoped_or_404
 from incluye.people import imports, selectors, services
 from incluye.people.forms import ConsentForm, IntakeForm, ManifestUploadForm
@@ -30,12 +31,6 @@ from incluye.people.models import (
     Sex,
     Vulnerability,
 )
-
-
-def _form_errors(form) -> serializers.ValidationError:
-    return serializers.ValidationError(
-        {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
-    )
 
 
 def _as_querydict(data) -> QueryDict:
@@ -182,7 +177,7 @@ class PersonListView(generics.ListCreateAPIView):
         data.setdefault("consent_method", "signed_form")
         form = IntakeForm(data, organization=membership.organization)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         if data.get("attach_to"):
             person = get_scoped_or_404(
                 selectors.people_visible_to(membership=membership), pk=data["attach_to"]
@@ -238,7 +233,7 @@ class PersonConsentsView(APIView):
         data["given"] = "1" if str(request.data.get("given")).lower() in {"true", "1", "on"} else "0"
         form = ConsentForm(data)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         consent = services.consent_record(membership=request.membership, person=person, **form.cleaned_data)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
@@ -339,7 +334,7 @@ class ManifestListView(APIView):
         data.setdefault("returned_from", "US")
         form = ManifestUploadForm(data, request.FILES, organization=request.membership.organization)
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         manifest = imports.manifest_upload(membership=request.membership, **form.cleaned_data)
         return Response(ManifestSerializer(manifest).data, status=status.HTTP_201_CREATED)
 
@@ -361,17 +356,10 @@ class ManifestImportView(APIView):
     def post(self, request, pk):
         manifest = get_scoped_or_404(_manifests(request.membership), pk=pk)
         if manifest.status != "ready":
-            return Response(
-                {
-                    "error": {
-                        "status": 409,
-                        "code": "not_ready",
-                        "message": str(
-                            _("Only a file without errors can be imported. Fix the rows and upload it again.")
-                        ),
-                    }
-                },
-                status=status.HTTP_409_CONFLICT,
+            return error_response(
+                _("Only a file without errors can be imported. Fix the rows and upload it again."),
+                "not_ready",
+                status.HTTP_409_CONFLICT,
             )
         manifest = imports.manifest_start_import(membership=request.membership, manifest=manifest)
         return Response(ManifestSerializer(manifest).data)

@@ -7,16 +7,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from incluye.api.errors import error_response, form_errors
 from incluye.cases.selectors import case_for_page
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.referrals import selectors, services
 from incluye.referrals.forms import CompleteForm, DeclineForm, ReferralForm
-
-
-def _form_errors(form):
-    return serializers.ValidationError(
-        {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()}
-    )
 
 
 class ReferralSerializer(serializers.Serializer):
@@ -86,7 +81,7 @@ class ReferralSendView(APIView):
             person=case.person,
         )
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         try:
             referral = services.referral_send(membership=request.membership, case=case, **form.cleaned_data)
         except services.ReferralRefused as error:
@@ -126,19 +121,16 @@ class ReferralStepView(APIView):
             elif step == "decline":
                 form = DeclineForm(request.data)
                 if not form.is_valid():
-                    raise _form_errors(form)
+                    raise form_errors(form)
                 services.referral_decline(membership=membership, referral=referral, **form.cleaned_data)
             elif step == "complete":
                 form = CompleteForm(request.data)
                 if not form.is_valid():
-                    raise _form_errors(form)
+                    raise form_errors(form)
                 services.referral_complete(membership=membership, referral=referral, **form.cleaned_data)
             else:
                 services.referral_cancel(membership=membership, referral=referral)
         except TransitionNotAllowed as error:
-            return Response(
-                {"error": {"status": 400, "code": "transition_not_allowed", "message": error.message}},
-                status=400,
-            )
+            return error_response(error.message, "transition_not_allowed")
         referral = selectors.referral_for_page(membership=membership, pk=pk)
         return Response(ReferralSerializer(referral).data)
