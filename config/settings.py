@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "incluye.people",
     "incluye.cases",
     "incluye.referrals",
+    "incluye.skills",
     "incluye.api",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("incluye.people.urls")),
     path("cases/", include("incluye.cases.urls")),
     path("referrals/", include("incluye.referrals.urls")),
+    path("skills/", include("incluye.skills.urls")),
     path("api/", include("incluye.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ ensure_system_packages() {
   # gettext compiles the translation catalogs; WeasyPrint (certificates) needs Pango.
   local missing=()
   command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+  ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "Installing system packages: ${missing[*]}"

@@ -43,6 +43,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "referrals.view": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
     "referrals.send": {R.CASEWORKER, R.ADMINISTRATOR},
     "referrals.handle": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    # Recognition of experience abroad: the work history, the occupation coder and the skills
+    # profile a counsellor signs; the catalogue of competency standards is open to the alliance.
+    "skills.view": {R.RECEPTION_OFFICER, R.CASEWORKER, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "skills.record": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
+    "profiles.sign": {R.CASEWORKER, R.ADMINISTRATOR},
+    "standards.view": set(Role.values),
+    "standards.manage": {R.ASSESSOR, R.ADMINISTRATOR},
     "services.view": set(Role.values),
     "services.manage": {R.ADMINISTRATOR},
     # The organization itself: its members and its action log.

@@ -24,6 +24,16 @@ from incluye.people.api import (
     SearchView,
 )
 from incluye.referrals.api import ReferralDetailView, ReferralListView, ReferralSendView, ReferralStepView
+from incluye.skills.api import (
+    CoderView,
+    PersonProfilesView,
+    ProfileSignView,
+    ProfileView,
+    StandardListView,
+    WorkCodeView,
+    WorkExperienceView,
+    WorkHistoryView,
+)
 
 app_name = "api"
 urlpatterns = [
@@ -55,6 +65,14 @@ urlpatterns = [
     path("v1/referrals/send/", ReferralSendView.as_view(), name="referral_send"),
     path("v1/referrals/<uuid:pk>/", ReferralDetailView.as_view(), name="referral"),
     path("v1/referrals/<uuid:pk>/step/", ReferralStepView.as_view(), name="referral_step"),
+    path("v1/people/<uuid:pk>/work-history/", WorkHistoryView.as_view(), name="work_history"),
+    path("v1/people/<uuid:pk>/skills-profiles/", PersonProfilesView.as_view(), name="person_profiles"),
+    path("v1/work-history/<uuid:pk>/", WorkExperienceView.as_view(), name="work_experience"),
+    path("v1/work-history/<uuid:pk>/code/", WorkCodeView.as_view(), name="work_code"),
+    path("v1/coder/", CoderView.as_view(), name="coder"),
+    path("v1/skills-profiles/<uuid:pk>/", ProfileView.as_view(), name="profile"),
+    path("v1/skills-profiles/<uuid:pk>/sign/", ProfileSignView.as_view(), name="profile_sign"),
+    path("v1/standards/", StandardListView.as_view(), name="standards"),
     path("v1/manifests/", ManifestListView.as_view(), name="manifests"),
     path("v1/manifests/<uuid:pk>/", ManifestDetailView.as_view(), name="manifest"),
     path("v1/manifests/<uuid:pk>/import/", ManifestImportView.as_view(), name="manifest_import"),

@@ -131,5 +131,8 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     accounts = demo_users(organizations)
     created = demo_people(organizations, total=people, progress=progress)
     demo_casework(organizations)
+    from incluye.skills.demo import demo_skills
+
+    demo_skills(organizations, COUNTRIES)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}

@@ -71,7 +71,25 @@ def records(personas, person):
         shared_fields=["given_names"],
         reason="Albergue temporal",
     )
+    from incluye.skills.services import profile_start, work_add
+    from incluye.skills.standards import catalogue_load
+
+    institute = make_organization("INTECAP", country="GT", kind="certifying_body", sector="public")
+    catalogue_load(
+        body=institute,
+        standards=[
+            {
+                "code": "NTC-1",
+                "title_es": "Cocina",
+                "isco": "5120",
+                "units": [{"code": "U1", "title_es": "Cocinar", "criteria": [{"code": "C1", "es": "Cocina."}]}],
+            }
+        ],
+    )
     return {
+        "job": work_add(membership=personas.caseworker, person=person, job_title="line cook"),
+        "profile": profile_start(membership=personas.caseworker, person=person),
+        "standard": institute.standards.get(),
         "referral": referral,
         "service": Service.objects.create(organization=personas.org, name="Trámite de DPI", kind="documents"),
         "goal": goal_set(membership=personas.caseworker, case=case, title="DPI", due_on="2026-12-01"),
@@ -143,6 +161,23 @@ def object_urls(personas, records):
         ("get", reverse("api:case_tasks", args=[records["case"].pk])),
         ("get", reverse("api:case_screenings", args=[records["case"].pk])),
         ("patch", reverse("api:case_document", args=[records["document"].pk])),
+        ("get", reverse("skills:work_history", args=[person])),
+        ("post", reverse("skills:profile_start", args=[person])),
+        ("get", reverse("skills:work_edit", args=[records["job"].pk])),
+        ("post", reverse("skills:work_remove", args=[records["job"].pk])),
+        ("post", reverse("skills:work_code", args=[records["job"].pk])),
+        ("get", reverse("skills:work_suggestions", args=[records["job"].pk])),
+        ("get", reverse("skills:profile", args=[records["profile"].pk])),
+        ("post", reverse("skills:profile_add_occupation", args=[records["profile"].pk])),
+        ("post", reverse("skills:profile_sign", args=[records["profile"].pk])),
+        ("get", reverse("skills:profile_pdf", args=[records["profile"].pk])),
+        ("get", reverse("skills:standard", args=[records["standard"].pk])),
+        ("get", reverse("api:work_history", args=[person])),
+        ("get", reverse("api:person_profiles", args=[person])),
+        ("get", reverse("api:work_experience", args=[records["job"].pk])),
+        ("post", reverse("api:work_code", args=[records["job"].pk])),
+        ("get", reverse("api:profile", args=[records["profile"].pk])),
+        ("post", reverse("api:profile_sign", args=[records["profile"].pk])),
     ]
 
 

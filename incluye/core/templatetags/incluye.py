@@ -13,3 +13,13 @@ def split(value: str) -> list[str]:
 def field(form, name: str):
     """form|field:"name" → the bound field."""
     return form[name]
+
+
+@register.filter
+def localized(texts, language: str = ""):
+    """{"es": …, "en": …} → the text in the given (or active) language."""
+    from incluye.core.text import pick_language
+
+    if not isinstance(texts, dict):
+        return texts
+    return pick_language(texts, language or None)

@@ -1,0 +1,125 @@
+"""The taxonomy bundled with the package (data/taxonomy/occupations.json): the occupations returnees
+most often held, with Spanish, English and colloquial titles, tasks, tools and skills. Loaded after
+every migrate; idempotent and cheap when the bundled version is already loaded."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+from django.db import transaction
+
+from incluye.skills.models import (
+    Occupation,
+    OccupationSkill,
+    OccupationTask,
+    OccupationTitle,
+    OccupationTool,
+    Skill,
+    Source,
+    System,
+    TaxonomyImport,
+    TitleKind,
+)
+
+DATA = Path(__file__).parent / "data" / "taxonomy"
+
+
+@cache
+def bundled_data() -> dict:
+    return json.loads((DATA / "occupations.json").read_text(encoding="utf-8"))
+
+
+@cache
+def spelling() -> dict:
+    return json.loads((DATA / "spelling.json").read_text(encoding="utf-8"))
+
+
+def sector_labels() -> dict[str, dict[str, str]]:
+    return bundled_data()["sectors"]
+
+
+@transaction.atomic
+def load_bundled(*, force: bool = False) -> int:
+    """Loads (or refreshes) the bundled taxonomy; returns the number of occupations loaded."""
+    data = bundled_data()
+    version = data["version"]
+    if not force and TaxonomyImport.objects.filter(kind=Source.BUNDLED, version=version).exists():
+        return 0
+    skills = {}
+    for entry in data["skills"]:
+        skill, _ = Skill.objects.update_or_create(
+            code=entry["key"],
+            defaults={
+                "label_es": entry["es"],
+                "label_en": entry["en"],
+                "esco_uri": entry.get("esco") or "",
+                "kind": "skill",
+                "source": Source.BUNDLED,
+            },
+        )
+        skills[entry["key"]] = skill
+    occupations = []
+    for entry in data["occupations"]:
+        occupation, created = Occupation.objects.get_or_create(
+            system=System.ONET,
+            code=entry["onet"],
+            defaults={
+                "title_es": entry["title_es"],
+                "title_en": entry["title_en"],
+                "isco": entry["isco"],
+                "sector": entry["sector"],
+                "source": Source.BUNDLED,
+            },
+        )
+        if not created:
+            # An imported O*NET occupation keeps its official English title and description; the
+            # bundle adds what O*NET lacks: Spanish, the sector and the ISCO link.
+            occupation.title_es = entry["title_es"]
+            occupation.title_en = occupation.title_en or entry["title_en"]
+            occupation.isco = entry["isco"]
+            occupation.sector = entry["sector"]
+            occupation.save(update_fields=["title_es", "title_en", "isco", "sector"])
+        occupations.append((occupation, entry))
+    ids = [occupation.pk for occupation, _ in occupations]
+    for model in (OccupationTitle, OccupationTask, OccupationTool, OccupationSkill):
+        model.objects.filter(occupation_id__in=ids, source=Source.BUNDLED).delete()
+    titles, tasks, tools, links = {}, [], [], []
+    for occupation, entry in occupations:
+        named = [
+            (entry["title_es"], "es", TitleKind.PREFERRED),
+            (entry["title_en"], "en", TitleKind.PREFERRED),
+            *((t, "es", TitleKind.COLLOQUIAL) for t in entry.get("titles_es", [])),
+            *((t, "en", TitleKind.COLLOQUIAL) for t in entry.get("titles_en", [])),
+        ]
+        for title, language, kind in named:
+            key = (occupation.pk, title.strip(), language, kind)
+            titles.setdefault(
+                key,
+                OccupationTitle(
+                    occupation=occupation, title=key[1], language=language, kind=kind, source=Source.BUNDLED
+                ),
+            )
+        for language in ("es", "en"):
+            tasks += [
+                OccupationTask(occupation=occupation, text=text, language=language, source=Source.BUNDLED)
+                for text in entry.get(f"tasks_{language}", [])
+            ]
+        tools += [
+            OccupationTool(occupation=occupation, name_es=t["es"], name_en=t["en"], source=Source.BUNDLED)
+            for t in entry.get("tools", [])
+        ]
+        links += [
+            OccupationSkill(occupation=occupation, skill=skills[key], source=Source.BUNDLED)
+            for key in dict.fromkeys(entry.get("skills", []))
+        ]
+    OccupationTitle.objects.bulk_create(titles.values(), ignore_conflicts=True)
+    OccupationTask.objects.bulk_create(tasks)
+    OccupationTool.objects.bulk_create(tools)
+    OccupationSkill.objects.bulk_create(links, ignore_conflicts=True)
+    TaxonomyImport.objects.create(
+        kind=Source.BUNDLED,
+        path="incluye/skills/data/taxonomy/occupations.json",
+        version=version,
+        counts={"occupations": len(occupations), "titles": len(titles), "skills": len(skills)},
+    )
+    return len(occupations)

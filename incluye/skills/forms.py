@@ -1,0 +1,201 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incluye.people.models import DatePrecision
+from incluye.skills.models import EnglishLevel, Licence
+
+MONTHS = [
+    ("", "—"),
+    *[
+        (i, m)
+        for i, m in enumerate(
+            [
+                _("January"),
+                _("February"),
+                _("March"),
+                _("April"),
+                _("May"),
+                _("June"),
+                _("July"),
+                _("August"),
+                _("September"),
+                _("October"),
+                _("November"),
+                _("December"),
+            ],
+            start=1,
+        )
+    ],
+]
+COUNTRIES = [
+    ("US", _("United States")),
+    ("MX", _("Mexico")),
+    ("CA", _("Canada")),
+    ("OT", _("Another country")),
+]
+
+
+class WorkExperienceForm(forms.Form):
+    """A job abroad as the person tells it. Start and end may be approximate: a year alone, or a
+    month and year."""
+
+    job_title = forms.CharField(
+        label=_("Job, in the person's words"),
+        max_length=200,
+        help_text=_("As the person says it: “framer”, “line cook”, “montacarguista en bodega”."),
+    )
+    tasks = forms.CharField(
+        label=_("What they did"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    tools = forms.CharField(
+        label=_("Tools and machines"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    employer = forms.CharField(label=_("Employer"), max_length=200, required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=120, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    region = forms.CharField(label=_("State or region"), max_length=120, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES, initial="US")
+    started_year = forms.IntegerField(label=_("Year started"), required=False, min_value=1950)
+    started_month = forms.TypedChoiceField(
+        label=_("Month started"), choices=MONTHS, required=False, coerce=int, empty_value=None
+    )
+    ended_year = forms.IntegerField(
+        label=_("Year ended"),
+        required=False,
+        min_value=1950,
+        help_text=_("Empty if the person never stopped."),
+    )
+    ended_month = forms.TypedChoiceField(
+        label=_("Month ended"), choices=MONTHS, required=False, coerce=int, empty_value=None
+    )
+    licences = forms.MultipleChoiceField(
+        label=_("Licences and cards held"),
+        choices=Licence.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    english_level = forms.ChoiceField(label=_("English at this job"), choices=EnglishLevel.choices)
+
+    def __init__(self, *args, experience=None, **kwargs):
+        if experience is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                **{f: getattr(experience, f) for f in self.base_fields if hasattr(experience, f)},
+                "started_year": experience.started_on.year if experience.started_on else None,
+                "started_month": experience.started_on.month
+                if experience.started_on and experience.started_precision != DatePrecision.YEAR
+                else None,
+                "ended_year": experience.ended_on.year if experience.ended_on else None,
+                "ended_month": experience.ended_on.month
+                if experience.ended_on and experience.ended_precision != DatePrecision.YEAR
+                else None,
+            }
+        super().__init__(*args, **kwargs)
+
+    def _year(self, name):
+        year = self.cleaned_data.get(name)
+        if year and year > timezone.localdate().year:
+            raise forms.ValidationError(_("The year cannot be in the future."))
+        return year
+
+    def clean_started_year(self):
+        return self._year("started_year")
+
+    def clean_ended_year(self):
+        return self._year("ended_year")
+
+    def clean(self):
+        data = super().clean()
+        for prefix in ("started", "ended"):
+            year, month = data.get(f"{prefix}_year"), data.get(f"{prefix}_month")
+            if month and not year:
+                self.add_error(f"{prefix}_year", _("Give the year too."))
+            if year:
+                data[f"{prefix}_on"] = datetime.date(year, month or 1, 1)
+                data[f"{prefix}_precision"] = DatePrecision.MONTH if month else DatePrecision.YEAR
+            else:
+                data[f"{prefix}_on"] = None
+                data[f"{prefix}_precision"] = DatePrecision.YEAR
+        if data.get("started_on") and data.get("ended_on") and data["ended_on"] < data["started_on"]:
+            self.add_error("ended_year", _("The job cannot end before it started."))
+        return data
+
+    def experience_fields(self) -> dict:
+        data = self.cleaned_data
+        keys = [
+            "job_title",
+            "tasks",
+            "tools",
+            "employer",
+            "industry",
+            "city",
+            "region",
+            "country",
+            "licences",
+            "english_level",
+            "started_on",
+            "started_precision",
+            "ended_on",
+            "ended_precision",
+        ]
+        return {k: data[k] for k in keys}
+
+
+class CodeForm(forms.Form):
+    """The counsellor confirms an occupation for a job."""
+
+    occupation = forms.CharField(widget=forms.HiddenInput)
+    confidence = forms.FloatField(required=False, widget=forms.HiddenInput)
+
+
+class CoderSearchForm(forms.Form):
+    q = forms.CharField(label=_("Describe the job another way"), max_length=300, required=False)
+
+
+class ProfileForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("In a few lines, what the person knows how to do, in their own words."),
+    )
+
+    def __init__(self, *args, profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chosen = list(profile.occupations.all())
+        for chosen in self.chosen:
+            self.fields[f"years_{chosen.occupation_id}"] = forms.DecimalField(
+                label=_("Years as %(occupation)s") % {"occupation": chosen.occupation.title},
+                min_value=0,
+                max_value=60,
+                decimal_places=1,
+                initial=chosen.years,
+            )
+            self.fields[f"remove_{chosen.occupation_id}"] = forms.BooleanField(
+                label=_("Remove from the profile"), required=False
+            )
+
+    def years(self) -> dict:
+        return {c.occupation_id: self.cleaned_data[f"years_{c.occupation_id}"] for c in self.chosen}
+
+    def removed(self) -> list[int]:
+        return [c.occupation_id for c in self.chosen if self.cleaned_data.get(f"remove_{c.occupation_id}")]
+
+
+class CatalogueUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Catalogue file (CSV or Excel)"),
+        help_text=_("One row per performance criterion, with the columns of the template."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

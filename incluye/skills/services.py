@@ -1,0 +1,159 @@
+"""Writes of the skills app: the work history, its coding, and the skills profile."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incluye.core.actionlog import log_action
+from incluye.skills.models import ProfileOccupation, ProfileStatus, SkillsProfile, WorkExperience
+from incluye.skills.profile import profile_document, suggested_occupations
+
+WORK_FIELDS = [
+    "job_title",
+    "employer",
+    "industry",
+    "city",
+    "region",
+    "country",
+    "started_on",
+    "started_precision",
+    "ended_on",
+    "ended_precision",
+    "tasks",
+    "tools",
+    "licences",
+    "english_level",
+]
+
+
+def _require(membership, permission):
+    if not membership.can(permission):
+        raise PermissionDenied
+
+
+def _log(membership, action, obj, data=None):
+    log_action(actor=membership.user, organization=membership.organization, action=action, obj=obj, data=data)
+
+
+@transaction.atomic
+def work_add(*, membership, person, **fields) -> WorkExperience:
+    _require(membership, "skills.record")
+    experience = WorkExperience.objects.create(
+        person=person,
+        organization=membership.organization,
+        created_by=membership.user,
+        **{k: v for k, v in fields.items() if k in WORK_FIELDS},
+    )
+    _log(membership, "incluye.work.added", experience, {"person": str(person.pk)})
+    return experience
+
+
+@transaction.atomic
+def work_update(*, membership, experience: WorkExperience, **fields) -> WorkExperience:
+    _require(membership, "skills.record")
+    changed = [k for k, v in fields.items() if k in WORK_FIELDS and getattr(experience, k) != v]
+    for key in changed:
+        setattr(experience, key, fields[key])
+    if {"job_title", "tasks", "tools"} & set(changed):
+        # What the person said changed: the coding must be confirmed again.
+        experience.occupation = None
+        experience.coder_confidence = None
+        changed += ["occupation", "coder_confidence"]
+    if changed:
+        experience.save(update_fields=[*changed, "updated_at"])
+        _log(membership, "incluye.work.updated", experience, {"fields": sorted(changed)})
+    return experience
+
+
+@transaction.atomic
+def work_remove(*, membership, experience: WorkExperience) -> None:
+    _require(membership, "skills.record")
+    _log(membership, "incluye.work.removed", experience, {"person": str(experience.person_id)})
+    experience.delete()
+
+
+@transaction.atomic
+def work_code(*, membership, experience: WorkExperience, occupation, confidence=None) -> WorkExperience:
+    """The counsellor confirms the occupation of a job (one the coder proposed, or another)."""
+    _require(membership, "skills.record")
+    experience.occupation = occupation
+    experience.coder_confidence = confidence
+    experience.save(update_fields=["occupation", "coder_confidence", "updated_at"])
+    _log(
+        membership,
+        "incluye.work.coded",
+        experience,
+        {"occupation": occupation.code if occupation else None, "confidence": confidence},
+    )
+    return experience
+
+
+@transaction.atomic
+def profile_start(*, membership, person) -> SkillsProfile:
+    """A draft profile holding the occupations of the coded jobs, with their years summed. A person
+    has at most one draft: starting again returns it."""
+    _require(membership, "skills.record")
+    draft = person.skills_profiles.filter(status=ProfileStatus.DRAFT).first()
+    if draft:
+        return draft
+    profile = SkillsProfile.objects.create(person=person, organization=membership.organization)
+    for occupation, years, jobs in suggested_occupations(person):
+        chosen = ProfileOccupation.objects.create(profile=profile, occupation=occupation, years=years)
+        chosen.experiences.set(jobs)
+    _log(membership, "incluye.profile.created", profile, {"person": str(person.pk)})
+    return profile
+
+
+def _editable(profile):
+    if profile.status != ProfileStatus.DRAFT:
+        raise ValidationError(_("A signed profile cannot change: start a new one."))
+
+
+@transaction.atomic
+def profile_update(
+    *, membership, profile: SkillsProfile, summary: str, years: dict, remove=()
+) -> SkillsProfile:
+    """Sets the summary and the years per occupation; `remove` drops occupations from the profile."""
+    _require(membership, "skills.record")
+    _editable(profile)
+    profile.summary = summary
+    profile.save(update_fields=["summary", "updated_at"])
+    profile.occupations.filter(occupation_id__in=list(remove)).delete()
+    for chosen in profile.occupations.all():
+        if chosen.occupation_id in years and years[chosen.occupation_id] != chosen.years:
+            chosen.years = Decimal(years[chosen.occupation_id])
+            chosen.save(update_fields=["years"])
+    _log(membership, "incluye.profile.updated", profile, {"removed": len(list(remove))})
+    return profile
+
+
+@transaction.atomic
+def profile_add_occupation(*, membership, profile: SkillsProfile, occupation, years=Decimal(0)):
+    _require(membership, "skills.record")
+    _editable(profile)
+    ProfileOccupation.objects.get_or_create(profile=profile, occupation=occupation, defaults={"years": years})
+    _log(membership, "incluye.profile.updated", profile, {"added": occupation.code})
+
+
+@transaction.atomic
+def profile_sign(*, membership, profile: SkillsProfile) -> SkillsProfile:
+    """The counsellor signs: the profile freezes as it is now (occupations, skills, standards, gaps)."""
+    _require(membership, "profiles.sign")
+    _editable(profile)
+    if not profile.occupations.exists():
+        raise ValidationError(_("Confirm at least one occupation before signing the profile."))
+    profile.status = ProfileStatus.SIGNED
+    profile.signed_by = membership.user
+    profile.signed_at = timezone.now()
+    profile.snapshot = {}
+    profile.snapshot = profile_document(profile)
+    profile.save(update_fields=["status", "signed_by", "signed_at", "snapshot", "updated_at"])
+    _log(membership, "incluye.profile.signed", profile, {"person": str(profile.person_id)})
+    return profile
+
+
+def profile_printed(*, membership, profile: SkillsProfile, language: str) -> None:
+    _log(membership, "incluye.profile.printed", profile, {"language": language})

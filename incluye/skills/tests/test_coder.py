@@ -1,0 +1,123 @@
+"""The occupation coder, on a small hand-built taxonomy (no database) and on the bundled one."""
+
+import pytest
+
+from incluye.skills.coder import Coder, Document, Normalizer, stem
+
+OCCUPATIONS = [
+    {
+        "id": 1,
+        "code": "47-2031.01",
+        "isco": "7115",
+        "title_es": "Carpintero de obra",
+        "title_en": "Construction Carpenters",
+    },
+    {
+        "id": 2,
+        "code": "35-2014.00",
+        "isco": "5120",
+        "title_es": "Cocinero de restaurante",
+        "title_en": "Cooks, Restaurant",
+    },
+    {
+        "id": 3,
+        "code": "53-7051.00",
+        "isco": "8344",
+        "title_es": "Operador de montacargas",
+        "title_en": "Industrial Truck and Tractor Operators",
+    },
+    {"id": 4, "code": "47-2181.00", "isco": "7121", "title_es": "Techador", "title_en": "Roofers"},
+    {
+        "id": 5,
+        "code": "35-2012.00",
+        "isco": "5120",
+        "title_es": "Cocinero de institución",
+        "title_en": "Cooks, Institution and Cafeteria",
+    },
+]
+TITLES = {
+    1: ["carpintero", "framer", "carpintero de obra negra"],
+    2: ["cocinero", "line cook", "cocinero de línea", "cook"],
+    3: ["montacarguista", "forklift operator", "operador de montacargas"],
+    4: ["techador", "roofer", "techero"],
+    5: ["cocinero de hospital", "cafeteria cook", "cook"],
+}
+SPELLING = {"roofero": "roofer", "forklift": "montacargas", "troca": "camion"}
+STOPWORDS = {"trabaje", "anos", "de", "en", "houston", "la", "el", "una", "hacia", "como"}
+
+
+@pytest.fixture(scope="module")
+def coder():
+    documents = [
+        Document(i, "title", o[key], "bundled")
+        for i, o in enumerate(OCCUPATIONS)
+        for key in ("title_es", "title_en")
+    ]
+    documents += [Document(o["id"] - 1, "title", t, "bundled") for o in OCCUPATIONS for t in TITLES[o["id"]]]
+    documents += [
+        Document(0, "task", "Armar estructuras de madera para paredes y techos", "bundled"),
+        Document(0, "tool", "pistola de clavos", "bundled"),
+        Document(3, "task", "Instalar tejas y láminas en techos", "bundled"),
+    ]
+    return Coder(OCCUPATIONS, documents, Normalizer(SPELLING, STOPWORDS))
+
+
+def test_a_returnee_phrase_with_filler_finds_the_occupation(coder):
+    best = coder.code("trabajé 6 años de framer en Houston")[0]
+    assert best.soc == "47-2031"
+    assert best.isco == "7115"
+    assert any(r.kind == "title" and r.text == "framer" for r in best.reasons)
+
+
+def test_spanglish_words_are_understood(coder):
+    assert coder.code("roofero")[0].soc == "47-2181"
+    assert coder.code("manejaba el forklift en la bodega")[0].soc == "53-7051"
+
+
+def test_missing_accents_typos_and_gender_do_not_matter(coder):
+    assert coder.code("cocinera de linea")[0].soc == "35-2014"
+    assert coder.code("carpitero")[0].soc == "47-2031"
+    assert coder.code("MONTACARGUISTA")[0].soc == "53-7051"
+
+
+def test_a_more_specific_title_wins_over_a_shared_word(coder):
+    matches = coder.code("line cook")
+    assert matches[0].soc == "35-2014"
+    assert matches[0].confidence > matches[1].confidence
+
+
+def test_tasks_and_tools_are_reasons_too(coder):
+    best = coder.code("armaba estructuras de madera con la pistola de clavos")[0]
+    assert best.soc == "47-2031"
+    assert {r.kind for r in best.reasons} & {"task", "tool"}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "no sé", "asdfgh qwerty", "trabajé en Houston", "12345", "???"])
+def test_empty_or_nonsense_input_gets_no_confident_match(coder, text):
+    assert coder.code(text) == []
+
+
+def test_results_are_ranked_and_limited(coder):
+    matches = coder.code("cook", limit=2)
+    assert len(matches) == 2
+    assert matches[0].confidence >= matches[1].confidence
+    assert all(0 < m.confidence <= 1 for m in matches)
+
+
+def test_stemming_folds_plurals_and_gender():
+    assert stem("cocineras") == stem("cocinero") == stem("cocineros")
+    assert stem("soldadores") == stem("soldador")
+    assert stem("cooks") == stem("cook")
+
+
+@pytest.mark.django_db
+def test_the_bundled_taxonomy_codes_common_returnee_jobs_out_of_the_box():
+    from incluye.skills.coder import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    assert coder.code("framer")[0].soc == "47-2031"
+    assert coder.code("hacía drywall")[0].soc in {"47-2081", "47-2082"}
+    assert coder.code("dishwasher en un restaurante")[0].soc == "35-9021"
+    assert coder.code("montacarguista en bodega")[0].soc == "53-7051"
+    assert coder.code("xyzzy") == []

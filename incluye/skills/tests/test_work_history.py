@@ -1,0 +1,227 @@
+"""The counsellor records jobs abroad, the coder proposes occupations, the counsellor confirms,
+builds the skills profile, signs it and prints it."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from incluye.core.actionlog import ActionLogEntry
+from incluye.skills import services
+from incluye.skills.models import Occupation, ProfileStatus, WorkExperience
+from incluye.skills.pdf import render_profile_pdf
+from incluye.skills.profile import profile_document
+
+pytestmark = pytest.mark.django_db
+
+
+def _job(personas, person, **fields):
+    values = {
+        "job_title": "hacía drywall",
+        "tasks": "colgaba tablaroca y ponía masilla",
+        "tools": "pistola de tornillos",
+        "city": "Atlanta",
+        "region": "GA",
+        "country": "US",
+        "started_on": datetime.date(2012, 1, 1),
+        "started_precision": "year",
+        "ended_on": datetime.date(2018, 1, 1),
+        "ended_precision": "year",
+        "licences": ["osha10"],
+        "english_level": "basic",
+    }
+    return services.work_add(membership=personas.caseworker, person=person, **{**values, **fields})
+
+
+def test_the_counsellor_adds_a_job_with_approximate_dates_and_sees_suggestions(personas, person):
+    client = personas.client("caseworker")
+    url = reverse("skills:work_history", args=[person.pk])
+    response = client.post(
+        url,
+        {
+            "job_title": "trabajé 6 años de framer en Houston",
+            "tasks": "armaba paredes de madera",
+            "tools": "pistola de clavos",
+            "country": "US",
+            "city": "Houston",
+            "region": "TX",
+            "started_year": "2013",
+            "started_month": "3",
+            "ended_year": "2019",
+            "english_level": "basic",
+            "licences": ["osha10", "osha30"],
+        },
+    )
+    assert response.status_code == 302
+    job = WorkExperience.objects.get(person=person)
+    assert job.started_on == datetime.date(2013, 3, 1) and job.started_precision == "month"
+    assert job.ended_on == datetime.date(2019, 1, 1) and job.ended_precision == "year"
+    assert job.licences == ["osha10", "osha30"]
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "47-2031" in page.content.decode()  # the coder's suggestion: construction carpenters
+    assert ActionLogEntry.objects.filter(action="incluye.work.added", object_id=str(job.pk)).exists()
+
+
+def test_a_job_that_ends_before_it_starts_is_refused_and_what_was_typed_is_kept(personas, person):
+    client = personas.client("caseworker")
+    response = client.post(
+        reverse("skills:work_history", args=[person.pk]),
+        {
+            "job_title": "line cook",
+            "tasks": "cocinaba en la plancha",
+            "country": "US",
+            "started_year": "2018",
+            "ended_year": "2015",
+            "english_level": "none",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "no puede terminar antes de empezar" in html or "cannot end before it started" in html
+    assert "cocinaba en la plancha" in html
+    assert not WorkExperience.objects.exists()
+
+
+def test_confirming_an_occupation_codes_the_job_and_is_logged(personas, person):
+    job = _job(personas, person)
+    client = personas.client("caseworker")
+    response = client.post(
+        reverse("skills:work_code", args=[job.pk]), {"occupation": "47-2081.00", "confidence": "0.9"}
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.occupation.code == "47-2081.00"
+    assert ActionLogEntry.objects.filter(action="incluye.work.coded", object_id=str(job.pk)).exists()
+
+
+def test_changing_what_the_person_said_asks_for_the_coding_again(personas, person):
+    job = _job(personas, person)
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    services.work_update(membership=personas.caseworker, experience=job, job_title="roofero")
+    job.refresh_from_db()
+    assert job.occupation is None
+
+
+def test_another_description_gets_other_suggestions_or_no_confident_match(personas, person):
+    job = _job(personas, person)
+    client = personas.client("caseworker")
+    url = reverse("skills:work_suggestions", args=[job.pk])
+    assert "53-7051" in client.get(url, {"q": "montacarguista en bodega"}).content.decode()
+    nonsense = client.get(url, {"q": "asdf qwerty"}).content.decode()
+    assert "No hay una coincidencia confiable" in nonsense or "No confident match" in nonsense
+
+
+def test_the_profile_gathers_occupations_skills_standards_and_gaps(personas, person, institute):
+    job = _job(personas, person)
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    profile = services.profile_start(membership=personas.caseworker, person=person)
+    document = profile_document(profile)
+    [occupation] = document["occupations"]
+    assert occupation["soc"] == "47-2081" and occupation["years"] == "6.0"
+    assert occupation["skills"], "the occupation's skills are listed"
+    [standard] = document["standards"]
+    assert standard["code"] == "GT-CON-0012" and standard["by"] == "soc"
+    assert [u["code"] for u in standard["covered"]] == ["U1", "U2"]  # tablaroca, masilla
+    assert [u["code"] for u in standard["gaps"]] == ["U3"]  # nobody mentioned blueprints
+    assert standard["coverage"] == 1.0
+    assert document["pathway"] == ["GT-CON-0012"]
+
+
+def test_a_standard_of_another_country_is_not_suggested(personas, person):
+    from incluye.core.testing import make_organization
+    from incluye.skills.standards import catalogue_load
+
+    from .conftest import DRYWALL
+
+    salvadoran = make_organization("INCAF", country="SV", kind="certifying_body", sector="public")
+    catalogue_load(body=salvadoran, standards=[{**DRYWALL, "code": "SV-1"}])
+    job = _job(personas, person)
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    profile = services.profile_start(membership=personas.caseworker, person=person)
+    assert profile_document(profile)["standards"] == []
+
+
+def test_a_signed_profile_is_frozen_and_prints_in_spanish_and_english(personas, person, institute):
+    from pypdf import PdfReader
+
+    job = _job(personas, person)
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    profile = services.profile_start(membership=personas.caseworker, person=person)
+    services.profile_sign(membership=personas.caseworker, profile=profile)
+    profile.refresh_from_db()
+    assert profile.status == ProfileStatus.SIGNED
+    assert profile.snapshot["signed_by"] == "Ana López Pérez"
+    # Later changes to the work history do not change what was signed.
+    services.work_remove(membership=personas.caseworker, experience=job)
+    assert profile_document(profile)["standards"][0]["code"] == "GT-CON-0012"
+    for language, heading in (("es", "Perfil de competencias"), ("en", "Skills profile")):
+        pdf = render_profile_pdf(profile, language=language)
+        assert pdf.startswith(b"%PDF")
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert heading in text
+        assert "José Ángel Ordóñez Muñoz" in text
+        assert "GT-CON-0012" in text
+    with pytest.raises(Exception, match="firmado|signed"):
+        services.profile_update(membership=personas.caseworker, profile=profile, summary="x", years={})
+
+
+def test_the_pdf_view_answers_a_pdf_and_logs_the_print(personas, person, institute):
+    profile = services.profile_start(membership=personas.caseworker, person=person)
+    response = personas.client("caseworker").get(reverse("skills:profile_pdf", args=[profile.pk]), {"lang": "en"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert ActionLogEntry.objects.filter(action="incluye.profile.printed", object_id=str(profile.pk)).exists()
+
+
+def test_signing_a_profile_without_occupations_is_refused_with_a_message(personas, person):
+    profile = services.profile_start(membership=personas.caseworker, person=person)
+    response = personas.client("caseworker").post(reverse("skills:profile_sign", args=[profile.pk]), follow=True)
+    assert "al menos una ocupación" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.status == ProfileStatus.DRAFT
+
+
+def test_a_reception_officer_records_jobs_but_cannot_sign(personas, person):
+    job = _job(personas, person)
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    profile = services.profile_start(membership=personas.staff, person=person)
+    response = personas.client("staff").post(reverse("skills:profile_sign", args=[profile.pk]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("who", ["outsider", "outsider_admin", "employer"])
+def test_another_organization_gets_404_or_403_never_the_work_history(personas, person, who):
+    job = _job(personas, person)
+    profile = services.profile_start(membership=personas.caseworker, person=person)
+    client = personas.client(who)
+    for url in (
+        reverse("skills:work_history", args=[person.pk]),
+        reverse("skills:work_edit", args=[job.pk]),
+        reverse("skills:profile", args=[profile.pk]),
+        reverse("skills:profile_pdf", args=[profile.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code in {403, 404}
+        assert b"drywall" not in response.content
+
+
+def test_a_read_only_member_sees_the_history_but_cannot_add_to_it(personas, person):
+    _job(personas, person)
+    client = personas.client("readonly")
+    url = reverse("skills:work_history", args=[person.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"job_title": "cook", "country": "US", "english_level": "none"}).status_code == 403
+    assert WorkExperience.objects.count() == 1
