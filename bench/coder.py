@@ -10,7 +10,8 @@ Speed: descriptions per second, single process, after start-up; start-up = build
 from the database.
 
     DEBUG=1 .venv/bin/python bench/coder.py                      # bundled taxonomy only
-    DEBUG=1 .venv/bin/python bench/coder.py --onet ../shared/data/onet   # plus the full O*NET
+    DEBUG=1 .venv/bin/python bench/coder.py --onet ../shared/data/onet \
+        --crosswalk ../shared/data/isco/derived/onetsoc2019_isco08_via_soc2018.csv   # plus O*NET
 
 Without DATABASE_URL it uses a fresh SQLite file in a temporary folder.
 """
@@ -108,6 +109,7 @@ def tune_baseline_cutoff(coder, dev) -> float:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--onet", help="folder of the O*NET text files to import first")
+    parser.add_argument("--crosswalk", help="O*NET-SOC → ISCO-08 crosswalk CSV to import after O*NET")
     parser.add_argument("--gold", default=str(ROOT / "bench" / "data" / "coder_test.tsv"))
     parser.add_argument("--dev", default=str(ROOT / "bench" / "data" / "coder_dev.tsv"))
     parser.add_argument("--speed-rounds", type=int, default=10)
@@ -118,6 +120,8 @@ def main():
         started = time.perf_counter()
         call_command("import_taxonomy", "onet", args.onet, verbosity=0)
         print(f"O*NET import: {time.perf_counter() - started:.1f} s")
+    if args.crosswalk:
+        call_command("import_taxonomy", "crosswalk", args.crosswalk, verbosity=0)
     coder_module.reset()
     started = time.perf_counter()
     coder = coder_module.get_coder()

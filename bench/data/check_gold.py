@@ -16,7 +16,6 @@ import csv
 import re
 import sys
 import unicodedata
-from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

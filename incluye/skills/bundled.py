@@ -34,6 +34,11 @@ def spelling() -> dict:
     return json.loads((DATA / "spelling.json").read_text(encoding="utf-8"))
 
 
+@cache
+def non_occupations() -> list[str]:
+    return json.loads((DATA / "non_occupations.json").read_text(encoding="utf-8"))["phrases"]
+
+
 def sector_labels() -> dict[str, dict[str, str]]:
     return bundled_data()["sectors"]
 
@@ -90,6 +95,8 @@ def load_bundled(*, force: bool = False) -> int:
             (entry["title_en"], "en", TitleKind.PREFERRED),
             *((t, "es", TitleKind.COLLOQUIAL) for t in entry.get("titles_es", [])),
             *((t, "en", TitleKind.COLLOQUIAL) for t in entry.get("titles_en", [])),
+            *((t, "es", TitleKind.COLLOQUIAL) for t in entry.get("phrases_es", [])),
+            *((t, "en", TitleKind.COLLOQUIAL) for t in entry.get("phrases_en", [])),
         ]
         for title, language, kind in named:
             key = (occupation.pk, title.strip(), language, kind)

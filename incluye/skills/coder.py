@@ -20,7 +20,6 @@ The index is built from the database (the bundled taxonomy plus whatever officia
 was imported); nothing is downloaded. Build time for the full O*NET set is about a second.
 """
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -80,29 +79,70 @@ class Document:
     source: str
 
 
+# Verb and agent-noun endings (text is folded first, so no accents): "lavaba", "lavando", "lavar",
+# "lavado" and "lavador" all become "lav"; "hacia"/"hacer", "hac"; "washing"/"washed", "wash";
+# "roofer"/"roof". Applied the same way to the taxonomy and to what people say.
+_VERB_ENDINGS = sorted(
+    ["abamos", "aban", "aron", "ando", "iendo", "ieron", "ador", "edor", "idor", "ing", "aba", "ian",
+     "ado", "ido", "ed", "ar", "er", "ir", "ia", "io"],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+
 def stem(word: str) -> str:
+    """A light stem shared by Spanish and English: plurals, gender and verb endings."""
     if len(word) > 5 and word.endswith("ores"):
         word = word[:-2]
     elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
+    if len(word) > 4 and not word.endswith("air"):
+        for ending in _VERB_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)]
     if len(word) > 4 and word[-1] in "ao":
         word = word[:-1]
     return word
 
 
+# Accented letters folded by a table (fast); anything else non-ASCII goes through `fold`.
+_ACCENTS = str.maketrans("áéíóúüñàèìòùâêîôûäëïöç", "aeiouunaeiouaeiouaeioc")
+
+
+def fast_fold(text: str) -> str:
+    folded = (text or "").lower().translate(_ACCENTS)
+    return folded if folded.isascii() else fold(folded)
+
+
 class Normalizer:
-    def __init__(self, spelling: dict[str, str], stopwords: set[str]):
+    def __init__(self, spelling: dict[str, str], stopwords: set[str], non_occupations=()):
         self.spelling = {fold(k): fold(v) for k, v in spelling.items()}
         self.stopwords = {fold(w) for w in stopwords}
+        self._stems: dict[str, str | None] = {}
+        phrases = sorted({fold(p) for p in non_occupations}, key=len, reverse=True)
+        self._non_occupation = (
+            re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+        )
+
+    def without_non_occupations(self, text: str) -> str:
+        """What people say that means "no occupation" ("ama de casa", "de todo un poco") is removed."""
+        folded = fast_fold(text)
+        return self._non_occupation.sub(" ", folded) if self._non_occupation else folded
+
+    def _word(self, word: str) -> list[str]:
+        out = []
+        for part in self.spelling.get(word, word).split():
+            if len(part) >= 2 and part not in self.stopwords:
+                out.append(stem(part))
+        return out
 
     def words(self, text: str) -> list[str]:
         out = []
-        for word in _WORD.findall(fold(text)):
-            word = self.spelling.get(word, word)
-            for part in word.split():
-                if len(part) < 2 or part in self.stopwords:
-                    continue
-                out.append(stem(part))
+        for word in _WORD.findall(fast_fold(text)):
+            cached = self._stems.get(word)
+            if cached is None:
+                cached = self._stems[word] = self._word(word)
+            out.extend(cached)
         return out
 
 
@@ -119,59 +159,66 @@ class Coder:
         self.occupations = occupations
         self.normalizer = normalizer
         self.documents = documents
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        doc_features = []
-        for number, document in enumerate(documents):
-            counted: dict[str, int] = defaultdict(int)
-            for feature in features(normalizer.words(document.text)):
-                counted[feature] += 1
-            doc_features.append(counted)
-            for feature, count in counted.items():
-                postings[feature].append((number, count))
         n = len(documents)
-        self.vocabulary = {feature: i for i, feature in enumerate(postings)}
-        self.idf = np.array(
-            [math.log((n + 1) / (len(postings[f]) + 1)) + 1.0 for f in self.vocabulary], dtype=np.float64
-        )
+        # (document, feature) pairs, then counts, document frequencies and weights in NumPy.
+        self.vocabulary: dict[str, int] = {}
+        vocabulary_id = self.vocabulary.setdefault
+        doc_ids, feature_ids = [], []
+        seen_texts: dict[str, list[int]] = {}
+        for number, document in enumerate(documents):
+            ids = seen_texts.get(document.text)
+            if ids is None:
+                ids = seen_texts[document.text] = [
+                    vocabulary_id(f, len(self.vocabulary)) for f in features(normalizer.words(document.text))
+                ]
+            doc_ids.extend([number] * len(ids))
+            feature_ids.extend(ids)
+        size = len(self.vocabulary)
+        pairs = np.array(doc_ids, dtype=np.int64) * size + np.array(feature_ids, dtype=np.int64)
+        pairs, counts = np.unique(pairs, return_counts=True)
+        docs, feats = (pairs // size).astype(np.int32), (pairs % size).astype(np.int32)
+        df = np.bincount(feats, minlength=size)
+        self.idf = np.log((n + 1) / (df + 1)) + 1.0
         self.pair_weight = np.array([feature_weight(f) for f in self.vocabulary])
+        weights = counts * self.pair_weight[feats] * self.idf[feats]
+        norms = np.sqrt(np.bincount(docs, weights=weights**2, minlength=n))
         # Each document's squared, normalized TF-IDF weights, column by column (a CSC matrix).
-        norms = np.zeros(n)
-        for number, counted in enumerate(doc_features):
-            norms[number] = math.sqrt(
-                sum(
-                    (count * feature_weight(f) * self.idf[self.vocabulary[f]]) ** 2
-                    for f, count in counted.items()
-                )
-            )
-        self.rows, self.weights = [], []
-        for feature, entries in postings.items():
-            rows = np.fromiter((r for r, _ in entries), dtype=np.int32, count=len(entries))
-            counts = np.fromiter((c for _, c in entries), dtype=np.float64, count=len(entries))
-            self.rows.append(rows)
-            weight = feature_weight(feature) * self.idf[self.vocabulary[feature]]
-            self.weights.append(((counts * weight) / norms[rows]) ** 2)
+        order = np.argsort(feats, kind="stable")
+        self.rows = docs[order]
+        self.weights = ((weights / norms[docs]) ** 2)[order]
+        self.indptr = np.concatenate([[0], np.cumsum(df)])
         self.doc_occupation = np.fromiter((d.occupation for d in documents), dtype=np.int32, count=n)
         self.doc_weight = np.fromiter(
             (KIND_WEIGHT[d.kind] * SOURCE_WEIGHT.get(d.source, 0.85) for d in documents),
             dtype=np.float64,
             count=n,
         )
-        self.doc_is_title = np.fromiter((d.kind == "title" for d in documents), dtype=bool, count=n)
-        self._known = [w for w in self.vocabulary if "_" not in w and len(w) >= 4]
+        # Known words by length, for the typo fix (a word is compared with words of close length).
+        self._known: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self.vocabulary:
+            if "_" not in word and len(word) >= 4:
+                self._known[word[0], len(word)].append(word)
         self._correct = lru_cache(maxsize=50_000)(self._closest)
 
     # -- query -----------------------------------------------------------------------------------
 
     def _closest(self, word: str) -> str | None:
-        if len(word) < 4:
+        """The known word one edit away (two, for long words), with the same first letter."""
+        if len(word) < 5:
             return None
-        limit = 1 if len(word) < 8 else 2
-        found = process.extractOne(word, self._known, scorer=Levenshtein.distance, score_cutoff=limit)
-        return found[0] if found else None
+        limit = 1 if len(word) < 9 else 2
+        best = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            found = process.extractOne(
+                word, self._known.get((word[0], length), ()), scorer=Levenshtein.distance, score_cutoff=limit
+            )
+            if found and (best is None or found[1] < best[1]):
+                best = found
+        return best[0] if best else None
 
     def query_words(self, text: str) -> list[str]:
         out = []
-        for word in self.normalizer.words(text):
+        for word in self.normalizer.words(self.normalizer.without_non_occupations(text)):
             if word not in self.vocabulary:
                 word = self._correct(word)
             if word:
@@ -186,9 +233,10 @@ class Coder:
             return []
         query = (self.idf[columns] * self.pair_weight[columns]) ** 2
         query /= query.sum()
-        rows = np.concatenate([self.rows[c] for c in columns])
-        doc_cover = np.concatenate([self.weights[c] for c in columns])
-        query_cover = np.repeat(query, [len(self.rows[c]) for c in columns])
+        spans = [slice(self.indptr[c], self.indptr[c + 1]) for c in columns]
+        rows = np.concatenate([self.rows[span] for span in spans])
+        doc_cover = np.concatenate([self.weights[span] for span in spans])
+        query_cover = np.repeat(query, [span.stop - span.start for span in spans])
         docs, inverse = np.unique(rows, return_inverse=True)
         covered = np.bincount(inverse, weights=doc_cover)
         explained = np.bincount(inverse, weights=query_cover)
@@ -240,7 +288,7 @@ class Coder:
 
 
 def build_from_database() -> Coder:
-    from incluye.skills.bundled import spelling
+    from incluye.skills.bundled import non_occupations, spelling
     from incluye.skills.models import Occupation, OccupationTask, OccupationTitle, OccupationTool, System
 
     occupations = list(
@@ -269,7 +317,11 @@ def build_from_database() -> Coder:
     for o, name_es, name_en, s in tools:
         documents += [Document(index[o], "tool", name, s) for name in (name_es, name_en) if name]
     table = spelling()
-    return Coder(occupations, documents, Normalizer(table["tokens"], set(table["stopwords"])))
+    return Coder(
+        occupations,
+        documents,
+        Normalizer(table["tokens"], set(table["stopwords"]), non_occupations()),
+    )
 
 
 _cached: dict[str, object] = {}

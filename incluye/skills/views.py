@@ -62,13 +62,21 @@ def work_history(request, pk):
     return _work_page(request, person)
 
 
-def _job(request, pk):
-    return get_scoped_or_404(
+def _require(request, permission):
+    if not request.membership.can(permission):
+        raise PermissionDenied
+
+
+def _job(request, pk, permission="skills.record"):
+    """A job of the work history in scope (else 404), then the role's permission (else 403)."""
+    job = get_scoped_or_404(
         selectors.work_history_visible_to(membership=request.membership).select_related("person"), pk=pk
     )
+    _require(request, permission)
+    return job
 
 
-@membership_required("skills.record")
+@membership_required()
 def work_edit(request, pk):
     job = _job(request, pk)
     form = WorkExperienceForm(request.POST or None, experience=job)
@@ -81,7 +89,7 @@ def work_edit(request, pk):
     )
 
 
-@membership_required("skills.record")
+@membership_required()
 @require_POST
 def work_remove(request, pk):
     job = _job(request, pk)
@@ -91,7 +99,7 @@ def work_remove(request, pk):
     return redirect("skills:work_history", pk=person_id)
 
 
-@membership_required("skills.record")
+@membership_required()
 @require_POST
 def work_code(request, pk):
     job = _job(request, pk)
@@ -111,7 +119,7 @@ def work_code(request, pk):
     return redirect("skills:work_history", pk=job.person_id)
 
 
-@membership_required("skills.record")
+@membership_required()
 def work_suggestions(request, pk):
     """The coder's answer for another description of the job (htmx fragment, or a full page)."""
     job = _job(request, pk)
@@ -125,10 +133,11 @@ def work_suggestions(request, pk):
     )
 
 
-@membership_required("skills.record")
+@membership_required()
 @require_POST
 def profile_start(request, pk):
     person = selectors.person_for_skills(membership=request.membership, pk=pk)
+    _require(request, "skills.record")
     profile = services.profile_start(membership=request.membership, person=person)
     return redirect("skills:profile", pk=profile.pk)
 
@@ -169,10 +178,11 @@ def profile_detail(request, pk):
     )
 
 
-@membership_required("skills.record")
+@membership_required()
 @require_POST
 def profile_add_occupation(request, pk):
     profile = selectors.profile_for_page(membership=request.membership, pk=pk)
+    _require(request, "skills.record")
     occupation = get_scoped_or_404(
         Occupation.objects.filter(system=System.ONET), code=request.POST.get("occupation", "")
     )
@@ -183,10 +193,11 @@ def profile_add_occupation(request, pk):
     return redirect("skills:profile", pk=profile.pk)
 
 
-@membership_required("profiles.sign")
+@membership_required()
 @require_POST
 def profile_sign(request, pk):
     profile = selectors.profile_for_page(membership=request.membership, pk=pk)
+    _require(request, "profiles.sign")
     try:
         services.profile_sign(membership=request.membership, profile=profile)
     except ValidationError as error:
@@ -224,7 +235,11 @@ def standards(request):
 
 @membership_required("standards.view")
 def standard_detail(request, pk):
-    return render(request, "skills/standard.html", {"standard": selectors.standard_for_page(membership=request.membership, pk=pk)})
+    return render(
+        request,
+        "skills/standard.html",
+        {"standard": selectors.standard_for_page(membership=request.membership, pk=pk)},
+    )
 
 
 @membership_required("standards.manage")

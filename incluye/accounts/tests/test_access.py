@@ -82,7 +82,9 @@ def records(personas, person):
                 "code": "NTC-1",
                 "title_es": "Cocina",
                 "isco": "5120",
-                "units": [{"code": "U1", "title_es": "Cocinar", "criteria": [{"code": "C1", "es": "Cocina."}]}],
+                "units": [
+                    {"code": "U1", "title_es": "Cocinar", "criteria": [{"code": "C1", "es": "Cocina."}]}
+                ],
             }
         ],
     )

@@ -24,8 +24,18 @@ DRYWALL = {
             "required": True,
             "keywords": ["tablaroca", "drywall", "colgar", "panel"],
             "criteria": [
-                {"code": "C1", "kind": "performance", "es": "Los paneles quedan a plomo.", "en": "Boards are plumb."},
-                {"code": "C2", "kind": "product", "es": "Las juntas quedan alineadas.", "en": "Joints are aligned."},
+                {
+                    "code": "C1",
+                    "kind": "performance",
+                    "es": "Los paneles quedan a plomo.",
+                    "en": "Boards are plumb.",
+                },
+                {
+                    "code": "C2",
+                    "kind": "product",
+                    "es": "Las juntas quedan alineadas.",
+                    "en": "Joints are aligned.",
+                },
             ],
         },
         {
@@ -35,8 +45,18 @@ DRYWALL = {
             "required": True,
             "keywords": ["masilla", "cinta", "lijar", "mud", "tape"],
             "criteria": [
-                {"code": "C1", "kind": "performance", "es": "La masilla se aplica en capas.", "en": "Compound in coats."},
-                {"code": "C2", "kind": "knowledge", "es": "Conoce los tiempos de secado.", "en": "Knows drying times."},
+                {
+                    "code": "C1",
+                    "kind": "performance",
+                    "es": "La masilla se aplica en capas.",
+                    "en": "Compound in coats.",
+                },
+                {
+                    "code": "C2",
+                    "kind": "knowledge",
+                    "es": "Conoce los tiempos de secado.",
+                    "en": "Knows drying times.",
+                },
             ],
         },
         {

@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_coder_endpoint_returns_ranked_codes_with_confidence_and_reasons(personas):
     response = personas.client("caseworker").post(
-        reverse("api:coder"), {"text": "montacarguista en bodega", "limit": 3}, content_type="application/json"
+        reverse("api:coder"),
+        {"text": "montacarguista en bodega", "limit": 3},
+        content_type="application/json",
     )
     assert response.status_code == 200
     body = response.json()
@@ -36,14 +38,21 @@ def test_a_job_is_added_coded_and_a_profile_signed_through_the_api(personas, per
     client = personas.client("caseworker")
     created = client.post(
         reverse("api:work_history", args=[person.pk]),
-        {"job_title": "line cook", "tasks": "cocinaba en la plancha", "started_year": 2015, "ended_year": 2020},
+        {
+            "job_title": "line cook",
+            "tasks": "cocinaba en la plancha",
+            "started_year": 2015,
+            "ended_year": 2020,
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
     job = created.json()
     assert job["started_on"] == "2015-01-01" and job["started_precision"] == "year"
     coded = client.post(
-        reverse("api:work_code", args=[job["id"]]), {"occupation": "35-2014.00"}, content_type="application/json"
+        reverse("api:work_code", args=[job["id"]]),
+        {"occupation": "35-2014.00"},
+        content_type="application/json",
     )
     assert coded.json()["occupation"]["soc"] == "35-2014"
     profile = client.post(reverse("api:person_profiles", args=[person.pk]))
@@ -70,7 +79,9 @@ def test_an_unknown_occupation_code_is_a_400(personas, person):
         reverse("api:work_history", args=[person.pk]), {"job_title": "cook"}, content_type="application/json"
     ).json()
     response = client.post(
-        reverse("api:work_code", args=[job["id"]]), {"occupation": "99-9999.99"}, content_type="application/json"
+        reverse("api:work_code", args=[job["id"]]),
+        {"occupation": "99-9999.99"},
+        content_type="application/json",
     )
     assert response.status_code == 400
 

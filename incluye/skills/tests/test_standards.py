@@ -58,8 +58,15 @@ def test_a_clean_catalogue_is_imported_with_units_and_criteria(assessor):
     content = _csv(
         [
             _row(),
-            _row(criterion_code="C2", criterion_es="El cordón no presenta porosidad.", criterion_kind="product"),
-            _row(unit_code="U2", unit_title_es="Soldar en posición plana", unit_required="no", criterion_code="C1"),
+            _row(
+                criterion_code="C2", criterion_es="El cordón no presenta porosidad.", criterion_kind="product"
+            ),
+            _row(
+                unit_code="U2",
+                unit_title_es="Soldar en posición plana",
+                unit_required="no",
+                criterion_code="C1",
+            ),
         ]
     )
     client = client_for(assessor)
@@ -68,7 +75,11 @@ def test_a_clean_catalogue_is_imported_with_units_and_criteria(assessor):
     )
     assert response.status_code == 302
     standard = CompetencyStandard.objects.get(code="NTC-SOL-001")
-    assert standard.migrant_route and standard.soc == ["51-4121"] and standard.evidence == ["photos", "references"]
+    assert (
+        standard.migrant_route
+        and standard.soc == ["51-4121"]
+        and standard.evidence == ["photos", "references"]
+    )
     assert [(u.code, u.required) for u in standard.units.all()] == [("U1", True), ("U2", False)]
     assert PerformanceCriterion.objects.filter(unit__standard=standard).count() == 3
 
@@ -87,7 +98,7 @@ def test_a_catalogue_with_bad_rows_imports_nothing_and_lists_every_problem(asses
     )
     assert response.status_code == 400
     html = response.content.decode()
-    for text in ("del 1 al 5", "ISCO-08", "SOC", "sí", "obligatoria"):
+    for text in ("del 1 al 5", "CIUO-08", "SOC", "sí", "obligatoria"):
         assert text in html, text
     assert not CompetencyStandard.objects.filter(code="NTC-SOL-001").exists()
 

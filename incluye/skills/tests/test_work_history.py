@@ -171,13 +171,17 @@ def test_a_signed_profile_is_frozen_and_prints_in_spanish_and_english(personas, 
         assert heading in text
         assert "José Ángel Ordóñez Muñoz" in text
         assert "GT-CON-0012" in text
-    with pytest.raises(Exception, match="firmado|signed"):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=r"firmado|signed"):
         services.profile_update(membership=personas.caseworker, profile=profile, summary="x", years={})
 
 
 def test_the_pdf_view_answers_a_pdf_and_logs_the_print(personas, person, institute):
     profile = services.profile_start(membership=personas.caseworker, person=person)
-    response = personas.client("caseworker").get(reverse("skills:profile_pdf", args=[profile.pk]), {"lang": "en"})
+    response = personas.client("caseworker").get(
+        reverse("skills:profile_pdf", args=[profile.pk]), {"lang": "en"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -186,7 +190,9 @@ def test_the_pdf_view_answers_a_pdf_and_logs_the_print(personas, person, institu
 
 def test_signing_a_profile_without_occupations_is_refused_with_a_message(personas, person):
     profile = services.profile_start(membership=personas.caseworker, person=person)
-    response = personas.client("caseworker").post(reverse("skills:profile_sign", args=[profile.pk]), follow=True)
+    response = personas.client("caseworker").post(
+        reverse("skills:profile_sign", args=[profile.pk]), follow=True
+    )
     assert "al menos una ocupación" in response.content.decode()
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.DRAFT
@@ -223,5 +229,44 @@ def test_a_read_only_member_sees_the_history_but_cannot_add_to_it(personas, pers
     client = personas.client("readonly")
     url = reverse("skills:work_history", args=[person.pk])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"job_title": "cook", "country": "US", "english_level": "none"}).status_code == 403
+    assert (
+        client.post(url, {"job_title": "cook", "country": "US", "english_level": "none"}).status_code == 403
+    )
     assert WorkExperience.objects.count() == 1
+
+
+def test_the_work_history_and_the_catalogue_issue_a_constant_number_of_queries(personas, person, institute):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from incluye.skills.standards import catalogue_load
+
+    from .conftest import DRYWALL
+
+    client = personas.client("caseworker")
+    pages = [reverse("skills:work_history", args=[person.pk]), reverse("skills:standards")]
+
+    def counts():
+        out = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    job = _job(personas, person)
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    services.profile_start(membership=personas.caseworker, person=person)
+    client.get(pages[0])  # the coder's index is built once per process
+    few = counts()
+    for n in range(6):
+        job = _job(personas, person, job_title=f"line cook {n}")
+        services.work_code(
+            membership=personas.caseworker,
+            experience=job,
+            occupation=Occupation.objects.get(code="35-2014.00"),
+        )
+    catalogue_load(body=institute, standards=[{**DRYWALL, "code": f"GT-CON-1{n}"} for n in range(6)])
+    assert counts() == few

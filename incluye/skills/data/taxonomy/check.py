@@ -63,6 +63,13 @@ OCCUPATION_FIELDS = [
     "skills",
     "licences",
 ]
+# Optional fields: how people describe doing the job ("lavaba trastes", "mowed lawns"), loaded as
+# colloquial titles. field: (minimum, maximum) number of phrases; each phrase has 2-6 words.
+PHRASE_COUNTS = {
+    "phrases_es": (6, 15),
+    "phrases_en": (3, 8),
+}
+PHRASE_WORDS = (2, 6)
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ISCO_CODE = re.compile(r"^\d{4}$")
 SKILL_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -124,7 +131,7 @@ def load_reference() -> tuple[dict[str, str] | None, set[str] | None, set[str] |
 
 
 def check_occupations(doc, problems: list[str]) -> tuple[set[str], set[str]]:
-    """Returns the folded title tokens and the skill keys."""
+    """Returns the folded title and phrase tokens and the skill keys."""
     if not isinstance(doc, dict):
         problems.append("occupations.json: the top level is not an object")
         return set(), set()
@@ -182,6 +189,8 @@ def check_occupations(doc, problems: list[str]) -> tuple[set[str], set[str]]:
     title_tokens: set[str] = set()
     seen_codes: set[str] = set()
     used_skills: set[str] = set()
+    phrase_owners: dict[str, set[str]] = {}
+    phrase_total = 0
     occupations = doc.get("occupations") or []
     if not isinstance(occupations, list) or not occupations:
         problems.append("occupations: not a non-empty list")
@@ -196,7 +205,7 @@ def check_occupations(doc, problems: list[str]) -> tuple[set[str], set[str]]:
         if missing:
             problems.append(f"{where}: missing {missing}")
             continue
-        extra = set(occ) - set(OCCUPATION_FIELDS)
+        extra = set(occ) - set(OCCUPATION_FIELDS) - set(PHRASE_COUNTS)
         if extra:
             problems.append(f"{where}: unexpected keys {sorted(extra)}")
         if not isinstance(code, str) or not ONET_CODE.match(code):
@@ -252,10 +261,40 @@ def check_occupations(doc, problems: list[str]) -> tuple[set[str], set[str]]:
         for text in [occ["title_es"], occ["title_en"], *occ["titles_es"], *occ["titles_en"]]:
             if isinstance(text, str):
                 title_tokens.update(tokens(text))
+        for key, (low, high) in PHRASE_COUNTS.items():
+            if key not in occ:
+                continue
+            phrases = occ[key]
+            if not is_text_list(phrases):
+                problems.append(f"{where}: {key} is not a list of strings")
+                continue
+            if not low <= len(phrases) <= high:
+                problems.append(f"{where}: {key} has {len(phrases)} entries (expected {low}-{high})")
+            folded = [" ".join(tokens(p)) for p in phrases]
+            dupes = sorted(t for t, n in Counter(folded).items() if n > 1)
+            if dupes:
+                problems.append(f"{where}: {key} repeats {dupes}")
+            for phrase, words in zip(phrases, folded, strict=True):
+                if not PHRASE_WORDS[0] <= len(words.split()) <= PHRASE_WORDS[1]:
+                    problems.append(
+                        f"{where}: {key} {phrase!r} has {len(words.split())} words "
+                        f"(expected {PHRASE_WORDS[0]}-{PHRASE_WORDS[1]})"
+                    )
+                phrase_owners.setdefault(words, set()).add(code)
+                title_tokens.update(words.split())
+            phrase_total += len(phrases)
+    for phrase, codes in sorted(phrase_owners.items()):
+        if len(codes) > 1:
+            problems.append(
+                f"phrase {phrase!r} is given to {len(codes)} occupations: {', '.join(sorted(codes))}"
+            )
     unused = sorted(skill_keys - used_skills)
     if unused:
         print(f"note: {len(unused)} skills used by no occupation: {', '.join(unused)}")
-    print(f"occupations: {len(occupations)}  sectors: {len(sectors)}  skills: {len(skill_keys)}")
+    print(
+        f"occupations: {len(occupations)}  sectors: {len(sectors)}  skills: {len(skill_keys)}"
+        f"  phrases: {phrase_total}"
+    )
     for sector, n in sorted(Counter(o.get("sector") for o in occupations if isinstance(o, dict)).items()):
         print(f"  {sector}: {n}")
     return title_tokens, skill_keys
@@ -279,7 +318,7 @@ def check_spelling(doc, title_tokens: set[str], problems: list[str]) -> None:
                     f"spelling.tokens: {word!r} is not a single folded word (lowercase, no accents)"
                 )
         if isinstance(value, str) and value not in title_tokens:
-            problems.append(f"spelling.tokens: {key!r} -> {value!r}, which is in no title")
+            problems.append(f"spelling.tokens: {key!r} -> {value!r}, which is in no title or phrase")
     stopset = set(stopwords)
     for word in stopwords:
         if not WORD.match(word) or fold(word) != word:
