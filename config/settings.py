@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "incluye.cases",
     "incluye.referrals",
     "incluye.skills",
+    "incluye.certification",
+    "incluye.jobs",
     "incluye.api",
 ]
 

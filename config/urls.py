@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/", include("incluye.cases.urls")),
     path("referrals/", include("incluye.referrals.urls")),
     path("skills/", include("incluye.skills.urls")),
+    path("certification/", include("incluye.certification.urls")),
+    path("jobs/", include("incluye.jobs.urls")),
     path("api/", include("incluye.api.urls")),
     path("admin/", admin.site.urls),
 ]

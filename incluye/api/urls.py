@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
@@ -76,4 +76,6 @@ urlpatterns = [
     path("v1/manifests/", ManifestListView.as_view(), name="manifests"),
     path("v1/manifests/<uuid:pk>/", ManifestDetailView.as_view(), name="manifest"),
     path("v1/manifests/<uuid:pk>/import/", ManifestImportView.as_view(), name="manifest_import"),
+    path("v1/", include("incluye.certification.api_urls")),
+    path("v1/", include("incluye.jobs.api_urls")),
 ]

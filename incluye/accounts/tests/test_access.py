@@ -1,6 +1,8 @@
 """Role by role, organization by organization: who sees what. A record of another organization
 answers 404, exactly like one that does not exist."""
 
+import importlib
+import importlib.util
 import uuid
 
 import pytest
@@ -10,6 +12,14 @@ from incluye.core.models import Country, IdDocumentType
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
+
+# Each later app lists its own records and object URLs in <app>/tests/access.py:
+# `make_records(personas, person) -> dict` and `urls(personas, records) -> [(method, url)]`.
+APP_ACCESS = [
+    importlib.import_module(f"incluye.{app}.tests.access")
+    for app in ("skills", "certification", "jobs")
+    if importlib.util.find_spec(f"incluye.{app}.tests.access")
+]
 
 
 @pytest.fixture
@@ -71,27 +81,7 @@ def records(personas, person):
         shared_fields=["given_names"],
         reason="Albergue temporal",
     )
-    from incluye.skills.services import profile_start, work_add
-    from incluye.skills.standards import catalogue_load
-
-    institute = make_organization("INTECAP", country="GT", kind="certifying_body", sector="public")
-    catalogue_load(
-        body=institute,
-        standards=[
-            {
-                "code": "NTC-1",
-                "title_es": "Cocina",
-                "isco": "5120",
-                "units": [
-                    {"code": "U1", "title_es": "Cocinar", "criteria": [{"code": "C1", "es": "Cocina."}]}
-                ],
-            }
-        ],
-    )
-    return {
-        "job": work_add(membership=personas.caseworker, person=person, job_title="line cook"),
-        "profile": profile_start(membership=personas.caseworker, person=person),
-        "standard": institute.standards.get(),
+    records = {
         "referral": referral,
         "service": Service.objects.create(organization=personas.org, name="Trámite de DPI", kind="documents"),
         "goal": goal_set(membership=personas.caseworker, case=case, title="DPI", due_on="2026-12-01"),
@@ -109,11 +99,21 @@ def records(personas, person):
         ),
         "merge": PersonMerge.objects.create(survivor=person, merged=third, organization=personas.org),
     }
+    for module in APP_ACCESS:
+        records.update(module.make_records(personas, person))
+    return records
 
 
 def object_urls(personas, records):
     """Every URL that names one object, with an object of `personas.org`: (method, url)."""
     person, manifest = records["person"].pk, records["manifest"].pk
+    return [
+        *_core_urls(personas, records, person, manifest),
+        *(u for m in APP_ACCESS for u in m.urls(personas, records)),
+    ]
+
+
+def _core_urls(personas, records, person, manifest):
     return [
         ("get", reverse("people:detail", args=[person])),
         ("post", reverse("people:consent_add", args=[person])),
@@ -163,23 +163,6 @@ def object_urls(personas, records):
         ("get", reverse("api:case_tasks", args=[records["case"].pk])),
         ("get", reverse("api:case_screenings", args=[records["case"].pk])),
         ("patch", reverse("api:case_document", args=[records["document"].pk])),
-        ("get", reverse("skills:work_history", args=[person])),
-        ("post", reverse("skills:profile_start", args=[person])),
-        ("get", reverse("skills:work_edit", args=[records["job"].pk])),
-        ("post", reverse("skills:work_remove", args=[records["job"].pk])),
-        ("post", reverse("skills:work_code", args=[records["job"].pk])),
-        ("get", reverse("skills:work_suggestions", args=[records["job"].pk])),
-        ("get", reverse("skills:profile", args=[records["profile"].pk])),
-        ("post", reverse("skills:profile_add_occupation", args=[records["profile"].pk])),
-        ("post", reverse("skills:profile_sign", args=[records["profile"].pk])),
-        ("get", reverse("skills:profile_pdf", args=[records["profile"].pk])),
-        ("get", reverse("skills:standard", args=[records["standard"].pk])),
-        ("get", reverse("api:work_history", args=[person])),
-        ("get", reverse("api:person_profiles", args=[person])),
-        ("get", reverse("api:work_experience", args=[records["job"].pk])),
-        ("post", reverse("api:work_code", args=[records["job"].pk])),
-        ("get", reverse("api:profile", args=[records["profile"].pk])),
-        ("post", reverse("api:profile_sign", args=[records["profile"].pk])),
     ]
 
 
