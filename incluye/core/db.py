@@ -19,7 +19,7 @@ def insert_many(model, objects: list, *, batch_size: int = 5000) -> None:
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning)]
     quote = connection.ops.quote_name
     # Table and column names come from the model and are quoted; values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),

@@ -11,7 +11,7 @@ from incluye.accounts.models import Membership, Organization, User
 from incluye.accounts.roles import Role
 from incluye.core.models import Country
 
-PASSWORD = "Una-Clave-Larga-2026"
+PASSWORD = "Una-Clave-Larga-2026"  # nosec B105
 
 
 def make_organization(name: str, *, country: str = "GT", kind: str = "ngo", sector: str = "civil_society"):

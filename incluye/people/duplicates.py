@@ -274,7 +274,7 @@ def prepare_features(con: duckdb.DuckDBPyConnection, records: pa.Table) -> None:
         join incluye_given_map g on g.raw_given = coalesce(r.given_names, '')
         join incluye_surname_map s
           on s.raw_first = coalesce(r.first_surname, '') and s.raw_second = coalesce(r.second_surname, '')
-    """)  # noqa: S608
+    """)  # noqa: S608  # nosec B608
     for view in ("incluye_raw", "incluye_given_map", "incluye_surname_map"):
         con.unregister(view)
 
@@ -535,7 +535,7 @@ def count_pairs(con: duckdb.DuckDBPyConnection, rule: tuple[str, ...]) -> int:
     sql = f"""
         select coalesce(sum(n * (n - 1) // 2), 0)
         from (select count(*) as n from {FEATURES_TABLE} where {not_null} group by {keys})
-    """  # noqa: S608
+    """  # noqa: S608  # nosec B608
     return int(con.execute(sql).fetchall()[0][0])
 
 

@@ -27,7 +27,7 @@ CALLING_CODES = {"GT": "502", "SV": "503", "HN": "504", "CR": "506"}
 @lru_cache(maxsize=8)
 def mobile_prefixes(country: str) -> tuple[str, ...]:
     """Two-digit prefixes of 8-digit numbers that libphonenumber takes as mobiles of `country`."""
-    rng = random.Random(0)
+    rng = random.Random(0)  # nosec B311
     prefixes = []
     for prefix in range(10, 100):
         samples = [f"+{CALLING_CODES[country]}{prefix}{rng.randrange(10**6):06d}" for _ in range(8)]
@@ -62,7 +62,7 @@ LENCA_GARIFUNA = _Weighted(NAMES["surnames"]["lenca_garifuna"])
 
 class PeopleGenerator:
     def __init__(self, *, seed: int = 2016, today: datetime.date | None = None):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311
         self.today = today or datetime.date.today()
         self._municipalities: dict[str, list[Division]] = {}
         self._doc_types: dict[str, IdDocumentType] = {}
