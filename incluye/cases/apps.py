@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         register_actions(
             {
                 "incluye.case.opened": _("Opened a case"),
+                "incluye.case.viewed": _("Looked at a case"),
                 "incluye.case.moved": _("Moved a case to another stage"),
                 "incluye.case.closed": _("Closed a case"),
                 "incluye.case.reopened": _("Reopened a case"),

@@ -423,3 +423,16 @@ def goal_set(*, membership, case: Case, title: str, due_on, owner=None, goal=Non
         data={"goal": goal.pk, "status": status},
     )
     return goal
+
+
+def case_viewed(*, membership, case: Case, notes) -> None:
+    """Opening a case is logged, with how many psychosocial notes were shown in full (reads of the
+    most sensitive text are part of the person's "who saw my data" report)."""
+    shown = [n for n in notes if not n.hidden and n.sensitivity == Sensitivity.PSYCHOSOCIAL]
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.case.viewed",
+        obj=case,
+        data={"psychosocial_notes_read": [n.pk for n in shown]} if shown else {},
+    )

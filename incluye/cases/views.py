@@ -85,13 +85,17 @@ def _page(request, case, **forms):
         "referrals": referral_selectors.referrals_of_case(membership=request.membership, case=case),
         "goal_form": forms.get("goal_form") or GoalForm(),
     }
-    return render(request, "cases/case_detail.html", context, status=400 if forms else 200)
+    response = render(request, "cases/case_detail.html", context, status=400 if forms else 200)
+    response.notes_shown = context["notes"]
+    return response
 
 
 @membership_required()
 def case_detail(request, pk):
     case = selectors.case_for_page(membership=request.membership, pk=pk)
-    return _page(request, case)
+    response = _page(request, case)
+    services.case_viewed(membership=request.membership, case=case, notes=response.notes_shown)
+    return response
 
 
 @membership_required()

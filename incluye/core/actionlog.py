@@ -21,7 +21,28 @@ register_actions(
 )
 
 
-def log_action(*, actor, organization, action: str, obj=None, data: dict | None = None) -> ActionLogEntry:
+def person_of(obj):
+    """The id of the person a record is about, when it is about one."""
+    from incluye.people.models import Person
+
+    if obj is None:
+        return None
+    if isinstance(obj, Person):
+        return obj.pk
+    if getattr(obj, "person_id", None):
+        return obj.person_id
+    for path in ("case", "document"):  # a note or a task (case), a scan (document → case)
+        related = getattr(obj, path, None)
+        if related is not None and related is not obj:
+            found = person_of(related)
+            if found:
+                return found
+    return None
+
+
+def log_action(
+    *, actor, organization, action: str, obj=None, data: dict | None = None, person=None
+) -> ActionLogEntry:
     """Write one entry of the action log. Never put sensitive values in `data`: ids and field names only."""
     if action not in ACTIONS:
         raise ValueError(f"Unregistered action code {action!r}: add it with register_actions()")
@@ -32,6 +53,7 @@ def log_action(*, actor, organization, action: str, obj=None, data: dict | None 
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         data=data or {},
+        person_id=getattr(person, "pk", person) or person_of(obj),
     )
 
 

@@ -119,6 +119,9 @@ class ActionLogEntry(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object = GenericForeignKey("content_type", "object_id")
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The person the record is about (their own record, case, note, scan, job…): for the
+    # "who saw my data" report. Not a foreign key: the entry outlives an erased person.
+    person_id = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("action log entry")

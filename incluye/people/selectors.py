@@ -116,3 +116,11 @@ def people_search(*, membership, query: str, limit: int = 25) -> list[Person]:
         person.reasons, person.score = hit.reasons, hit.score
         ranked.append(person)
     return ranked
+
+
+def access_report(*, person):
+    """Every action-log entry about the person, newest first, whatever organization wrote it: the
+    person's right to know who saw their data does not stop at the registering organization."""
+    from incluye.core.models import ActionLogEntry
+
+    return ActionLogEntry.objects.filter(person_id=person.pk).select_related("actor", "organization")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/drafts/<uuid:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("<uuid:pk>/", views.person_detail, name="detail"),
     path("<uuid:pk>/consents/", views.consent_add, name="consent_add"),
+    path("<uuid:pk>/access/", views.access_report, name="access_report"),
     path("manifests/", views_manifests.manifest_list, name="manifests"),
     path("manifests/template.csv", views_manifests.manifest_template, name="manifest_template"),
     path("manifests/<uuid:pk>/", views_manifests.manifest_detail, name="manifest"),

@@ -155,3 +155,17 @@ def consent_add(request, pk):
         {"person": person, "consents": selectors.consent_state(person=person), "consent_form": form},
         status=400,
     )
+
+
+@membership_required()
+def access_report(request, pk):
+    """Who saw this person's data: every logged read and change about them (administrators)."""
+    person = selectors.person_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can("actionlog.view"):
+        raise PermissionDenied
+    entries = selectors.access_report(person=person)
+    return render(
+        request,
+        "people/access_report.html",
+        {"person": person, "page": Paginator(entries, 50).get_page(request.GET.get("page"))},
+    )

@@ -117,6 +117,7 @@ def _core_urls(personas, records, person, manifest):
     return [
         ("get", reverse("people:detail", args=[person])),
         ("post", reverse("people:consent_add", args=[person])),
+        ("get", reverse("people:access_report", args=[person])),
         ("post", reverse("people:draft_discard", args=[records["draft"].pk])),
         ("get", reverse("people:manifest", args=[manifest])),
         ("get", reverse("people:manifest_progress", args=[manifest])),
