@@ -190,16 +190,23 @@ def _read_csv(content: bytes) -> Table:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
-    if not header or not any(h.strip() for h in header):
-        raise ManifestFileError(_("The file is empty: the first row must name the columns."))
-    columns = [h.strip() for h in header]
-    data = []
-    for row in reader:
-        values = [v.strip() for v in row[: len(columns)]]
-        if any(values):
-            data.append(values + [""] * (len(columns) - len(values)))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise ManifestFileError(_("The file is empty: the first row must name the columns."))
+        columns = [h.strip() for h in header]
+        data = []
+        for row in reader:
+            values = [v.strip() for v in row[: len(columns)]]
+            if any(values):
+                data.append(values + [""] * (len(columns) - len(values)))
+    except csv.Error:
+        # A stray quote or line break the CSV reader cannot place (a damaged file).
+        raise ManifestFileError(
+            _("Line %(line)s of the file cannot be read: is the file damaged or cut short?")
+            % {"line": reader.line_num}
+        ) from None
     return Table(columns, data)
 
 
