@@ -14,6 +14,8 @@ class PeopleConfig(AppConfig):
             {
                 "incluye.person.registered": _("Registered a person"),
                 "incluye.person.viewed": _("Opened a person's record"),
+                "incluye.person.exported": _("Exported everything held about a person"),
+                "incluye.person.erased": _("Erased a person's data (anonymized)"),
                 "incluye.person.updated": _("Corrected a person's record"),
                 "incluye.return.recorded": _("Recorded a return"),
                 "incluye.consent.given": _("Recorded a consent"),

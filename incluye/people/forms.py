@@ -364,3 +364,25 @@ class MergeForm(forms.Form):
                 required=False,  # not chosen: the surviving record keeps its value
                 widget=forms.RadioSelect,
             )
+
+
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        help_text=_("For example: “the person asked for it on 26/11/2026, form signed”."),
+    )
+    confirm_name = forms.CharField(label=_("Type the person's first surname to confirm"), max_length=80)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_confirm_name(self):
+        from incluye.core.text import fold
+
+        value = self.cleaned_data["confirm_name"]
+        expected = self.person.first_surname or self.person.given_names
+        if fold(value) != fold(expected):
+            raise forms.ValidationError(_("That is not the person's first surname."))
+        return value

@@ -103,6 +103,8 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_records"
     )
+    # Set when the person's data was erased (anonymized): on request or at the end of retention.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")

@@ -14,7 +14,11 @@ def people_visible_to(*, membership):
 
 
 def people_list(*, membership, query: str = "", today: bool = False):
-    qs = people_visible_to(membership=membership).select_related("residence", "nationality")
+    qs = (
+        people_visible_to(membership=membership)
+        .filter(erased_at__isnull=True)
+        .select_related("residence", "nationality")
+    )
     if today:
         qs = qs.filter(created_at__date=timezone.localdate())
     for term in query.split():

@@ -153,3 +153,23 @@ def intake_attach(*, membership, person: Person, form) -> ReturnEvent:
     for consent in form.consents():
         consent_record(membership=membership, person=person, **consent)
     return event
+
+
+def person_exported(*, membership, person: Person, form: str) -> None:
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.exported",
+        obj=person,
+        data={"format": form},
+    )
+
+
+def person_erase(*, membership, person: Person, reason: str) -> dict:
+    from django.core.exceptions import PermissionDenied
+
+    from incluye.people.rights import person_erase as erase
+
+    if not membership.can("people.erase"):
+        raise PermissionDenied
+    return erase(person=person, actor=membership.user, organization=membership.organization, reason=reason)

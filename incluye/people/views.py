@@ -169,3 +169,62 @@ def access_report(request, pk):
         "people/access_report.html",
         {"person": person, "page": Paginator(entries, 50).get_page(request.GET.get("page"))},
     )
+
+
+def _person_for_right(request, pk, permission):
+    person = selectors.person_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can(permission):
+        raise PermissionDenied
+    return person
+
+
+@membership_required()
+def person_export_json(request, pk):
+    """Everything held about the person, every field (the right of access)."""
+    from django.http import JsonResponse
+
+    from incluye.people import rights
+
+    person = _person_for_right(request, pk, "people.export")
+    services.person_exported(membership=request.membership, person=person, form="json")
+    response = JsonResponse(
+        rights.person_export(person), json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
+    response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.json"'
+    return response
+
+
+@membership_required()
+def person_export_pdf(request, pk):
+    from django.http import HttpResponse
+
+    from incluye.people import rights
+
+    person = _person_for_right(request, pk, "people.export")
+    services.person_exported(membership=request.membership, person=person, form="pdf")
+    response = HttpResponse(
+        rights.render_export_pdf(person, rights.person_export(person)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.pdf"'
+    return response
+
+
+@membership_required()
+def person_erase(request, pk):
+    """Erase (anonymize) on the person's request: an administrator confirms with the reason."""
+    from incluye.people.forms import EraseForm
+
+    person = _person_for_right(request, pk, "people.erase")
+    form = EraseForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        services.person_erase(
+            membership=request.membership, person=person, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The person's data was erased. Anonymous counts remain."))
+        return redirect("people:list")
+    return render(
+        request,
+        "people/person_erase.html",
+        {"person": person, "form": form},
+        status=400 if form.is_bound else 200,
+    )
