@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.crypto import EncryptedTextField, scans_storage
 from incluye.core.pipeline import Pipeline
 
 
@@ -130,7 +131,7 @@ class CaseNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     sensitivity = models.CharField(_("who may read it"), max_length=16, choices=Sensitivity.choices)
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"))  # encrypted at rest
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -244,7 +245,7 @@ class DocumentScan(models.Model):
     """A scan of a document, in private storage: served only by a view that checks access."""
 
     document = models.ForeignKey(CaseDocument, on_delete=models.CASCADE, related_name="scans")
-    file = models.FileField(upload_to="scans/%Y/%m/")
+    file = models.FileField(upload_to="scans/%Y/%m/", storage=scans_storage)  # encrypted on disk
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()

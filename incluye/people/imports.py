@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incluye.core.actionlog import log_action
+from incluye.core.crypto import blind_index
 from incluye.core.db import insert_many
 from incluye.core.models import Division, IdDocumentType
 from incluye.core.text import fold
@@ -571,9 +572,11 @@ def _write(manifest: ManifestImport, rows: list[dict], actor) -> dict:
     known = {}
     for chunk in _chunks(sorted(numbers), 5000):
         for doc in IdentityDocument.objects.filter(
-            number__in=chunk, person__organization=organization, person__merged_into__isnull=True
-        ).values("document_type__code", "number", "person_id"):
-            known[(doc["document_type__code"], doc["number"])] = doc["person_id"]
+            number_hash__in=[blind_index(n) for n in chunk],
+            person__organization=organization,
+            person__merged_into__isnull=True,
+        ).values_list("document_type__code", "number", "person_id"):
+            known[(doc[0], doc[1])] = doc[2]
     people, documents, returns, consents = [], [], [], []
     attached = 0
     for row in pending:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.crypto import BlindIndexField, EncryptedTextField
 from incluye.core.text import fold
 
 
@@ -147,7 +148,9 @@ class IdentityDocument(models.Model):
     document_type = models.ForeignKey(
         "core.IdDocumentType", verbose_name=_("document type"), on_delete=models.PROTECT, related_name="+"
     )
-    number = models.CharField(_("number"), max_length=32)
+    # Encrypted at rest; searchable by exact value through its keyed hash.
+    number = EncryptedTextField(_("number"))
+    number_hash = BlindIndexField(source="number")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -158,7 +161,6 @@ class IdentityDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "document_type"], name="identitydocument_one_per_type")
         ]
-        indexes = [models.Index(fields=["number"])]  # searched alone (search box, intake, import)
 
     def __str__(self):
         return f"{self.document_type.code} {self.formatted_number}"

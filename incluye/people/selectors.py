@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from incluye.core.crypto import blind_index
 from incluye.core.text import fold
 from incluye.people.models import Consent, IdentityDocument, Person, ReturnEvent
 
@@ -22,7 +23,9 @@ def people_list(*, membership, query: str = "", today: bool = False):
     if today:
         qs = qs.filter(created_at__date=timezone.localdate())
     for term in query.split():
-        qs = qs.filter(Q(name_key__contains=fold(term)) | Q(documents__number=term.replace("-", "")))
+        qs = qs.filter(
+            Q(name_key__contains=fold(term)) | Q(documents__number_hash=blind_index(term.replace("-", "")))
+        )
     return qs.distinct().order_by("name_key")
 
 
@@ -53,7 +56,9 @@ def intake_matches(
     visible = people_visible_to(membership=membership)
     found: dict = {}
     for document_type, number in documents:
-        for person in visible.filter(documents__document_type=document_type, documents__number=number):
+        for person in visible.filter(
+            documents__document_type=document_type, documents__number_hash=blind_index(number)
+        ):
             found[person.pk] = [_("same identity number")]
     name = " ".join(
         person_fields.get(k, "")

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from incluye.core.backup import BackupError, backup, read_manifest, restore, table_counts
+from incluye.core.crypto import decrypt_file_bytes
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,9 +61,9 @@ def test_a_backup_restores_into_an_empty_database_with_every_record_and_file(rec
     assert report.tables["people_person"] == (1, 1)
     assert report.tables["cases_documentscan"] == (1, 1)
     assert report.files == 1
-    assert (
-        tmp_path / "restored-media" / records["scan"].file.name
-    ).read_bytes() == b"%PDF-1.4 escaneo del DPI"
+    restored = (tmp_path / "restored-media" / records["scan"].file.name).read_bytes()
+    assert b"escaneo" not in restored  # the scan stays encrypted in the archive and on disk
+    assert decrypt_file_bytes(restored) == b"%PDF-1.4 escaneo del DPI"
 
 
 def test_a_restore_refuses_a_database_that_is_not_empty(records, tmp_path):
