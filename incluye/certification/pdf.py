@@ -1,0 +1,59 @@
+"""The printed certificate: a real PDF (WeasyPrint), in Spanish or English, with the body's name and
+logo, the person, the standard and its units, the date, the number and a QR code to the public
+verification page (the random token, never the sequential number)."""
+
+import base64
+import mimetypes
+
+import segno
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from incluye.certification.credentials import absolute
+from incluye.certification.models import IssuerProfile
+
+
+def qr_payload(certificate) -> str:
+    """What the QR code says: the URL of the certificate's public verification page."""
+    return absolute(reverse("certification:verify_token", args=[certificate.token]))
+
+
+def qr_data_uri(payload: str) -> str:
+    return segno.make(payload, error="m").svg_data_uri(scale=4, border=2)
+
+
+def logo_data_uri(body) -> str:
+    profile = IssuerProfile.objects.filter(body=body).first()
+    if profile is None or not profile.logo:
+        return ""
+    try:
+        with profile.logo.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        return ""
+    mime = mimetypes.guess_type(profile.logo.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+def render_certificate_pdf(certificate, *, language: str = "es") -> bytes:
+    from weasyprint import HTML
+
+    payload = qr_payload(certificate)
+    profile = IssuerProfile.objects.filter(body=certificate.body).first()
+    with translation.override(language):
+        html = render_to_string(
+            "certification/certificate_pdf.html",
+            {
+                "certificate": certificate,
+                "language": language,
+                "standard_title": (certificate.standard.title_en if language == "en" else "")
+                or certificate.standard.title_es,
+                "issued_on": timezone.localdate(certificate.issued_at),
+                "qr": qr_data_uri(payload),
+                "qr_payload": payload,
+                "logo": logo_data_uri(certificate.body),
+                "profile": profile,
+            },
+        )
+    return HTML(string=html).write_pdf()

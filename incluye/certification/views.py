@@ -1,0 +1,399 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from incluye.accounts.models import Organization, OrganizationKind
+from incluye.certification import credentials, selectors, services
+from incluye.certification.forms import AttendanceForm, IssueForm, ResultsForm, RevokeForm, SessionForm
+from incluye.certification.models import Certificate, StatusList
+from incluye.certification.pdf import qr_payload, render_certificate_pdf
+from incluye.certification.ratelimit import retry_after, verification_allowed
+from incluye.core.access import get_scoped_or_404, membership_required
+from incluye.skills.selectors import profile_for_page
+
+
+def _require(request, permission):
+    if not request.membership.can(permission):
+        raise PermissionDenied
+
+
+def _language(request) -> str:
+    language = request.GET.get("lang", translation.get_language()[:2])
+    return language if language in {"es", "en"} else "es"
+
+
+# --- Sessions, enrolments, results --------------------------------------------------------------
+
+
+@membership_required("assessments.view")
+def sessions(request):
+    membership = request.membership
+    if not selectors.works_for_a_body(membership):
+        raise PermissionDenied
+    form = None
+    if membership.can("assessments.manage"):
+        form = SessionForm(
+            request.POST or None,
+            body=membership.organization,
+            assessors=services.body_assessors(membership.organization),
+            initial={"assessors": [str(membership.user.pk)]},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                session = services.session_create(
+                    membership=membership,
+                    standard=form.cleaned_data["standard"],
+                    date=form.cleaned_data["date"],
+                    place=form.cleaned_data["place"],
+                    capacity=form.cleaned_data["capacity"],
+                    assessors=form.chosen_assessors(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                messages.success(request, _("The session was scheduled."))
+                return redirect("certification:session", pk=session.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    certificates = (
+        selectors.certificates_visible_to(membership=membership)
+        .filter(body=membership.organization)
+        .select_related("standard")[:20]
+    )
+    return render(
+        request,
+        "certification/sessions.html",
+        {
+            "sessions": selectors.sessions_list(membership=membership),
+            "certificates": certificates,
+            "form": form,
+        },
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+@membership_required()
+def session_detail(request, pk):
+    session = selectors.session_for_page(membership=request.membership, pk=pk)
+    enrollments = list(session.enrollments.all())
+    rows = [(e, selectors.enrollment_progress(e)) for e in enrollments]
+    return render(
+        request,
+        "certification/session.html",
+        {
+            "session": session,
+            "rows": rows,
+            "seats_left": max(0, session.capacity - len(enrollments)),
+            "attendance_form": AttendanceForm(),
+            "can_manage": request.membership.can("assessments.manage"),
+        },
+    )
+
+
+def _enrollment(request, pk, permission):
+    """An enrolment of the body's sessions (else 404), then the role's permission (else 403)."""
+    enrollment = selectors.enrollment_for_page(membership=request.membership, pk=pk)
+    _require(request, permission)
+    return enrollment
+
+
+@membership_required()
+@require_POST
+def enrollment_attendance(request, pk):
+    enrollment = _enrollment(request, pk, "assessments.manage")
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrollment_attendance(
+                membership=request.membership,
+                enrollment=enrollment,
+                attendance=form.cleaned_data["attendance"],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Attendance saved."))
+    return redirect("certification:session", pk=enrollment.session_id)
+
+
+@membership_required()
+def enrollment_detail(request, pk):
+    enrollment = _enrollment(request, pk, "assessments.view")
+    progress = selectors.enrollment_progress(enrollment)
+    results = {row.unit.pk: row.result for row in progress.rows if row.result}
+    form = ResultsForm(
+        request.POST or None,
+        units=[row.unit for row in progress.rows],
+        results=results,
+        default_date=min(enrollment.session.date, timezone.localdate()),
+    )
+    if request.method == "POST":
+        _require(request, "assessments.manage")
+        if form.is_valid():
+            try:
+                services.results_record(
+                    membership=request.membership, enrollment=enrollment, results=form.results()
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                messages.success(request, _("The results were saved."))
+                return redirect("certification:enrollment", pk=enrollment.pk)
+    certificate = Certificate.objects.filter(enrollment=enrollment).first()
+    return render(
+        request,
+        "certification/enrollment.html",
+        {
+            "enrollment": enrollment,
+            "progress": progress,
+            "form": form,
+            "issue_form": IssueForm(),
+            "certificate": certificate,
+            "standard_entry": next(
+                (
+                    s
+                    for s in enrollment.profile.snapshot.get("standards", [])
+                    if s.get("code") == enrollment.session.standard.code
+                ),
+                None,
+            ),
+            "language": translation.get_language()[:2],
+            "can_manage": request.membership.can("assessments.manage"),
+            "can_issue": request.membership.can("certificates.issue"),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@membership_required()
+@require_POST
+def certificate_issue(request, pk):
+    enrollment = _enrollment(request, pk, "certificates.issue")
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what the verification page may show about the person."))
+        return redirect("certification:enrollment", pk=enrollment.pk)
+    try:
+        certificate = services.certificate_issue(
+            membership=request.membership,
+            enrollment=enrollment,
+            public_fields=form.cleaned_data["public_fields"],
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("certification:enrollment", pk=enrollment.pk)
+    messages.success(request, _("Certificate %(number)s issued.") % {"number": certificate.number})
+    return redirect("certification:certificate", pk=certificate.pk)
+
+
+# --- Enrolment, from the person's signed skills profile ------------------------------------------
+
+
+@membership_required()
+def enroll(request, pk):
+    profile = profile_for_page(membership=request.membership, pk=pk)
+    _require(request, "candidates.enroll")
+    open_sessions = selectors.sessions_open_for(profile=profile)
+    consent = selectors.sharing_consent(profile.person)
+    if request.method == "POST":
+        session = next((s for s in open_sessions if str(s.pk) == request.POST.get("session", "")), None)
+        if session is None:
+            raise Http404
+        try:
+            services.enrollment_create(membership=request.membership, session=session, profile=profile)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request, _("%(name)s was enrolled in the session.") % {"name": profile.person.full_name}
+            )
+        return redirect("certification:enroll", pk=profile.pk)
+    return render(
+        request,
+        "certification/enroll.html",
+        {
+            "profile": profile,
+            "sessions": open_sessions,
+            "consent": consent,
+            "enrollments": profile.person.enrollments.select_related("session__standard", "session__body"),
+            "certificates": selectors.certificates_of(membership=request.membership, person=profile.person),
+        },
+    )
+
+
+# --- Certificates ------------------------------------------------------------------------------------
+
+
+@membership_required()
+def certificate_detail(request, pk):
+    certificate = selectors.certificate_for_page(membership=request.membership, pk=pk)
+    membership = request.membership
+    is_issuer = certificate.body_id == membership.organization_id
+    return render(
+        request,
+        "certification/certificate.html",
+        {
+            "certificate": certificate,
+            "verification_url": qr_payload(certificate),
+            "revoke_form": RevokeForm() if is_issuer and membership.can("certificates.revoke") else None,
+            "is_issuer": is_issuer,
+            "language": translation.get_language()[:2],
+        },
+    )
+
+
+@membership_required()
+def certificate_pdf(request, pk):
+    certificate = selectors.certificate_for_page(membership=request.membership, pk=pk)
+    language = _language(request)
+    services.certificate_printed(membership=request.membership, certificate=certificate, language=language)
+    response = HttpResponse(
+        render_certificate_pdf(certificate, language=language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{certificate.number}-{language}.pdf"'
+    return response
+
+
+@membership_required()
+def certificate_credential(request, pk):
+    certificate = selectors.certificate_for_page(membership=request.membership, pk=pk)
+    services.credential_downloaded(membership=request.membership, certificate=certificate)
+    response = HttpResponse(certificate.credential, content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
+    return response
+
+
+@membership_required()
+@require_POST
+def certificate_revoke(request, pk):
+    certificate = selectors.certificate_for_page(membership=request.membership, pk=pk)
+    _require(request, "certificates.revoke")
+    form = RevokeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the certificate is revoked."))
+        services.certificate_revoke(
+            membership=request.membership, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The certificate was revoked."))
+    return redirect("certification:certificate", pk=certificate.pk)
+
+
+# --- Signing keys and the indicator -------------------------------------------------------------------
+
+
+@membership_required("signing_keys.manage")
+def signing_keys(request):
+    if not selectors.works_for_a_body(request.membership):
+        raise PermissionDenied
+    body = request.membership.organization
+    if request.method == "POST":
+        services.signing_key_rotate_by(membership=request.membership)
+        messages.success(request, _("A new signing key is active. Earlier certificates remain verifiable."))
+        return redirect("certification:signing_keys")
+    return render(
+        request,
+        "certification/signing_keys.html",
+        {"body": body, "keys": body.signing_keys.all(), "did": credentials.body_did(body)},
+    )
+
+
+@membership_required("standards.view")
+def programs(request):
+    country_id = request.membership.organization.country_id
+    return render(
+        request,
+        "certification/programs.html",
+        {
+            "counts": selectors.migrant_routes_by_country(),
+            "standards": selectors.migrant_route_standards(country_id=country_id),
+            "country": request.membership.organization.country,
+        },
+    )
+
+
+# --- Public: keys, status lists, verification ----------------------------------------------------------
+
+
+def _public_json(data, content_type="application/json"):
+    import json
+
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _body(pk):
+    return get_scoped_or_404(Organization.objects.filter(kind=OrganizationKind.CERTIFYING_BODY), pk=pk)
+
+
+@require_GET
+def jwks(request, pk):
+    return _public_json(credentials.jwks(_body(pk)), "application/jwk-set+json")
+
+
+@require_GET
+def did_document(request, pk):
+    return _public_json(credentials.did_document(_body(pk)), "application/did+json")
+
+
+@require_GET
+@never_cache
+def status_list(request, pk):
+    """The Bitstring Status List credential, secured as a JWT signed by the body's active key."""
+    status = get_scoped_or_404(StatusList.objects.select_related("body"), pk=pk)
+    token = credentials.sign(
+        credentials.status_list_credential(status), services.active_signing_key(status.body)
+    )
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _too_many(request):
+    response = render(
+        request,
+        "certification/verify.html",
+        {"form": None, "too_many": _("Too many requests: wait a moment and try again.")},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after())
+    return response
+
+
+@never_cache
+def verify(request):
+    from incluye.certification.forms import VerifyForm
+
+    form = VerifyForm(request.GET or None)
+    result = None
+    if form.is_bound:
+        if not verification_allowed(request):
+            return _too_many(request)
+        if form.is_valid():
+            result = selectors.verification(selectors.certificate_by_number(form.cleaned_data["number"]))
+    return render(
+        request, "certification/verify.html", {"form": form, "result": result, "language": _lang_short()}
+    )
+
+
+@never_cache
+def verify_token(request, token):
+    if not verification_allowed(request):
+        return _too_many(request)
+    result = selectors.verification(selectors.certificate_by_token(token))
+    return render(
+        request, "certification/verify.html", {"form": None, "result": result, "language": _lang_short()}
+    )
+
+
+def _lang_short() -> str:
+    return (translation.get_language() or "es")[:2]
