@@ -131,8 +131,12 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     accounts = demo_users(organizations)
     created = demo_people(organizations, total=people, progress=progress)
     demo_casework(organizations)
+    from incluye.certification.demo import demo_certification
+    from incluye.jobs.demo import demo_jobs
     from incluye.skills.demo import demo_skills
 
     demo_skills(organizations, COUNTRIES)
+    demo_certification(organizations, COUNTRIES)
+    demo_jobs(organizations, COUNTRIES)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}

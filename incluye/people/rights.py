@@ -45,6 +45,8 @@ ERASURE: dict[str, str | tuple[str, ...]] = {
     "skills.WorkExperience": ("job_title", "employer", "city", "region", "tasks", "tools"),
     "skills.SkillsProfile": ("summary", "snapshot"),
     "skills.ProfileOccupation": (),
+    # A story is the person's own words and photo: it goes entirely.
+    "impact.Story": DELETE,
 }
 # Person fields kept for anonymous indicators: sex, birth year (the date becomes 1 January),
 # nationality, municipality of residence, education, household size, organization, dates.

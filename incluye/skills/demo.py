@@ -121,4 +121,9 @@ def demo_skills(organizations, countries) -> int:
             services.work_code(
                 membership=caseworker, experience=job, occupation=occupation, confidence=matches[0].confidence
             )
+    # One profile is signed, so the certification demo has a candidate to enrol.
+    first = people[0] if people else None
+    if first is not None and first.work_history.filter(occupation__isnull=False).exists():
+        profile = services.profile_start(membership=caseworker, person=first)
+        services.profile_sign(membership=caseworker, profile=profile)
     return added

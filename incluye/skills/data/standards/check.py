@@ -27,13 +27,15 @@ ISCO_FILE = REFERENCE / "isco" / "derived" / "isco08_ciuo08_es_en.csv"
 SOC_FILE = REFERENCE / "isco" / "codingsystems_danielruss" / "soc2018_6digit.csv"
 
 COUNTRIES = {
-    # country: (institute short name, code pattern, min and max standards with migrant_route)
-    "GT": ("INTECAP", r"NTC-[A-Z]{3}-\d{3}", 5, None),
-    "SV": ("INCAF", r"INCAF-[A-Z]{2}-\d{3}", 2, 3),
-    "HN": ("INFOP", r"INFOP-[A-Z]{3}-\d{3}", 1, 2),
-    "CR": ("INA", r"INA-CS-[A-Z]{2}-\d{3}", 2, 3),
+    # country: (institute short name, code pattern, min and max standards with migrant_route).
+    # The seed's "Impact in Numbers": 5 institutionalized programs in Guatemala, 2 in El Salvador,
+    # 2 in Costa Rica, none yet in Honduras; the demo catalogues reproduce exactly that.
+    "GT": ("INTECAP", r"NTC-[A-Z]{3}-\d{3}", 5, 5),
+    "SV": ("INCAF", r"INCAF-[A-Z]{2}-\d{3}", 2, 2),
+    "HN": ("INFOP", r"INFOP-[A-Z]{3}-\d{3}", 0, 0),
+    "CR": ("INA", r"INA-CS-[A-Z]{2}-\d{3}", 2, 2),
 }
-GT_ROUTE_SHARE = (0.25, 0.45)  # "about a third" of INTECAP's catalogue
+GT_ROUTE_SHARE = (0.2, 0.45)  # a quarter to a third of INTECAP's catalogue
 STANDARDS_PER_FILE = (14, 20)
 UNITS_PER_STANDARD = (2, 4)
 CRITERIA_PER_UNIT = (2, 4)
@@ -309,7 +311,7 @@ def check_catalogue(report, country, isco_codes, soc_codes):
     if country == "GT" and standards:
         share = routes / len(standards)
         if not GT_ROUTE_SHARE[0] <= share <= GT_ROUTE_SHARE[1]:
-            report.error(where, f"migrant_route share {share:.0%} is not about a third")
+            report.error(where, f"migrant_route share {share:.0%} is not a quarter to a third")
     return doc
 
 
