@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "incluye.skills",
     "incluye.certification",
     "incluye.jobs",
+    "incluye.alliance",
+    "incluye.impact",
     "incluye.api",
 ]
 
@@ -149,6 +151,15 @@ MFA_TOTP_ISSUER = "Incluye"
 # Roles that read sensitive data (psychosocial notes, deportation history, identity documents)
 # must have a second factor before they see anything. A demo laptop may turn this off.
 INCLUYE_REQUIRE_MFA = env.bool("INCLUYE_REQUIRE_MFA", default=True)
+# Keys that encrypt sensitive fields and files (outside the database; see incluye/core/crypto.py).
+INCLUYE_FIELD_KEYS = env("INCLUYE_FIELD_KEYS", default="")
+INCLUYE_SEARCH_KEY = env("INCLUYE_SEARCH_KEY", default="")
+INCLUYE_KEYS_FILE = env("INCLUYE_KEYS_FILE", default="")
+if TESTING and not INCLUYE_FIELD_KEYS:
+    INCLUYE_FIELD_KEYS = "dGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW9uLTEyMzQ="  # fixed test key (32 bytes, base64)
+    INCLUYE_SEARCH_KEY = "test-search-key"
+# Years without activity (and no open case) after which `apply_retention` erases a person's data.
+INCLUYE_RETENTION_YEARS = env.int("INCLUYE_RETENTION_YEARS", default=10)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -265,6 +276,18 @@ SPECTACULAR_SETTINGS = {
         "SensitivityEnum": "incluye.cases.models.Sensitivity",
         "ReferralStatusEnum": "incluye.referrals.models.ReferralStatus",
         "ServiceKindEnum": "incluye.referrals.models.ServiceKind",
+        "EnglishLevelEnum": "incluye.skills.models.EnglishLevel",
+        "LicenceEnum": "incluye.skills.models.Licence",
+        "ScheduleEnum": "incluye.jobs.models.Schedule",
+        "VacancyStatusEnum": "incluye.jobs.models.VacancyStatus",
+        "ApplicationStatusEnum": "incluye.jobs.models.ApplicationStatus",
+        "NotHiredReasonEnum": "incluye.jobs.models.NotHiredReason",
+        "PathwayEnum": "incluye.jobs.models.Pathway",
+        "BusinessStatusEnum": "incluye.jobs.models.BusinessStatus",
+        "FundingKindEnum": "incluye.jobs.models.FundingKind",
+        "AttendanceEnum": "incluye.certification.models.Attendance",
+        "OutcomeEnum": "incluye.certification.models.Outcome",
+        "PublicFieldsEnum": "incluye.certification.models.PublicFields",
     },
 }
 
@@ -278,3 +301,8 @@ LOGGING = {
 # Incluye
 # Countries this deployment serves (one deployment per country in production; the demo runs all four).
 INCLUYE_COUNTRIES = env.list("INCLUYE_COUNTRIES", default=["GT", "SV", "HN", "CR"])
+# Aggregates that leave an organization hide counts under this threshold (shown as "<5").
+INCLUYE_SUPPRESSION_THRESHOLD = env.int("INCLUYE_SUPPRESSION_THRESHOLD", default=5)
+# People indirectly reached: the household members of each person reached; when the household size
+# was not recorded, this size is assumed (1: nobody else is counted).
+INCLUYE_DEFAULT_HOUSEHOLD_SIZE = env.int("INCLUYE_DEFAULT_HOUSEHOLD_SIZE", default=1)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("skills/", include("incluye.skills.urls")),
     path("certification/", include("incluye.certification.urls")),
     path("jobs/", include("incluye.jobs.urls")),
+    path("alliance/", include("incluye.alliance.urls")),
+    path("impact/", include("incluye.impact.urls")),
     path("api/", include("incluye.api.urls")),
     path("admin/", admin.site.urls),
 ]

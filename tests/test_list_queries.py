@@ -18,6 +18,10 @@ LIST_PAGES = [
     "accounts:members",
     "people:manifests",
     "people:duplicates",
+    "alliance:network",
+    "impact:stories",
+    "impact:dashboard",
+    "jobs:home",
 ]
 
 

@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "manifests.import": {R.RECEPTION_OFFICER, R.ADMINISTRATOR},
     "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
     "merges.undo": {R.ADMINISTRATOR},
+    # Rights of the person: a copy of everything held about them, and erasure.
+    "people.export": {R.ADMINISTRATOR},
+    "people.erase": {R.ADMINISTRATOR},
     # Cases: the team sees them; caseworkers run them; psychosocial notes are for psychosocial staff.
     "cases.view": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.RECEPTION_OFFICER, R.ADMINISTRATOR},
     "cases.manage": {R.CASEWORKER, R.ADMINISTRATOR},
@@ -50,6 +53,41 @@ PERMISSIONS: dict[str, set[str]] = {
     "profiles.sign": {R.CASEWORKER, R.ADMINISTRATOR},
     "standards.view": set(Role.values),
     "standards.manage": {R.ASSESSOR, R.ADMINISTRATOR},
+    # Certification: a certifying body's assessors run assessment sessions, record results, issue
+    # and revoke certificates; its administrators also keep the signing keys. Caseworkers enrol the
+    # people of their organization from a signed skills profile (with the person's consent).
+    "assessments.view": {R.ASSESSOR, R.ADMINISTRATOR},
+    "assessments.manage": {R.ASSESSOR, R.ADMINISTRATOR},
+    "candidates.enroll": {R.CASEWORKER, R.ADMINISTRATOR},
+    "certificates.issue": {R.ASSESSOR, R.ADMINISTRATOR},
+    "certificates.revoke": {R.ASSESSOR, R.ADMINISTRATOR},
+    "signing_keys.manage": {R.ADMINISTRATOR},
+    # Employment: employers post vacancies and see anonymized candidates of their own vacancies
+    # (never the registry); the person's caseworkers answer invitations on the person's behalf,
+    # record placements' follow-ups and follow the person's business.
+    "vacancies.view": {
+        R.EMPLOYER,
+        R.CASEWORKER,
+        R.RECEPTION_OFFICER,
+        R.DOCUMENTS_OFFICER,
+        R.COORDINATOR,
+        R.ADMINISTRATOR,
+    },
+    "vacancies.manage": {R.EMPLOYER, R.ADMINISTRATOR},
+    "candidates.view": {R.EMPLOYER, R.ADMINISTRATOR},
+    "applications.view": {R.EMPLOYER, R.CASEWORKER, R.ADMINISTRATOR},
+    "applications.manage": {R.CASEWORKER, R.ADMINISTRATOR},
+    "hiring.record": {R.EMPLOYER, R.ADMINISTRATOR},
+    "businesses.view": {R.CASEWORKER, R.ADMINISTRATOR},
+    "businesses.manage": {R.CASEWORKER, R.ADMINISTRATOR},
+    # The alliance and its impact: the coordinator runs the council (members, agreements, action
+    # plan, meetings) and reads the country's indicators; an organization's administrator reads
+    # its own and exports its records (non-sensitive columns); caseworkers write consented stories.
+    "alliance.view": {R.COORDINATOR, R.ADMINISTRATOR},
+    "alliance.manage": {R.COORDINATOR},
+    "indicators.view": {R.COORDINATOR, R.ADMINISTRATOR},
+    "exports.records": {R.ADMINISTRATOR},
+    "stories.manage": {R.CASEWORKER, R.ADMINISTRATOR},
     "services.view": set(Role.values),
     "services.manage": {R.ADMINISTRATOR},
     # The organization itself: its members and its action log.

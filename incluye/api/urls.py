@@ -78,4 +78,6 @@ urlpatterns = [
     path("v1/manifests/<uuid:pk>/import/", ManifestImportView.as_view(), name="manifest_import"),
     path("v1/", include("incluye.certification.api_urls")),
     path("v1/", include("incluye.jobs.api_urls")),
+    path("v1/", include("incluye.alliance.api_urls")),
+    path("v1/", include("incluye.impact.api_urls")),
 ]

@@ -131,6 +131,7 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     accounts = demo_users(organizations)
     created = demo_people(organizations, total=people, progress=progress)
     demo_casework(organizations)
+    from incluye.alliance.demo import demo_alliance
     from incluye.certification.demo import demo_certification
     from incluye.jobs.demo import demo_jobs
     from incluye.skills.demo import demo_skills
@@ -138,5 +139,6 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     demo_skills(organizations, COUNTRIES)
     demo_certification(organizations, COUNTRIES)
     demo_jobs(organizations, COUNTRIES)
+    demo_alliance(organizations, COUNTRIES)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}

@@ -73,7 +73,8 @@ def test_an_assessor_certifies_and_the_public_page_verifies_then_revoked(candida
     page.get_by_role("button", name="Iniciar sesión").click()
 
     page.get_by_role("link", name=_es("Assessments")).click()
-    page.locator("table a").first.click()
+    # Today's session (the demo also schedules one in two weeks).
+    page.locator("table tr", has_text="NTC-CON-012").get_by_role("link").first.click()
     row = page.get_by_test_id("candidate").filter(has_text="Byron Estuardo Xitumul Ajú")
     row.get_by_label(_es("Attendance")).select_option("present")
     row.get_by_role("button", name=_es("Save")).click()
