@@ -15,6 +15,11 @@ def fold(text: str) -> str:
 
 def pick_language(texts, language: str | None = None) -> str:
     """The text of a {"es": …, "en": …} mapping in the active language ("es-gt" counts as "es"),
-    falling back to Spanish, then to any."""
+    falling back to Spanish, then to any text there is."""
     language = (language or get_language() or "es").lower()
-    return texts.get(language) or texts.get(language[:2]) or texts.get("es") or next(iter(texts.values()), "")
+    return (
+        texts.get(language)
+        or texts.get(language[:2])
+        or texts.get("es")
+        or next((text for text in texts.values() if text), "")
+    )

@@ -30,7 +30,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from incluye.core.text import fold
+from incluye.core.text import fold, pick_language
 
 # Below this, the coder answers "no confident match" instead of a code.
 CONFIDENT = 0.40
@@ -64,11 +64,7 @@ class Match:
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "es").startswith("en"):
-            return self.title_en or self.title_es
-        return self.title_es or self.title_en
+        return pick_language({"es": self.title_es, "en": self.title_en})
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.text import pick_language
 from incluye.people.models import DatePrecision
 
 
@@ -52,11 +53,7 @@ class Occupation(models.Model):
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "es").startswith("en"):
-            return self.title_en or self.title_es
-        return self.title_es or self.title_en
+        return pick_language({"es": self.title_es, "en": self.title_en})
 
     @property
     def soc(self) -> str:
@@ -149,11 +146,7 @@ class Skill(models.Model):
 
     @property
     def label(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "es").startswith("en"):
-            return self.label_en or self.label_es
-        return self.label_es or self.label_en
+        return pick_language({"es": self.label_es, "en": self.label_en})
 
 
 class OccupationSkill(models.Model):
@@ -258,19 +251,11 @@ class CompetencyStandard(models.Model):
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "es").startswith("en"):
-            return self.title_en or self.title_es
-        return self.title_es
+        return pick_language({"es": self.title_es, "en": self.title_en})
 
     @property
     def assessment_method(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "es").startswith("en"):
-            return self.assessment_method_en or self.assessment_method_es
-        return self.assessment_method_es
+        return pick_language({"es": self.assessment_method_es, "en": self.assessment_method_en})
 
 
 class CompetencyUnit(models.Model):
@@ -294,11 +279,7 @@ class CompetencyUnit(models.Model):
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "es").startswith("en"):
-            return self.title_en or self.title_es
-        return self.title_es
+        return pick_language({"es": self.title_es, "en": self.title_en})
 
 
 class CriterionKind(models.TextChoices):
@@ -325,11 +306,7 @@ class PerformanceCriterion(models.Model):
 
     @property
     def text(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "es").startswith("en"):
-            return self.text_en or self.text_es
-        return self.text_es
+        return pick_language({"es": self.text_es, "en": self.text_en})
 
 
 # --- Work history abroad and the skills profile -------------------------------------------------

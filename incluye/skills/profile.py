@@ -65,7 +65,6 @@ def matching_standards(*, occupations, country_id, words: set[str]) -> list[Stan
     if not occupations:
         return []
     normalizer = _normalizer()
-    iscos = {o.isco for o in occupations if o.isco}
     standards = (
         CompetencyStandard.objects.filter(active=True, body__country_id=country_id, body__is_active=True)
         .select_related("body")
@@ -75,12 +74,7 @@ def matching_standards(*, occupations, country_id, words: set[str]) -> list[Stan
     for standard in standards:
         for occupation in occupations:
             by = "soc" if occupation.soc and occupation.soc in standard.soc else None
-            if (
-                by is None
-                and occupation.isco
-                and occupation.isco in iscos
-                and standard.isco == occupation.isco
-            ):
+            if by is None and occupation.isco and standard.isco == occupation.isco:
                 by = "isco"
             if by is None:
                 continue

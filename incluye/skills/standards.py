@@ -206,7 +206,8 @@ def parse_catalogue(name: str, content: bytes) -> tuple[list[dict], CatalogueRep
             value = fold(cell(column))
             if value not in YES | NO:
                 fail(column, _("Write “sí” or “no”."))
-            flags[column] = value in YES if column == "migrant_route" else value not in NO or not value
+            # A unit is required unless the cell says otherwise; a route for migrants only if it says so.
+            flags[column] = value in YES or (column == "unit_required" and not value)
         kind = cell("criterion_kind") or CriterionKind.PERFORMANCE
         if kind not in kinds:
             fail("criterion_kind", _("The kind must be performance, product or knowledge."))
