@@ -5,6 +5,7 @@ the country), an agreement, an action plan and a meeting with decisions; and two
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 COUNCIL_NAMES = {
     "GT": "Mesa Multisectorial Guate Te Incluye",
@@ -67,14 +68,14 @@ def demo_alliance(organizations: dict, countries: list[str]) -> dict:
                 council=council,
                 title=title,
                 owner=orgs.get(owner) or next(iter(orgs.values())),
-                due_on=datetime.date.today() + datetime.timedelta(days=days - 120),
+                due_on=timezone.localdate() + datetime.timedelta(days=days - 120),
                 status=status,
             )
             for title, owner, days, status in plan
         ]
         meeting = Meeting.objects.create(
             council=council,
-            held_on=datetime.date.today() - datetime.timedelta(days=30),
+            held_on=timezone.localdate() - datetime.timedelta(days=30),
             place="Sala de reuniones del ministerio de trabajo",
             summary="Revisión del plan de acción y de los indicadores del trimestre.",
         )

@@ -1,7 +1,6 @@
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from incluye.alliance.models import (
     COMMITMENT_PIPELINE,
@@ -32,7 +31,7 @@ def member_join(
     if organization.country_id != council.country_id:
         raise ValidationError("The organization is not of the council's country.")
     member = AllianceMember.objects.create(
-        council=council, organization=organization, role=role, joined_on=joined_on or datetime.date.today()
+        council=council, organization=organization, role=role, joined_on=joined_on or timezone.localdate()
     )
     _log(membership, "incluye.alliance.member_joined", member)
     return member
@@ -40,7 +39,7 @@ def member_join(
 
 def member_leave(*, membership, member: AllianceMember, left_on=None) -> AllianceMember:
     _require(membership, member.council)
-    member.left_on = left_on or datetime.date.today()
+    member.left_on = left_on or timezone.localdate()
     member.save(update_fields=["left_on"])
     _log(membership, "incluye.alliance.member_left", member)
     return member

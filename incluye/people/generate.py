@@ -11,6 +11,7 @@ from pathlib import Path
 
 import phonenumbers
 from django.db import transaction
+from django.utils import timezone
 from phonenumbers import PhoneNumberType
 
 from incluye.core.identity import dpi_check_digit, dui_check_digit
@@ -63,7 +64,7 @@ LENCA_GARIFUNA = _Weighted(NAMES["surnames"]["lenca_garifuna"])
 class PeopleGenerator:
     def __init__(self, *, seed: int = 2016, today: datetime.date | None = None):
         self.rng = random.Random(seed)  # nosec B311
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self._municipalities: dict[str, list[Division]] = {}
         self._doc_types: dict[str, IdDocumentType] = {}
         self._deepest_level: dict[str, int] = {}
