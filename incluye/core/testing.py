@@ -1,9 +1,12 @@
 """Personas for tests, reused by every app: same-organization staff, same-organization read-only,
 an outsider organization, an employer and an administrator (healthchecks-style)."""
 
+import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.test import Client
 
 from incluye.accounts.middleware import SESSION_KEY
@@ -78,3 +81,21 @@ def make_personas() -> Personas:
         outsider_admin=make_member(outsider_org, Role.ADMINISTRATOR),
         employer=make_member(employer_org, Role.EMPLOYER, mfa=False),
     )
+
+
+def local_moment(text: str) -> datetime.datetime:
+    """An aware datetime for "2026-12-31 22:00" on the deployment's clock (its TIME_ZONE), to
+    travel to with time_machine: dates are what people there see, not what UTC says."""
+    naive = datetime.datetime.fromisoformat(text)
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+# Days on which calendar arithmetic goes wrong: the end of a short and a long month, the leap day,
+# the last and first day of a year. Scheduling tests run on each of them.
+AWKWARD_DAYS = {
+    "30-november": datetime.date(2026, 11, 30),
+    "31-december": datetime.date(2026, 12, 31),
+    "1-january": datetime.date(2027, 1, 1),
+    "31-january": datetime.date(2027, 1, 31),
+    "29-february": datetime.date(2028, 2, 29),
+}

@@ -2,25 +2,32 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from incluye.cases import services
 from incluye.cases.models import FollowUp
 from incluye.cases.reintegration import load_survey
+from incluye.core.testing import AWKWARD_DAYS, local_moment
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def case(personas):
+def open_case_for(personas, arrived_on):
     person = person_register(
         membership=personas.staff,
         given_names="Luis",
         first_surname="Xol",
         nationality_id="GT",
-        return_event={"arrived_on": datetime.date(2026, 8, 31)},
+        return_event={"arrived_on": arrived_on},
     )
     return services.case_open(membership=personas.caseworker, person=person)
+
+
+@pytest.fixture
+def case(personas, time_machine):
+    time_machine.move_to(local_moment("2026-09-01 10:00"))
+    return open_case_for(personas, datetime.date(2026, 8, 31))
 
 
 def test_opening_a_case_plans_the_3_6_and_12_month_follow_ups_from_the_return(case):
@@ -30,6 +37,38 @@ def test_opening_a_case_plans_the_3_6_and_12_month_follow_ups_from_the_return(ca
         (12, datetime.date(2027, 8, 31)),
     ]
     assert all(f.task.assigned_to == case.caseworker for f in case.follow_ups.all())
+
+
+@pytest.mark.parametrize(
+    ("arrived", "expected"),
+    [
+        ("30-november", [(3, "2027-02-28"), (6, "2027-05-30"), (12, "2027-11-30")]),
+        ("31-december", [(3, "2027-03-31"), (6, "2027-06-30"), (12, "2027-12-31")]),
+        ("1-january", [(3, "2027-04-01"), (6, "2027-07-01"), (12, "2028-01-01")]),
+        ("31-january", [(3, "2027-04-30"), (6, "2027-07-31"), (12, "2028-01-31")]),
+        ("29-february", [(3, "2028-05-29"), (6, "2028-08-29"), (12, "2029-02-28")]),
+    ],
+)
+def test_follow_ups_fall_on_the_same_day_months_later_or_the_last_of_a_shorter_month(
+    personas, time_machine, arrived, expected
+):
+    day = AWKWARD_DAYS[arrived]
+    time_machine.move_to(local_moment(f"{day} 23:30"))  # late in the day: UTC is already tomorrow
+    case = open_case_for(personas, day)
+    assert [(f.months, f.due_on.isoformat()) for f in case.follow_ups.all()] == expected
+    assert [f.task.due_on.isoformat() for f in case.follow_ups.all()] == [due for _, due in expected]
+
+
+def test_a_follow_up_already_past_when_the_case_opens_is_due_tomorrow(personas, time_machine):
+    time_machine.move_to(local_moment("2026-12-31 18:00"), tick=False)
+    case = open_case_for(personas, datetime.date(2026, 8, 31))  # the 3-month date has passed
+    today = timezone.localdate()
+    assert [(f.months, f.due_on) for f in case.follow_ups.all()] == [
+        (3, today + datetime.timedelta(days=1)),
+        (6, datetime.date(2027, 2, 28)),
+        (12, datetime.date(2027, 8, 31)),
+    ]
+    assert today + datetime.timedelta(days=1) == datetime.date(2027, 1, 1)
 
 
 def test_conducting_a_follow_up_stores_its_scores_and_closes_its_task(personas, case):

@@ -6,15 +6,16 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from incluye.accounts.roles import Role
-from incluye.certification import services
+from incluye.certification import credentials, services
 from incluye.certification.models import CertificateCounter
 from incluye.certification.pdf import qr_payload
 from incluye.certification.tests.conftest import assess, signed_profile
 from incluye.core.actionlog import ActionLogEntry
-from incluye.core.testing import client_for, make_member
+from incluye.core.testing import client_for, local_moment, make_member
 from incluye.people.services import consent_record, person_register
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_it_numbers_certificates_per_body_and_year_without_gaps(certificate, assessor, personas, session):
-    year = certificate.issued_at.year
+    year = timezone.localdate().year  # the deployment's year, not UTC's
     assert certificate.number == f"INTECAP-{year}-000001"
     other = person_register(
         membership=personas.staff, given_names="Ana", first_surname="Coc", nationality_id="GT"
@@ -49,6 +50,54 @@ def test_it_numbers_certificates_per_body_and_year_without_gaps(certificate, ass
     assert CertificateCounter.objects.get(body=certificate.body, year=year).last == 2
     with pytest.raises(ValidationError):
         services.certificate_issue(membership=assessor, enrollment=enrollment)  # once per enrolment
+
+
+def test_numbering_restarts_with_the_local_year_and_credentials_are_dated_in_utc(
+    personas, assessor, standard, time_machine
+):
+    def certify(given_names):
+        person = person_register(
+            membership=personas.staff, given_names=given_names, first_surname="Coc", nationality_id="GT"
+        )
+        consent_record(
+            membership=personas.caseworker,
+            person=person,
+            purpose="alliance_sharing",
+            given=True,
+            method="signed_form",
+        )
+        session = services.session_create(
+            membership=assessor,
+            standard=standard,
+            date=timezone.localdate(),
+            place="Zona 6",
+            capacity=5,
+            assessors=[assessor.user],
+        )
+        enrollment = services.enrollment_create(
+            membership=personas.caseworker,
+            session=session,
+            profile=signed_profile(personas.caseworker, person),
+        )
+        assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
+        return services.certificate_issue(membership=assessor, enrollment=enrollment)
+
+    # 20:00 on New Year's Eve in Guatemala: already 2027 in UTC, still 2026 where it is issued.
+    time_machine.move_to(local_moment("2026-12-31 20:00"), tick=False)
+    late = certify("Ana")
+    assert (late.number, late.year) == ("INTECAP-2026-000001", 2026)
+    assert credentials.certificate_credential(late)["validFrom"] == "2027-01-01T02:00:00Z"
+    time_machine.move_to(local_moment("2027-01-01 00:30"), tick=False)
+    early = certify("Berta")
+    assert (early.number, early.year) == ("INTECAP-2027-000001", 2027)
+    assert list(CertificateCounter.objects.order_by("year").values_list("year", "last")) == [
+        (2026, 1),
+        (2027, 1),
+    ]
+    status = credentials.status_list_credential(early.status_list)
+    assert status["validFrom"] == "2027-01-01T06:30:00Z"
+    assert status["iat"] == int(local_moment("2027-01-01 00:30").timestamp())
+    assert early.status_list == late.status_list and early.status_index != late.status_index
 
 
 def test_the_qr_code_points_at_a_random_token_not_the_number(certificate):

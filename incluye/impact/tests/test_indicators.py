@@ -1,5 +1,6 @@
 """The indicator engine on hand-built records: each figure counted by hand."""
 
+import calendar
 import datetime
 
 import pytest
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from incluye.cases.models import Case, CaseDocument, CaseStageChange, Screening
 from incluye.core.models import Division
-from incluye.core.testing import make_organization
+from incluye.core.testing import local_moment, make_organization
 from incluye.impact import indicators
 from incluye.impact.filters import IndicatorFilter
 from incluye.people.models import Person, ReturnEvent
@@ -322,3 +323,38 @@ def test_a_table_suppresses_small_cells_with_secondary_suppression(orgs):
     assert table.totals_row()[1] == 14
     unsuppressed = indicators.table("people_reached_direct", gt(), "age_group", "sex", suppress=False)
     assert [row[1] for row in unsuppressed.grid()] == [[1, 6], [1, 6]]
+
+
+@pytest.mark.parametrize(
+    ("born", "arrived", "group"),
+    [
+        ((2008, 2, 29), (2026, 2, 28), "0-17"),  # no 29 February in 2026: 18 only on 1 March
+        ((2008, 2, 29), (2026, 3, 1), "18-24"),
+        ((2008, 2, 29), (2028, 2, 29), "18-24"),
+        ((2008, 12, 31), (2026, 12, 30), "0-17"),
+        ((2008, 12, 31), (2026, 12, 31), "18-24"),
+        ((2002, 1, 1), (2026, 12, 31), "18-24"),
+        ((2002, 1, 1), (2027, 1, 1), "25-34"),
+    ],
+)
+def test_the_age_group_is_the_age_on_the_day_of_the_event(orgs, born, arrived, group):
+    make_person(orgs["reception"], born=born, arrived=arrived)
+    assert indicators.compute("people_reached_direct", gt(), ("age_group",)) == {(group,): (1, 1)}
+
+
+@pytest.mark.parametrize(
+    ("moment", "month"),
+    [
+        ("2027-01-31 23:30", datetime.date(2027, 1, 1)),  # 05:30 on 1 February in UTC
+        ("2026-12-31 22:00", datetime.date(2026, 12, 1)),  # already 2027 in UTC
+        ("2028-02-29 23:59", datetime.date(2028, 2, 1)),
+        ("2027-03-01 00:01", datetime.date(2027, 3, 1)),
+    ],
+)
+def test_events_count_in_the_local_month_they_happened(orgs, time_machine, moment, month):
+    time_machine.move_to(local_moment(moment), tick=False)
+    make_person(orgs["reception"], arrived=None, case_org=orgs["ngo"])
+    assert indicators.compute("people_reached_direct", gt(), ("month",)) == {(month,): (1, 1)}
+    last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    assert indicators.total("people_reached_direct", gt(start=month, end=last_day))[0] == 1
+    assert indicators.total("people_reached_direct", gt(start=last_day + datetime.timedelta(days=1)))[0] == 0

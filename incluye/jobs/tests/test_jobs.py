@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from incluye.core.models import ActionLogEntry
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.testing import AWKWARD_DAYS, local_moment
 from incluye.jobs import selectors, services
 from incluye.jobs.models import Application, ApplicationStatus, Placement
 from incluye.jobs.tests.conftest import COOK, make_candidate, make_vacancy, municipality
@@ -242,6 +243,35 @@ def test_the_pipeline_from_invitation_to_retention_follow_ups(
         "incluye.retention.recorded",
     } <= actions
     assert [s.to_status for s in application.steps.all()] == ["invited", "referred", "interview", "hired"]
+
+
+@pytest.mark.parametrize(
+    ("started", "expected"),
+    [
+        ("30-november", [(1, "2026-12-30"), (3, "2027-02-28"), (6, "2027-05-30")]),
+        ("31-december", [(1, "2027-01-31"), (3, "2027-03-31"), (6, "2027-06-30")]),
+        ("1-january", [(1, "2027-02-01"), (3, "2027-04-01"), (6, "2027-07-01")]),
+        ("31-january", [(1, "2027-02-28"), (3, "2027-04-30"), (6, "2027-07-31")]),
+        ("29-february", [(1, "2028-03-29"), (3, "2028-05-29"), (6, "2028-08-29")]),
+    ],
+)
+def test_retention_follow_ups_fall_1_3_and_6_months_after_the_start_on_awkward_days(
+    personas, candidate, vacancy, time_machine, started, expected
+):
+    day = AWKWARD_DAYS[started]
+    time_machine.move_to(local_moment(f"{day} 22:00"))  # the hire is recorded on its own day
+    application = invite(personas, vacancy)
+    services.application_step(membership=personas.caseworker, application=application, to_status="referred")
+    services.application_step(
+        membership=personas.employer,
+        application=application,
+        to_status="interview",
+        interview_at=timezone.now() - datetime.timedelta(hours=3),
+    )
+    services.application_step(membership=personas.employer, application=application, to_status="hired")
+    placement = Placement.objects.get(application=application)
+    assert placement.started_on == day
+    assert [(f.months, f.due_on.isoformat()) for f in placement.follow_ups.all()] == expected
 
 
 def test_not_hired_needs_a_reason_and_declined_is_final(personas, candidate, vacancy):

@@ -16,7 +16,7 @@ from incluye.accounts.roles import Role
 from incluye.cases.models import CaseNote, DocumentScan, Screening
 from incluye.cases.services import case_close, case_open, note_add, scan_upload
 from incluye.core.models import ActionLogEntry
-from incluye.core.testing import client_for, make_member
+from incluye.core.testing import client_for, local_moment, make_member
 from incluye.people.models import IdentityDocument, Person
 from incluye.people.rights import ERASURE, person_erase, person_export
 from incluye.people.services import person_register
@@ -187,6 +187,30 @@ def test_a_closed_case_does_not_block_retention(personas, person):
     from incluye.people.rights import due_for_retention
 
     assert list(due_for_retention(years=10)) == [person]
+
+
+@pytest.mark.parametrize(
+    ("last_activity", "still_kept", "erased_from"),
+    [
+        # Ten years after a leap day, the period ends on 28 February: the person goes on 1 March.
+        ("2028-02-29 12:00", "2038-02-28 23:00", "2038-03-01 00:30"),
+        ("2026-12-31 22:00", "2036-12-31 23:30", "2037-01-01 00:30"),
+        ("2027-01-31 09:00", "2037-01-31 20:00", "2037-02-01 08:00"),
+    ],
+)
+def test_retention_erases_a_person_on_the_first_local_day_after_the_period(
+    personas, time_machine, last_activity, still_kept, erased_from
+):
+    time_machine.move_to(local_moment(last_activity), tick=False)
+    person = person_register(
+        membership=personas.staff, given_names="Marta", first_surname="Coj", nationality_id="GT"
+    )
+    time_machine.move_to(local_moment(still_kept), tick=False)
+    call_command("apply_retention", years=10, stdout=io.StringIO())
+    assert not Person.objects.get(pk=person.pk).erased_at
+    time_machine.move_to(local_moment(erased_from), tick=False)
+    call_command("apply_retention", years=10, stdout=io.StringIO())
+    assert Person.objects.get(pk=person.pk).erased_at
 
 
 def test_someone_else_cannot_erase(personas, person):
