@@ -15,7 +15,7 @@ ensure_system_packages() {
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "Installing system packages: ${missing[*]}"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+      scripts/apt-install.sh "${missing[@]}"
     else
       echo "Please install these system packages first: ${missing[*]}" >&2
       exit 1

@@ -14,7 +14,7 @@ find_bin() {
 bin=$(find_bin) || {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing PostgreSQL server"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    "$(dirname "$0")/apt-install.sh" postgresql
     bin=$(find_bin)
   else
     echo "PostgreSQL 15+ is needed for DB=postgres: install the 'postgresql' package and try again." >&2
