@@ -9,6 +9,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from incluye.core.spreadsheets import safe_row
 from incluye.impact.indicators import IndicatorTable, name
 
 HXL_DIMENSIONS = {
@@ -85,10 +86,10 @@ def _dim_label(dim: str) -> str:
 def to_csv(headers, rows, tags=None) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers)
+    writer.writerow(safe_row(headers))
     if tags:
         writer.writerow(tags)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read the accents
 
 
@@ -97,9 +98,11 @@ def to_xlsx(headers, rows, *, title: str) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31] or "data")
-    sheet.append(headers)
+    sheet.append(safe_row(headers))
     for row in rows:
-        sheet.append([str(v) if v is not None and not isinstance(v, int | float | str) else v for v in row])
+        sheet.append(
+            safe_row(str(v) if v is not None and not isinstance(v, int | float | str) else v for v in row)
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from incluye.accounts.models import OrganizationKind
 from incluye.core.access import membership_required
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.spreadsheets import safe_row
 from incluye.jobs import selectors, services
 from incluye.jobs.forms import (
     AvailabilityForm,
@@ -121,16 +122,18 @@ def vacancy_candidates_csv(request, pk):
     writer.writerow(CSV_COLUMNS)
     for card in cards:
         writer.writerow(
-            [
-                card.pseudonym,
-                card.score,
-                "; ".join(f"{o['title']} ({o['years']})" for o in card.occupations),
-                "; ".join(sorted({s for o in card.occupations for s in o["skills"]})),
-                "; ".join(card.licences),
-                card.english_label,
-                card.department,
-                "; ".join(r["text"] for r in card.reasons),
-            ]
+            safe_row(
+                [
+                    card.pseudonym,
+                    card.score,
+                    "; ".join(f"{o['title']} ({o['years']})" for o in card.occupations),
+                    "; ".join(sorted({s for o in card.occupations for s in o["skills"]})),
+                    "; ".join(card.licences),
+                    card.english_label,
+                    card.department,
+                    "; ".join(r["text"] for r in card.reasons),
+                ]
+            )
         )
     services.candidates_exported(membership=request.membership, vacancy=vacancy, count=len(cards))
     return response

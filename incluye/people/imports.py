@@ -24,6 +24,7 @@ from incluye.core.actionlog import log_action
 from incluye.core.crypto import blind_index
 from incluye.core.db import insert_many
 from incluye.core.models import Division, IdDocumentType
+from incluye.core.spreadsheets import safe_row
 from incluye.core.text import fold
 from incluye.people.forms import IntakeForm
 from incluye.people.models import (
@@ -642,12 +643,12 @@ def error_report(manifest: ManifestImport) -> str:
     writer = csv.writer(out)
     columns = [c for c in table.columns if _column_key(c) != ERRORS_COLUMN]
     keep = [i for i, c in enumerate(table.columns) if _column_key(c) != ERRORS_COLUMN]
-    writer.writerow([*columns, ERRORS_COLUMN])
+    writer.writerow(safe_row([*columns, ERRORS_COLUMN]))
     if 0 in by_row:
         writer.writerow([""] * len(columns) + [" | ".join(by_row[0])])
     for offset, row in enumerate(table.rows):
         number = table.first_row_number + offset
-        writer.writerow([row[i] for i in keep] + [" | ".join(by_row.get(number, []))])
+        writer.writerow(safe_row([row[i] for i in keep] + [" | ".join(by_row.get(number, []))]))
     return out.getvalue()
 
 

