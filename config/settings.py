@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "incluye.accounts.middleware.SecondFactorSessionMiddleware",
     "incluye.accounts.middleware.ActiveMembershipMiddleware",
     "incluye.accounts.middleware.RequireMfaMiddleware",
 ]

@@ -20,7 +20,12 @@ $py scripts/check_catalog.py
 # Static security scan: clean, or each exception marked `# nosec` where the code says why.
 # (bandit warns on stderr for every `# nosec` on a multi-line statement: those lines are dropped.)
 .venv/bin/bandit -q -r incluye config -x "*/tests/*,*/migrations/*" 2> >(grep -v "nosec encountered" >&2)
+# Production settings with placeholder keys and e-mail: production refuses to start without them.
 DEBUG=0 SECRET_KEY=check-deploy-$(date +%s)-with-enough-length-and-entropy-0123456789abcdef ALLOWED_HOSTS=incluye.example \
+  INCLUYE_FIELD_KEYS=$($py -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+  INCLUYE_SEARCH_KEY=check-deploy-placeholder-search-key INCLUYE_KEYS_FILE=/nonexistent \
+  EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend EMAIL_OPTIONS='{"host": "smtp.incluye.example"}' \
+  DEFAULT_FROM_EMAIL="Incluye <no-reply@incluye.example>" \
   $py manage.py check --deploy --fail-level WARNING
 
 scripts/ensure-browser.sh

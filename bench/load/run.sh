@@ -55,6 +55,9 @@ SECRET_KEY=$($py -c "import secrets; print(secrets.token_urlsafe(50))")
 INCLUYE_FIELD_KEYS=$(fernet)
 INCLUYE_SEARCH_KEY=$(fernet)
 export SECRET_KEY INCLUYE_FIELD_KEYS INCLUYE_SEARCH_KEY
+# Production refuses to start without an e-mail configuration: a local port nothing listens on.
+export EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend EMAIL_OPTIONS='{"host": "127.0.0.1", "port": 2525}'
+export DEFAULT_FROM_EMAIL="Incluye <load-test@incluye.example>"
 # bench/load/settings.py: config/settings.py with STATIC_ROOT in the results folder.
 export DJANGO_SETTINGS_MODULE=bench.load.settings LOAD_STATIC_ROOT="$results/static" MEDIA_ROOT="$results/media"
 export PYTHONPATH=$root PYTHONUNBUFFERED=1

@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organizations")
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_added
+
+        from incluye.accounts.signals import second_factor_activated
         from incluye.core.actionlog import register_actions
+
+        authenticator_added.connect(second_factor_activated, dispatch_uid="incluye_second_factor_activated")
 
         register_actions(
             {

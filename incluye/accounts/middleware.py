@@ -1,10 +1,37 @@
 from django.conf import settings
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from incluye.accounts.selectors import memberships_of, pick_membership, user_needs_mfa
+from incluye.accounts.selectors import (
+    has_second_factor,
+    has_sensitive_role,
+    memberships_of,
+    pick_membership,
+    session_passed_second_factor,
+)
 
 SESSION_KEY = "incluye_membership_id"
+
+
+class SecondFactorSessionMiddleware:
+    """A session counts only if its sign-in went through the user's second factor.
+
+    allauth's sign-in asks for the second factor and records it in the session. Any other way of
+    getting a session (a password-only login form such as Django's admin, or one added later)
+    leaves no such record: for a user who has a second factor, that session is ended here, before
+    any view, page or API call sees it. One rule for every way in, instead of a check per form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        request.second_factor_passed = user.is_authenticated and session_passed_second_factor(request)
+        if user.is_authenticated and not request.second_factor_passed and has_second_factor(user):
+            logout(request)
+        return self.get_response(request)
 
 
 class ActiveMembershipMiddleware:
@@ -37,8 +64,10 @@ class RequireMfaMiddleware:
         if (
             settings.INCLUYE_REQUIRE_MFA
             and request.user.is_authenticated
+            and not getattr(request, "second_factor_passed", False)
             and not request.path.startswith(self.allowed_prefixes)
-            and user_needs_mfa(request.user)
+            and has_sensitive_role(request.user)
+            and not has_second_factor(request.user)
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

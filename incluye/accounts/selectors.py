@@ -1,3 +1,4 @@
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 
 from incluye.accounts.models import Membership, Organization, User
@@ -26,10 +27,24 @@ def active_membership_for(*, user, membership_id=None) -> Membership | None:
 
 def user_needs_mfa(user) -> bool:
     """True when the user holds a role that reads sensitive data and has no second factor yet."""
-    has_sensitive_role = Membership.objects.filter(
-        user=user, is_active=True, role__in=SENSITIVE_ROLES
-    ).exists()
-    return has_sensitive_role and not is_mfa_enabled(user)
+    return has_sensitive_role(user) and not has_second_factor(user)
+
+
+def has_sensitive_role(user) -> bool:
+    return Membership.objects.filter(user=user, is_active=True, role__in=SENSITIVE_ROLES).exists()
+
+
+def has_second_factor(user) -> bool:
+    return is_mfa_enabled(user)
+
+
+def session_passed_second_factor(request) -> bool:
+    """True when this session's sign-in went through a second factor (allauth records each step of
+    a sign-in in the session; activating a second factor in the session counts too)."""
+    return any(
+        isinstance(record, dict) and record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 def organization_members(*, organization):

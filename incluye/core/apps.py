@@ -19,4 +19,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from incluye.core import checks  # noqa: F401  (registers the deployment checks)
+
         post_migrate.connect(load_configured_countries, sender=self)

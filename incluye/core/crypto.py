@@ -70,6 +70,31 @@ def keys() -> tuple[list[str], bytes]:
     return field, search.encode()
 
 
+def key_problems() -> list[str]:
+    """What is wrong with the configured keys, without creating a key file (for the system check
+    that stops production from starting without them). An empty list: the keys are usable."""
+    field = [k.strip() for k in (settings.INCLUYE_FIELD_KEYS or "").split(",") if k.strip()]
+    search = settings.INCLUYE_SEARCH_KEY or ""
+    if not field or not search:
+        path = _keys_file()
+        from_file = _from_file(path) if path.is_file() else {"field": [], "search": []}
+        field = field or from_file["field"]
+        search = search or (from_file["search"][0] if from_file["search"] else "")
+    problems = []
+    if not field:
+        problems.append("INCLUYE_FIELD_KEYS is not set (nor a field= line in INCLUYE_KEYS_FILE)")
+    for number, key in enumerate(field, 1):
+        try:
+            Fernet(key)
+        except ValueError:
+            problems.append(f"field key number {number} is not a Fernet key (32 url-safe base64 bytes)")
+    if not search:
+        problems.append("INCLUYE_SEARCH_KEY is not set (nor a search= line in INCLUYE_KEYS_FILE)")
+    elif len(search) < 16:
+        problems.append("INCLUYE_SEARCH_KEY is shorter than 16 characters")
+    return problems
+
+
 def reset() -> None:
     keys.cache_clear()
     _fernet.cache_clear()

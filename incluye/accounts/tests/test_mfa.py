@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from incluye.accounts.roles import SENSITIVE_ROLES, Role
-from incluye.core.testing import PASSWORD, enable_totp, make_member
+from incluye.core.testing import PASSWORD, enable_totp, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def current_code(secret: str) -> str:
 def test_a_sensitive_role_without_a_second_factor_must_set_one_up_first(personas, role):
     member = make_member(personas.org, role, mfa=False)
     client = Client()
-    client.force_login(member.user)
+    sign_in(client, member.user)
     response = client.get(reverse("people:list"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
@@ -31,7 +31,7 @@ def test_a_sensitive_role_without_a_second_factor_must_set_one_up_first(personas
 def test_roles_without_sensitive_data_work_without_a_second_factor(personas, role):
     member = make_member(personas.employer_org, role, mfa=False)
     client = Client()
-    client.force_login(member.user)
+    sign_in(client, member.user)
     assert client.get(reverse("home")).status_code == 200
 
 
@@ -39,7 +39,7 @@ def test_the_requirement_can_be_turned_off_for_a_demo_laptop(personas, settings)
     settings.INCLUYE_REQUIRE_MFA = False
     member = make_member(personas.org, Role.CASEWORKER, mfa=False)
     client = Client()
-    client.force_login(member.user)
+    sign_in(client, member.user)
     assert client.get(reverse("home")).status_code == 200
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from incluye.accounts.roles import Role
-from incluye.core.testing import make_member
+from incluye.core.testing import make_member, sign_in
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_an_employer_home_never_links_to_the_registry(personas):
 def test_a_coordinator_sees_the_alliance_by_sector(personas):
     coordinator = make_member(personas.org, Role.COORDINATOR, mfa=False)
     client = Client()
-    client.force_login(coordinator.user)
+    sign_in(client, coordinator.user)
     page = client.get(reverse("home")).content.decode()
     assert "Alianza de Guatemala" in page
     assert "Público: 1" in page  # the reception center is public; the employer is private
