@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incluye.accounts.models import Organization
 from incluye.alliance.models import CouncilRole
+from incluye.core.forms import checked_upload
 from incluye.people.forms import DATE_INPUT_FORMATS, date_widget
 
 
@@ -44,7 +45,7 @@ class AgreementForm(_CountryForm):
         upload = self.cleaned_data.get("file")
         if upload and upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
+        return checked_upload(upload, allowed={"pdf"}, message=_("Upload the signed document as a PDF."))
 
     def clean(self):
         data = super().clean()

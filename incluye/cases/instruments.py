@@ -211,10 +211,17 @@ def load_instrument(code: str) -> Instrument:
 
 
 @functools.cache
+def _available() -> frozenset[str]:
+    """The instruments shipped, by file name: what a request names is looked up here, never on the
+    disk (a 300-character slug is unknown, not an OSError)."""
+    return frozenset(path.stem for path in INSTRUMENTS_DIR.glob("*.json"))
+
+
+@functools.cache
 def _load(key: str) -> Instrument:
+    if key not in _available():
+        raise UnknownInstrument(key[:40])
     path = INSTRUMENTS_DIR / f"{key}.json"
-    if not key or not path.is_file():
-        raise UnknownInstrument(key)
     instrument = instrument_from_dict(json.loads(path.read_text(encoding="utf-8")), where=path.name)
     if _normalize(instrument.code) != key:
         raise InstrumentDataError(f"{path.name}: code {instrument.code!r} does not match the file name")
@@ -230,6 +237,7 @@ def all_instruments() -> list[Instrument]:
 def clear_cache() -> None:
     """Forget the loaded files (after one was edited in a running process)."""
     _load.cache_clear()
+    _available.cache_clear()
 
 
 def instrument_from_dict(data: dict[str, Any], *, where: str = "instrument") -> Instrument:

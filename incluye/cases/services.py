@@ -1,7 +1,5 @@
 """Writes of case management. Each one logs what it did (never a note's text)."""
 
-import uuid
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -213,12 +211,8 @@ def task_done(*, membership, task: Task) -> Task:
 
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
-# What a scan may be, recognized by its first bytes (not by its name).
-SCAN_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
+# What a scan may be, recognized by reading all of it (a PDF that parses, a photo that decodes).
+SCAN_TYPES = {"pdf", "jpeg", "png"}
 
 
 class ScanRefused(Exception):
@@ -274,20 +268,20 @@ def scan_upload(*, membership, document: CaseDocument, upload) -> DocumentScan:
         raise ScanRefused(
             _("The scan is larger than %(limit)d MB.") % {"limit": SCAN_MAX_BYTES // (1024 * 1024)}
         )
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = next((t for sig, t in SCAN_SIGNATURES.items() if head.startswith(sig)), None)
-    if content_type is None:
-        raise ScanRefused(_("Upload a PDF, JPEG or PNG file."))
+    from incluye.core.uploads import Refused, detect
+
+    try:
+        detected = detect(upload, allowed=SCAN_TYPES)
+    except Refused as error:
+        raise ScanRefused(_("Upload a PDF, JPEG or PNG file.")) from error
     scan = DocumentScan(
         document=document,
         original_name=upload.name[:255],
-        content_type=content_type,
+        content_type=detected.content_type,
         size=upload.size,
         uploaded_by=membership.user,
     )
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
-    scan.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)  # no personal data in the name
+    scan.file.save(detected.safe_name(), upload, save=False)  # no personal data in the name
     scan.save()
     log_action(
         actor=membership.user,

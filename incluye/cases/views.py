@@ -249,8 +249,14 @@ def scan_download(request, pk):
         pk=pk,
     )
     services.scan_viewed(membership=request.membership, scan=scan)
+    # The name the browser saves it under is generated with the detected type's extension: never
+    # the uploaded name (a "poly.html" would open as a page).
+    extension = scan.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
-        scan.file.open("rb"), content_type=scan.content_type, as_attachment=True, filename=scan.original_name
+        scan.file.open("rb"),
+        content_type=scan.content_type,
+        as_attachment=True,
+        filename=f"{scan.document.code}-{scan.pk}.{extension}",
     )
     response["Cache-Control"] = "private, no-store"
     return response

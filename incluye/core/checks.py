@@ -72,7 +72,7 @@ def check_email(app_configs=None, **kwargs):
 def refuse_to_start_if_misconfigured() -> None:
     """Called by the WSGI and ASGI entry points: with DEBUG off, every error-level deployment
     check (ours and Django's) stops the server before it answers anyone."""
-    if settings.DEBUG:
+    if settings.DEBUG or getattr(settings, "TESTING", False):
         return
     serious = [m for m in checks.run_checks(include_deployment_checks=True) if m.is_serious()]
     if serious:

@@ -119,3 +119,29 @@ AWKWARD_DAYS = {
     "31-january": datetime.date(2027, 1, 31),
     "29-february": datetime.date(2028, 2, 29),
 }
+
+
+def tiny_pdf(title: str = "") -> bytes:
+    """A real one-page PDF (what a scan must be), with `title` in its metadata."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def tiny_image(kind: str = "PNG", size=(4, 4)) -> bytes:
+    """A real raster image (PNG, JPEG or WEBP) that decodes."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format=kind)
+    return out.getvalue()

@@ -1,6 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from incluye.core.forms import checked_upload
 from incluye.impact.models import Story
+
+PHOTO_TYPES = {"jpeg", "png", "webp"}
 
 
 class StoryForm(forms.ModelForm):
@@ -10,9 +14,13 @@ class StoryForm(forms.ModelForm):
         widgets = {"text_es": forms.Textarea(attrs={"rows": 6}), "text_en": forms.Textarea(attrs={"rows": 6})}
 
     def clean_photo(self):
+        """A raster photo (JPEG, PNG or WebP) that really decodes, never SVG or anything else; stored
+        under a generated name."""
         photo = self.cleaned_data.get("photo")
-        if photo and getattr(photo, "size", 0) > 2 * 1024 * 1024:
-            from django.utils.translation import gettext as _
-
+        if not photo or not hasattr(photo, "content_type"):  # no new upload: the stored photo stays
+            return photo
+        if photo.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("The photo must be under 2 MB."))
-        return photo
+        return checked_upload(
+            photo, allowed=PHOTO_TYPES, message=_("Upload a photo in JPEG, PNG or WebP format.")
+        )

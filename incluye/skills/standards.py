@@ -74,6 +74,8 @@ SOC = re.compile(r"^\d{2}-\d{4}$")
 
 
 def demo_catalogue(country: str) -> dict | None:
+    if not re.fullmatch(r"[A-Za-z]{2}", country or ""):
+        return None
     path = DATA / f"{country.upper()}.json"
     if not path.exists():
         return None

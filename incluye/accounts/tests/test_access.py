@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from incluye.core.models import Country, IdDocumentType
+from incluye.core.testing import tiny_pdf
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def records(personas, person):
     case = case_open(membership=personas.caseworker, person=third)
     document = case.documents.first()
     scan = scan_upload(
-        membership=personas.caseworker, document=document, upload=SimpleUploadedFile("s.pdf", b"%PDF-1.4 x")
+        membership=personas.caseworker, document=document, upload=SimpleUploadedFile("s.pdf", tiny_pdf("x"))
     )
     from incluye.core.testing import make_organization
     from incluye.people.services import consent_record

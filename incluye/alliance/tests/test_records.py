@@ -10,7 +10,7 @@ from django.urls import reverse
 from incluye.accounts.roles import Role
 from incluye.alliance.models import Agreement, AllianceMember, Commitment, Council, Meeting
 from incluye.core.actionlog import ActionLogEntry
-from incluye.core.testing import client_for, make_member, make_organization
+from incluye.core.testing import client_for, make_member, make_organization, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_the_coordinator_adds_a_member_an_agreement_a_commitment_and_a_meeting_w
             "starts_on": "2026-02-01",
             "ends_on": "2027-01-31",
             "scope": "Certificar competencias de personas retornadas",
-            "file": SimpleUploadedFile("convenio.pdf", b"%PDF-1.4 convenio"),
+            "file": SimpleUploadedFile("convenio.pdf", tiny_pdf("convenio")),
         },
     )
     assert response.status_code == 302

@@ -126,3 +126,14 @@ def test_a_form_encoded_registration_is_validated_like_json(personas):
     response = personas.client("staff").post(reverse("api:people"), {"given_names": "Rosa"})
     assert response.status_code == 400
     assert "first_surname" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["api:people", "api:cases", "api:validate_id", "api:coder", "api:referral_send"]
+)
+def test_json_nested_5000_deep_is_a_structured_400_on_any_json_endpoint(personas, url_name):
+    body = '{"a":' + "[" * 5000 + "]" * 5000 + "}"
+    response = personas.client("admin").post(reverse(url_name), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+    assert "32" in response.json()["error"]["message"]

@@ -8,10 +8,11 @@ from django.urls import reverse
 from incluye.cases import services
 from incluye.cases.models import CaseDocument, DocumentScan
 from incluye.core.models import ActionLogEntry
+from incluye.core.testing import tiny_image, tiny_pdf
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf("DPI")
 
 
 @pytest.fixture
@@ -119,3 +120,57 @@ def test_a_refused_document_status_says_it_is_the_document_that_cannot_move(pers
     with pytest.raises(TransitionNotAllowed) as caught:
         services.document_update(membership=personas.caseworker, document=document, status="appointment")
     assert caught.value.message == "Un documento no puede pasar de “Obtenido” a “Cita programada”."
+
+
+def _upload(personas, document, name, content):
+    return personas.client("caseworker").post(
+        reverse("cases:scan_upload", args=[document.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("poly.html", b"%PDF-<html><script>alert(1)</script></html>"),
+        ("poly.pdf", b"%PDF-1.4\n<html><body onload=alert(1)>\n%%EOF\n"),
+        ("roto.pdf", b"%PDF-1.4\nnot a pdf at all\n%%EOF\n"),
+        ("foto.jpg", b"\xff\xd8\xff\xe0 only the first bytes of a JPEG"),
+        ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),
+    ],
+)
+def test_a_scan_is_judged_by_all_its_content_not_its_first_bytes_or_its_name(personas, case, name, content):
+    document = case.documents.get(code="national_id")
+    response = _upload(personas, document, name, content)
+    assert "Suba un archivo PDF, JPEG o PNG." in response.content.decode()
+    assert not DocumentScan.objects.exists()
+
+
+def test_a_pdf_with_a_script_inside_is_refused(personas, case):
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+    content = io.BytesIO()
+    writer.write(content)
+    _upload(personas, case.documents.get(code="national_id"), "dpi.pdf", content.getvalue())
+    assert not DocumentScan.objects.exists()
+
+
+def test_a_photo_scan_is_stored_and_served_under_a_generated_name_with_its_real_type(personas, case):
+    document = case.documents.get(code="national_id")
+    _upload(personas, document, "dpi de rosa.html", tiny_image("JPEG"))
+    scan = DocumentScan.objects.get()
+    assert scan.content_type == "image/jpeg"
+    assert scan.file.name.endswith(".jpg")
+    response = personas.client("staff").get(reverse("cases:scan_download", args=[scan.pk]))
+    assert response["Content-Type"] == "image/jpeg"
+    assert f'filename="national_id-{scan.pk}.jpg"' in response["Content-Disposition"]
+    assert "html" not in response["Content-Disposition"]

@@ -80,3 +80,12 @@ def test_an_unknown_instrument_is_a_404(personas, case, psychologist):
     assert (
         client_for(psychologist).get(reverse("cases:screening_new", args=[case.pk, "abc"])).status_code == 404
     )
+
+
+@pytest.mark.parametrize("slug", ["x" * 300, "phq-9" * 60, "rhs15-but-not-quite"])
+def test_an_unknown_instrument_in_the_address_is_a_404_never_a_server_error(
+    personas, case, psychologist, slug
+):
+    client = client_for(psychologist)
+    assert client.get(reverse("cases:screening_new", args=[case.pk, slug])).status_code == 404
+    assert client.post(reverse("cases:screening_new", args=[case.pk, slug]), {}).status_code == 404

@@ -8,6 +8,7 @@ from django.db import connection
 
 from incluye.core.backup import BackupError, backup, read_manifest, restore, table_counts
 from incluye.core.crypto import decrypt_file_bytes
+from incluye.core.testing import tiny_pdf
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +26,7 @@ def records(personas, settings, tmp_path):
     scan = scan_upload(
         membership=personas.caseworker,
         document=case.documents.first(),
-        upload=SimpleUploadedFile("dpi.pdf", b"%PDF-1.4 escaneo del DPI"),
+        upload=SimpleUploadedFile("dpi.pdf", tiny_pdf("escaneo del DPI")),
     )
     return {"person": person, "scan": scan}
 
@@ -63,7 +64,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_record_and_file(rec
     assert report.files == 1
     restored = (tmp_path / "restored-media" / records["scan"].file.name).read_bytes()
     assert b"escaneo" not in restored  # the scan stays encrypted in the archive and on disk
-    assert decrypt_file_bytes(restored) == b"%PDF-1.4 escaneo del DPI"
+    assert decrypt_file_bytes(restored) == tiny_pdf("escaneo del DPI")
 
 
 def test_a_restore_refuses_a_database_that_is_not_empty(records, tmp_path):

@@ -11,6 +11,7 @@ from incluye.cases.models import CaseNote
 from incluye.cases.services import case_open, note_add, scan_upload
 from incluye.core import crypto
 from incluye.core.models import IdDocumentType
+from incluye.core.testing import tiny_pdf
 from incluye.people.models import IdentityDocument
 from incluye.people.services import person_register
 
@@ -60,12 +61,12 @@ def test_notes_and_scans_are_encrypted_at_rest_and_read_back_by_who_may(personas
     scan = scan_upload(
         membership=personas.caseworker,
         document=case.documents.first(),
-        upload=SimpleUploadedFile("dpi.pdf", b"%PDF-1.4 foto del DPI"),
+        upload=SimpleUploadedFile("dpi.pdf", tiny_pdf("foto del DPI")),
     )
     on_disk = (tmp_path / scan.file.name).read_bytes()
     assert on_disk.startswith(crypto.FILE_MAGIC) and b"foto del DPI" not in on_disk
     download = personas.client("caseworker").get(reverse("cases:scan_download", args=[scan.pk]))
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 foto del DPI"
+    assert b"".join(download.streaming_content) == tiny_pdf("foto del DPI")
 
 
 def test_a_key_rotation_re_encrypts_everything_and_the_old_key_can_then_go(
@@ -77,7 +78,7 @@ def test_a_key_rotation_re_encrypts_everything_and_the_old_key_can_then_go(
     scan = scan_upload(
         membership=personas.caseworker,
         document=case.documents.first(),
-        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"),
+        upload=SimpleUploadedFile("a.pdf", tiny_pdf("x")),
     )
     old = fresh_keys.INCLUYE_FIELD_KEYS
     new = crypto.new_key()
@@ -89,7 +90,7 @@ def test_a_key_rotation_re_encrypts_everything_and_the_old_key_can_then_go(
     assert IdentityDocument.objects.get(person=person).number == "2746138590901"
     assert CaseNote.objects.get(case=case).text == "Texto antiguo."
     with scan.file.storage.open(scan.file.name) as f:
-        assert f.read() == b"%PDF-1.4 x"
+        assert f.read() == tiny_pdf("x")
     # Searching still works: the blind index does not depend on the field keys.
     assert IdentityDocument.objects.filter(number_hash=crypto.blind_index("2746138590901")).exists()
 

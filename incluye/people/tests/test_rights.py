@@ -16,7 +16,7 @@ from incluye.accounts.roles import Role
 from incluye.cases.models import CaseNote, DocumentScan, Screening
 from incluye.cases.services import case_close, case_open, note_add, scan_upload
 from incluye.core.models import ActionLogEntry
-from incluye.core.testing import client_for, local_moment, make_member
+from incluye.core.testing import client_for, local_moment, make_member, tiny_pdf
 from incluye.people.models import IdentityDocument, Person
 from incluye.people.rights import ERASURE, person_erase, person_export
 from incluye.people.services import person_register
@@ -56,7 +56,7 @@ def history(personas, person):
     scan = scan_upload(
         membership=personas.caseworker,
         document=case.documents.first(),
-        upload=SimpleUploadedFile("dpi.pdf", b"%PDF-1.4 escaneo"),
+        upload=SimpleUploadedFile("dpi.pdf", tiny_pdf("escaneo")),
     )
     screening_record(
         membership=psychologist, case=case, instrument_code="WHO-5", answers={str(i): 3 for i in range(1, 6)}
