@@ -17,13 +17,16 @@ def _spanish_by_default():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and cached values must not leak from one test to the next."""
-    from django.core.cache import cache
+def _fresh_cache(settings):
+    """Rate-limit counters and cached values must not leak from one test to the next. The cache is
+    the project's own (the database's shared cache, as in production): each test gets its own key
+    prefix, and the rows it wrote roll back with its transaction."""
+    import uuid
 
-    cache.clear()
-    yield
-    cache.clear()
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -356,21 +356,34 @@ class _PublicVerification(APIView):
 
 
 class VerifyView(_PublicVerification):
-    """Public (no sign-in): valid, revoked or unknown, for a certificate number. Rate-limited."""
+    """Public (no sign-in): valid, revoked or unknown, for a certificate number and the verification
+    code printed beside it (a number alone answers "unknown": numbers are sequential). Rate-limited."""
 
     @extend_schema(
         operation_id="verify_certificate_number",
-        parameters=[OpenApiParameter("number", str, required=True, description="e.g. INTECAP-2026-000123")],
+        parameters=[
+            OpenApiParameter("number", str, required=True, description="e.g. INTECAP-2026-000123"),
+            OpenApiParameter(
+                "code",
+                str,
+                required=True,
+                description="the verification code printed beside it, e.g. K7QD-2MXA",
+            ),
+        ],
         responses=VerificationSerializer,
     )
     def get(self, request):
         self.check_rate(request)
-        number = request.query_params.get("number", "")
-        if not selectors.normalize_number(number):
-            raise serializers.ValidationError({"number": [_("This field is required.")]})
-        return Response(
-            VerificationSerializer(selectors.verification(selectors.certificate_by_number(number))).data
-        )
+        number, code = request.query_params.get("number", ""), request.query_params.get("code", "")
+        missing = {
+            name: [_("This field is required.")]
+            for name, value in (("number", selectors.normalize_number(number)), ("code", code.strip()))
+            if not value
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        certificate = selectors.certificate_by_number(number, code)
+        return Response(VerificationSerializer(selectors.verification(certificate)).data)
 
 
 class VerifyTokenView(_PublicVerification):

@@ -94,3 +94,8 @@ class VerifyForm(forms.Form):
         max_length=60,
         help_text=_("As printed on the certificate, e.g. INTECAP-2026-000123."),
     )
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("The eight characters printed beside the number, e.g. K7QD-2MXA."),
+    )

@@ -2,6 +2,8 @@
 competence, and the certificates it issues (a PDF and a signed verifiable credential) that anyone can
 verify, with their revocation published in a Bitstring Status List."""
 
+import base64
+import hashlib
 import secrets
 import uuid
 
@@ -222,6 +224,17 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def verification_code_of(token: str) -> str:
+    code = base64.b32encode(hashlib.sha256(f"verification-code:{token}".encode()).digest()).decode()[:8]
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalize_code(code: str) -> str:
+    """What someone types ("abcd efgh", "ABCD-EFGH") in the printed form."""
+    cleaned = "".join(ch for ch in str(code or "").upper() if ch.isalnum())[:8]
+    return f"{cleaned[:4]}-{cleaned[4:]}" if len(cleaned) == 8 else ""
+
+
 class Certificate(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("number"), max_length=60, unique=True)
@@ -281,6 +294,12 @@ class Certificate(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def verification_code(self) -> str:
+        """Printed beside the number ("ABCD-EFGH"): a lookup by number needs it, so that walking
+        the sequence of numbers reveals nothing. Derived from the random token (about 40 bits)."""
+        return verification_code_of(self.token)
 
     @property
     def initials(self) -> str:

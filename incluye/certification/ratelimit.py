@@ -1,29 +1,26 @@
-"""Verification is public: each client address gets a number of look-ups per minute (Django's cache),
-so certificates cannot be harvested by trying numbers."""
+"""Verification is public: each client address gets a number of look-ups per minute, counted by
+allauth's rate limiter (a sliding window under a lock) in the shared cache — the same counters
+for every worker process and every server, as for the sign-in's limit of failed attempts."""
 
-import hashlib
-import time
-
+from allauth.core.internal import ratelimit
 from django.conf import settings
-from django.core.cache import cache
 
 WINDOW = 60
+ACTION = "incluye_verify"
 
 
 def verification_allowed(request) -> bool:
-    """Counts this request; False once the address went over the limit in the current minute."""
+    """Counts this request; False once the address went over the limit in the last minute."""
     limit = getattr(settings, "INCLUYE_VERIFY_RATE_PER_MINUTE", 30)
-    address = request.META.get("REMOTE_ADDR", "")
-    bucket = int(time.time() // WINDOW)
-    key = f"certification:verify:{hashlib.sha256(address.encode()).hexdigest()[:32]}:{bucket}"
-    cache.add(key, 0, WINDOW * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW * 2)
-        count = 1
-    return count <= limit
+    usage = ratelimit.consume(
+        request,
+        app="incluye.certification",
+        action=ACTION,
+        config={ACTION: f"{limit}/{WINDOW}s/ip"},
+        limit_get=True,  # verification is a GET
+    )
+    return usage is not None
 
 
 def retry_after() -> int:
-    return WINDOW - int(time.time() % WINDOW) or 1
+    return WINDOW

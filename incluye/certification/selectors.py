@@ -4,6 +4,7 @@ A certifying body sees its own sessions, the candidates enrolled in them and the
 issued — never the registry of people. The person's own organization sees the person's enrolments
 and certificates (read only) through its registry."""
 
+import hmac
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
@@ -238,11 +239,18 @@ def normalize_number(number: str) -> str:
     return "".join(str(number or "").split()).upper()[:60]
 
 
-def certificate_by_number(number: str):
-    number = normalize_number(number)
-    if not number:
+def certificate_by_number(number: str, code: str):
+    """The certificate with this number, only when the verification code printed beside it matches:
+    numbers are sequential, so a number alone would let anyone walk through every certificate."""
+    from incluye.certification.models import normalize_code
+
+    number, code = normalize_number(number), normalize_code(code)
+    if not number or not code:
         return None
-    return Certificate.objects.select_related("body", "standard").filter(number=number).first()
+    certificate = Certificate.objects.select_related("body", "standard").filter(number=number).first()
+    if certificate is None or not hmac.compare_digest(certificate.verification_code, code):
+        return None
+    return certificate
 
 
 def certificate_by_token(token: str):

@@ -14,6 +14,7 @@ from incluye.certification.models import Certificate, StatusList
 from incluye.certification.pdf import qr_payload, render_certificate_pdf
 from incluye.certification.ratelimit import retry_after, verification_allowed
 from incluye.core.access import get_scoped_or_404, membership_required
+from incluye.core.middleware import public_page
 from incluye.skills.selectors import profile_for_page
 
 
@@ -336,11 +337,13 @@ def _body(pk):
 
 
 @require_GET
+@public_page()
 def jwks(request, pk):
     return _public_json(credentials.jwks(_body(pk)), "application/jwk-set+json")
 
 
 @require_GET
+@public_page()
 def did_document(request, pk):
     return _public_json(credentials.did_document(_body(pk)), "application/did+json")
 
@@ -379,7 +382,9 @@ def verify(request):
         if not verification_allowed(request):
             return _too_many(request)
         if form.is_valid():
-            result = selectors.verification(selectors.certificate_by_number(form.cleaned_data["number"]))
+            result = selectors.verification(
+                selectors.certificate_by_number(form.cleaned_data["number"], form.cleaned_data["code"])
+            )
     return render(
         request, "certification/verify.html", {"form": form, "result": result, "language": _lang_short()}
     )

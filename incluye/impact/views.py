@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.core.access import membership_required
+from incluye.core.middleware import public_page
 from incluye.impact import exports, indicators, registry, selectors, services
 from incluye.impact.dashboard import dashboard_data
 from incluye.impact.filters import DIMENSIONS, IndicatorFilter
@@ -134,6 +135,7 @@ def export_people(request, fmt):
     return response
 
 
+@public_page()
 def public(request):
     """The public impact page: no sign-in; Spanish or English (?lang=en, or the language switch);
     every figure computed from the records with small-cell suppression."""

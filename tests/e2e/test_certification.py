@@ -92,6 +92,7 @@ def test_an_assessor_certifies_and_the_public_page_verifies_then_revoked(candida
     page.get_by_role("button", name=_es("Issue the certificate")).click()
     expect(page.get_by_test_id("certificate-status")).to_contain_text(_es("Valid"))
     number = page.locator("h1 .mono").inner_text()
+    code = page.get_by_test_id("verification-code").inner_text()
     assert number.startswith(f"INTECAP-{timezone.localdate().year}-")
     verification_url = page.get_by_role("link", name="/certification/verify/").get_attribute("href")
 
@@ -111,5 +112,6 @@ def test_an_assessor_certifies_and_the_public_page_verifies_then_revoked(candida
     expect(public.get_by_test_id("verification")).to_have_attribute("data-status", "revoked")
     public.goto(live_server.url + "/certification/verify/")
     public.get_by_label(_es("Certificate number")).fill(number)
+    public.get_by_label(_es("Verification code")).fill(code)
     public.get_by_role("button", name=_es("Verify")).click()
     expect(public.get_by_test_id("verification")).to_have_attribute("data-status", "revoked")
