@@ -34,7 +34,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
     "merges.undo": {R.ADMINISTRATOR},
     # Rights of the person: a copy of everything held about them, and erasure.
-    "people.export": {R.ADMINISTRATOR},
+    "people.export": {R.ADMINISTRATOR, R.PSYCHOSOCIAL},  # psychosocial staff: the copy of their content
     "people.erase": {R.ADMINISTRATOR},
     # Cases: the team sees them; caseworkers run them; psychosocial notes are for psychosocial staff.
     "cases.view": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.RECEPTION_OFFICER, R.ADMINISTRATOR},

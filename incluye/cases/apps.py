@@ -8,7 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from incluye.cases.selectors import EXPORT_RULES
         from incluye.core.actionlog import register_actions
+        from incluye.people.rights import register_export_rules
+
+        register_export_rules(EXPORT_RULES)
 
         register_actions(
             {

@@ -97,3 +97,49 @@ def tasks_of(*, membership, case):
     if not membership.can("notes.psychosocial"):
         tasks = tasks.exclude(sensitivity=Sensitivity.PSYCHOSOCIAL)
     return tasks
+
+
+# --- The same rules for every copy of the data (the person's export, see people/rights.py) ----------
+
+
+def reads_psychosocial_of(*, membership, case_organization_id) -> bool:
+    """Psychosocial content of a case is read by the psychosocial professionals of the
+    organization that owns the case, and by nobody else."""
+    return membership.can("notes.psychosocial") and membership.organization_id == case_organization_id
+
+
+def _case_org(record):
+    return record.case.organization_id
+
+
+def note_withheld(note, membership):
+    if note.sensitivity == Sensitivity.PSYCHOSOCIAL and not reads_psychosocial_of(
+        membership=membership, case_organization_id=_case_org(note)
+    ):
+        return {"text"}
+    return set()
+
+
+def screening_withheld(screening, membership):
+    from incluye.people.rights import WITHHOLD_ALL
+
+    if reads_psychosocial_of(membership=membership, case_organization_id=_case_org(screening)):
+        return set()
+    return WITHHOLD_ALL  # a screening's very existence is psychosocial (the pages show none)
+
+
+def task_withheld(task, membership):
+    from incluye.people.rights import WITHHOLD_ALL
+
+    if task.sensitivity == Sensitivity.PSYCHOSOCIAL and not reads_psychosocial_of(
+        membership=membership, case_organization_id=_case_org(task)
+    ):
+        return WITHHOLD_ALL
+    return set()
+
+
+EXPORT_RULES = {
+    "cases.CaseNote": note_withheld,
+    "cases.Screening": screening_withheld,
+    "cases.Task": task_withheld,
+}

@@ -58,6 +58,29 @@ def register_erasure(policies: dict) -> None:
     ERASURE.update(policies)
 
 
+# The copy of a person's data follows the same field rules as the pages. Each app registers, per
+# model label, a function `(record, membership) -> fields withheld` (a set of field names, or
+# WITHHOLD_ALL): what the exporting membership could not read on the pages is not in its copy.
+# (Psychosocial notes and screenings: only the case's psychosocial professionals read them, so
+# only they produce the person's copy of that content.)
+WITHHOLD_ALL = "__all__"
+EXPORT_RULES: dict = {}
+
+
+def register_export_rules(rules: dict) -> None:
+    EXPORT_RULES.update(rules)
+
+
+def _apply_rules(label: str, obj, item: dict, membership) -> dict:
+    rule = EXPORT_RULES.get(label)
+    withheld = rule(obj, membership) if rule else set()
+    if not withheld:
+        return item
+    if withheld == WITHHOLD_ALL:
+        return {"id": item["id"], "withheld": True}
+    return {**{k: (None if k in withheld else v) for k, v in item.items()}, "withheld": sorted(withheld)}
+
+
 def held_records(person: Person) -> list:
     """Every record that depends on the person: the records whose foreign key to the person (or to
     such a record) cascades or protects, found level by level, one query per relation and level."""
@@ -79,24 +102,33 @@ def held_records(person: Person) -> list:
     return list(found.values())
 
 
-def person_export(person: Person) -> dict:
-    """Everything held about the person, as JSON-ready data."""
+def person_export(person: Person, *, membership) -> dict:
+    """Everything held about the person that `membership` may read, as JSON-ready data. Records or
+    fields its role may not read on the pages are marked `withheld` (their count is in
+    `withheld`): psychosocial staff produce the person's copy of psychosocial content."""
     from incluye.core.models import ActionLogEntry
 
     records = held_records(person)
     by_model: dict[str, list] = {}
     for obj in records:
         by_model.setdefault(obj._meta.label, []).append(obj)
+    exported: dict[str, list] = {}
+    withheld: dict[str, int] = {}
+    for label, objs in sorted(by_model.items()):
+        objs = sorted(objs, key=lambda o: str(o.pk))
+        items = []
+        for obj, item in zip(objs, serializers.serialize("python", objs), strict=True):
+            item = _apply_rules(label, obj, {"id": str(item["pk"]), **item["fields"]}, membership)
+            if "withheld" in item:
+                withheld[label] = withheld.get(label, 0) + 1
+            items.append(item)
+        exported[label] = items
     data = {
         "exported_at": timezone.now().isoformat(),
+        "exported_by": {"organization": str(membership.organization), "role": membership.role},
         "person": serializers.serialize("python", [person])[0]["fields"] | {"id": str(person.pk)},
-        "records": {
-            label: [
-                {"id": str(item["pk"]), **item["fields"]}
-                for item in serializers.serialize("python", sorted(objs, key=lambda o: str(o.pk)))
-            ]
-            for label, objs in sorted(by_model.items())
-        },
+        "records": exported,
+        "withheld": withheld,
         "access_log": [
             {
                 "when": entry.created_at.isoformat(),
@@ -123,13 +155,23 @@ def export_summary(data: dict) -> list[tuple[str, int]]:
     return out
 
 
+def withheld_summary(data: dict) -> list[tuple[str, int]]:
+    """(kind of record, how many) of what this copy leaves out, for the PDF."""
+    from django.apps import apps
+
+    return [
+        (str(apps.get_model(label)._meta.verbose_name_plural).capitalize(), count)
+        for label, count in data.get("withheld", {}).items()
+    ]
+
+
 def render_export_pdf(person: Person, data: dict) -> bytes:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
     html = render_to_string(
         "people/person_export_pdf.html",
-        {"person": person, "data": data, "summary": export_summary(data)},
+        {"person": person, "data": data, "summary": export_summary(data), "withheld": withheld_summary(data)},
     )
     return HTML(string=html).write_pdf()
 

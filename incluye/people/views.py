@@ -180,7 +180,8 @@ def _person_for_right(request, pk, permission):
 
 @membership_required()
 def person_export_json(request, pk):
-    """Everything held about the person, every field (the right of access)."""
+    """Everything held about the person (the right of access), every field the membership's role
+    may read on the pages: psychosocial staff produce the copy of psychosocial content."""
     from django.http import JsonResponse
 
     from incluye.people import rights
@@ -188,7 +189,8 @@ def person_export_json(request, pk):
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="json")
     response = JsonResponse(
-        rights.person_export(person), json_dumps_params={"ensure_ascii": False, "indent": 1}
+        rights.person_export(person, membership=request.membership),
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.json"'
     return response
@@ -203,7 +205,8 @@ def person_export_pdf(request, pk):
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="pdf")
     response = HttpResponse(
-        rights.render_export_pdf(person, rights.person_export(person)), content_type="application/pdf"
+        rights.render_export_pdf(person, rights.person_export(person, membership=request.membership)),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.pdf"'
     return response

@@ -69,7 +69,7 @@ def history(personas, person):
 
 def test_the_export_holds_every_record_about_the_person_and_who_saw_it(personas, person, history):
     personas.client("staff").get(reverse("people:detail", args=[person.pk]))
-    data = person_export(person)
+    data = person_export(person, membership=history["psychologist"])
     assert data["person"]["given_names"] == "María José"
     records = data["records"]
     assert records["people.IdentityDocument"][0]["number"] == "2746138590901"
@@ -97,6 +97,46 @@ def test_an_administrator_downloads_the_copy_as_json_and_pdf_and_it_is_logged(pe
     )
 
 
+def test_an_administrators_copy_leaves_out_psychosocial_notes_and_screenings(personas, person, history):
+    data = personas.client("admin").get(reverse("people:export_json", args=[person.pk])).json()
+    note = data["records"]["cases.CaseNote"][0]
+    assert note["text"] is None and note["withheld"] == ["text"]
+    assert data["records"]["cases.Screening"] == [{"id": str(Screening.objects.get().pk), "withheld": True}]
+    assert data["withheld"] == {"cases.CaseNote": 1, "cases.Screening": 1}
+    assert "Refiere pesadillas" not in json.dumps(data, ensure_ascii=False)
+    assert data["records"]["skills.WorkExperience"][0]["employer"] == "ACME Framing"  # the rest is all there
+
+
+def test_the_psychosocial_professional_produces_the_persons_copy_of_psychosocial_content(
+    personas, person, history
+):
+    data = client_for(history["psychologist"]).get(reverse("people:export_json", args=[person.pk])).json()
+    assert data["records"]["cases.CaseNote"][0]["text"] == "Refiere pesadillas."
+    screening = data["records"]["cases.Screening"][0]
+    assert screening["instrument"] == "WHO-5" and screening["answers"] == {str(i): 3 for i in range(1, 6)}
+    assert data["withheld"] == {}
+
+
+def test_a_psychologist_of_another_organization_reads_no_psychosocial_content_in_a_copy(
+    personas, person, history
+):
+    from incluye.core.testing import make_organization
+
+    other = make_member(make_organization("Clínica Otra"), Role.PSYCHOSOCIAL)
+    data = person_export(person, membership=other)
+    assert data["records"]["cases.CaseNote"][0]["text"] is None
+    assert data["records"]["cases.Screening"][0] == {"id": str(Screening.objects.get().pk), "withheld": True}
+
+
+def test_the_pdf_copy_says_what_it_leaves_out(personas, person, history):
+    from pypdf import PdfReader
+
+    pdf = personas.client("admin").get(reverse("people:export_pdf", args=[person.pk]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "pesadillas" not in text
+    assert "No está en esta copia" in text
+
+
 def test_erasure_removes_what_identifies_the_person_and_keeps_anonymous_counts(personas, person, history):
     scan_path = history["scan"].file.path
     person_erase(person=person, actor=personas.admin.user, organization=personas.org, reason="solicitud")
@@ -116,7 +156,7 @@ def test_erasure_removes_what_identifies_the_person_and_keeps_anonymous_counts(p
     assert person.returns.get().transport_reference == ""
     entry = ActionLogEntry.objects.get(action="incluye.person.erased")
     assert entry.data["reason"] == "solicitud"
-    assert "María" not in json.dumps(person_export(person), ensure_ascii=False)
+    assert "María" not in json.dumps(person_export(person, membership=personas.admin), ensure_ascii=False)
 
 
 def test_the_erase_page_asks_for_the_surname_and_keeps_the_reason_typed(personas, person):
