@@ -6,7 +6,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
@@ -26,7 +25,9 @@ def _keep_the_test_connection_open():
 
 @pytest.fixture
 def token(personas):
-    return Token.objects.create(user=personas.admin.user).key
+    from incluye.core.testing import make_token
+
+    return make_token(personas.admin)
 
 
 # The schema view reads no database: it can be loaded when the tests are collected.

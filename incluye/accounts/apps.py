@@ -22,5 +22,7 @@ class AccountsConfig(AppConfig):
                 "incluye.membership.changed": _("Changed a member's role or access"),
                 "incluye.membership.switched": _("Switched the active organization"),
                 "incluye.user.signed_in": _("Signed in"),
+                "incluye.api_token.created": _("Created an API token"),
+                "incluye.api_token.revoked": _("Revoked an API token"),
             }
         )

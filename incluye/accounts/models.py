@@ -118,3 +118,43 @@ class Membership(models.Model):
         from incluye.accounts.roles import role_can
 
         return role_can(self.role, permission, read_only=self.read_only)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal key to the REST API (`Authorization: Token …`), created and revoked by its owner
+    on their security page. Only for accounts with a second factor; bound to one membership (the
+    organization and role it works as); read-only or read-write; it expires. Only a hash of the key
+    is stored: the key is shown once, when it is created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("works as"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80, help_text=_("What it is for, e.g. “KoboToolbox sync”."))
+    scope = models.CharField(_("access"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+    @property
+    def allows_writes(self) -> bool:
+        return self.scope == TokenScope.WRITE

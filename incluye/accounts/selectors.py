@@ -62,3 +62,23 @@ def organizations_visible_to(*, membership):
 
 def users_of(*, organization):
     return User.objects.filter(memberships__organization=organization).distinct()
+
+
+def api_tokens_of(*, user):
+    from incluye.accounts.models import ApiToken
+
+    return (
+        ApiToken.objects.filter(user=user).select_related("membership__organization").order_by("-created_at")
+    )
+
+
+def api_token_by_key(key: str):
+    """The token whose key is `key` (looked up by its hash), with what authentication needs."""
+    from incluye.accounts.models import ApiToken
+    from incluye.accounts.tokens import key_hash
+
+    return (
+        ApiToken.objects.select_related("user", "membership__organization__country")
+        .filter(key_hash=key_hash(key))
+        .first()
+    )

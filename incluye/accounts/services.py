@@ -1,5 +1,7 @@
 """Writes of the accounts app. Each one logs what it did."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -96,3 +98,75 @@ def membership_switch(*, request, membership: Membership) -> None:
         action="incluye.membership.switched",
         obj=membership,
     )
+
+
+# --- API tokens: created and revoked by their owner on the security page ---------------------------
+
+TOKEN_LIFETIMES = (30, 90, 365)  # days
+
+
+@transaction.atomic
+def api_token_create(*, membership, name: str, scope: str, days: int):
+    """A new token working as `membership` (the user's own). Returns (token, key): the key is shown
+    once and never stored. Refused to an account without a second factor: a token must not be a way
+    around it."""
+    from allauth.mfa.utils import is_mfa_enabled
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from incluye.accounts.models import ApiToken, TokenScope
+    from incluye.accounts.tokens import key_hash, key_prefix, new_key
+
+    user = membership.user
+    if not membership.is_active or not user.is_active:
+        raise PermissionDenied
+    if not is_mfa_enabled(user):
+        raise ValidationError(_("Activate a second factor before you create an API token."))
+    if days not in TOKEN_LIFETIMES or scope not in TokenScope.values:
+        raise ValidationError(_("Choose one of the offered lifetimes and kinds of access."))
+    key = new_key()
+    token = ApiToken.objects.create(
+        user=user,
+        membership=membership,
+        name=name.strip()[:80],
+        scope=scope,
+        prefix=key_prefix(key),
+        key_hash=key_hash(key),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    log_action(
+        actor=user,
+        organization=membership.organization,
+        action="incluye.api_token.created",
+        obj=token,
+        data={"scope": scope, "days": days},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token):
+    from django.utils import timezone
+
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        log_action(
+            actor=user,
+            organization=token.membership.organization,
+            action="incluye.api_token.revoked",
+            obj=token,
+        )
+    return token
+
+
+def api_token_used(*, token, now) -> None:
+    """Remember when a token was last used (at most one write every five minutes per token)."""
+
+    from incluye.accounts.models import ApiToken
+
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
     path("log/", views.action_log, name="action_log"),
+    path("security/", views.security, name="security"),
+    path("security/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -3,12 +3,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.accounts import services
-from incluye.accounts.forms import ActionLogFilterForm, MemberAddForm, MembershipForm
-from incluye.accounts.selectors import memberships_of, organization_members, organizations_visible_to
+from incluye.accounts.forms import ActionLogFilterForm, ApiTokenForm, MemberAddForm, MembershipForm
+from incluye.accounts.selectors import (
+    api_tokens_of,
+    has_second_factor,
+    memberships_of,
+    organization_members,
+    organizations_visible_to,
+)
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.selectors import action_log_for
 
@@ -85,3 +92,37 @@ def action_log(request):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/action_log.html", {"form": form, "page": page})
+
+
+@membership_required()
+def security(request):
+    """The user's own security page: the second factor, and their API tokens (create, revoke)."""
+    from django.core.exceptions import ValidationError
+
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_key = services.api_token_create(membership=request.membership, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, _("The token “%(name)s” was created.") % {"name": token.name})
+            form = ApiTokenForm()
+    context = {
+        "form": form,
+        "new_key": new_key,  # shown once, in this answer only
+        "tokens": api_tokens_of(user=request.user),
+        "has_second_factor": has_second_factor(request.user),
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/security.html", context, status=400 if form.errors else 200)
+
+
+@membership_required()
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_scoped_or_404(api_tokens_of(user=request.user), pk=pk)
+    services.api_token_revoke(user=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:security")

@@ -145,3 +145,10 @@ def tiny_image(kind: str = "PNG", size=(4, 4)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, format=kind)
     return out.getvalue()
+
+
+def make_token(membership, *, scope: str = "write", days: int = 30) -> str:
+    """A personal API token's key for `membership` (its user must have a second factor)."""
+    from incluye.accounts.services import api_token_create
+
+    return api_token_create(membership=membership, name="pruebas", scope=scope, days=days)[1]

@@ -84,5 +84,7 @@ def test_failed_sign_ins_are_rate_limited(personas):
 
 def test_every_user_can_reach_the_second_factor_settings_from_the_header(personas):
     page = personas.client("employer").get(reverse("home")).content.decode()
-    assert f'href="{reverse("mfa_index")}"' in page
+    assert f'href="{reverse("accounts:security")}"' in page
+    security = personas.client("employer").get(reverse("accounts:security")).content.decode()
+    assert f'href="{reverse("mfa_index")}"' in security
     assert personas.client("employer").get(reverse("mfa_index")).status_code == 200

@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from incluye.core.testing import make_token
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
@@ -89,11 +89,11 @@ def test_divisions_are_listed_by_level_and_parent(personas):
 
 def test_a_token_authenticates_api_calls_as_the_users_organization(personas):
     person_register(membership=personas.staff, given_names="Pedro", first_surname="Coc", nationality_id="GT")
-    token = Token.objects.create(user=personas.staff.user)
-    response = Client().get(reverse("api:people"), headers={"Authorization": f"Token {token.key}"})
+    key = make_token(personas.staff)
+    response = Client().get(reverse("api:people"), headers={"Authorization": f"Token {key}"})
     assert response.status_code == 200
     assert [p["first_surname"] for p in response.json()["results"]] == ["Coc"]
-    me = Client().get(reverse("api:me"), headers={"Authorization": f"Token {token.key}"}).json()
+    me = Client().get(reverse("api:me"), headers={"Authorization": f"Token {key}"}).json()
     assert me["active_membership"]["organization"]["id"] == personas.org.pk
 
 
