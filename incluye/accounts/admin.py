@@ -5,8 +5,22 @@ from incluye.accounts.models import Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
+    """Read only here: roles are given on the members page (nobody gives themselves one; a
+    psychosocial or administrator role takes a second administrator) or, by the operator, with
+    `manage.py grant_role`."""
+
     model = Membership
     extra = 0
+    fields = readonly_fields = ["organization", "user", "role", "read_only", "is_active"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)

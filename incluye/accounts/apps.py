@@ -23,6 +23,9 @@ class AccountsConfig(AppConfig):
                 "incluye.membership.switched": _("Switched the active organization"),
                 "incluye.user.signed_in": _("Signed in"),
                 "incluye.api_token.created": _("Created an API token"),
+                "incluye.role_grant.requested": _("Asked for a role that takes a second administrator"),
+                "incluye.role_grant.approved": _("Approved another administrator's role change"),
+                "incluye.role_grant.rejected": _("Rejected a role change"),
                 "incluye.api_token.revoked": _("Revoked an API token"),
             }
         )

@@ -158,3 +158,38 @@ class ApiToken(models.Model):
     @property
     def allows_writes(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RoleGrant(models.Model):
+    """A grant of a role that takes a second administrator's approval (roles.APPROVAL_ROLES): who
+    asked, for whom, what, and who decided. Applied only when another administrator approves."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="role_grants")
+    # The membership being changed, or None for a new member (created on approval).
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="grants"
+    )
+    email = models.EmailField(_("e-mail address"))
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    read_only = models.BooleanField(_("read only"), default=False)
+    status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.email} · {self.get_role_display()} · {self.get_status_display()}"

@@ -97,6 +97,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "actionlog.view": {R.ADMINISTRATOR},
 }
 
+# Separation of duties: granting these roles (to a new member, by a change of role, or by
+# reactivating a membership) takes a second administrator's approval, and nobody grants any role
+# to themselves.
+APPROVAL_ROLES = {R.PSYCHOSOCIAL, R.ADMINISTRATOR}
+
 # Roles that read sensitive data (psychosocial notes, deportation history, identity documents):
 # they must sign in with a second factor.
 SENSITIVE_ROLES = {R.RECEPTION_OFFICER, R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR}

@@ -82,3 +82,13 @@ def api_token_by_key(key: str):
         .filter(key_hash=key_hash(key))
         .first()
     )
+
+
+def pending_grants(*, organization):
+    from incluye.accounts.models import GrantStatus, RoleGrant
+
+    return (
+        RoleGrant.objects.filter(organization=organization, status=GrantStatus.PENDING)
+        .select_related("requested_by", "membership__user")
+        .order_by("requested_at")
+    )

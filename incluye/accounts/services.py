@@ -5,7 +5,8 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from incluye.accounts.models import Membership, Organization, User
+from incluye.accounts.models import GrantStatus, Membership, Organization, User
+from incluye.accounts.roles import APPROVAL_ROLES, Role
 from incluye.accounts.tasks import send_welcome_email
 from incluye.core.actionlog import log_action
 
@@ -23,6 +24,76 @@ def organization_create(
     return organization
 
 
+def _refuse_self_grant(actor, user) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if actor is not None and user is not None and actor.pk == user.pk:
+        raise ValidationError(
+            _("Nobody gives themselves a role or changes their own access: ask another administrator.")
+        )
+
+
+def _administrators(organization):
+    return User.objects.filter(
+        memberships__organization=organization,
+        memberships__role=Role.ADMINISTRATOR,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+
+
+def _notify_organization(grant, template: str) -> None:
+    """The organization's administrators hear of a grant (no name or address in the message: the
+    role, the organization and where to look)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from incluye.core.notify import notify_on_commit
+
+    notify_on_commit(
+        to_users=list(_administrators(grant.organization)),
+        template=template,
+        context={
+            "organization": str(grant.organization),
+            "role": str(grant.get_role_display()),
+            "status": grant.status,
+            "link": settings.SITE_URL.rstrip("/") + reverse("accounts:members"),
+        },
+    )
+
+
+def _request_grant(
+    *, actor, organization, membership=None, email, role, read_only, first_name="", last_name=""
+):
+    from incluye.accounts.models import RoleGrant
+
+    existing = RoleGrant.objects.filter(
+        organization=organization, email=email, role=role, status=GrantStatus.PENDING
+    ).first()
+    if existing:
+        return existing
+    grant = RoleGrant.objects.create(
+        organization=organization,
+        membership=membership,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        read_only=read_only,
+        requested_by=actor,
+    )
+    log_action(
+        actor=actor,
+        organization=organization,
+        action="incluye.role_grant.requested",
+        obj=grant,
+        data={"role": role, "membership": getattr(membership, "pk", None)},
+    )
+    _notify_organization(grant, "accounts/email/role_grant_requested")
+    return grant
+
+
 @transaction.atomic
 def membership_add(
     *,
@@ -34,9 +105,46 @@ def membership_add(
     last_name: str = "",
     read_only: bool = False,
     password: str | None = None,
-) -> Membership:
-    """Add a user (created if new, by e-mail) to an organization with a role."""
+):
+    """Add a user (created if new, by e-mail) to an organization with a role. Nobody adds
+    themselves; a psychosocial or administrator role becomes a pending grant (a RoleGrant, returned
+    instead of the membership) until another administrator approves it. `actor=None` is the
+    deployment's operator (the demo, `manage.py grant_role`)."""
     email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    _refuse_self_grant(actor, user)
+    if actor is not None and role in APPROVAL_ROLES:
+        existing = (
+            Membership.objects.filter(user=user, organization=organization, role=role).first()
+            if user
+            else None
+        )
+        if not (existing and existing.is_active and (existing.read_only or not read_only)):
+            return _request_grant(
+                actor=actor,
+                organization=organization,
+                membership=existing,
+                email=email,
+                role=role,
+                read_only=read_only,
+                first_name=first_name,
+                last_name=last_name,
+            )
+    return _membership_apply(
+        actor=actor,
+        organization=organization,
+        email=email,
+        role=role,
+        read_only=read_only,
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+    )
+
+
+def _membership_apply(
+    *, actor, organization, email, role, read_only, first_name="", last_name="", password=None
+):
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(
@@ -60,12 +168,42 @@ def membership_add(
     return membership
 
 
+def grants_role(membership: Membership, *, role: str, read_only: bool, is_active: bool) -> bool:
+    """True when the change gives a role that takes a second administrator's approval: the role is
+    new to this membership, or the membership comes back to life, or may now change records."""
+    if role not in APPROVAL_ROLES or not is_active:
+        return False
+    return role != membership.role or not membership.is_active or (membership.read_only and not read_only)
+
+
 @transaction.atomic
 def membership_update(
     *, actor_membership, membership: Membership, role: str, read_only: bool, is_active: bool
 ):
+    """Change a member's role or access. Nobody changes their own; a change that grants a
+    psychosocial or administrator role becomes a pending grant (returned) for another administrator."""
     if membership.organization_id != actor_membership.organization_id:
         raise PermissionDenied
+    _refuse_self_grant(actor_membership.user, membership.user)
+    if grants_role(membership, role=role, read_only=read_only, is_active=is_active):
+        return _request_grant(
+            actor=actor_membership.user,
+            organization=membership.organization,
+            membership=membership,
+            email=membership.user.email,
+            role=role,
+            read_only=read_only,
+        )
+    return _membership_change(
+        actor=actor_membership.user,
+        membership=membership,
+        role=role,
+        read_only=read_only,
+        is_active=is_active,
+    )
+
+
+def _membership_change(*, actor, membership, role, read_only, is_active):
     changes = {
         field: [getattr(membership, field), value]
         for field, value in (("role", role), ("read_only", read_only), ("is_active", is_active))
@@ -76,13 +214,102 @@ def membership_update(
     membership.role, membership.read_only, membership.is_active = role, read_only, is_active
     membership.save(update_fields=["role", "read_only", "is_active"])
     log_action(
-        actor=actor_membership.user,
+        actor=actor,
         organization=membership.organization,
         action="incluye.membership.changed",
         obj=membership,
         data={"changes": changes},
     )
     return membership
+
+
+def _decide(*, actor_membership, grant):
+    """Checks common to approving and rejecting: an administrator of the grant's organization who
+    neither asked for it nor receives it."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if grant.organization_id != actor_membership.organization_id or not actor_membership.can(
+        "members.manage"
+    ):
+        raise PermissionDenied
+    if grant.status != GrantStatus.PENDING:
+        raise ValidationError(_("This role change was already decided."))
+    if actor_membership.user_id == grant.requested_by_id:
+        raise ValidationError(_("Another administrator must approve the role change you asked for."))
+    _refuse_self_grant(actor_membership.user, User.objects.filter(email__iexact=grant.email).first())
+
+
+@transaction.atomic
+def role_grant_approve(*, actor_membership, grant):
+    from django.utils import timezone
+
+    from incluye.accounts.models import RoleGrant
+
+    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+    _decide(actor_membership=actor_membership, grant=grant)
+    actor = actor_membership.user
+    if grant.membership is not None:
+        membership = _membership_change(
+            actor=actor,
+            membership=grant.membership,
+            role=grant.role,
+            read_only=grant.read_only,
+            is_active=True,
+        )
+    else:
+        membership = _membership_apply(
+            actor=actor,
+            organization=grant.organization,
+            email=grant.email,
+            role=grant.role,
+            read_only=grant.read_only,
+            first_name=grant.first_name,
+            last_name=grant.last_name,
+        )
+    grant.status, grant.decided_by, grant.decided_at = GrantStatus.APPROVED, actor, timezone.now()
+    grant.membership = membership
+    grant.save(update_fields=["status", "decided_by", "decided_at", "membership"])
+    log_action(
+        actor=actor,
+        organization=grant.organization,
+        action="incluye.role_grant.approved",
+        obj=grant,
+        data={"role": grant.role, "requested_by": grant.requested_by_id},
+    )
+    _notify_organization(grant, "accounts/email/role_grant_decided")
+    return membership
+
+
+@transaction.atomic
+def role_grant_reject(*, actor_membership, grant):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from incluye.accounts.models import RoleGrant
+
+    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+    try:
+        _decide(actor_membership=actor_membership, grant=grant)
+    except ValidationError:
+        # Whoever asked may withdraw their own request; the other checks stand.
+        if actor_membership.user_id != grant.requested_by_id or grant.status != GrantStatus.PENDING:
+            raise
+    grant.status, grant.decided_by, grant.decided_at = (
+        GrantStatus.REJECTED,
+        actor_membership.user,
+        timezone.now(),
+    )
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    log_action(
+        actor=actor_membership.user,
+        organization=grant.organization,
+        action="incluye.role_grant.rejected",
+        obj=grant,
+        data={"role": grant.role},
+    )
+    _notify_organization(grant, "accounts/email/role_grant_decided")
+    return grant
 
 
 def membership_switch(*, request, membership: Membership) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
+    path("members/grants/<int:pk>/<slug:decision>/", views.role_grant_decide, name="role_grant_decide"),
     path("log/", views.action_log, name="action_log"),
     path("security/", views.security, name="security"),
     path("security/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),

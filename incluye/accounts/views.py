@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,12 +10,14 @@ from django.views.decorators.http import require_POST
 
 from incluye.accounts import services
 from incluye.accounts.forms import ActionLogFilterForm, ApiTokenForm, MemberAddForm, MembershipForm
+from incluye.accounts.models import RoleGrant
 from incluye.accounts.selectors import (
     api_tokens_of,
     has_second_factor,
     memberships_of,
     organization_members,
     organizations_visible_to,
+    pending_grants,
 )
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.selectors import action_log_for
@@ -42,6 +45,15 @@ def organization_detail(request, pk):
     return render(request, "accounts/organization_detail.html", {"organization": organization})
 
 
+def _granted_message(result, email) -> str:
+    if isinstance(result, RoleGrant):
+        return _(
+            "The role waits for another administrator's approval: the administrators of the "
+            "organization were notified."
+        )
+    return _("%(email)s was added.") % {"email": email}
+
+
 @membership_required("members.view")
 def members(request):
     membership = request.membership
@@ -50,15 +62,24 @@ def members(request):
         if not membership.can("members.manage"):
             return render(request, "403.html", status=403)
         if form.is_valid():
-            services.membership_add(
-                actor=request.user, organization=membership.organization, **form.cleaned_data
-            )
-            messages.success(request, _("%(email)s was added.") % {"email": form.cleaned_data["email"]})
-            return redirect("accounts:members")
+            try:
+                result = services.membership_add(
+                    actor=request.user, organization=membership.organization, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                messages.success(request, _granted_message(result, form.cleaned_data["email"]))
+                return redirect("accounts:members")
     return render(
         request,
         "accounts/members.html",
-        {"members": organization_members(organization=membership.organization), "form": form},
+        {
+            "members": organization_members(organization=membership.organization),
+            "grants": pending_grants(organization=membership.organization),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -72,12 +93,45 @@ def member_edit(request, pk):
         initial={"role": target.role, "read_only": target.read_only, "is_active": target.is_active},
     )
     if request.method == "POST" and form.is_valid():
-        services.membership_update(
-            actor_membership=request.membership, membership=target, **form.cleaned_data
+        try:
+            result = services.membership_update(
+                actor_membership=request.membership, membership=target, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            if isinstance(result, RoleGrant):
+                messages.success(request, _granted_message(result, target.user.email))
+            else:
+                messages.success(request, _("The membership was saved."))
+            return redirect("accounts:members")
+    return render(
+        request,
+        "accounts/member_edit.html",
+        {"form": form, "target": target, "is_self": target.user_id == request.user.pk},
+        status=400 if form.errors else 200,
+    )
+
+
+@membership_required("members.manage")
+@require_POST
+def role_grant_decide(request, pk, decision):
+    grant = get_scoped_or_404(pending_grants(organization=request.membership.organization), pk=pk)
+    decide = {"approve": services.role_grant_approve, "reject": services.role_grant_reject}.get(decision)
+    if decide is None:
+        raise Http404
+    try:
+        decide(actor_membership=request.membership, grant=grant)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("The role change was approved.")
+            if decision == "approve"
+            else _("The role change was rejected."),
         )
-        messages.success(request, _("The membership was saved."))
-        return redirect("accounts:members")
-    return render(request, "accounts/member_edit.html", {"form": form, "target": target})
+    return redirect("accounts:members")
 
 
 @membership_required("actionlog.view")
@@ -97,8 +151,6 @@ def action_log(request):
 @membership_required()
 def security(request):
     """The user's own security page: the second factor, and their API tokens (create, revoke)."""
-    from django.core.exceptions import ValidationError
-
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():

@@ -82,7 +82,16 @@ def records(personas, person):
         shared_fields=["given_names"],
         reason="Albergue temporal",
     )
+    from incluye.accounts.models import ApiToken
+    from incluye.accounts.services import membership_add
+    from incluye.core.testing import make_token
+
+    make_token(personas.admin)
     records = {
+        "api_token": ApiToken.objects.get(user=personas.admin.user),
+        "grant": membership_add(
+            actor=personas.admin.user, organization=personas.org, email="psi@ejemplo.org", role="psychosocial"
+        ),
         "referral": referral,
         "service": Service.objects.create(organization=personas.org, name="Trámite de DPI", kind="documents"),
         "goal": goal_set(membership=personas.caseworker, case=case, title="DPI", due_on="2026-12-01"),
@@ -156,6 +165,8 @@ def _core_urls(personas, records, person, manifest):
         ("post", reverse("cases:goal_status", args=[records["goal"].pk])),
         ("get", reverse("accounts:organization", args=[personas.org.pk])),
         ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
+        ("post", reverse("accounts:api_token_revoke", args=[records["api_token"].pk])),
+        ("post", reverse("accounts:role_grant_decide", args=[records["grant"].pk, "approve"])),
         ("get", reverse("api:person", args=[person])),
         ("get", reverse("api:person_returns", args=[person])),
         ("get", reverse("api:person_consents", args=[person])),

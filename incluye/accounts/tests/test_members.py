@@ -30,7 +30,7 @@ def test_a_bad_member_form_keeps_what_was_typed_and_says_what_is_wrong(personas)
         reverse("accounts:members"), {"email": "no-es-un-correo", "first_name": "Lucía", "role": "caseworker"}
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'value="no-es-un-correo"' in page
     assert 'value="Lucía"' in page
     assert "Introduzca una dirección de correo electrónico válida." in page
