@@ -28,6 +28,17 @@ DEBUG=0 SECRET_KEY=check-deploy-$(date +%s)-with-enough-length-and-entropy-01234
   DEFAULT_FROM_EMAIL="Incluye <no-reply@incluye.example>" \
   $py manage.py check --deploy --fail-level WARNING
 
+# Known vulnerabilities of the locked dependencies (pip-audit, with PyPI's advisory data). When no
+# vulnerability database answers (no network, or a package mirror without one) it says so plainly and
+# is skipped: it never fails CI for that.
+if reason=$($py scripts/vulnerability_db.py); then
+  echo "== pip-audit (locked dependencies)"
+  .venv/bin/pip-audit --vulnerability-service pypi --no-deps --disable-pip --progress-spinner off \
+    -r requirements/dev.txt
+else
+  echo "== pip-audit SKIPPED: $reason"
+fi
+
 scripts/ensure-browser.sh
 # CLOCK='+400 days' runs the tests with the whole process clock moved (Debian's faketime): the
 # suite must pass on any date, not only on the day a test was written.

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from incluye.accounts.models import TokenScope
 from incluye.accounts.roles import Role
 from incluye.core.actionlog import action_choices
+from incluye.core.forms import VersionedForm
 
 
 class MemberAddForm(forms.Form):
@@ -14,7 +15,7 @@ class MemberAddForm(forms.Form):
     read_only = forms.BooleanField(label=_("Read only"), required=False)
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(VersionedForm):
     """A plain form (not a ModelForm) so the service sees the old values and logs the change."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from incluye.accounts.roles import Role
+from incluye.core.versioning import Versioned
 
 
 class UserManager(BaseUserManager):
@@ -91,7 +92,7 @@ class Organization(models.Model):
         return self.short_name or self.name
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """A user's place in an organization: one role, and whether it may change records."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")

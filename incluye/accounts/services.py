@@ -9,6 +9,7 @@ from incluye.accounts.models import GrantStatus, Membership, Organization, User
 from incluye.accounts.roles import APPROVAL_ROLES, Role
 from incluye.accounts.tasks import send_welcome_email
 from incluye.core.actionlog import log_action
+from incluye.core.versioning import check_current, save_versioned
 
 
 @transaction.atomic
@@ -178,13 +179,21 @@ def grants_role(membership: Membership, *, role: str, read_only: bool, is_active
 
 @transaction.atomic
 def membership_update(
-    *, actor_membership, membership: Membership, role: str, read_only: bool, is_active: bool
+    *,
+    actor_membership,
+    membership: Membership,
+    role: str,
+    read_only: bool,
+    is_active: bool,
+    expected_version=None,
 ):
     """Change a member's role or access. Nobody changes their own; a change that grants a
     psychosocial or administrator role becomes a pending grant (returned) for another administrator."""
     if membership.organization_id != actor_membership.organization_id:
         raise PermissionDenied
     _refuse_self_grant(actor_membership.user, membership.user)
+    # Checked before a grant is asked for, too: the request must be about what the user saw.
+    check_current(membership, expected_version)
     if grants_role(membership, role=role, read_only=read_only, is_active=is_active):
         return _request_grant(
             actor=actor_membership.user,
@@ -200,10 +209,11 @@ def membership_update(
         role=role,
         read_only=read_only,
         is_active=is_active,
+        expected_version=expected_version,
     )
 
 
-def _membership_change(*, actor, membership, role, read_only, is_active):
+def _membership_change(*, actor, membership, role, read_only, is_active, expected_version=None):
     changes = {
         field: [getattr(membership, field), value]
         for field, value in (("role", role), ("read_only", read_only), ("is_active", is_active))
@@ -212,13 +222,17 @@ def _membership_change(*, actor, membership, role, read_only, is_active):
     if not changes:
         return membership
     membership.role, membership.read_only, membership.is_active = role, read_only, is_active
-    membership.save(update_fields=["role", "read_only", "is_active"])
+    saved = save_versioned(
+        membership,
+        expected_version=membership.version if expected_version is None else expected_version,
+        fields=["role", "read_only", "is_active"],
+    )
     log_action(
         actor=actor,
         organization=membership.organization,
         action="incluye.membership.changed",
         obj=membership,
-        data={"changes": changes},
+        data={"changes": changes, **saved},
     )
     return membership
 

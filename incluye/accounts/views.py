@@ -21,6 +21,7 @@ from incluye.accounts.selectors import (
 )
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.selectors import action_log_for
+from incluye.core.versioning import StaleRecord
 
 
 @login_required
@@ -91,14 +92,21 @@ def member_edit(request, pk):
     form = MembershipForm(
         request.POST or None,
         initial={"role": target.role, "read_only": target.read_only, "is_active": target.is_active},
+        record=target,
     )
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             result = services.membership_update(
-                actor_membership=request.membership, membership=target, **form.cleaned_data
+                actor_membership=request.membership,
+                membership=target,
+                expected_version=form.cleaned_data["version"],
+                **data,
             )
         except ValidationError as error:
             form.add_error(None, error.messages[0])
+        except StaleRecord as error:
+            form.stale(error)
         else:
             if isinstance(result, RoleGrant):
                 messages.success(request, _granted_message(result, target.user.email))
@@ -113,10 +121,12 @@ def member_edit(request, pk):
     )
 
 
-@membership_required("members.manage")
+@membership_required()
 @require_POST
 def role_grant_decide(request, pk, decision):
     grant = get_scoped_or_404(pending_grants(organization=request.membership.organization), pk=pk)
+    if not request.membership.can("members.manage"):
+        raise PermissionDenied
     decide = {"approve": services.role_grant_approve, "reject": services.role_grant_reject}.get(decision)
     if decide is None:
         raise Http404

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from incluye.core.pipeline import Pipeline
+from incluye.core.versioning import Versioned
 
 
 class Council(models.Model):
@@ -106,7 +107,7 @@ COMMITMENT_PIPELINE = Pipeline(
 )
 
 
-class Commitment(models.Model):
+class Commitment(Versioned):
     """One line of the council's action plan."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="commitments")

@@ -13,6 +13,7 @@ from incluye.alliance.models import (
 )
 from incluye.core.actionlog import log_action
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.versioning import check_current, save_versioned
 
 
 def _require(membership, council: Council):
@@ -71,15 +72,22 @@ def commitment_add(*, membership, council: Council, title, owner, due_on) -> Com
     return commitment
 
 
-def commitment_move(*, membership, commitment: Commitment, to_status: str) -> Commitment:
+def commitment_move(
+    *, membership, commitment: Commitment, to_status: str, expected_version=None
+) -> Commitment:
     _require(membership, commitment.council)
+    check_current(commitment, expected_version)
     try:
         COMMITMENT_PIPELINE.check(commitment.status, to_status)
     except TransitionNotAllowed as exc:
         raise ValidationError(exc.message) from exc
     old, commitment.status = commitment.status, to_status
-    commitment.save(update_fields=["status"])
-    _log(membership, "incluye.alliance.commitment_moved", commitment, old=old, new=to_status)
+    saved = save_versioned(
+        commitment,
+        expected_version=commitment.version if expected_version is None else expected_version,
+        fields=["status"],
+    )
+    _log(membership, "incluye.alliance.commitment_moved", commitment, old=old, new=to_status, **saved)
     return commitment
 
 

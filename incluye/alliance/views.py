@@ -10,6 +10,7 @@ from incluye.alliance import forms, selectors, services
 from incluye.alliance.models import COMMITMENT_PIPELINE, CommitmentStatus
 from incluye.core.access import membership_required
 from incluye.core.actionlog import log_action
+from incluye.core.versioning import StaleRecord, posted_version
 
 
 @membership_required("alliance.view")
@@ -61,9 +62,16 @@ def commitment_move(request, pk):
     if to_status not in CommitmentStatus.values:
         raise Http404
     try:
-        services.commitment_move(membership=request.membership, commitment=commitment, to_status=to_status)
+        services.commitment_move(
+            membership=request.membership,
+            commitment=commitment,
+            to_status=to_status,
+            expected_version=posted_version(request.POST),
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    except StaleRecord as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The commitment was updated."))
     return redirect("alliance:network")

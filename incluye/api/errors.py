@@ -23,6 +23,11 @@ MESSAGES = {
 
 
 def exception_handler(exc, context):
+    from incluye.core.versioning import StaleRecord
+
+    if isinstance(exc, StaleRecord):
+        # A change made on an old copy: 409, saying what changed since and what is stored now.
+        return Response({"error": exc.as_api_error()}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -63,3 +68,16 @@ def form_errors(form) -> exceptions.ValidationError:
 def error_response(message: str, code: str, http_status: int = 400) -> Response:
     """A refusal that is not about a field (a transition not allowed, a stale version…)."""
     return Response({"error": {"status": http_status, "code": code, "message": message}}, status=http_status)
+
+
+def require_version(request) -> int:
+    """The version the client read (`version` in the body, or `If-Match`): every change of a stored
+    record must say which version it changes, or it is a 400."""
+    from incluye.core.versioning import version_from
+
+    version = version_from(request.data, request.headers)
+    if version is None:
+        raise exceptions.ValidationError(
+            {"version": [_("Send the version you read (the record's `version`, or an If-Match header).")]}
+        )
+    return version

@@ -64,7 +64,16 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseDocument
-        fields = ["id", "code", "name", "status", "appointment_at", "appointment_place", "updated_at"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "status",
+            "appointment_at",
+            "appointment_place",
+            "updated_at",
+            "version",
+        ]
 
 
 class CaseDetailSerializer(CaseListSerializer):
@@ -163,8 +172,6 @@ class CaseChangeView(APIView):
                 )
             else:
                 services.case_reopen(membership=request.membership, case=case, expected_version=d["version"])
-        except services.StaleCase as error:
-            return error_response(error.message, "stale", 409)
         except TransitionNotAllowed as error:
             return error_response(error.message, "transition_not_allowed", 400)
         return Response(CaseDetailSerializer(case).data)
@@ -223,15 +230,17 @@ class CaseTasksView(APIView):
 
 
 class DocumentUpdateRequest(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the version read: a change made on an old copy answers 409")
     status = serializers.CharField()
     appointment_at = serializers.DateTimeField(required=False, allow_null=True)
     appointment_place = serializers.CharField(required=False, allow_blank=True)
 
 
 class CaseDocumentView(APIView):
-    """One item of a case's document checklist: PATCH moves its status (along its pipeline)."""
+    """One item of a case's document checklist: PATCH moves its status (along its pipeline). Send
+    the `version` read: a change made on an old copy answers 409 with what changed since."""
 
-    @extend_schema(request=DocumentUpdateRequest, responses=DocumentSerializer)
+    @extend_schema(request=DocumentUpdateRequest, responses={200: DocumentSerializer, 409: None})
     def patch(self, request, pk):
         document = get_scoped_or_404(
             CaseDocument.objects.filter(case__in=selectors.cases_visible_to(membership=request.membership)),
@@ -243,8 +252,14 @@ class CaseDocumentView(APIView):
         form = DocumentForm(data, document=document)
         if not form.is_valid():
             raise form_errors(form)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.document_update(membership=request.membership, document=document, **form.cleaned_data)
+            services.document_update(
+                membership=request.membership,
+                document=document,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
         except TransitionNotAllowed as error:
             return error_response(error.message, "transition_not_allowed", 400)
         return Response(DocumentSerializer(document).data)

@@ -2,30 +2,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incluye.cases.models import CASE_PIPELINE, CaseStatus, ClosureReason, Sensitivity
+from incluye.core.forms import VersionedForm
 
 
-class MoveForm(forms.Form):
+class MoveForm(VersionedForm):
     to_status = forms.ChoiceField(label=_("Next stage"))
     note = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=case, **kwargs)
         labels = dict(CaseStatus.choices)
         self.fields["to_status"].choices = [
             (s, labels[s]) for s in CASE_PIPELINE.allowed(case.status) if s != CaseStatus.CLOSED
         ]
-        self.fields["version"].initial = case.version
 
 
-class CloseForm(forms.Form):
+class CloseForm(VersionedForm):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = case.version
+        super().__init__(*args, record=case, **kwargs)
 
 
 class NoteForm(forms.Form):
@@ -48,7 +45,7 @@ class TaskForm(forms.Form):
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"))
     appointment_at = forms.DateTimeField(
         label=_("Appointment"),
@@ -61,7 +58,7 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, document, **kwargs):
         from incluye.cases.models import DOCUMENT_PIPELINE, DocumentStatus
 
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=document, **kwargs)
         labels = dict(DocumentStatus.choices)
         allowed = [document.status, *DOCUMENT_PIPELINE.allowed(document.status)]
         self.fields["status"].choices = [(s, labels[s]) for s in allowed]
@@ -105,7 +102,7 @@ class ScreeningForm(forms.Form):
         return {name.removeprefix("item_"): value for name, value in self.cleaned_data.items()}
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(VersionedForm):
     """One field per question of the reintegration survey, from its data; every question may be
     left unanswered (a partial survey is kept as such)."""
 
@@ -117,7 +114,11 @@ class FollowUpForm(forms.Form):
             )
 
     def answers(self) -> dict[str, str]:
-        return {name.removeprefix("q_"): value for name, value in self.cleaned_data.items() if value}
+        return {
+            name.removeprefix("q_"): value
+            for name, value in self.cleaned_data.items()
+            if value and name.startswith("q_")
+        }
 
 
 class GoalForm(forms.Form):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incluye.core.crypto import EncryptedTextField, scans_storage
 from incluye.core.pipeline import Pipeline
+from incluye.core.versioning import Versioned
 
 
 class CaseStatus(models.TextChoices):
@@ -49,7 +50,7 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Case(models.Model):
+class Case(Versioned):
     """One person's pathway, owned by one organization and one caseworker."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -72,8 +73,6 @@ class Case(models.Model):
         _("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True
     )
     closure_outcome = models.TextField(_("outcome"), blank=True)
-    # Optimistic locking: a change made on an old copy of the case is refused, never silently lost.
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -141,7 +140,7 @@ class CaseNote(models.Model):
         return f"{self.get_sensitivity_display()} · {self.created_at:%Y-%m-%d}"
 
 
-class Task(models.Model):
+class Task(Versioned):
     """Something someone must do for a case, by a date: the "my work" page lists them."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
@@ -211,7 +210,7 @@ def document_checklist(country_code: str) -> list[dict]:
     return data.get(country_code, []) + data["common"]
 
 
-class CaseDocument(models.Model):
+class CaseDocument(Versioned):
     """One item of the case's document checklist."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
@@ -295,7 +294,7 @@ class Screening(models.Model):
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
-class FollowUp(models.Model):
+class FollowUp(Versioned):
     """A reintegration follow-up due 3, 6 or 12 months after the return, and its scores."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
@@ -324,7 +323,7 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class Goal(models.Model):
+class Goal(Versioned):
     """A goal of the person's plan, with a due date and an owner."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")

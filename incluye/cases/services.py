@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,18 +24,17 @@ from incluye.cases.models import (
 )
 from incluye.core.actionlog import log_action
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.versioning import StaleRecord, check_current, save_versioned
 
 
-class StaleCase(Exception):
-    """The case changed since the user loaded it: their change is refused, not lost silently."""
+def _version(record, expected_version):
+    """The version the user read; a change made by the system within one request passes none and
+    checks against the version it loaded."""
+    return record.version if expected_version is None else expected_version
 
-    message = ""
 
-    def __init__(self):
-        self.message = _(
-            "Someone else changed this case while you were working on it. Reload it and try again."
-        )
-        super().__init__(self.message)
+# A change made on an old copy of a record is refused (core.versioning), never silently lost.
+StaleCase = StaleRecord
 
 
 @transaction.atomic
@@ -55,14 +53,11 @@ def case_open(*, membership, person, caseworker=None) -> Case:
     return case
 
 
-def _save_versioned(case: Case, expected_version: int, **fields) -> None:
+def _save_versioned(case: Case, expected_version: int, **fields) -> dict:
     """Update the case only if nobody changed it since `expected_version` (optimistic locking)."""
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
-    if not updated:
-        raise StaleCase
-    case.refresh_from_db()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return save_versioned(case, expected_version=expected_version, fields=list(fields))
 
 
 def _change_stage(
@@ -78,7 +73,7 @@ def _change_stage(
 ):
     """Move the case to `to_status` (optimistic locking), record the stage change and log it."""
     from_status = case.status
-    _save_versioned(case, expected_version, status=to_status, **fields)
+    saved = _save_versioned(case, expected_version, status=to_status, **fields)
     CaseStageChange.objects.create(
         case=case, from_status=from_status, to_status=to_status, note=note[:300], changed_by=membership.user
     )
@@ -87,7 +82,7 @@ def _change_stage(
         organization=membership.organization,
         action=action,
         obj=case,
-        data={"from": from_status, "to": to_status, **(data or {})},
+        data={"from": from_status, "to": to_status, **(data or {}), **saved},
     )
     return case
 
@@ -96,6 +91,7 @@ def _change_stage(
 def case_move(*, membership, case: Case, to_status: str, expected_version: int, note: str = "") -> Case:
     if not membership.can("cases.manage"):
         raise PermissionDenied
+    check_current(case, expected_version)
     if to_status == CaseStatus.CLOSED:
         raise TransitionNotAllowed(_("Close a case with a reason, from “Close the case”."))
     CASE_PIPELINE.check(case.status, to_status)
@@ -113,6 +109,7 @@ def case_move(*, membership, case: Case, to_status: str, expected_version: int, 
 def case_close(*, membership, case: Case, reason: str, outcome: str, expected_version: int) -> Case:
     if not membership.can("cases.manage"):
         raise PermissionDenied
+    check_current(case, expected_version)
     CASE_PIPELINE.check(case.status, CaseStatus.CLOSED)
     return _change_stage(
         membership=membership,
@@ -132,6 +129,7 @@ def case_reopen(*, membership, case: Case, expected_version: int, note: str = ""
     """Back to the stage it was closed from."""
     if not membership.can("cases.manage"):
         raise PermissionDenied
+    check_current(case, expected_version)
     if case.is_open:
         raise TransitionNotAllowed(_("This case is open."))
     if (
@@ -197,15 +195,15 @@ def task_create(
 
 
 @transaction.atomic
-def task_done(*, membership, task: Task) -> Task:
+def task_done(*, membership, task: Task, expected_version=None) -> Task:
     task.done_at = timezone.now()
-    task.save(update_fields=["done_at"])
+    saved = save_versioned(task, expected_version=_version(task, expected_version), fields=["done_at"])
     log_action(
         actor=membership.user,
         organization=membership.organization,
         action="incluye.task.done",
         obj=task.case,
-        data={"task": task.pk},
+        data={"task": task.pk, **saved},
     )
     return task
 
@@ -235,10 +233,17 @@ def documents_ensure(*, case: Case) -> None:
 
 @transaction.atomic
 def document_update(
-    *, membership, document: CaseDocument, status: str, appointment_at=None, appointment_place=""
+    *,
+    membership,
+    document: CaseDocument,
+    status: str,
+    appointment_at=None,
+    appointment_place="",
+    expected_version=None,
 ):
     if not membership.can("notes.write"):
         raise PermissionDenied
+    check_current(document, expected_version)
     if status != document.status:
         DOCUMENT_PIPELINE.check(document.status, status)
     previous = document.status
@@ -248,13 +253,17 @@ def document_update(
         appointment_place,
     )
     document.updated_by = membership.user
-    document.save()
+    saved = save_versioned(
+        document,
+        expected_version=_version(document, expected_version),
+        fields=["status", "appointment_at", "appointment_place", "updated_by"],
+    )
     log_action(
         actor=membership.user,
         organization=membership.organization,
         action="incluye.document.updated",
         obj=document.case,
-        data={"document": document.code, "from": previous, "to": status},
+        data={"document": document.code, "from": previous, "to": status, **saved},
     )
     return document
 
@@ -371,7 +380,7 @@ def follow_ups_schedule(*, membership, case: Case) -> list[FollowUp]:
 
 
 @transaction.atomic
-def follow_up_record(*, membership, follow_up: FollowUp, answers: dict) -> FollowUp:
+def follow_up_record(*, membership, follow_up: FollowUp, answers: dict, expected_version=None) -> FollowUp:
     from incluye.cases.reintegration import load_survey, score_survey
 
     if not membership.can("notes.write"):
@@ -383,7 +392,11 @@ def follow_up_record(*, membership, follow_up: FollowUp, answers: dict) -> Follo
     follow_up.scores = result.as_dict()
     follow_up.conducted_at = timezone.now()
     follow_up.conducted_by = membership.user
-    follow_up.save()
+    saved = save_versioned(
+        follow_up,
+        expected_version=_version(follow_up, expected_version),
+        fields=["survey_version", "answers", "scores", "conducted_at", "conducted_by"],
+    )
     if follow_up.task_id and follow_up.task.done_at is None:
         task_done(membership=membership, task=follow_up.task)
     log_action(
@@ -391,16 +404,19 @@ def follow_up_record(*, membership, follow_up: FollowUp, answers: dict) -> Follo
         organization=membership.organization,
         action="incluye.follow_up.recorded",
         obj=follow_up.case,
-        data={"follow_up": follow_up.pk, "months": follow_up.months},
+        data={"follow_up": follow_up.pk, "months": follow_up.months, **saved},
     )
     return follow_up
 
 
 @transaction.atomic
-def goal_set(*, membership, case: Case, title: str, due_on, owner=None, goal=None, status="open") -> Goal:
+def goal_set(
+    *, membership, case: Case, title: str, due_on, owner=None, goal=None, status="open", expected_version=None
+) -> Goal:
     """Add a goal to the plan, or change one (its status, date or owner)."""
     if not membership.can("notes.write"):
         raise PermissionDenied
+    existing = goal is not None
     goal = goal or Goal(case=case)
     goal.title, goal.due_on, goal.owner, goal.status = (
         title,
@@ -408,13 +424,21 @@ def goal_set(*, membership, case: Case, title: str, due_on, owner=None, goal=Non
         owner or case.caseworker or membership.user,
         status,
     )
-    goal.save()
+    saved = {}
+    if existing:
+        saved = save_versioned(
+            goal,
+            expected_version=_version(goal, expected_version),
+            fields=["title", "due_on", "owner", "status"],
+        )
+    else:
+        goal.save()
     log_action(
         actor=membership.user,
         organization=membership.organization,
         action="incluye.goal.set",
         obj=case,
-        data={"goal": goal.pk, "status": status},
+        data={"goal": goal.pk, "status": status, **saved},
     )
     return goal
 

@@ -21,6 +21,7 @@ from incluye.cases.instruments import all_instruments
 from incluye.cases.models import CASE_PIPELINE, CaseStatus
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.versioning import StaleRecord, posted_version
 from incluye.people.selectors import people_visible_to
 from incluye.referrals import selectors as referral_selectors
 
@@ -58,7 +59,12 @@ def task_add(request, pk):
 @require_POST
 def task_done(request, pk):
     task = get_scoped_or_404(selectors.my_work(membership=request.membership), pk=pk)
-    services.task_done(membership=request.membership, task=task)
+    try:
+        services.task_done(
+            membership=request.membership, task=task, expected_version=request.POST.get("version")
+        )
+    except StaleRecord as error:
+        messages.error(request, error.message)
     return redirect("cases:my_work")
 
 
@@ -74,7 +80,7 @@ def _page(request, case, **forms):
         "task_form": forms.get("task_form") or TaskForm(),
         "tasks": selectors.tasks_of(membership=request.membership, case=case),
         "documents": [
-            (document, DocumentForm(document=document))
+            (document, forms.get(f"document_form_{document.pk}") or DocumentForm(document=document))
             for document in case.documents.prefetch_related("scans")
         ],
         "scan_form": ScanForm(),
@@ -141,8 +147,11 @@ def _change(request, pk, form_class, action):
                 outcome=form.cleaned_data["outcome"],
                 expected_version=form.cleaned_data["version"],
             )
-    except (TransitionNotAllowed, services.StaleCase) as error:
+    except TransitionNotAllowed as error:
         form.add_error(None, error.message)
+        return _page(request, case, **{f"{action}_form": form})
+    except StaleRecord as error:
+        form.stale(error)
         return _page(request, case, **{f"{action}_form": form})
     messages.success(request, _("The case is now at “%(stage)s”.") % {"stage": case.get_status_display()})
     return redirect("cases:detail", pk=case.pk)
@@ -166,9 +175,9 @@ def case_reopen(request, pk):
     case = selectors.case_for_page(membership=request.membership, pk=pk)
     try:
         services.case_reopen(
-            membership=request.membership, case=case, expected_version=int(request.POST.get("version", 0))
+            membership=request.membership, case=case, expected_version=posted_version(request.POST)
         )
-    except (TransitionNotAllowed, services.StaleCase) as error:
+    except (TransitionNotAllowed, StaleRecord) as error:
         messages.error(request, error.message)
     return redirect("cases:detail", pk=case.pk)
 
@@ -206,14 +215,23 @@ def document_update(request, pk):
         raise PermissionDenied
     form = DocumentForm(request.POST, document=document)
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.document_update(membership=request.membership, document=document, **form.cleaned_data)
-            messages.success(request, _("“%(document)s” was updated.") % {"document": document.display_name})
+            services.document_update(
+                membership=request.membership,
+                document=document,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
         except TransitionNotAllowed as error:
-            messages.error(request, error.message)
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(f"{reverse('cases:detail', args=[document.case_id])}#documents")
+            form.add_error(None, error.message)
+        except StaleRecord as error:
+            form.stale(error)
+        else:
+            messages.success(request, _("“%(document)s” was updated.") % {"document": document.display_name})
+            return redirect(f"{reverse('cases:detail', args=[document.case_id])}#documents")
+    # What was typed stays in the document's row, with what is wrong.
+    return _page(request, document.case, **{f"document_form_{document.pk}": form})
 
 
 @membership_required()
@@ -310,13 +328,25 @@ def follow_up(request, pk):
         raise PermissionDenied
     survey = load_survey(follow_up.survey_version or "1")
     initial = {f"q_{k}": v for k, v in follow_up.answers.items()}
-    form = FollowUpForm(request.POST or None, survey=survey, initial=initial)
+    form = FollowUpForm(request.POST or None, survey=survey, initial=initial, record=follow_up)
     if request.method == "POST" and form.is_valid():
-        services.follow_up_record(membership=request.membership, follow_up=follow_up, answers=form.answers())
-        messages.success(request, _("The follow-up was saved."))
-        return redirect("cases:detail", pk=follow_up.case_id)
+        try:
+            services.follow_up_record(
+                membership=request.membership,
+                follow_up=follow_up,
+                answers=form.answers(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleRecord as error:
+            form.stale(error)
+        else:
+            messages.success(request, _("The follow-up was saved."))
+            return redirect("cases:detail", pk=follow_up.case_id)
     return render(
-        request, "cases/follow_up_form.html", {"follow_up": follow_up, "survey": survey, "form": form}
+        request,
+        "cases/follow_up_form.html",
+        {"follow_up": follow_up, "survey": survey, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -346,13 +376,17 @@ def goal_status(request, pk):
     if status not in GoalStatus.values:
         messages.error(request, _("Choose a valid status."))
     else:
-        services.goal_set(
-            membership=request.membership,
-            case=goal.case,
-            goal=goal,
-            title=goal.title,
-            due_on=goal.due_on,
-            owner=goal.owner,
-            status=status,
-        )
+        try:
+            services.goal_set(
+                membership=request.membership,
+                case=goal.case,
+                goal=goal,
+                title=goal.title,
+                due_on=goal.due_on,
+                owner=goal.owner,
+                status=status,
+                expected_version=posted_version(request.POST),
+            )
+        except StaleRecord as error:
+            messages.error(request, error.message)
     return redirect("cases:detail", pk=goal.case_id)

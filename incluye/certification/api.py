@@ -32,6 +32,7 @@ class UnitResultSerializer(serializers.Serializer):
 
 class EnrollmentSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
+    version = serializers.IntegerField(help_text="send it back with a change: an old copy answers 409")
     session = serializers.UUIDField(source="session_id")
     candidate = serializers.CharField(source="person.full_name")
     attendance = serializers.ChoiceField(choices=Attendance.choices)
@@ -176,6 +177,7 @@ class SessionEnrollView(APIView):
 
 
 class AttendanceRequest(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the version read: a change made on an old copy answers 409")
     attendance = serializers.ChoiceField(choices=Attendance.choices)
 
 
@@ -198,6 +200,7 @@ class EnrollmentView(APIView):
                 membership=request.membership,
                 enrollment=enrollment,
                 attendance=data.validated_data["attendance"],
+                expected_version=data.validated_data["version"],
             )
         except ValidationError as error:
             return _refused(error)
@@ -212,6 +215,7 @@ class ResultRequest(serializers.Serializer):
 
 
 class ResultsRequest(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the enrollment's version read: an old copy answers 409")
     results = ResultRequest(many=True)
 
 
@@ -234,7 +238,12 @@ class EnrollmentResultsView(APIView):
                 )
             results[units[row["unit"]]] = row
         try:
-            services.results_record(membership=request.membership, enrollment=enrollment, results=results)
+            services.results_record(
+                membership=request.membership,
+                enrollment=enrollment,
+                results=results,
+                expected_version=data.validated_data["version"],
+            )
         except ValidationError as error:
             return _refused(error)
         return Response(EnrollmentSerializer(enrollment).data)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incluye.certification.models import Attendance, Outcome, PublicFields
+from incluye.core.forms import VersionedForm
 from incluye.skills.models import CompetencyStandard
 
 
@@ -28,11 +29,11 @@ class SessionForm(forms.Form):
         return [self._assessors[k] for k in self.cleaned_data.get("assessors", [])]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(VersionedForm):
     attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices)
 
 
-class ResultsForm(forms.Form):
+class ResultsForm(VersionedForm):
     """One row per unit of the standard: outcome, evidence, date."""
 
     def __init__(self, *args, units, results, default_date, **kwargs):

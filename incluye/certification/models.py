@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.versioning import Versioned
+
 
 class IssuerProfile(models.Model):
     """How a certifying body presents itself on its certificates (the Open Badges issuer "Profile")."""
@@ -113,7 +115,7 @@ class Attendance(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
-class Enrollment(models.Model):
+class Enrollment(Versioned):
     """A candidate in a session, enrolled by the person's organization from a signed skills profile
     with the person's consent to share with the alliance (the certifying body sees candidates only
     through their enrolments)."""

@@ -25,6 +25,7 @@ from incluye.certification.models import (
 )
 from incluye.certification.selectors import enrollment_progress, profile_leads_to, sharing_consent
 from incluye.core.actionlog import log_action
+from incluye.core.versioning import check_current, save_versioned
 from incluye.skills.models import ProfileStatus
 
 
@@ -162,28 +163,36 @@ def _require_assessor(membership, enrollment):
 
 
 @transaction.atomic
-def enrollment_attendance(*, membership, enrollment, attendance: str) -> Enrollment:
+def enrollment_attendance(*, membership, enrollment, attendance: str, expected_version=None) -> Enrollment:
     _require_assessor(membership, enrollment)
     if attendance not in Attendance.values:
         raise ValidationError(_("Choose whether the candidate came."))
     if attendance != Attendance.PRESENT and enrollment.results.exists():
         raise ValidationError(_("Results were recorded: the candidate was present."))
-    if enrollment.attendance != attendance:
-        enrollment.attendance = attendance
-        enrollment.save(update_fields=["attendance"])
-        _log(membership, "incluye.enrollment.attendance", enrollment, {"attendance": attendance})
+    enrollment.attendance = attendance
+    expected = enrollment.version if expected_version is None else expected_version
+    saved = save_versioned(enrollment, expected_version=expected, fields=["attendance"])
+    if saved["fields"]:
+        _log(membership, "incluye.enrollment.attendance", enrollment, {"attendance": attendance, **saved})
     return enrollment
 
 
 @transaction.atomic
-def results_record(*, membership, enrollment, results: dict) -> Enrollment:
+def results_record(*, membership, enrollment, results: dict, expected_version=None) -> Enrollment:
     """`results`: {unit id: {"outcome": "competent" | "not_yet" | "", "evidence": str,
     "assessed_on": date}}. An empty outcome clears the unit's result."""
     _require_assessor(membership, enrollment)
+    check_current(enrollment, expected_version)
     if enrollment.attendance != Attendance.PRESENT:
         raise ValidationError(_("Mark the candidate present before recording results."))
     if Certificate.objects.filter(enrollment=enrollment).exists():
         raise ValidationError(_("A certificate was issued: the results cannot change."))
+    # The results are the enrollment's: two assessors saving at once cannot overwrite each other.
+    saved = save_versioned(
+        enrollment,
+        expected_version=enrollment.version if expected_version is None else expected_version,
+        fields=[],
+    )
     units = {u.pk: u for u in enrollment.session.standard.units.all()}
     changed = 0
     for unit_id, values in results.items():
@@ -211,7 +220,12 @@ def results_record(*, membership, enrollment, results: dict) -> Enrollment:
         )
         changed += 1
     competent = enrollment.results.filter(outcome=Outcome.COMPETENT).count()
-    _log(membership, "incluye.results.recorded", enrollment, {"units": changed, "competent": competent})
+    _log(
+        membership,
+        "incluye.results.recorded",
+        enrollment,
+        {"units": changed, "competent": competent, **saved, "fields": ["results"]},
+    )
     return enrollment
 
 

@@ -15,6 +15,7 @@ from incluye.certification.pdf import qr_payload, render_certificate_pdf
 from incluye.certification.ratelimit import retry_after, verification_allowed
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.middleware import public_page
+from incluye.core.versioning import StaleRecord
 from incluye.skills.selectors import profile_for_page
 
 
@@ -107,16 +108,19 @@ def _enrollment(request, pk, permission):
 @require_POST
 def enrollment_attendance(request, pk):
     enrollment = _enrollment(request, pk, "assessments.manage")
-    form = AttendanceForm(request.POST)
+    form = AttendanceForm(request.POST, record=enrollment)
     if form.is_valid():
         try:
             services.enrollment_attendance(
                 membership=request.membership,
                 enrollment=enrollment,
                 attendance=form.cleaned_data["attendance"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])
+        except StaleRecord as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Attendance saved."))
     return redirect("certification:session", pk=enrollment.session_id)
@@ -132,16 +136,22 @@ def enrollment_detail(request, pk):
         units=[row.unit for row in progress.rows],
         results=results,
         default_date=min(enrollment.session.date, timezone.localdate()),
+        record=enrollment,
     )
     if request.method == "POST":
         _require(request, "assessments.manage")
         if form.is_valid():
             try:
                 services.results_record(
-                    membership=request.membership, enrollment=enrollment, results=form.results()
+                    membership=request.membership,
+                    enrollment=enrollment,
+                    results=form.results(),
+                    expected_version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages[0])
+            except StaleRecord as error:
+                form.stale(error)
             else:
                 messages.success(request, _("The results were saved."))
                 return redirect("certification:enrollment", pk=enrollment.pk)

@@ -17,3 +17,27 @@ def checked_upload(upload, *, allowed: set[str], message):
     upload.name = detected.safe_name()
     upload.content_type = detected.content_type
     return upload
+
+
+class VersionedForm(forms.Form):
+    """A form that edits a stored record: it carries the version the user read (hidden), so that a
+    save over someone else's change is refused (core.versioning) instead of silently overwriting it.
+
+    On a conflict the view calls `form.stale(error)`: the form keeps everything typed, says what
+    changed, and now carries the current version, so that saving again keeps the user's values on
+    purpose."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if record is not None:
+            self.fields["version"].initial = record.version
+        else:  # the same form adding a new record: there is no version yet
+            self.fields["version"].required = False
+
+    def stale(self, error) -> None:
+        self.add_error(None, error.message)
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(error.current)
+        self.data = data

@@ -1,13 +1,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from incluye.core.forms import checked_upload
+from incluye.core.forms import VersionedForm, checked_upload
 from incluye.impact.models import Story
 
 PHOTO_TYPES = {"jpeg", "png", "webp"}
 
 
 class StoryForm(forms.ModelForm):
+    """A story's text and photo. It edits a stored record: it carries the version read (hidden), so
+    that a save over someone else's change is refused, not lost (core.versioning)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:  # editing a stored story (a new one has no version yet)
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+
+    stale = VersionedForm.stale
+
     class Meta:
         model = Story
         fields = ["title_es", "title_en", "text_es", "text_en", "signature", "photo"]

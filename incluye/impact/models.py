@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from incluye.core.pipeline import Pipeline
+from incluye.core.versioning import Versioned
 
 
 class IndicatorCell(models.Model):
@@ -61,7 +62,7 @@ STORY_PIPELINE = Pipeline(
 )
 
 
-class Story(models.Model):
+class Story(Versioned):
     """A returnee's story for the awareness line: shown on the public page only while it is
     published AND the person's latest consent for stories and communications is given."""
 

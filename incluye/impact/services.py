@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.versioning import check_current, save_versioned
 from incluye.impact.models import STORY_PIPELINE, Story, StoryStatus
 
 STORY_FIELDS = ("title_es", "title_en", "text_es", "text_en", "signature", "photo")
@@ -28,14 +29,20 @@ def story_create(*, membership, person, **fields) -> Story:
     return story
 
 
-def story_update(*, membership, story: Story, **fields) -> Story:
+def story_update(*, membership, story: Story, expected_version=None, **fields) -> Story:
     _require(membership, "stories.manage")
-    for key, value in fields.items():
-        if key in STORY_FIELDS:
-            setattr(story, key, value)
-    story.save()
+    names = [key for key in fields if key in STORY_FIELDS]
+    for key in names:
+        setattr(story, key, fields[key])
+    saved = save_versioned(
+        story, expected_version=story.version if expected_version is None else expected_version, fields=names
+    )
     log_action(
-        actor=membership.user, organization=membership.organization, action="incluye.story.updated", obj=story
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.story.updated",
+        obj=story,
+        data=saved,
     )
     return story
 
@@ -49,22 +56,23 @@ def _latest_given(person) -> bool:
     )
 
 
-def story_publish(*, membership, story: Story) -> Story:
+def story_publish(*, membership, story: Story, expected_version=None) -> Story:
     """Publish a story; refused unless the person's latest consent for stories is given."""
     _require(membership, "stories.manage")
     if not _latest_given(story.person):
         raise ValidationError(
             _("The person has not given (or has withdrawn) consent for stories and communications.")
         )
-    return _move(membership, story, StoryStatus.PUBLISHED, "incluye.story.published")
+    return _move(membership, story, StoryStatus.PUBLISHED, "incluye.story.published", expected_version)
 
 
-def story_withdraw(*, membership, story: Story) -> Story:
+def story_withdraw(*, membership, story: Story, expected_version=None) -> Story:
     _require(membership, "stories.manage")
-    return _move(membership, story, StoryStatus.WITHDRAWN, "incluye.story.withdrawn")
+    return _move(membership, story, StoryStatus.WITHDRAWN, "incluye.story.withdrawn", expected_version)
 
 
-def _move(membership, story, status, action):
+def _move(membership, story, status, action, expected_version=None):
+    check_current(story, expected_version)
     try:
         STORY_PIPELINE.check(story.status, status)
     except TransitionNotAllowed as exc:
@@ -72,8 +80,14 @@ def _move(membership, story, status, action):
     story.status = status
     if status == StoryStatus.PUBLISHED:
         story.published_at = timezone.now()
-    story.save(update_fields=["status", "published_at"])
-    log_action(actor=membership.user, organization=membership.organization, action=action, obj=story)
+    saved = save_versioned(
+        story,
+        expected_version=story.version if expected_version is None else expected_version,
+        fields=["status", "published_at"],
+    )
+    log_action(
+        actor=membership.user, organization=membership.organization, action=action, obj=story, data=saved
+    )
     return story
 
 

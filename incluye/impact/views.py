@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from incluye.core.access import membership_required
 from incluye.core.middleware import public_page
+from incluye.core.versioning import StaleRecord, posted_version
 from incluye.impact import exports, indicators, registry, selectors, services
 from incluye.impact.dashboard import dashboard_data
 from incluye.impact.filters import DIMENSIONS, IndicatorFilter
@@ -212,7 +213,8 @@ def story_new(request, pk):
         raise PermissionDenied
     form = StoryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        story = services.story_create(membership=request.membership, person=person, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        story = services.story_create(membership=request.membership, person=person, **data)
         messages.success(request, _("The story was saved as a draft."))
         return redirect("impact:story", pk=story.pk)
     return render(
@@ -230,9 +232,19 @@ def story_detail(request, pk):
     story = selectors.story_for_page(membership=request.membership, pk=pk)
     form = StoryForm(request.POST or None, request.FILES or None, instance=story)
     if request.method == "POST" and form.is_valid():
-        services.story_update(membership=request.membership, story=story, **form.cleaned_data)
-        messages.success(request, _("The story was saved."))
-        return redirect("impact:story", pk=story.pk)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.story_update(
+                membership=request.membership,
+                story=story,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+        except StaleRecord as error:
+            form.stale(error)
+        else:
+            messages.success(request, _("The story was saved."))
+            return redirect("impact:story", pk=story.pk)
     return render(
         request,
         "impact/story_form.html",
@@ -254,9 +266,11 @@ def story_step(request, pk, step):
     if action is None:
         raise Http404
     try:
-        action(membership=request.membership, story=story)
+        action(membership=request.membership, story=story, expected_version=posted_version(request.POST))
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    except StaleRecord as error:
+        messages.error(request, error.message)
     else:
         messages.success(
             request, _("The story was published.") if step == "publish" else _("The story was withdrawn.")

@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incluye.api.errors import error_response, form_errors
+from incluye.api.errors import error_response, form_errors, require_version
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.jobs import selectors, services
 from incluye.jobs.forms import BusinessForm, VacancyForm
@@ -35,6 +35,9 @@ class MatchReasonSerializer(serializers.Serializer):
 
 class VacancySerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
+    version = serializers.IntegerField(
+        help_text="send it back to change the vacancy: an old copy answers 409"
+    )
     employer = serializers.CharField(source="employer.__str__")
     title = serializers.CharField()
     description = serializers.CharField()
@@ -70,6 +73,9 @@ class VacancySerializer(serializers.Serializer):
 
 
 class VacancyRequest(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, help_text="to change a vacancy (PUT): the version read; an old copy answers 409"
+    )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     occupation = serializers.CharField(help_text="O*NET-SOC code, e.g. 47-2031.01")
@@ -158,10 +164,14 @@ class VacancyView(APIView):
             raise Http404
         if not request.membership.can("vacancies.manage"):
             raise PermissionDenied
+        version = require_version(request)
         form = _vacancy_form(request, vacancy)
         try:
             vacancy = services.vacancy_update(
-                membership=request.membership, vacancy=vacancy, **form.vacancy_fields()
+                membership=request.membership,
+                vacancy=vacancy,
+                expected_version=version,
+                **form.vacancy_fields(),
             )
         except ValidationError as error:
             return error_response(error.messages[0], "invalid")
@@ -209,6 +219,7 @@ class InviteRequest(serializers.Serializer):
 
 class ApplicationSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
+    version = serializers.IntegerField(help_text="send it back with a step: an old copy answers 409")
     vacancy = serializers.UUIDField(source="vacancy_id")
     status = serializers.ChoiceField(choices=ApplicationStatus.choices)
     score = serializers.FloatField()
@@ -307,6 +318,7 @@ class ApplicationView(APIView):
 
 
 class StepRequest(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the version read: a step on an old copy answers 409")
     to_status = serializers.ChoiceField(choices=ApplicationStatus.choices)
     interview_at = serializers.DateTimeField(required=False, allow_null=True)
     reason = serializers.ChoiceField(choices=NotHiredReason.choices, required=False, allow_blank=True)
@@ -337,6 +349,7 @@ class ApplicationStepView(APIView):
                 note=d.get("note") or "",
                 pathway=d.get("pathway") or None,
                 started_on=d.get("started_on"),
+                expected_version=d["version"],
             )
         except TransitionNotAllowed as error:
             return error_response(error.message, "transition_not_allowed", 409)

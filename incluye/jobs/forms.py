@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.forms import VersionedForm
 from incluye.core.models import Division
 from incluye.jobs.models import (
     ApplicationStatus,
@@ -23,7 +24,7 @@ def municipalities(country_id):
     return divisions.filter(level=deepest).select_related("parent").order_by("parent__name", "name")
 
 
-class VacancyForm(forms.Form):
+class VacancyForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -90,7 +91,7 @@ class VacancyForm(forms.Form):
                 "required_standards": list(vacancy.required_standards.all()),
                 "desired_standards": list(vacancy.desired_standards.all()),
             }
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=vacancy, **kwargs)
         self.organization = organization
         self.fields["occupation"].queryset = Occupation.objects.filter(system=System.ONET).order_by(
             "title_es"
@@ -158,7 +159,7 @@ class CommitmentForm(forms.Form):
     signed_by_name = forms.CharField(label=_("Signed by"), max_length=200)
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(VersionedForm):
     looking_for_work = forms.BooleanField(label=_("Looking for work"), required=False, initial=True)
     available_from = forms.DateField(
         label=_("Available from"), required=False, input_formats=DATE_INPUT_FORMATS, widget=date_widget()

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from incluye.core.pipeline import Pipeline
+from incluye.core.versioning import Versioned
 from incluye.skills.models import EnglishLevel
 
 
@@ -45,7 +46,7 @@ class Commitment(models.Model):
         return str(self.organization)
 
 
-class Vacancy(models.Model):
+class Vacancy(Versioned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     employer = models.ForeignKey(
         "accounts.Organization",
@@ -118,7 +119,7 @@ class Vacancy(models.Model):
         return self.title
 
 
-class Availability(models.Model):
+class Availability(Versioned):
     """When and how the person can work: recorded by the caseworker, read by the matching engine."""
 
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="job_availability")
@@ -190,7 +191,7 @@ class Pathway(models.TextChoices):
     CERTIFICATION = "certification", _("Professional certification")
 
 
-class Application(models.Model):
+class Application(Versioned):
     """A person and a vacancy: from an employer's invitation or a caseworker's shortlist, to the
     outcome. Until the person accepts, the employer knows the person only by a pseudonym."""
 
@@ -270,7 +271,7 @@ class Placement(models.Model):
 RETENTION_MONTHS = (1, 3, 6)
 
 
-class RetentionFollowUp(models.Model):
+class RetentionFollowUp(Versioned):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="follow_ups")
     months = models.PositiveSmallIntegerField(_("months after the start"))
     due_on = models.DateField(_("due on"))
@@ -311,7 +312,7 @@ class FundingKind(models.TextChoices):
     OWN = "own", _("Own savings")
 
 
-class Business(models.Model):
+class Business(Versioned):
     """A person's business, from the idea on."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -16,6 +16,7 @@ from incluye.core.actionlog import log_action
 from incluye.core.dates import add_months
 from incluye.core.notify import notify_on_commit
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.versioning import check_current, save_versioned
 from incluye.jobs.index import mark_dirty
 from incluye.jobs.models import (
     APPLICATION_PIPELINE,
@@ -56,6 +57,11 @@ VACANCY_FIELDS = [
     "status",
 ]
 VACANCY_SETS = ["required_skills", "desired_skills", "required_standards", "desired_standards"]
+
+
+def _version(record, expected_version):
+    """The version the user read; None (a change made by the system) checks the version loaded."""
+    return record.version if expected_version is None else expected_version
 
 
 def _require(membership, permission):
@@ -147,7 +153,7 @@ def vacancy_create(*, membership, **fields) -> Vacancy:
 
 
 @transaction.atomic
-def vacancy_update(*, membership, vacancy: Vacancy, **fields) -> Vacancy:
+def vacancy_update(*, membership, vacancy: Vacancy, expected_version=None, **fields) -> Vacancy:
     _employer(membership)
     if vacancy.employer_id != membership.organization_id:
         raise PermissionDenied
@@ -155,9 +161,15 @@ def vacancy_update(*, membership, vacancy: Vacancy, **fields) -> Vacancy:
     changed = [k for k, v in fields.items() if k in VACANCY_FIELDS and getattr(vacancy, k) != v]
     for key in changed:
         setattr(vacancy, key, fields[key])
-    vacancy.save()  # always: the index refreshes from updated_at (the skills may have changed)
+    # Always saved (the index refreshes from updated_at: the skills may have changed), and only over
+    # the version the employer read.
+    saved = save_versioned(
+        vacancy,
+        expected_version=_version(vacancy, expected_version),
+        fields=[k for k in fields if k in VACANCY_FIELDS],
+    )
     _set_vacancy(vacancy, fields)
-    _log(membership, "incluye.vacancy.updated", vacancy, {"fields": sorted(changed)})
+    _log(membership, "incluye.vacancy.updated", vacancy, {**saved, "fields": sorted(changed)})
     mark_dirty(vacancies=[vacancy.pk])
     return vacancy
 
@@ -166,17 +178,26 @@ def vacancy_update(*, membership, vacancy: Vacancy, **fields) -> Vacancy:
 
 
 @transaction.atomic
-def availability_set(*, membership, person, available_from=None, schedules=(), looking_for_work=True):
+def availability_set(
+    *, membership, person, available_from=None, schedules=(), looking_for_work=True, expected_version=None
+):
     _require(membership, "applications.manage")
-    availability, _created = Availability.objects.update_or_create(
-        person=person,
-        defaults={
-            "available_from": available_from,
-            "schedules": list(schedules),
-            "looking_for_work": looking_for_work,
-        },
-    )
-    _log(membership, "incluye.availability.set", person, {"looking_for_work": looking_for_work})
+    values = {
+        "available_from": available_from,
+        "schedules": list(schedules),
+        "looking_for_work": looking_for_work,
+    }
+    availability = Availability.objects.filter(person=person).first()
+    saved = {}
+    if availability is None:
+        availability = Availability.objects.create(person=person, **values)
+    else:
+        for name, value in values.items():
+            setattr(availability, name, value)
+        saved = save_versioned(
+            availability, expected_version=_version(availability, expected_version), fields=list(values)
+        )
+    _log(membership, "incluye.availability.set", person, {"looking_for_work": looking_for_work, **saved})
     mark_dirty(people=[person.pk])
     return availability
 
@@ -277,6 +298,7 @@ def application_step(
     note: str = "",
     pathway: str | None = None,
     started_on=None,
+    expected_version=None,
 ) -> Application:
     """Move an application. The person (through the caseworker) accepts — only with consent, and
     from then on the employer sees the person's name and contact —, declines or withdraws; the
@@ -288,6 +310,8 @@ def application_step(
     if side is None:
         raise PermissionDenied
     _require(membership, "hiring.record" if side == EMPLOYER_SIDE else "applications.manage")
+    expected = application.version if expected_version is None else expected_version
+    check_current(application, expected)
     APPLICATION_PIPELINE.check(application.status, to_status)
     if STEP_SIDE[to_status] != side:
         raise TransitionNotAllowed(_("This step is for the other side of the application."))
@@ -299,7 +323,7 @@ def application_step(
         raise ValidationError({"reason": [_("Give the reason.")]})
     previous = application.status
     application.status = to_status
-    fields = ["status", "updated_at"]
+    fields = ["status"]
     if interview_at is not None:
         application.interview_at = interview_at
         fields.append("interview_at")
@@ -312,9 +336,9 @@ def application_step(
     if pathway and side == PERSON_SIDE:
         application.pathway = pathway
         fields.append("pathway")
-    application.save(update_fields=fields)
+    saved = save_versioned(application, expected_version=expected, fields=fields)
     _step(membership, application, previous, to_status)
-    _log(membership, f"incluye.application.{to_status}", application, {"from": previous})
+    _log(membership, f"incluye.application.{to_status}", application, {"from": previous, **saved})
     if to_status == ApplicationStatus.INTERVIEW:
         _notify_person(
             application.person,
@@ -344,18 +368,24 @@ def placement_open(*, membership, application, started_on=None) -> Placement:
 
 
 @transaction.atomic
-def follow_up_record(*, membership, follow_up: RetentionFollowUp, still_employed: bool, note: str = ""):
+def follow_up_record(
+    *, membership, follow_up: RetentionFollowUp, still_employed: bool, note: str = "", expected_version=None
+):
     _require(membership, "applications.manage")
     follow_up.still_employed = still_employed
     follow_up.note = note
     follow_up.done_at = timezone.now()
     follow_up.done_by = membership.user
-    follow_up.save(update_fields=["still_employed", "note", "done_at", "done_by"])
+    saved = save_versioned(
+        follow_up,
+        expected_version=_version(follow_up, expected_version),
+        fields=["still_employed", "note", "done_at", "done_by"],
+    )
     _log(
         membership,
         "incluye.retention.recorded",
         follow_up.placement,
-        {"months": follow_up.months, "still_employed": still_employed},
+        {"months": follow_up.months, "still_employed": still_employed, **saved},
     )
     return follow_up
 
@@ -381,7 +411,9 @@ def business_create(*, membership, person, **fields) -> Business:
 
 
 @transaction.atomic
-def business_update(*, membership, business: Business, status=None, on=None, note="", **fields) -> Business:
+def business_update(
+    *, membership, business: Business, status=None, on=None, note="", expected_version=None, **fields
+) -> Business:
     """Changes the business's details; a new status is kept with its date (status over time)."""
     _require(membership, "businesses.manage")
     changed = [k for k, v in fields.items() if k in BUSINESS_FIELDS and getattr(business, k) != v]
@@ -399,9 +431,9 @@ def business_update(*, membership, business: Business, status=None, on=None, not
             note=note,
             changed_by=membership.user,
         )
+    saved = save_versioned(business, expected_version=_version(business, expected_version), fields=changed)
     if changed:
-        business.save(update_fields=[*changed, "updated_at"])
-        _log(membership, "incluye.business.updated", business, {"fields": sorted(changed)})
+        _log(membership, "incluye.business.updated", business, saved)
     return business
 
 

@@ -13,6 +13,7 @@ from incluye.accounts.models import OrganizationKind
 from incluye.core.access import membership_required
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.core.spreadsheets import safe_row
+from incluye.core.versioning import StaleRecord, posted_version
 from incluye.jobs import selectors, services
 from incluye.jobs.forms import (
     AvailabilityForm,
@@ -82,9 +83,18 @@ def vacancy_edit(request, pk):
     _require(request, "vacancies.manage")
     form = VacancyForm(request.POST or None, organization=request.membership.organization, vacancy=vacancy)
     if request.method == "POST" and form.is_valid():
-        services.vacancy_update(membership=request.membership, vacancy=vacancy, **form.vacancy_fields())
-        messages.success(request, _("The vacancy was saved."))
-        return redirect("jobs:vacancy", pk=vacancy.pk)
+        try:
+            services.vacancy_update(
+                membership=request.membership,
+                vacancy=vacancy,
+                expected_version=form.cleaned_data["version"],
+                **form.vacancy_fields(),
+            )
+        except StaleRecord as error:
+            form.stale(error)
+        else:
+            messages.success(request, _("The vacancy was saved."))
+            return redirect("jobs:vacancy", pk=vacancy.pk)
     return render(
         request,
         "jobs/vacancy_form.html",
@@ -202,8 +212,11 @@ def application_step(request, pk):
             note=d.get("note") or "",
             pathway=d.get("pathway") or None,
             started_on=d.get("started_on"),
+            expected_version=posted_version(request.POST),
         )
     except TransitionNotAllowed as error:
+        messages.error(request, error.message)
+    except StaleRecord as error:
         messages.error(request, error.message)
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -244,23 +257,34 @@ def commitment(request):
 def person_jobs(request, pk):
     person = selectors.person_for_jobs(membership=request.membership, pk=pk)
     can_manage = request.membership.can("applications.manage")
-    if request.method == "POST":
-        _require(request, "applications.manage")
-        form = AvailabilityForm(request.POST)
-        if form.is_valid():
-            services.availability_set(membership=request.membership, person=person, **form.cleaned_data)
-            messages.success(request, _("Availability saved."))
-            return redirect("jobs:person", pk=person.pk)
     availability = Availability.objects.filter(person=person).first()
     form = AvailabilityForm(
+        request.POST or None,
         initial={
             "looking_for_work": availability.looking_for_work,
             "available_from": availability.available_from,
             "schedules": availability.schedules,
         }
         if availability
-        else None
+        else None,
+        record=availability,
     )
+    if request.method == "POST":
+        _require(request, "applications.manage")
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.availability_set(
+                    membership=request.membership,
+                    person=person,
+                    expected_version=form.cleaned_data["version"],
+                    **data,
+                )
+            except StaleRecord as error:
+                form.stale(error)
+            else:
+                messages.success(request, _("Availability saved."))
+                return redirect("jobs:person", pk=person.pk)
     applications = list(selectors.person_applications(person=person))
     applied = {a.vacancy_id for a in applications}
     return render(
@@ -316,8 +340,17 @@ def follow_up(request, pk):
     _require(request, "applications.manage")
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        services.follow_up_record(membership=request.membership, follow_up=item, **form.cleaned_data)
-        messages.success(request, _("Follow-up recorded."))
+        try:
+            services.follow_up_record(
+                membership=request.membership,
+                follow_up=item,
+                expected_version=posted_version(request.POST),
+                **form.cleaned_data,
+            )
+        except StaleRecord as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Follow-up recorded."))
     else:
         messages.error(request, _("Say whether the person is still employed."))
     return redirect("jobs:person", pk=item.placement.person_id)
@@ -359,7 +392,10 @@ def business_detail(request, pk):
                 status_form = BusinessStatusForm(request.POST)
                 if status_form.is_valid():
                     services.business_update(
-                        membership=request.membership, business=business, **status_form.cleaned_data
+                        membership=request.membership,
+                        business=business,
+                        expected_version=posted_version(request.POST),
+                        **status_form.cleaned_data,
                     )
                     return redirect("jobs:business", pk=business.pk)
             elif action == "funding":
@@ -376,11 +412,18 @@ def business_detail(request, pk):
                 details_form = BusinessForm(request.POST)
                 if details_form.is_valid():
                     services.business_update(
-                        membership=request.membership, business=business, **details_form.cleaned_data
+                        membership=request.membership,
+                        business=business,
+                        expected_version=posted_version(request.POST),
+                        **details_form.cleaned_data,
                     )
                     return redirect("jobs:business", pk=business.pk)
         except ValidationError as error:
             messages.error(request, error.messages[0])
+        except StaleRecord as error:
+            # The typed values stay in their form; saving again keeps them on purpose.
+            messages.error(request, error.message)
+            business.version = error.current
         status = 400
     return render(
         request,

@@ -17,6 +17,9 @@ from incluye.referrals.forms import CompleteForm, DeclineForm, ReferralForm
 class ReferralSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
     status = serializers.CharField()
+    version = serializers.IntegerField(
+        help_text="send it back with a step: a step on an old copy answers 409"
+    )
     side = serializers.CharField(help_text="sender or receiver: which side the caller's organization is")
     service = serializers.CharField(source="service.name")
     from_organization = serializers.CharField()
@@ -100,6 +103,7 @@ class ReferralDetailView(APIView):
 
 class ReferralStepRequest(serializers.Serializer):
     step = serializers.ChoiceField(choices=["accept", "decline", "complete", "cancel"])
+    version = serializers.IntegerField(help_text="the version read: a step on an old copy answers 409")
     reason = serializers.CharField(required=False, help_text="why it is declined")
     outcome = serializers.CharField(required=False, help_text="the outcome, to complete it")
 
@@ -114,22 +118,26 @@ class ReferralStepView(APIView):
         referral = selectors.referral_for_page(membership=membership, pk=pk)
         data = ReferralStepRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        step = data.validated_data["step"]
+        step, version = data.validated_data["step"], data.validated_data["version"]
         try:
             if step == "accept":
-                services.referral_accept(membership=membership, referral=referral)
+                services.referral_accept(membership=membership, referral=referral, expected_version=version)
             elif step == "decline":
                 form = DeclineForm(request.data)
                 if not form.is_valid():
                     raise form_errors(form)
-                services.referral_decline(membership=membership, referral=referral, **form.cleaned_data)
+                services.referral_decline(
+                    membership=membership, referral=referral, expected_version=version, **form.cleaned_data
+                )
             elif step == "complete":
                 form = CompleteForm(request.data)
                 if not form.is_valid():
                     raise form_errors(form)
-                services.referral_complete(membership=membership, referral=referral, **form.cleaned_data)
+                services.referral_complete(
+                    membership=membership, referral=referral, expected_version=version, **form.cleaned_data
+                )
             else:
-                services.referral_cancel(membership=membership, referral=referral)
+                services.referral_cancel(membership=membership, referral=referral, expected_version=version)
         except TransitionNotAllowed as error:
             return error_response(error.message, "transition_not_allowed")
         referral = selectors.referral_for_page(membership=membership, pk=pk)

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.forms import VersionedForm
 from incluye.core.models import Division
 from incluye.people.forms import residence_choices
 from incluye.people.models import Language
 from incluye.referrals.models import SHAREABLE_FIELDS, ServiceKind
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(VersionedForm):
     name = forms.CharField(label=_("Name of the service"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of service"), choices=ServiceKind.choices)
     description = forms.CharField(
@@ -47,7 +48,7 @@ class ServiceForm(forms.Form):
                     "is_active": service.is_active,
                 },
             )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=service, **kwargs)
         self.country_id = organization.country_id
         self.fields["municipality"].choices = residence_choices(self.country_id)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incluye.core.pipeline import Pipeline
+from incluye.core.versioning import Versioned
 from incluye.people.models import Language
 
 
@@ -33,7 +34,7 @@ class ServiceKind(models.TextChoices):
 DEFAULT_OUTCOME_DUE_DAYS = 14
 
 
-class Service(models.Model):
+class Service(Versioned):
     """Something an organization offers that others may refer people to."""
 
     organization = models.ForeignKey(
@@ -118,7 +119,7 @@ SHAREABLE_FIELDS = {
 SNAPSHOT_FIELDS = (*SHAREABLE_FIELDS, "reason")
 
 
-class Referral(models.Model):
+class Referral(Versioned):
     """A referral of a person from a case of one organization to another organization's service."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
 from incluye.core.notify import notify_on_commit
-from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.versioning import check_current, save_versioned
 from incluye.referrals import selectors
 from incluye.referrals.models import (
     RECEIVER,
@@ -73,21 +73,22 @@ def service_create(*, membership, **fields) -> Service:
 
 
 @transaction.atomic
-def service_update(*, membership, service: Service, **fields) -> Service:
+def service_update(*, membership, service: Service, expected_version=None, **fields) -> Service:
     if not membership.can("services.manage") or service.organization_id != membership.organization_id:
         raise PermissionDenied
-    changed = sorted(k for k in SERVICE_FIELDS if k in fields and getattr(service, k) != fields[k])
-    if not changed:
-        return service
-    for name in changed:
+    names = [k for k in SERVICE_FIELDS if k in fields]
+    for name in names:
         setattr(service, name, fields[name])
-    service.save(update_fields=[*changed, "updated_at"])
+    expected = service.version if expected_version is None else expected_version
+    saved = save_versioned(service, expected_version=expected, fields=names)
+    if not saved["fields"]:
+        return service
     log_action(
         actor=membership.user,
         organization=membership.organization,
         action="incluye.service.changed",
         obj=service,
-        data={"fields": changed},
+        data=saved,
     )
     return service
 
@@ -181,32 +182,31 @@ def steps_for(*, membership, referral: Referral) -> list[str]:
 
 
 @transaction.atomic
-def _step(*, membership, referral: Referral, to_status: str, **fields) -> Referral:
+def _step(*, membership, referral: Referral, to_status: str, expected_version=None, **fields) -> Referral:
     side = side_of(membership=membership, referral=referral)
     permission = "referrals.handle" if STEP_SIDE[to_status] == RECEIVER else "referrals.send"
     if side != STEP_SIDE[to_status] or not membership.can(permission):
         raise PermissionDenied
+    check_current(referral, expected_version)
     REFERRAL_PIPELINE.check(referral.status, to_status)
     from_status = referral.status
     now = timezone.now()
     fields[f"{to_status}_at"] = now
-    # Only from the status the user saw: two people answering at once cannot both succeed.
-    updated = Referral.objects.filter(pk=referral.pk, status=from_status).update(
-        status=to_status, updated_at=now, **fields
-    )
-    if not updated:
-        raise TransitionNotAllowed(
-            _("Someone else changed this referral while you were working on it. Reload it and try again.")
-        )
+    # Only from the version the user saw: two people answering at once cannot both succeed.
     referral.status = to_status
     for name, value in fields.items():
         setattr(referral, name, value)
+    saved = save_versioned(
+        referral,
+        expected_version=referral.version if expected_version is None else expected_version,
+        fields=["status", *fields],
+    )
     log_action(
         actor=membership.user,
         organization=membership.organization,
         action=f"incluye.referral.{to_status}",
         obj=referral,
-        data={"from": from_status, "to": to_status},
+        data={"from": from_status, "to": to_status, **saved},
     )
     if side == RECEIVER:
         recipients = [referral.sent_by] if referral.sent_by_id else []
@@ -218,27 +218,42 @@ def _step(*, membership, referral: Referral, to_status: str, **fields) -> Referr
     return referral
 
 
-def referral_accept(*, membership, referral: Referral) -> Referral:
-    return _step(membership=membership, referral=referral, to_status=ReferralStatus.ACCEPTED)
+def referral_accept(*, membership, referral: Referral, expected_version=None) -> Referral:
+    return _step(
+        membership=membership,
+        referral=referral,
+        to_status=ReferralStatus.ACCEPTED,
+        expected_version=expected_version,
+    )
 
 
-def referral_decline(*, membership, referral: Referral, reason: str) -> Referral:
+def referral_decline(*, membership, referral: Referral, reason: str, expected_version=None) -> Referral:
     return _step(
         membership=membership,
         referral=referral,
         to_status=ReferralStatus.DECLINED,
+        expected_version=expected_version,
         decline_reason=reason.strip(),
     )
 
 
-def referral_complete(*, membership, referral: Referral, outcome: str) -> Referral:
+def referral_complete(*, membership, referral: Referral, outcome: str, expected_version=None) -> Referral:
     return _step(
-        membership=membership, referral=referral, to_status=ReferralStatus.COMPLETED, outcome=outcome.strip()
+        membership=membership,
+        referral=referral,
+        to_status=ReferralStatus.COMPLETED,
+        expected_version=expected_version,
+        outcome=outcome.strip(),
     )
 
 
-def referral_cancel(*, membership, referral: Referral) -> Referral:
-    return _step(membership=membership, referral=referral, to_status=ReferralStatus.CANCELLED)
+def referral_cancel(*, membership, referral: Referral, expected_version=None) -> Referral:
+    return _step(
+        membership=membership,
+        referral=referral,
+        to_status=ReferralStatus.CANCELLED,
+        expected_version=expected_version,
+    )
 
 
 def referral_viewed(*, membership, referral: Referral) -> None:

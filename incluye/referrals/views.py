@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from incluye.cases.selectors import case_for_page
 from incluye.core.access import membership_required
 from incluye.core.pipeline import TransitionNotAllowed
+from incluye.core.versioning import StaleRecord, posted_version
 from incluye.referrals import selectors, services
 from incluye.referrals.forms import CompleteForm, DeclineForm, DirectoryFilterForm, ReferralForm, ServiceForm
 from incluye.referrals.models import ReferralStatus
@@ -54,9 +55,19 @@ def service_edit(request, pk):
         raise PermissionDenied
     form = ServiceForm(request.POST or None, organization=request.membership.organization, service=service)
     if request.method == "POST" and form.is_valid():
-        services.service_update(membership=request.membership, service=service, **form.cleaned_data)
-        messages.success(request, _("The service was saved."))
-        return redirect("referrals:our_services")
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.service_update(
+                membership=request.membership,
+                service=service,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+        except StaleRecord as error:
+            form.stale(error)
+        else:
+            messages.success(request, _("The service was saved."))
+            return redirect("referrals:our_services")
     status = 400 if request.method == "POST" else 200
     return render(request, "referrals/service_form.html", {"form": form, "service": service}, status=status)
 
@@ -140,16 +151,25 @@ def _step(request, pk, to_status):
     form_key = f"{'decline' if to_status == ReferralStatus.DECLINED else 'complete'}_form"
     if form is not None and not form.is_valid():
         return _detail(request, referral, status=400, **{form_key: form})
+    version = posted_version(request.POST)
     try:
         if to_status == ReferralStatus.ACCEPTED:
-            services.referral_accept(membership=membership, referral=referral)
+            services.referral_accept(membership=membership, referral=referral, expected_version=version)
         elif to_status == ReferralStatus.DECLINED:
-            services.referral_decline(membership=membership, referral=referral, **form.cleaned_data)
+            services.referral_decline(
+                membership=membership, referral=referral, expected_version=version, **form.cleaned_data
+            )
         elif to_status == ReferralStatus.COMPLETED:
-            services.referral_complete(membership=membership, referral=referral, **form.cleaned_data)
+            services.referral_complete(
+                membership=membership, referral=referral, expected_version=version, **form.cleaned_data
+            )
         else:
-            services.referral_cancel(membership=membership, referral=referral)
-    except TransitionNotAllowed as error:
+            services.referral_cancel(membership=membership, referral=referral, expected_version=version)
+    except (TransitionNotAllowed, StaleRecord) as error:
+        # What was typed (a reason, an outcome) stays in its form, with what happened meanwhile.
+        referral = selectors.referral_for_page(membership=membership, pk=pk)
+        if form is not None:
+            return _detail(request, referral, status=400, error=error.message, **{form_key: form})
         referral = selectors.referral_for_page(membership=membership, pk=pk)
         return _detail(request, referral, status=400, error=error.message)
     messages.success(

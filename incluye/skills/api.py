@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incluye.api.errors import error_response, form_errors
+from incluye.api.errors import error_response, form_errors, require_version
 from incluye.core.access import get_scoped_or_404
 from incluye.skills import selectors, services
 from incluye.skills.coder import get_coder
@@ -25,6 +25,7 @@ class OccupationSerializer(serializers.Serializer):
 
 class WorkExperienceSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
+    version = serializers.IntegerField(help_text="send it back to change the job: an old copy answers 409")
     person = serializers.UUIDField(source="person_id")
     job_title = serializers.CharField()
     employer = serializers.CharField()
@@ -46,6 +47,9 @@ class WorkExperienceSerializer(serializers.Serializer):
 
 
 class WorkExperienceRequest(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, help_text="to change a job (PUT): the version read; an old copy answers 409"
+    )
     job_title = serializers.CharField(help_text="the job as the person says it")
     tasks = serializers.CharField(required=False, allow_blank=True)
     tools = serializers.CharField(required=False, allow_blank=True)
@@ -108,8 +112,14 @@ class WorkExperienceView(APIView):
     @extend_schema(request=WorkExperienceRequest, responses=WorkExperienceSerializer)
     def put(self, request, pk):
         job = _job(request, pk)
+        version = require_version(request)
         form = _work_form(request)
-        job = services.work_update(membership=request.membership, experience=job, **form.experience_fields())
+        job = services.work_update(
+            membership=request.membership,
+            experience=job,
+            expected_version=version,
+            **form.experience_fields(),
+        )
         return Response(WorkExperienceSerializer(job).data)
 
     @extend_schema(responses={204: None})
@@ -118,7 +128,11 @@ class WorkExperienceView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CodeRequest(serializers.Serializer):
+class VersionRequest(serializers.Serializer):
+    version = serializers.IntegerField(help_text="the version read: a change made on an old copy answers 409")
+
+
+class CodeRequest(VersionRequest):
     occupation = serializers.CharField(help_text="O*NET-SOC code of the occupation, e.g. 47-2031.01")
     confidence = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
 
@@ -131,6 +145,7 @@ class WorkCodeView(APIView):
     @extend_schema(request=CodeRequest, responses=WorkExperienceSerializer)
     def post(self, request, pk):
         job = _job(request, pk)
+        version = require_version(request)
         data = CodeRequest(data=request.data)
         data.is_valid(raise_exception=True)
         occupation = Occupation.objects.filter(
@@ -143,6 +158,7 @@ class WorkCodeView(APIView):
             experience=job,
             occupation=occupation,
             confidence=data.validated_data.get("confidence"),
+            expected_version=version,
         )
         return Response(WorkExperienceSerializer(job).data)
 
@@ -182,6 +198,7 @@ class CoderView(APIView):
 
 class ProfileSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
+    version = serializers.IntegerField(help_text="send it back to sign: an old copy answers 409")
     person = serializers.UUIDField(source="person_id")
     status = serializers.CharField()
     signed_at = serializers.DateTimeField(allow_null=True)
@@ -224,11 +241,14 @@ class ProfileSignView(APIView):
 
     required_permission = "skills.view"  # the profile is looked up in scope first; then the role
 
-    @extend_schema(request=None, responses=ProfileSerializer)
+    @extend_schema(request=VersionRequest, responses={200: ProfileSerializer, 409: None})
     def post(self, request, pk):
         profile = selectors.profile_for_page(membership=request.membership, pk=pk)
+        version = require_version(request)
         try:
-            profile = services.profile_sign(membership=request.membership, profile=profile)
+            profile = services.profile_sign(
+                membership=request.membership, profile=profile, expected_version=version
+            )
         except ValidationError as error:
             return error_response(error.messages[0], "not_signable")
         return Response(ProfileSerializer(profile).data)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.forms import VersionedForm
 from incluye.people.models import DatePrecision
 from incluye.skills.models import EnglishLevel, Licence
 
@@ -38,7 +39,7 @@ COUNTRIES = [
 ]
 
 
-class WorkExperienceForm(forms.Form):
+class WorkExperienceForm(VersionedForm):
     """A job abroad as the person tells it. Start and end may be approximate: a year alone, or a
     month and year."""
 
@@ -95,7 +96,7 @@ class WorkExperienceForm(forms.Form):
                 if experience.ended_on and experience.ended_precision != DatePrecision.YEAR
                 else None,
             }
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=experience, **kwargs)
 
     def _year(self, name):
         year = self.cleaned_data.get(name)
@@ -157,7 +158,7 @@ class CoderSearchForm(forms.Form):
     q = forms.CharField(label=_("Describe the job another way"), max_length=300, required=False)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(VersionedForm):
     summary = forms.CharField(
         label=_("Summary"),
         required=False,
@@ -167,7 +168,7 @@ class ProfileForm(forms.Form):
     )
 
     def __init__(self, *args, profile, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=profile, **kwargs)
         self.chosen = list(profile.occupations.all())
         for chosen in self.chosen:
             self.fields[f"years_{chosen.occupation_id}"] = forms.DecimalField(

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from incluye.core.text import pick_language
+from incluye.core.versioning import Versioned
 from incluye.people.models import DatePrecision
 
 
@@ -338,7 +339,7 @@ class EnglishLevel(models.TextChoices):
     ADVANCED = "advanced", _("Advanced: fluent")
 
 
-class WorkExperience(models.Model):
+class WorkExperience(Versioned):
     """One job held abroad, as the person tells it, and the occupation the counsellor coded it to."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -416,7 +417,7 @@ class ProfileStatus(models.TextChoices):
     SIGNED = "signed", _("Signed")
 
 
-class SkillsProfile(models.Model):
+class SkillsProfile(Versioned):
     """What the counsellor and the person agree the person can do. Once signed, the profile keeps a
     snapshot (occupations, skills, standards and gaps) that the printed profile reproduces."""
 

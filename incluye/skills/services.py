@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
+from incluye.core.versioning import check_current, save_versioned
 from incluye.skills.models import ProfileOccupation, ProfileStatus, SkillsProfile, WorkExperience
 from incluye.skills.profile import profile_document, suggested_occupations
 
@@ -27,6 +28,11 @@ WORK_FIELDS = [
     "licences",
     "english_level",
 ]
+
+
+def _version(record, expected_version):
+    """The version the user read; None (a change made by the system) checks the version loaded."""
+    return record.version if expected_version is None else expected_version
 
 
 def _require(membership, permission):
@@ -52,7 +58,7 @@ def work_add(*, membership, person, **fields) -> WorkExperience:
 
 
 @transaction.atomic
-def work_update(*, membership, experience: WorkExperience, **fields) -> WorkExperience:
+def work_update(*, membership, experience: WorkExperience, expected_version=None, **fields) -> WorkExperience:
     _require(membership, "skills.record")
     changed = [k for k, v in fields.items() if k in WORK_FIELDS and getattr(experience, k) != v]
     for key in changed:
@@ -62,9 +68,11 @@ def work_update(*, membership, experience: WorkExperience, **fields) -> WorkExpe
         experience.occupation = None
         experience.coder_confidence = None
         changed += ["occupation", "coder_confidence"]
-    if changed:
-        experience.save(update_fields=[*changed, "updated_at"])
-        _log(membership, "incluye.work.updated", experience, {"fields": sorted(changed)})
+    saved = save_versioned(
+        experience, expected_version=_version(experience, expected_version), fields=changed
+    )
+    if saved["fields"]:
+        _log(membership, "incluye.work.updated", experience, saved)
     return experience
 
 
@@ -76,17 +84,23 @@ def work_remove(*, membership, experience: WorkExperience) -> None:
 
 
 @transaction.atomic
-def work_code(*, membership, experience: WorkExperience, occupation, confidence=None) -> WorkExperience:
+def work_code(
+    *, membership, experience: WorkExperience, occupation, confidence=None, expected_version=None
+) -> WorkExperience:
     """The counsellor confirms the occupation of a job (one the coder proposed, or another)."""
     _require(membership, "skills.record")
     experience.occupation = occupation
     experience.coder_confidence = confidence
-    experience.save(update_fields=["occupation", "coder_confidence", "updated_at"])
+    saved = save_versioned(
+        experience,
+        expected_version=_version(experience, expected_version),
+        fields=["occupation", "coder_confidence"],
+    )
     _log(
         membership,
         "incluye.work.coded",
         experience,
-        {"occupation": occupation.code if occupation else None, "confidence": confidence},
+        {"occupation": occupation.code if occupation else None, "confidence": confidence, **saved},
     )
     return experience
 
@@ -114,34 +128,44 @@ def _editable(profile):
 
 @transaction.atomic
 def profile_update(
-    *, membership, profile: SkillsProfile, summary: str, years: dict, remove=()
+    *, membership, profile: SkillsProfile, summary: str, years: dict, remove=(), expected_version=None
 ) -> SkillsProfile:
     """Sets the summary and the years per occupation; `remove` drops occupations from the profile."""
     _require(membership, "skills.record")
     _editable(profile)
     profile.summary = summary
-    profile.save(update_fields=["summary", "updated_at"])
+    saved = save_versioned(profile, expected_version=_version(profile, expected_version), fields=["summary"])
     profile.occupations.filter(occupation_id__in=list(remove)).delete()
     for chosen in profile.occupations.all():
         if chosen.occupation_id in years and years[chosen.occupation_id] != chosen.years:
             chosen.years = Decimal(years[chosen.occupation_id])
             chosen.save(update_fields=["years"])
-    _log(membership, "incluye.profile.updated", profile, {"removed": len(list(remove))})
+    _log(membership, "incluye.profile.updated", profile, {"removed": len(list(remove)), **saved})
     return profile
 
 
 @transaction.atomic
-def profile_add_occupation(*, membership, profile: SkillsProfile, occupation, years=Decimal(0)):
+def profile_add_occupation(
+    *, membership, profile: SkillsProfile, occupation, years=Decimal(0), expected_version=None
+):
     _require(membership, "skills.record")
     _editable(profile)
+    # Adding an occupation changes the profile: its version moves, so a stale page cannot sign it.
+    saved = save_versioned(profile, expected_version=_version(profile, expected_version), fields=[])
     ProfileOccupation.objects.get_or_create(profile=profile, occupation=occupation, defaults={"years": years})
-    _log(membership, "incluye.profile.updated", profile, {"added": occupation.code})
+    _log(
+        membership,
+        "incluye.profile.updated",
+        profile,
+        {"added": occupation.code, **saved, "fields": ["occupations"]},
+    )
 
 
 @transaction.atomic
-def profile_sign(*, membership, profile: SkillsProfile) -> SkillsProfile:
+def profile_sign(*, membership, profile: SkillsProfile, expected_version=None) -> SkillsProfile:
     """The counsellor signs: the profile freezes as it is now (occupations, skills, standards, gaps)."""
     _require(membership, "profiles.sign")
+    check_current(profile, expected_version)
     _editable(profile)
     if not profile.occupations.exists():
         raise ValidationError(_("Confirm at least one occupation before signing the profile."))
@@ -150,8 +174,12 @@ def profile_sign(*, membership, profile: SkillsProfile) -> SkillsProfile:
     profile.signed_at = timezone.now()
     profile.snapshot = {}
     profile.snapshot = profile_document(profile)
-    profile.save(update_fields=["status", "signed_by", "signed_at", "snapshot", "updated_at"])
-    _log(membership, "incluye.profile.signed", profile, {"person": str(profile.person_id)})
+    saved = save_versioned(
+        profile,
+        expected_version=_version(profile, expected_version),
+        fields=["status", "signed_by", "signed_at", "snapshot"],
+    )
+    _log(membership, "incluye.profile.signed", profile, {"person": str(profile.person_id), **saved})
     return profile
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from incluye.accounts.models import OrganizationKind
 from incluye.core.access import get_scoped_or_404, membership_required
+from incluye.core.versioning import StaleRecord, posted_version
 from incluye.skills import selectors, services
 from incluye.skills.coder import get_coder
 from incluye.skills.forms import (
@@ -81,9 +82,18 @@ def work_edit(request, pk):
     job = _job(request, pk)
     form = WorkExperienceForm(request.POST or None, experience=job)
     if request.method == "POST" and form.is_valid():
-        services.work_update(membership=request.membership, experience=job, **form.experience_fields())
-        messages.success(request, _("The job was updated."))
-        return redirect("skills:work_history", pk=job.person_id)
+        try:
+            services.work_update(
+                membership=request.membership,
+                experience=job,
+                expected_version=form.cleaned_data["version"],
+                **form.experience_fields(),
+            )
+        except StaleRecord as error:
+            form.stale(error)
+        else:
+            messages.success(request, _("The job was updated."))
+            return redirect("skills:work_history", pk=job.person_id)
     return render(
         request, "skills/work_edit.html", {"job": job, "form": form}, status=400 if form.is_bound else 200
     )
@@ -109,12 +119,17 @@ def work_code(request, pk):
     occupation = get_scoped_or_404(
         Occupation.objects.filter(system=System.ONET), code=form.cleaned_data["occupation"]
     )
-    services.work_code(
-        membership=request.membership,
-        experience=job,
-        occupation=occupation,
-        confidence=form.cleaned_data.get("confidence"),
-    )
+    try:
+        services.work_code(
+            membership=request.membership,
+            experience=job,
+            occupation=occupation,
+            confidence=form.cleaned_data.get("confidence"),
+            expected_version=posted_version(request.POST),
+        )
+    except StaleRecord as error:
+        messages.error(request, error.message)
+        return redirect("skills:work_history", pk=job.person_id)
     messages.success(request, _("Occupation confirmed: %(occupation)s.") % {"occupation": occupation.title})
     return redirect("skills:work_history", pk=job.person_id)
 
@@ -152,15 +167,20 @@ def profile_detail(request, pk):
             if not request.membership.can("skills.record"):
                 raise PermissionDenied
             if form.is_valid():
-                services.profile_update(
-                    membership=request.membership,
-                    profile=profile,
-                    summary=form.cleaned_data["summary"],
-                    years=form.years(),
-                    remove=form.removed(),
-                )
-                messages.success(request, _("The profile was saved."))
-                return redirect("skills:profile", pk=profile.pk)
+                try:
+                    services.profile_update(
+                        membership=request.membership,
+                        profile=profile,
+                        summary=form.cleaned_data["summary"],
+                        years=form.years(),
+                        remove=form.removed(),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                except StaleRecord as error:
+                    form.stale(error)
+                else:
+                    messages.success(request, _("The profile was saved."))
+                    return redirect("skills:profile", pk=profile.pk)
     elif request.method == "POST":
         raise PermissionDenied
     return render(
@@ -187,9 +207,16 @@ def profile_add_occupation(request, pk):
         Occupation.objects.filter(system=System.ONET), code=request.POST.get("occupation", "")
     )
     try:
-        services.profile_add_occupation(membership=request.membership, profile=profile, occupation=occupation)
+        services.profile_add_occupation(
+            membership=request.membership,
+            profile=profile,
+            occupation=occupation,
+            expected_version=posted_version(request.POST),
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    except StaleRecord as error:
+        messages.error(request, error.message)
     return redirect("skills:profile", pk=profile.pk)
 
 
@@ -199,9 +226,13 @@ def profile_sign(request, pk):
     profile = selectors.profile_for_page(membership=request.membership, pk=pk)
     _require(request, "profiles.sign")
     try:
-        services.profile_sign(membership=request.membership, profile=profile)
+        services.profile_sign(
+            membership=request.membership, profile=profile, expected_version=posted_version(request.POST)
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    except StaleRecord as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The profile was signed. It can now be printed."))
     return redirect("skills:profile", pk=profile.pk)

@@ -40,19 +40,21 @@ def test_a_bad_member_form_keeps_what_was_typed_and_says_what_is_wrong(personas)
 
 def test_changing_a_role_is_logged_with_the_old_and_new_values(personas):
     response = personas.client("admin").post(
-        reverse("accounts:member_edit", args=[personas.staff.pk]), {"role": "caseworker", "is_active": "on"}
+        reverse("accounts:member_edit", args=[personas.staff.pk]),
+        {"role": "caseworker", "is_active": "on", "version": 1},
     )
     assert response.status_code == 302
     personas.staff.refresh_from_db()
     assert personas.staff.role == "caseworker"
     entry = ActionLogEntry.objects.get(action="incluye.membership.changed")
-    assert entry.data == {"changes": {"role": ["reception_officer", "caseworker"]}}
+    assert entry.data["changes"] == {"role": ["reception_officer", "caseworker"]}
+    assert (entry.data["version"], entry.data["fields"]) == (2, ["role"])
 
 
 def test_saving_a_membership_unchanged_writes_nothing_to_the_log(personas):
     personas.client("admin").post(
         reverse("accounts:member_edit", args=[personas.staff.pk]),
-        {"role": "reception_officer", "is_active": "on"},
+        {"role": "reception_officer", "is_active": "on", "version": 1},
     )
     assert not ActionLogEntry.objects.filter(action="incluye.membership.changed").exists()
 
@@ -78,7 +80,8 @@ def test_nobody_can_switch_into_someone_elses_membership(personas):
 def test_the_action_log_page_filters_by_action_and_is_in_spanish(personas):
     admin = personas.client("admin")
     admin.post(
-        reverse("accounts:member_edit", args=[personas.staff.pk]), {"role": "caseworker", "is_active": "on"}
+        reverse("accounts:member_edit", args=[personas.staff.pk]),
+        {"role": "caseworker", "is_active": "on", "version": 1},
     )
     page = admin.get(
         reverse("accounts:action_log"), {"action": "incluye.membership.changed"}
@@ -89,7 +92,8 @@ def test_the_action_log_page_filters_by_action_and_is_in_spanish(personas):
 
 def test_the_action_log_of_one_organization_is_not_shown_to_another(personas):
     personas.client("admin").post(
-        reverse("accounts:member_edit", args=[personas.staff.pk]), {"role": "caseworker", "is_active": "on"}
+        reverse("accounts:member_edit", args=[personas.staff.pk]),
+        {"role": "caseworker", "is_active": "on", "version": 1},
     )
     page = personas.client("outsider_admin").get(reverse("accounts:action_log")).content.decode()
     assert "Ninguna entrada coincide" in page

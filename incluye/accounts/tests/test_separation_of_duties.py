@@ -35,7 +35,8 @@ def test_an_administrator_cannot_give_themselves_the_psychosocial_role(personas)
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.PSYCHOSOCIAL, Role.ADMINISTRATOR])
 def test_nobody_changes_their_own_membership(personas, role):
     response = personas.client("admin").post(
-        reverse("accounts:member_edit", args=[personas.admin.pk]), {"role": role, "is_active": "on"}
+        reverse("accounts:member_edit", args=[personas.admin.pk]),
+        {"role": role, "is_active": "on", "version": 1},
     )
     assert response.status_code == 400
     personas.admin.refresh_from_db()
@@ -84,7 +85,7 @@ def test_a_psychosocial_role_waits_for_a_second_administrator_who_is_notified(
 def test_promoting_a_member_to_administrator_waits_for_approval(personas, second_admin):
     response = personas.client("admin").post(
         reverse("accounts:member_edit", args=[personas.staff.pk]),
-        {"role": Role.ADMINISTRATOR, "is_active": "on"},
+        {"role": Role.ADMINISTRATOR, "is_active": "on", "version": 1},
     )
     assert response.status_code == 302
     personas.staff.refresh_from_db()
@@ -112,7 +113,7 @@ def test_reactivating_a_psychosocial_membership_takes_a_second_administrator(per
     psychologist.save()
     personas.client("admin").post(
         reverse("accounts:member_edit", args=[psychologist.pk]),
-        {"role": Role.PSYCHOSOCIAL, "is_active": "on"},
+        {"role": Role.PSYCHOSOCIAL, "is_active": "on", "version": psychologist.version},
     )
     psychologist.refresh_from_db()
     assert not psychologist.is_active

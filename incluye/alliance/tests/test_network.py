@@ -102,7 +102,9 @@ def test_the_action_plan_moves_through_its_pipeline_and_logs(personas, council, 
         due_on=datetime.date(2026, 6, 1),
     )
     client = client_for(coordinator)
-    client.post(reverse("alliance:commitment_move", args=[commitment.pk]), {"status": "in_progress"})
+    client.post(
+        reverse("alliance:commitment_move", args=[commitment.pk]), {"status": "in_progress", "version": 1}
+    )
     commitment.refresh_from_db()
     assert commitment.status == "in_progress"
     assert ActionLogEntry.objects.filter(action="incluye.alliance.commitment_moved").count() == 1

@@ -53,7 +53,7 @@ def test_a_caseworker_opens_a_case_from_the_person_page_and_moves_it(personas):
     assert case.status == "documents"
     assert [c.to_status for c in case.stage_changes.all()] == ["documents", "reception"]
     assert ActionLogEntry.objects.filter(
-        action="incluye.case.moved", data={"from": "reception", "to": "documents"}
+        action="incluye.case.moved", data__from="reception", data__to="documents"
     ).exists()
 
 
@@ -75,7 +75,9 @@ def test_a_change_made_on_an_old_copy_is_refused_not_lost(personas, case):
         reverse("cases:move", args=[case.pk]), {"to_status": "documents", "version": old_version}
     )
     assert response.status_code == 400
-    assert "Alguien más cambió este caso" in response.content.decode()
+    page = response.content.decode()
+    assert "Alguien más cambió este registro (caso) mientras usted lo editaba: etapa." in page
+    assert 'name="version" value="2"' in page  # saving again is a deliberate choice
     case.refresh_from_db()
     assert case.status == "psychosocial"
 
@@ -207,7 +209,7 @@ def test_marking_a_task_done_removes_it_from_my_work_and_only_the_assignee_can(p
         membership=personas.caseworker, case=case, title="Cita", due_on=datetime.date(2026, 1, 1)
     )
     assert personas.client("admin").post(reverse("cases:task_done", args=[task.pk])).status_code == 404
-    personas.client("caseworker").post(reverse("cases:task_done", args=[task.pk]))
+    personas.client("caseworker").post(reverse("cases:task_done", args=[task.pk]), {"version": task.version})
     task.refresh_from_db()
     assert task.done_at is not None
     assert "Cita" not in personas.client("caseworker").get(reverse("cases:my_work")).content.decode()

@@ -105,9 +105,9 @@ def test_a_document_moves_along_its_pipeline_through_the_api(personas, case):
     document = case.documents.get(code="national_id")
     client = personas.client("caseworker")
     url = reverse("api:case_document", args=[document.pk])
-    ok = client.patch(url, {"status": "requested"}, content_type="application/json")
-    assert ok.json()["status"] == "requested"
-    needs_date = client.patch(url, {"status": "appointment"}, content_type="application/json")
+    ok = client.patch(url, {"status": "requested", "version": 1}, content_type="application/json")
+    assert ok.json()["status"] == "requested" and ok.json()["version"] == 2
+    needs_date = client.patch(url, {"status": "appointment", "version": 2}, content_type="application/json")
     assert needs_date.status_code == 400
     assert "appointment_at" in needs_date.json()["error"]["fields"]
 

@@ -45,6 +45,7 @@ def test_an_appointment_needs_a_date_and_is_shown(personas, case):
     client.post(
         url,
         {
+            f"doc{document.pk}-version": document.version,
             f"doc{document.pk}-status": "appointment",
             f"doc{document.pk}-appointment_at": "2026-12-02T09:30",
             f"doc{document.pk}-appointment_place": "RENAP zona 1",

@@ -44,6 +44,7 @@ def test_psychosocial_content_reaches_no_other_role_on_any_page_api_answer_or_ex
     urls = [url for method, url in object_urls(personas, records) if method == "get"]
     urls += [url for _name, url in _urls_without_ids()]
     urls += [f"/people/{case.person_id}/export.json", f"/people/{case.person_id}/export.pdf"]
+    urls += ["/impact/export/people.csv", "/impact/export/indicator.csv"]
     seen_by_psychologist = set()
     for role in Role.values:
         member = psychologist if role == Role.PSYCHOSOCIAL else make_member(personas.org, role)

@@ -78,7 +78,9 @@ def test_conducting_a_follow_up_stores_its_scores_and_closes_its_task(personas, 
         for q in survey.questions
     }
     follow_up = case.follow_ups.get(months=3)
-    response = personas.client("caseworker").post(reverse("cases:follow_up", args=[follow_up.pk]), best)
+    response = personas.client("caseworker").post(
+        reverse("cases:follow_up", args=[follow_up.pk]), {**best, "version": follow_up.version}
+    )
     assert response.status_code == 302
     follow_up.refresh_from_db()
     assert follow_up.scores["composite"] == 1.0
@@ -94,7 +96,8 @@ def test_a_partial_follow_up_is_kept_as_partial(personas, case):
     answer = next(o.value for o in question.options if o.score is not None)
     follow_up = FollowUp.objects.get(case=case, months=6)
     personas.client("caseworker").post(
-        reverse("cases:follow_up", args=[follow_up.pk]), {f"q_{question.id}": answer}
+        reverse("cases:follow_up", args=[follow_up.pk]),
+        {f"q_{question.id}": answer, "version": follow_up.version},
     )
     follow_up.refresh_from_db()
     assert follow_up.scores["complete"] is False

@@ -29,7 +29,7 @@ def test_a_goal_is_added_to_the_plan_and_marked_achieved(personas, case):
     )
     goal = Goal.objects.get()
     assert (goal.owner, goal.status) == (personas.caseworker.user, "open")
-    client.post(reverse("cases:goal_status", args=[goal.pk]), {"status": "achieved"})
+    client.post(reverse("cases:goal_status", args=[goal.pk]), {"status": "achieved", "version": goal.version})
     goal.refresh_from_db()
     assert goal.status == "achieved"
     assert ActionLogEntry.objects.filter(action="incluye.goal.set").count() == 2

@@ -34,23 +34,29 @@ def test_from_session_to_revoked_certificate_through_the_api(personas, assessor,
     assert enrolled.status_code == 201, enrolled.content
     enrollment_id = enrolled.json()["id"]
 
+    def version():
+        return body.get(reverse("api:enrollment", args=[enrollment_id])).json()["version"]
+
     refused = body.post(
         reverse("api:enrollment_results", args=[enrollment_id]),
-        {"results": [{"unit": "U1", "outcome": "competent"}]},
+        {"results": [{"unit": "U1", "outcome": "competent"}], "version": version()},
         content_type="application/json",
     )
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "refused"  # not marked present
     assert (
         body.patch(
             reverse("api:enrollment", args=[enrollment_id]),
-            {"attendance": "present"},
+            {"attendance": "present", "version": version()},
             content_type="application/json",
         ).json()["attendance"]
         == "present"
     )
     results = body.post(
         reverse("api:enrollment_results", args=[enrollment_id]),
-        {"results": [{"unit": "U1", "outcome": "competent"}, {"unit": "U2", "outcome": "not_yet"}]},
+        {
+            "results": [{"unit": "U1", "outcome": "competent"}, {"unit": "U2", "outcome": "not_yet"}],
+            "version": version(),
+        },
         content_type="application/json",
     ).json()
     assert results["eligible"] is False and results["achieved"] == ["U1"] and results["missing"] == ["U2"]
@@ -60,7 +66,10 @@ def test_from_session_to_revoked_certificate_through_the_api(personas, assessor,
     assert not_eligible.status_code == 400 and not_eligible.json()["error"]["code"] == "not_eligible"
     body.post(
         reverse("api:enrollment_results", args=[enrollment_id]),
-        {"results": [{"unit": "U2", "outcome": "competent", "evidence": "Demostración"}]},
+        {
+            "results": [{"unit": "U2", "outcome": "competent", "evidence": "Demostración"}],
+            "version": version(),
+        },
         content_type="application/json",
     )
     issued = body.post(

@@ -162,7 +162,8 @@ def test_the_results_grid_records_units_and_makes_the_candidate_eligible(assesso
     services.enrollment_attendance(membership=assessor, enrollment=enrollment, attendance="present")
     units = {u.code: u for u in enrollment.session.standard.units.all()}
     client = client_for(assessor)
-    data = {}
+    enrollment.refresh_from_db()
+    data = {"version": enrollment.version}
     for code, outcome in (("U1", "competent"), ("U2", "competent"), ("U3", "")):
         pk = units[code].pk
         data.update({f"outcome_{pk}": outcome, f"evidence_{pk}": "Observación directa", f"date_{pk}": ""})

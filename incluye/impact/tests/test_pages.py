@@ -154,7 +154,7 @@ def consent(personas, person, given):
 
 def test_a_story_cannot_be_published_without_consent(personas, story):
     client = personas.client("caseworker")
-    client.post(reverse("impact:story_step", args=[story.pk, "publish"]))
+    client.post(reverse("impact:story_step", args=[story.pk, "publish"]), {"version": story.version})
     story.refresh_from_db()
     assert story.status == "draft"
 
@@ -162,7 +162,7 @@ def test_a_story_cannot_be_published_without_consent(personas, story):
 def test_a_published_story_disappears_when_consent_is_withdrawn(personas, story):
     consent(personas, story.person, True)
     client = personas.client("caseworker")
-    client.post(reverse("impact:story_step", args=[story.pk, "publish"]))
+    client.post(reverse("impact:story_step", args=[story.pk, "publish"]), {"version": story.version})
     story.refresh_from_db()
     assert story.status == "published"
     assert "Volví y trabajo." in Client().get(reverse("impact:public")).content.decode()
@@ -205,7 +205,8 @@ def test_story_pages_and_their_log(personas, story):
     assert client.get(reverse("impact:stories")).status_code == 200
     assert client.get(reverse("impact:story", args=[story.pk])).status_code == 200
     response = client.post(
-        reverse("impact:story", args=[story.pk]), {"title_es": "Nuevo", "text_es": "Texto", "signature": "A"}
+        reverse("impact:story", args=[story.pk]),
+        {"title_es": "Nuevo", "text_es": "Texto", "signature": "A", "version": story.version},
     )
     assert response.status_code == 302
     assert ActionLogEntry.objects.filter(action="incluye.story.updated").exists()

@@ -158,9 +158,10 @@ def test_the_api_candidates_are_anonymized_until_the_person_accepts(personas, ca
     assert_anonymous(employer.get(url).content.decode())
     # the employer cannot accept on the person's behalf
     step = reverse("api:application_step", args=[application["id"]])
-    assert employer.post(step, {"to_status": "referred"}).status_code == 409
+    version = application["version"]
+    assert employer.post(step, {"to_status": "referred", "version": version}).status_code == 409
     caseworker = personas.client("caseworker")
-    assert caseworker.post(step, {"to_status": "referred"}).status_code == 200
+    assert caseworker.post(step, {"to_status": "referred", "version": version}).status_code == 200
     disclosed = employer.get(url).json()["candidate"]
     assert disclosed["name"] == "José Manuel Tzul Pérez" and disclosed["phone"] == "+50255501234"
     # never the identity number or the return history, even then
@@ -375,7 +376,8 @@ def test_the_caseworker_sees_matches_invitations_and_answers(personas, candidate
     page = caseworker.get(reverse("jobs:person", args=[candidate.pk]))
     assert page.status_code == 200
     response = caseworker.post(
-        reverse("jobs:application_step", args=[application.pk]), {"to_status": "referred"}
+        reverse("jobs:application_step", args=[application.pk]),
+        {"to_status": "referred", "version": application.version},
     )
     assert response.status_code == 302
     application.refresh_from_db()

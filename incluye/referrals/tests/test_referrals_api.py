@@ -52,18 +52,29 @@ def test_a_referral_is_sent_and_handled_through_the_api(personas, setup):
     assert [r["id"] for r in received] == [referral["id"]]
     assert received[0]["side"] == "receiver"
     step = reverse("api:referral_step", args=[referral["id"]])
-    assert receiver.post(step, {"step": "decline"}, content_type="application/json").status_code == 400
+    version = received[0]["version"]
     assert (
-        receiver.post(step, {"step": "accept"}, content_type="application/json").json()["status"]
-        == "accepted"
+        receiver.post(
+            step, {"step": "decline", "version": version}, content_type="application/json"
+        ).status_code
+        == 400
     )
+    accepted = receiver.post(step, {"step": "accept", "version": version}, content_type="application/json")
+    assert accepted.json()["status"] == "accepted"
     done = receiver.post(
-        step, {"step": "complete", "outcome": "Alojada 15 días"}, content_type="application/json"
+        step,
+        {"step": "complete", "outcome": "Alojada 15 días", "version": accepted.json()["version"]},
+        content_type="application/json",
     )
     assert done.json()["status"] == "completed"
     # The sender cannot take the receiver's steps.
     sender = personas.client("caseworker")
-    assert sender.post(step, {"step": "accept"}, content_type="application/json").status_code == 403
+    assert (
+        sender.post(
+            step, {"step": "accept", "version": done.json()["version"]}, content_type="application/json"
+        ).status_code
+        == 403
+    )
 
 
 def test_without_consent_the_api_refuses_to_send(personas, setup):

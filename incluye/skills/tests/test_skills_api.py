@@ -51,13 +51,17 @@ def test_a_job_is_added_coded_and_a_profile_signed_through_the_api(personas, per
     assert job["started_on"] == "2015-01-01" and job["started_precision"] == "year"
     coded = client.post(
         reverse("api:work_code", args=[job["id"]]),
-        {"occupation": "35-2014.00"},
+        {"occupation": "35-2014.00", "version": job["version"]},
         content_type="application/json",
     )
     assert coded.json()["occupation"]["soc"] == "35-2014"
     profile = client.post(reverse("api:person_profiles", args=[person.pk]))
     assert profile.status_code == 201
-    signed = client.post(reverse("api:profile_sign", args=[profile.json()["id"]]))
+    signed = client.post(
+        reverse("api:profile_sign", args=[profile.json()["id"]]),
+        {"version": profile.json()["version"]},
+        content_type="application/json",
+    )
     assert signed.json()["status"] == "signed"
     assert signed.json()["document"]["occupations"][0]["soc"] == "35-2014"
 
@@ -80,7 +84,7 @@ def test_an_unknown_occupation_code_is_a_400(personas, person):
     ).json()
     response = client.post(
         reverse("api:work_code", args=[job["id"]]),
-        {"occupation": "99-9999.99"},
+        {"occupation": "99-9999.99", "version": job["version"]},
         content_type="application/json",
     )
     assert response.status_code == 400

@@ -88,7 +88,8 @@ def test_confirming_an_occupation_codes_the_job_and_is_logged(personas, person):
     job = _job(personas, person)
     client = personas.client("caseworker")
     response = client.post(
-        reverse("skills:work_code", args=[job.pk]), {"occupation": "47-2081.00", "confidence": "0.9"}
+        reverse("skills:work_code", args=[job.pk]),
+        {"occupation": "47-2081.00", "confidence": "0.9", "version": job.version},
     )
     assert response.status_code == 302
     job.refresh_from_db()
