@@ -4,6 +4,7 @@ the catalogue of standards. Same forms, selectors and services as the pages."""
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -112,6 +113,8 @@ class WorkExperienceView(APIView):
     @extend_schema(request=WorkExperienceRequest, responses=WorkExperienceSerializer)
     def put(self, request, pk):
         job = _job(request, pk)
+        if not request.membership.can("skills.record"):
+            raise PermissionDenied
         version = require_version(request)
         form = _work_form(request)
         job = services.work_update(
@@ -145,6 +148,8 @@ class WorkCodeView(APIView):
     @extend_schema(request=CodeRequest, responses=WorkExperienceSerializer)
     def post(self, request, pk):
         job = _job(request, pk)
+        if not request.membership.can("skills.record"):
+            raise PermissionDenied
         version = require_version(request)
         data = CodeRequest(data=request.data)
         data.is_valid(raise_exception=True)
@@ -244,6 +249,8 @@ class ProfileSignView(APIView):
     @extend_schema(request=VersionRequest, responses={200: ProfileSerializer, 409: None})
     def post(self, request, pk):
         profile = selectors.profile_for_page(membership=request.membership, pk=pk)
+        if not request.membership.can("profiles.sign"):
+            raise PermissionDenied
         version = require_version(request)
         try:
             profile = services.profile_sign(
