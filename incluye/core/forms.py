@@ -41,3 +41,26 @@ class VersionedForm(forms.Form):
         data = self.data.copy()
         data[self.add_prefix("version")] = str(error.current)
         self.data = data
+
+    def save_with(self, write, **data) -> bool:
+        """Call `write(expected_version=…, **data)` (default data: the cleaned fields but the
+        version). False when the record changed meanwhile: the form then says so (`stale`)."""
+        return save_with(self, write, **data)
+
+
+def save_with(form, write, **data) -> bool:
+    """`VersionedForm.save_with` for any form with a `version` field (a ModelForm too)."""
+    from incluye.core.versioning import StaleRecord
+
+    values = data or {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        write(expected_version=form.cleaned_data["version"], **values)
+    except StaleRecord as error:
+        stale(form, error)
+        return False
+    return True
+
+
+def stale(form, error) -> None:
+    """Say on `form` that the record changed meanwhile, keeping what was typed."""
+    VersionedForm.stale(form, error)

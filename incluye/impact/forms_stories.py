@@ -20,6 +20,7 @@ class StoryForm(forms.ModelForm):
             self.fields["version"].required = True
 
     stale = VersionedForm.stale
+    save_with = VersionedForm.save_with
 
     class Meta:
         model = Story

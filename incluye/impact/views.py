@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -231,20 +233,10 @@ def story_detail(request, pk):
 
     story = selectors.story_for_page(membership=request.membership, pk=pk)
     form = StoryForm(request.POST or None, request.FILES or None, instance=story)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.story_update(
-                membership=request.membership,
-                story=story,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except StaleRecord as error:
-            form.stale(error)
-        else:
-            messages.success(request, _("The story was saved."))
-            return redirect("impact:story", pk=story.pk)
+    update = partial(services.story_update, membership=request.membership, story=story)
+    if request.method == "POST" and form.is_valid() and form.save_with(update):
+        messages.success(request, _("The story was saved."))
+        return redirect("impact:story", pk=story.pk)
     return render(
         request,
         "impact/story_form.html",

@@ -1,4 +1,5 @@
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,19 +83,10 @@ def vacancy_edit(request, pk):
         raise Http404
     _require(request, "vacancies.manage")
     form = VacancyForm(request.POST or None, organization=request.membership.organization, vacancy=vacancy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vacancy_update(
-                membership=request.membership,
-                vacancy=vacancy,
-                expected_version=form.cleaned_data["version"],
-                **form.vacancy_fields(),
-            )
-        except StaleRecord as error:
-            form.stale(error)
-        else:
-            messages.success(request, _("The vacancy was saved."))
-            return redirect("jobs:vacancy", pk=vacancy.pk)
+    update = partial(services.vacancy_update, membership=request.membership, vacancy=vacancy)
+    if request.method == "POST" and form.is_valid() and form.save_with(update, **form.vacancy_fields()):
+        messages.success(request, _("The vacancy was saved."))
+        return redirect("jobs:vacancy", pk=vacancy.pk)
     return render(
         request,
         "jobs/vacancy_form.html",
@@ -271,20 +263,10 @@ def person_jobs(request, pk):
     )
     if request.method == "POST":
         _require(request, "applications.manage")
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                services.availability_set(
-                    membership=request.membership,
-                    person=person,
-                    expected_version=form.cleaned_data["version"],
-                    **data,
-                )
-            except StaleRecord as error:
-                form.stale(error)
-            else:
-                messages.success(request, _("Availability saved."))
-                return redirect("jobs:person", pk=person.pk)
+        update = partial(services.availability_set, membership=request.membership, person=person)
+        if form.is_valid() and form.save_with(update):
+            messages.success(request, _("Availability saved."))
+            return redirect("jobs:person", pk=person.pk)
     applications = list(selectors.person_applications(person=person))
     applied = {a.vacancy_id for a in applications}
     return render(

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -54,20 +56,10 @@ def service_edit(request, pk):
     if not request.membership.can("services.manage"):
         raise PermissionDenied
     form = ServiceForm(request.POST or None, organization=request.membership.organization, service=service)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.service_update(
-                membership=request.membership,
-                service=service,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except StaleRecord as error:
-            form.stale(error)
-        else:
-            messages.success(request, _("The service was saved."))
-            return redirect("referrals:our_services")
+    update = partial(services.service_update, membership=request.membership, service=service)
+    if request.method == "POST" and form.is_valid() and form.save_with(update):
+        messages.success(request, _("The service was saved."))
+        return redirect("referrals:our_services")
     status = 400 if request.method == "POST" else 200
     return render(request, "referrals/service_form.html", {"form": form, "service": service}, status=status)
 

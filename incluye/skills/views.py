@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -81,19 +83,10 @@ def _job(request, pk, permission="skills.record"):
 def work_edit(request, pk):
     job = _job(request, pk)
     form = WorkExperienceForm(request.POST or None, experience=job)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.work_update(
-                membership=request.membership,
-                experience=job,
-                expected_version=form.cleaned_data["version"],
-                **form.experience_fields(),
-            )
-        except StaleRecord as error:
-            form.stale(error)
-        else:
-            messages.success(request, _("The job was updated."))
-            return redirect("skills:work_history", pk=job.person_id)
+    update = partial(services.work_update, membership=request.membership, experience=job)
+    if request.method == "POST" and form.is_valid() and form.save_with(update, **form.experience_fields()):
+        messages.success(request, _("The job was updated."))
+        return redirect("skills:work_history", pk=job.person_id)
     return render(
         request, "skills/work_edit.html", {"job": job, "form": form}, status=400 if form.is_bound else 200
     )
@@ -166,21 +159,12 @@ def profile_detail(request, pk):
         if request.method == "POST":
             if not request.membership.can("skills.record"):
                 raise PermissionDenied
-            if form.is_valid():
-                try:
-                    services.profile_update(
-                        membership=request.membership,
-                        profile=profile,
-                        summary=form.cleaned_data["summary"],
-                        years=form.years(),
-                        remove=form.removed(),
-                        expected_version=form.cleaned_data["version"],
-                    )
-                except StaleRecord as error:
-                    form.stale(error)
-                else:
-                    messages.success(request, _("The profile was saved."))
-                    return redirect("skills:profile", pk=profile.pk)
+            update = partial(services.profile_update, membership=request.membership, profile=profile)
+            if form.is_valid() and form.save_with(
+                update, summary=form.cleaned_data["summary"], years=form.years(), remove=form.removed()
+            ):
+                messages.success(request, _("The profile was saved."))
+                return redirect("skills:profile", pk=profile.pk)
     elif request.method == "POST":
         raise PermissionDenied
     return render(

@@ -192,7 +192,7 @@ def test_the_pdf_view_answers_a_pdf_and_logs_the_print(personas, person, institu
 def test_signing_a_profile_without_occupations_is_refused_with_a_message(personas, person):
     profile = services.profile_start(membership=personas.caseworker, person=person)
     response = personas.client("caseworker").post(
-        reverse("skills:profile_sign", args=[profile.pk]), follow=True
+        reverse("skills:profile_sign", args=[profile.pk]), {"version": profile.version}, follow=True
     )
     assert "al menos una ocupación" in response.content.decode()
     profile.refresh_from_db()
