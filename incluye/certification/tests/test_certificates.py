@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from incluye.accounts.roles import Role
 from incluye.certification import credentials, services
-from incluye.certification.models import CertificateCounter
+from incluye.certification.models import Certificate, CertificateCounter
 from incluye.certification.pdf import qr_payload
 from incluye.certification.tests.conftest import assess, signed_profile
 from incluye.core.actionlog import ActionLogEntry
@@ -107,7 +107,8 @@ def test_the_qr_code_points_at_a_random_token_not_the_number(certificate):
 
 
 @pytest.mark.parametrize(
-    ("language", "title"), [("es", "Certificado de competencia"), ("en", "Certificate of competence")]
+    ("language", "title"),
+    [("es", "Certificado de competencia laboral"), ("en", "Certificate of occupational competence")],
 )
 def test_the_pdf_opens_with_the_number_and_the_qr_payload(certificate, assessor, language, title):
     response = client_for(assessor).get(
@@ -138,11 +139,16 @@ def test_the_pdf_embeds_the_qr_code_image(certificate):
 def test_an_assessor_issues_and_revokes_through_the_pages(assessor, enrollment):
     assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
     client = client_for(assessor)
-    response = client.post(
-        reverse("certification:certificate_issue", args=[enrollment.pk]), {"public_fields": "name"}
-    )
+    url = reverse("certification:certificate_issue", args=[enrollment.pk])
+    # First a confirmation of what will be certified: nothing is issued yet.
+    confirmation = client.post(url, {"public_fields": "name"})
+    assert confirmation.status_code == 200
+    assert 'name="confirm" value="yes"' in confirmation.content.decode()
+    assert "José Ángel Ordóñez Muñoz" in confirmation.content.decode()
+    assert not Certificate.objects.filter(enrollment=enrollment).exists()
+    response = client.post(url, {"public_fields": "name", "confirm": "yes"})
     assert response.status_code == 302
-    certificate = enrollment.certificate
+    certificate = Certificate.objects.get(enrollment=enrollment)
     assert certificate.public_fields == "name"
     page = client.get(response["Location"])
     assert certificate.number in page.content.decode()
