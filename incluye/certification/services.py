@@ -52,8 +52,8 @@ def _log(membership, action, obj, data=None):
 
 @transaction.atomic
 def signing_key_rotate(*, body, actor=None) -> SigningKey:
-    """A new active key for the body; the previous one is retired but stays published (JWKS, DID
-    document), so every credential it signed still verifies."""
+    """A new active ES256 key for the body; the previous one is retired but stays published (its key
+    URL, JWKS, DID document), so every credential it signed still verifies."""
     if body.kind != OrganizationKind.CERTIFYING_BODY:
         raise ValidationError(_("Only a certifying body signs certificates."))
     now = timezone.now()
@@ -63,7 +63,8 @@ def signing_key_rotate(*, body, actor=None) -> SigningKey:
     name = f"key-{now:%Y%m%d}-{secrets.token_hex(4)}"
     signing_key = SigningKey.objects.create(
         body=body,
-        kid=credentials.key_id(body, name),
+        kid=credentials.key_url(body, name),
+        algorithm=SigningKey.Algorithm.ES256,
         public_jwk=key.as_dict(private=False),
         private_jwk_encrypted=credentials.encrypt_private_key(key),
     )
@@ -84,7 +85,12 @@ def signing_key_rotate_by(*, membership) -> SigningKey:
 
 
 def active_signing_key(body, *, actor=None) -> SigningKey:
-    return body.signing_keys.filter(active=True).first() or signing_key_rotate(body=body, actor=actor)
+    """The body's active ES256 key; a body whose active key is a legacy Ed25519 one gets a new key
+    (the old one is retired and stays published)."""
+    key = body.signing_keys.filter(active=True).first()
+    if key is None or key.algorithm != credentials.ALGORITHM:
+        key = signing_key_rotate(body=body, actor=actor)
+    return key
 
 
 # --- Sessions and enrolment ------------------------------------------------------------------------

@@ -323,7 +323,7 @@ def certificate_pdf(request, pk):
 def certificate_credential(request, pk):
     certificate = selectors.certificate_for_page(membership=request.membership, pk=pk)
     services.credential_downloaded(membership=request.membership, certificate=certificate)
-    response = HttpResponse(certificate.credential, content_type="application/vc+jwt")
+    response = HttpResponse(certificate.credential, content_type="application/jwt")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
     return response
 
@@ -401,6 +401,16 @@ def jwks(request, pk):
 
 
 @require_GET
+def public_key(request, pk, name):
+    """One public key, as the JWK itself: what a credential's `kid` dereferences to (OB 3.0 §8.2)."""
+    body = _body(pk)
+    key = next((k for k in body.signing_keys.all() if k.name == name), None)
+    if key is None:
+        raise Http404
+    return _public_json(credentials.public_jwk(key), "application/jwk+json")
+
+
+@require_GET
 def did_document(request, pk):
     return _public_json(credentials.did_document(_body(pk)), "application/did+json")
 
@@ -408,12 +418,13 @@ def did_document(request, pk):
 @require_GET
 @never_cache
 def status_list(request, pk):
-    """The Bitstring Status List credential, secured as a JWT signed by the body's active key."""
+    """The Bitstring Status List credential, a JWT signed like the certificates' credentials (ES256,
+    typ JWT, the key's URL as kid) by the body's active key."""
     status = get_scoped_or_404(StatusList.objects.select_related("body"), pk=pk)
     token = credentials.sign(
         credentials.status_list_credential(status), services.active_signing_key(status.body)
     )
-    response = HttpResponse(token, content_type="application/vc+jwt")
+    response = HttpResponse(token, content_type="application/jwt")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
