@@ -99,3 +99,49 @@ AWKWARD_DAYS = {
     "31-january": datetime.date(2027, 1, 31),
     "29-february": datetime.date(2028, 2, 29),
 }
+
+
+def archival_pdf_facts(content: bytes) -> dict:
+    """What a PDF/A and PDF/UA check reads from a PDF, with two independent tools: pikepdf (qpdf) for
+    the XMP metadata, the output intent and the structure tree; poppler's pdfinfo and pdffonts for
+    the document information, the tagging and the fonts."""
+    import io
+    import shutil
+    import subprocess
+    import tempfile
+
+    import pikepdf
+
+    facts: dict = {}
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        with pdf.open_metadata() as xmp:
+            facts["pdfa_part"] = xmp.get("pdfaid:part")
+            facts["pdfa_conformance"] = xmp.get("pdfaid:conformance")
+            facts["xmp_title"] = xmp.get("dc:title")
+            facts["xmp"] = str(xmp)
+        intents = pdf.Root.get("/OutputIntents") or []
+        facts["output_intents"] = [(str(i.get("/S")), "/DestOutputProfile" in i) for i in intents]
+        facts["struct_tree"] = "/StructTreeRoot" in pdf.Root
+        facts["marked"] = bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False))
+        facts["lang"] = str(pdf.Root.get("/Lang", ""))
+        facts["info_title"] = str(pdf.docinfo.get("/Title", ""))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        poppler = {tool: shutil.which(tool) for tool in ("pdfinfo", "pdffonts")}
+        assert all(poppler.values()), "poppler-utils is missing: run scripts/install.sh dev"
+        info = subprocess.run(  # noqa: S603 (a fixed tool on a temporary file)
+            [poppler["pdfinfo"], handle.name], capture_output=True, text=True, check=True
+        ).stdout
+        fonts = subprocess.run(  # noqa: S603
+            [poppler["pdffonts"], handle.name], capture_output=True, text=True, check=True
+        ).stdout
+    facts["pdfinfo"] = {
+        key.strip(): value.strip() for key, _sep, value in (line.partition(":") for line in info.splitlines())
+    }
+    facts["fonts"] = [
+        {"name": line.split()[0].split("+", 1)[-1], "embedded": line.split()[-5] == "yes"}
+        for line in fonts.splitlines()[2:]
+        if line.strip()
+    ]
+    return facts
