@@ -98,7 +98,7 @@ def session_detail(request, pk):
     form = None
     if can_manage and today >= session.date:
         form = SessionResultsForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             session=session,
             enrollments=enrollments,
             units=session.standard.units.all(),
@@ -222,7 +222,7 @@ def certificate_issue(request, pk):
     """A confirmation first (GET, or a POST without `confirm`): what will be certified, about whom,
     and what the public page will show; the certificate is issued only on the confirmed POST."""
     enrollment = _enrollment(request, pk, "certificates.issue")
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm") == "yes":
         try:
             certificate = services.certificate_issue(
