@@ -129,6 +129,11 @@ class SessionResultsForm(forms.Form):
                 )
             )
 
+    @property
+    def editable(self) -> bool:
+        """Some candidate can still change (not every one has a certificate)."""
+        return any(attendance is not None for _e, attendance, _d, _o in self.candidates)
+
     def rows(self) -> dict:
         return {
             enrollment.pk: {
