@@ -96,6 +96,23 @@ def session(assessor, standard):
     )
 
 
+def enrol_new_person(personas, session, given_names="Ana", first_surname="Coc"):
+    """Register another person, record their consent to share, and enrol them from a signed profile."""
+    person = person_register(
+        membership=personas.staff, given_names=given_names, first_surname=first_surname, nationality_id="GT"
+    )
+    consent_record(
+        membership=personas.caseworker,
+        person=person,
+        purpose="alliance_sharing",
+        given=True,
+        method="signed_form",
+    )
+    return services.enrollment_create(
+        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, person)
+    )
+
+
 @pytest.fixture
 def enrollment(personas, session, profile, consent):
     return services.enrollment_create(membership=personas.caseworker, session=session, profile=profile)

@@ -14,29 +14,12 @@ from pypdf import PdfReader
 
 from incluye.certification import services
 from incluye.certification.models import Certificate, UnitResult
-from incluye.certification.tests.conftest import signed_profile
+from incluye.certification.tests.conftest import enrol_new_person
 from incluye.core.testing import client_for, local_moment
-from incluye.people.services import consent_record, person_register
 
 pytestmark = pytest.mark.django_db
 
 SESSION_DAY = datetime.date(2026, 12, 19)
-
-
-def enrol(personas, session, given_names="Ana", first_surname="Coc"):
-    person = person_register(
-        membership=personas.staff, given_names=given_names, first_surname=first_surname, nationality_id="GT"
-    )
-    consent_record(
-        membership=personas.caseworker,
-        person=person,
-        purpose="alliance_sharing",
-        given=True,
-        method="signed_form",
-    )
-    return services.enrollment_create(
-        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, person)
-    )
 
 
 @pytest.fixture
@@ -51,7 +34,7 @@ def upcoming(assessor, standard, personas, time_machine):
         capacity=5,
         assessors=[assessor.user],
     )
-    return session, enrol(personas, session)
+    return session, enrol_new_person(personas, session)
 
 
 def units_of(session):
@@ -161,7 +144,7 @@ def test_the_session_page_records_attendance_and_results_of_every_candidate(
     assessor, personas, upcoming, time_machine
 ):
     session, first = upcoming
-    second = enrol(personas, session, given_names="Luis", first_surname="Tum")
+    second = enrol_new_person(personas, session, given_names="Luis", first_surname="Tum")
     time_machine.move_to(local_moment("2026-12-19 16:00"))
     client = client_for(assessor)
     url = reverse("certification:session", args=[session.pk])

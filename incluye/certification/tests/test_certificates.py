@@ -13,7 +13,7 @@ from incluye.accounts.roles import Role
 from incluye.certification import credentials, services
 from incluye.certification.models import Certificate, CertificateCounter
 from incluye.certification.pdf import qr_payload
-from incluye.certification.tests.conftest import assess, signed_profile
+from incluye.certification.tests.conftest import assess, enrol_new_person, signed_profile
 from incluye.core.actionlog import ActionLogEntry
 from incluye.core.testing import client_for, local_moment, make_member
 from incluye.people.services import consent_record, person_register
@@ -28,19 +28,7 @@ def pdf_text(content: bytes) -> str:
 def test_it_numbers_certificates_per_body_and_year_without_gaps(certificate, assessor, personas, session):
     year = timezone.localdate().year  # the deployment's year, not UTC's
     assert certificate.number == f"INTECAP-{year}-000001"
-    other = person_register(
-        membership=personas.staff, given_names="Ana", first_surname="Coc", nationality_id="GT"
-    )
-    consent_record(
-        membership=personas.caseworker,
-        person=other,
-        purpose="alliance_sharing",
-        given=True,
-        method="signed_form",
-    )
-    enrollment = services.enrollment_create(
-        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, other)
-    )
+    enrollment = enrol_new_person(personas, session)
     # A refused issue (not eligible yet) does not use up a number.
     with pytest.raises(ValidationError):
         services.certificate_issue(membership=assessor, enrollment=enrollment)
