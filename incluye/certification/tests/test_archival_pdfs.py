@@ -6,7 +6,8 @@ person. Checked with pikepdf and with poppler's pdfinfo and pdffonts."""
 import pytest
 from django.urls import reverse
 
-from incluye.core.testing import archival_pdf_facts, client_for
+from incluye.certification.tests.pdf_checks import archival_pdf_facts
+from incluye.core.testing import client_for
 from incluye.skills.pdf import render_profile_pdf
 
 pytestmark = pytest.mark.django_db
