@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0001_initial'),
+        ('certification', '0002_signing_key_algorithm'),
     ]
 
     operations = [
