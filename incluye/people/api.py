@@ -282,6 +282,14 @@ class SearchView(APIView):
 
 
 class ManifestSerializer(serializers.ModelSerializer):
+    """A manifest and what its check found. Never its whole list of errors: a count, a summary by
+    problem (at most 50, each with at most 5 rows) and the link to the paginated errors."""
+
+    problems = serializers.SerializerMethodField()
+    errors_url = serializers.SerializerMethodField()
+    new_submissions = serializers.SerializerMethodField()
+    already_imported = serializers.SerializerMethodField()
+
     class Meta:
         model = ManifestImport
         fields = [
@@ -290,16 +298,63 @@ class ManifestSerializer(serializers.ModelSerializer):
             "arrived_on",
             "mode",
             "returned_from",
+            "source",
             "file_name",
             "status",
             "total_rows",
             "processed_rows",
             "created_count",
             "skipped_count",
-            "errors",
+            "household_count",
+            "new_submissions",
+            "already_imported",
+            "error_count",
+            "problems",
+            "errors_url",
             "created_at",
             "finished_at",
         ]
+
+    def get_problems(self, manifest) -> list[dict]:
+        return [
+            {
+                "column": p.get("column", ""),
+                "message": p["message"],
+                "count": p["count"],
+                "rows": p["rows"][:5],
+            }
+            for p in manifest.error_summary[:50]
+        ]
+
+    def get_errors_url(self, manifest) -> str:
+        from django.urls import reverse
+
+        return reverse("api:manifest_errors", args=[manifest.pk])
+
+    def get_new_submissions(self, manifest) -> int:
+        return (manifest.review or {}).get("new", 0)
+
+    def get_already_imported(self, manifest) -> int:
+        return (manifest.review or {}).get("known", 0)
+
+
+class ManifestErrorsView(generics.ListAPIView):
+    """The problems kept for one manifest, row by row (the first ones of each kind), paginated; the
+    total is the manifest's `error_count`."""
+
+    required_permission = "manifests.import"
+
+    class ErrorSerializer(serializers.Serializer):
+        row = serializers.IntegerField()
+        sheet = serializers.CharField(default="")
+        column = serializers.CharField()
+        message = serializers.CharField()
+
+    serializer_class = ErrorSerializer
+
+    def get_queryset(self):
+        manifest = get_scoped_or_404(_manifests(self.request.membership), pk=self.kwargs["pk"])
+        return manifest.errors
 
 
 class ManifestUploadRequest(serializers.Serializer):
@@ -312,9 +367,7 @@ class ManifestUploadRequest(serializers.Serializer):
 
 
 def _manifests(membership):
-    return ManifestImport.objects.filter(organization_id=membership.organization_id).select_related(
-        "organization__country", "mapping"
-    )
+    return selectors.manifests_for(membership=membership)
 
 
 class ManifestListView(APIView):
