@@ -209,15 +209,6 @@ ARRIVALS = ImportKind(
     groups={"person": _("Personal data"), "arrival": _("Arrival"), "consent": _("Consent")},
     fields=(
         ImportField(
-            "arrived_on",
-            _("Arrival date"),
-            DATE,
-            ("fecha de llegada", "fecha llegada", "fecha de retorno", "fecha de arribo", "arrival date"),
-            (("fecha", "llegada"), ("fecha", "retorno"), ("fecha", "arribo"), ("arrival", "date")),
-            hxl="#date+arrival",
-            group="arrival",
-        ),
-        ImportField(
             "given_names",
             _("Given names"),
             TEXT,
@@ -348,6 +339,15 @@ ARRIVALS = ImportKind(
             (("escolaridad",), ("educacion",), ("educativo",), ("education",)),
             EDUCATION_OPTIONS,
             group="person",
+        ),
+        ImportField(
+            "arrived_on",
+            _("Arrival date"),
+            DATE,
+            ("fecha de llegada", "fecha llegada", "fecha de retorno", "fecha de arribo", "arrival date"),
+            (("fecha", "llegada"), ("fecha", "retorno"), ("fecha", "arribo"), ("arrival", "date")),
+            hxl="#date+arrival",
+            group="arrival",
         ),
         ImportField(
             "department",

@@ -75,9 +75,20 @@ def accepted_values(kind: ImportKind, country) -> list[dict]:
                 (t.code, t.name) for t in IdDocumentType.objects.filter(country=country).order_by("code")
             ]
         elif field.kind == DEPARTMENT:
-            values = [(None, _("name or code of the department (see the sheet “Lugares”)"))]
+            values = [
+                (
+                    None,
+                    _("name or code of the department (see the sheet “%(sheet)s”)") % {"sheet": _("Places")},
+                )
+            ]
         elif field.kind == MUNICIPALITY:
-            values = [(None, _("name or code of the municipality (see the sheet “Lugares”)"))]
+            values = [
+                (
+                    None,
+                    _("name or code of the municipality (see the sheet “%(sheet)s”)")
+                    % {"sheet": _("Places")},
+                )
+            ]
         else:
             values = [(o.code or "—", str(o.label)) for o in field.options]
         rows.append(

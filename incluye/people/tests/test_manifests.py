@@ -55,7 +55,9 @@ def csv_bytes(data: list[list[str]], header=HEADER, encoding="utf-8", delimiter=
     return out.getvalue().encode(encoding)
 
 
-def upload(client, content: bytes, name="vuelo.csv", reference="TA-102 2026-11-20", arrived_on="2026-11-20", **extra):
+def upload(
+    client, content: bytes, name="vuelo.csv", reference="TA-102 2026-11-20", arrived_on="2026-11-20", **extra
+):
     return client.post(
         reverse("people:manifests"),
         {
