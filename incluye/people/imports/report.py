@@ -17,7 +17,10 @@ ERRORS_COLUMN = "errores"
 
 
 def error_report(manifest) -> str:
+    unreadable = manifest.total_rows == 0 and any(e["row"] == 0 for e in manifest.errors)
     try:
+        if unreadable or not manifest.file:
+            raise ManifestFileError  # the file could not be read (too big, damaged): only the problem
         manifest.file.open("rb")
         try:
             content = manifest.file.read()
