@@ -134,7 +134,14 @@ class IntakeSerializer(serializers.Serializer):
     )
     document_number = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
-    residence = serializers.CharField(required=False, allow_blank=True, help_text="division code, e.g. 0901")
+    residence = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="municipality: its code (e.g. 0901) or its name, resolved within `department` when given",
+    )
+    department = serializers.CharField(
+        required=False, allow_blank=True, help_text="department code or name (needed for a shared name)"
+    )
     arrived_on = serializers.DateField()
     mode = serializers.ChoiceField(choices=ReturnMode.choices, required=False)
     returned_from = serializers.ChoiceField(choices=ReturnedFrom.choices, required=False)
@@ -150,6 +157,25 @@ class IntakeSerializer(serializers.Serializer):
     attach_to = serializers.UUIDField(
         required=False, help_text="An existing person's id: record this return on that person instead."
     )
+
+
+def _resolve_residence(data, country: str) -> None:
+    """A municipality given by name is resolved within its department; an ambiguous name without
+    one is refused with both candidates named (the same rule as manifests)."""
+    from incluye.core.divisions import DivisionIndex
+
+    value, department = (data.get("residence") or "").strip(), (data.get("department") or "").strip()
+    if not value and not department:
+        return
+    places = DivisionIndex.for_country(country)
+    department_code, error = places.department(department) if department else ("", "")
+    if error:
+        raise serializers.ValidationError({"department": [error]})
+    if value:
+        code, error = places.municipality(value, department_code)
+        if error:
+            raise serializers.ValidationError({"residence": [error]})
+        data["residence"] = code
 
 
 class PersonListView(generics.ListCreateAPIView):
@@ -175,6 +201,7 @@ class PersonListView(generics.ListCreateAPIView):
         data.setdefault("mode", "air")
         data.setdefault("returned_from", "US")
         data.setdefault("consent_method", "signed_form")
+        _resolve_residence(data, membership.organization.country_id)
         form = IntakeForm(data, organization=membership.organization)
         if not form.is_valid():
             raise form_errors(form)

@@ -312,13 +312,17 @@ def kobo_sources(request):
     )
 
 
-def _source(request, pk):
-    return get_scoped_or_404(selectors.kobo_sources_for(membership=request.membership), pk=pk)
+def _source(request, pk, permission="manifests.import"):
+    """A project of the organization (another's is a 404), then the permission (403)."""
+    source = get_scoped_or_404(selectors.kobo_sources_for(membership=request.membership), pk=pk)
+    if not request.membership.can(permission):
+        raise PermissionDenied
+    return source
 
 
-@membership_required("manifests.configure")
+@membership_required("manifests.import")
 def kobo_source_edit(request, pk):
-    source = _source(request, pk)
+    source = _source(request, pk, "manifests.configure")
     form = KoboSourceForm(request.POST or None, instance=source, organization=request.membership.organization)
     if request.method == "POST" and form.is_valid():
         import_services.kobo_source_save(membership=request.membership, form=form)
@@ -332,10 +336,10 @@ def kobo_source_edit(request, pk):
     )
 
 
-@membership_required("manifests.configure")
+@membership_required("manifests.import")
 @require_POST
 def kobo_source_delete(request, pk):
-    source = _source(request, pk)
+    source = _source(request, pk, "manifests.configure")
     import_services.kobo_source_delete(membership=request.membership, source=source)
     messages.success(request, _("The KoboToolbox project was removed."))
     return redirect("people:kobo_sources")

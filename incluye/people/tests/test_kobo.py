@@ -646,3 +646,23 @@ def test_an_arrival_date_in_the_file_wins_over_the_manifests(personas):
     client = personas.client("staff")
     import_(client, upload(client, "m.csv", content))
     assert ReturnEvent.objects.get().arrived_on == datetime.date(2026, 11, 14)
+
+
+def test_the_intake_api_resolves_a_municipality_name_within_its_department(personas):
+    client = personas.client("staff")
+    body = {"given_names": "Ana", "first_surname": "Coc", "arrived_on": "2026-11-20"}
+    response = client.post(
+        reverse("api:people"),
+        {**body, "residence": "San Pedro Sacatepéquez", "department": "San Marcos"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["residence"] == "1202"
+    refused = client.post(
+        reverse("api:people"),
+        {**body, "residence": "San Pedro Sacatepéquez"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    message = json.dumps(refused.json(), ensure_ascii=False)
+    assert "0109" in message and "1202" in message
