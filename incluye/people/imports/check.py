@@ -4,6 +4,7 @@ imported before, by its identity (`_uuid`): new, already imported, edited since,
 export (deleted in KoboToolbox). Nothing is written here."""
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -485,9 +486,9 @@ class Check:
         return columns[0].header if columns else ""
 
     def _checked(self, number, key, row, form, data, refused, family) -> dict:
-        hashes = {name: _digest(value)[:16] for name, value in sorted(data.items())}
+        hashes = {name: _short_digest(value) for name, value in sorted(data.items())}
         if family:
-            hashes["household"] = _digest(family)[:16]
+            hashes["household"] = _short_digest(family)
         consents = [c for c in form.consents() if c["given"] or c["purpose"] in refused]
         return {
             "row": number,
@@ -579,8 +580,24 @@ def form_version(source: Source) -> str:
     return ""
 
 
+@functools.cache
+def _fingerprint_key() -> bytes:
+    """Fingerprints of personal values are keyed (with the search key, kept outside the database):
+    a stored fingerprint of an identity number cannot be matched by trying every number."""
+    from incluye.core.crypto import keys
+
+    return hashlib.sha256(b"incluye.import-fingerprint:" + keys()[1]).digest()
+
+
+def _short_digest(value) -> str:
+    """A short fingerprint of one value (the value itself is never stored)."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=8, key=_fingerprint_key()).hexdigest()
+
+
 def _digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.blake2b(
+        json.dumps(value, sort_keys=True, default=str).encode(), digest_size=32, key=_fingerprint_key()
+    ).hexdigest()
 
 
 def _parse_date(value: str) -> datetime.date | None:

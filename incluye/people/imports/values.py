@@ -38,11 +38,22 @@ class Choices:
             self.index[key] = code  # the officer's word wins
         self.phrases = {tuple(key.split()) for key in self.index}
         self.longest = min(max((len(p) for p in self.phrases), default=1), MAX_PHRASE_WORDS)
+        self._one: dict[str, str | None] = {}
+        self._many: dict[str, tuple[list[str], list[str]]] = {}
 
     def one(self, value: str) -> str | None:
-        return self.index.get(word_key(value))
+        # A file repeats the same few values on every row: each is folded once.
+        if value not in self._one:
+            self._one[value] = self.index.get(word_key(value))
+        return self._one[value]
 
     def many(self, value: str) -> tuple[list[str], list[str]]:
+        if value not in self._many:
+            self._many[value] = self._many_uncached(value)
+        codes, unknown = self._many[value]
+        return list(codes), list(unknown)
+
+    def _many_uncached(self, value: str) -> tuple[list[str], list[str]]:
         """(codes, parts not understood). Answers separated by commas or semicolons, or only by
         spaces (KoboToolbox), are found as whole known phrases."""
         whole = self.one(value)
@@ -96,14 +107,22 @@ class ValueMapper:
         self.places = DivisionIndex.for_country(country)
         self.mapped_places = mapped.get("residence", {})
         self.mapped_departments = mapped.get("department", {})
+        self._departments: dict = {}
+        self._municipalities: dict = {}
 
     def department(self, value: str) -> tuple[str, str]:
-        code = self.mapped_departments.get(word_key(value))
-        if code is not None:
-            return code, ""
-        return self.places.department(value)
+        if value not in self._departments:
+            code = self.mapped_departments.get(word_key(value))
+            self._departments[value] = (code, "") if code is not None else self.places.department(value)
+        return self._departments[value]
 
     def municipality(self, value: str, department_value: str, department: str) -> tuple[str, str]:
+        key = (value, department_value, department)
+        if key not in self._municipalities:
+            self._municipalities[key] = self._municipality(value, department_value, department)
+        return self._municipalities[key]
+
+    def _municipality(self, value: str, department_value: str, department: str) -> tuple[str, str]:
         for key in (f"{word_key(department_value)}|{word_key(value)}", word_key(value)):
             if key in self.mapped_places:
                 return self.mapped_places[key], ""
