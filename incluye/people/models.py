@@ -457,7 +457,9 @@ class KoboSource(models.Model):
         _("server"), help_text=_("e.g. https://kf.kobotoolbox.org or your organization's own server")
     )
     asset_uid = models.CharField(
-        _("project (asset) uid"), max_length=64, help_text=_("In the project's address: …/forms/<uid>/…")
+        _("project (asset) uid"),
+        max_length=64,
+        help_text=_("The letters and digits after /forms/ in the project's address."),
     )
     token = EncryptedTextField(_("API token"))
     mapping = models.ForeignKey(

@@ -229,7 +229,7 @@ def _mapping_specs(manifest) -> tuple[list[dict], list[dict]]:
                 {
                     "key": key,
                     "field": name,
-                    "label": f"{field.label}: “{entry['value']}”{where}",
+                    "label": f"{field.label}: {entry['value']}{where}",
                     "options": options,
                     "help": _("%(count)d rows, e.g. row %(row)s.")
                     % {"count": entry["count"], "row": entry["rows"][0] if entry["rows"] else "—"},

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('server_url', models.URLField(help_text="e.g. https://kf.kobotoolbox.org or your organization's own server", verbose_name='server')),
-                ('asset_uid', models.CharField(help_text="In the project's address: …/forms/<uid>/…", max_length=64, verbose_name='project (asset) uid')),
+                ('asset_uid', models.CharField(help_text="The letters and digits after /forms/ in the project's address.", max_length=64, verbose_name='project (asset) uid')),
                 ('token', incluye.core.crypto.EncryptedTextField(verbose_name='API token')),
                 ('mode', models.CharField(choices=[('air', 'Air'), ('land', 'Land'), ('sea', 'Sea')], default='air', max_length=8, verbose_name='mode')),
                 ('returned_from', models.CharField(choices=[('US', 'United States'), ('MX', 'Mexico'), ('other', 'Other country')], default='US', max_length=8, verbose_name='returned from')),
