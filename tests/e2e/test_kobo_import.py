@@ -5,31 +5,16 @@ import io
 import re
 from pathlib import Path
 
-import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 from openpyxl import load_workbook
 from playwright.sync_api import expect
+
+from tests.e2e.test_registry import _es, officer  # noqa: F401  (the demo's reception officer)
 
 FIXTURE = Path(__file__).resolve().parents[2] / "incluye/people/tests/data/kobo/labels-groups-ms_summary.xlsx"
 RENAMED = {
     "Llegada/Número de vuelo": "Llegada/Pregunta 12",
     "Llegada/¿Cuántos meses estuvo fuera del país?": "Llegada/Pregunta 13",
 }
-
-
-def _es(text):
-    with translation.override("es"):
-        return gettext(text)
-
-
-@pytest.fixture
-def officer(live_server, settings):
-    from incluye.core.demo import demo_load
-
-    settings.INCLUYE_REQUIRE_MFA = False
-    result = demo_load(people=0)
-    return {"email": "recepcion@demo.incluye.org", "password": result["password"]}
 
 
 def _export_with_unknown_columns(path: Path) -> Path:
@@ -42,7 +27,7 @@ def _export_with_unknown_columns(path: Path) -> Path:
     return path
 
 
-def test_an_officer_maps_a_labels_export_imports_it_and_sees_the_family(officer, page, live_server, tmp_path):
+def test_an_officer_maps_a_labels_export_imports_it_and_sees_the_family(officer, page, live_server, tmp_path):  # noqa: F811
     export = _export_with_unknown_columns(tmp_path / "registro-llegadas.xlsx")
     page.goto(live_server.url + "/accounts/login/")
     page.locator("input[name=login]").fill(officer["email"])
