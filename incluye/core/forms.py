@@ -42,13 +42,13 @@ class VersionedForm(forms.Form):
         data[self.add_prefix("version")] = str(error.current)
         self.data = data
 
-    def save_with(self, write, **data) -> bool:
+    def save_with(self, write, /, **data) -> bool:
         """Call `write(expected_version=…, **data)` (default data: the cleaned fields but the
         version). False when the record changed meanwhile: the form then says so (`stale`)."""
         return save_with(self, write, **data)
 
 
-def save_with(form, write, **data) -> bool:
+def save_with(form, write, /, **data) -> bool:
     """`VersionedForm.save_with` for any form with a `version` field (a ModelForm too)."""
     from incluye.core.versioning import StaleRecord
 

@@ -45,6 +45,9 @@ NOT_EDITS = {
     "people:manifest_import": IMPORT,
     "api:manifest_import": IMPORT,
     "people:duplicate": ONE_WAY,
+    "people:manifest_discard": ONE_WAY,
+    "people:kobo_source_delete": DELETES,
+    "people:kobo_pull": "starts a pull that creates a new manifest",
     "people:unmerge": ONE_WAY,
     "people:erase": ONE_WAY,
     "cases:open": CREATES,
@@ -157,6 +160,18 @@ def _availability(personas, recs):
     return availability_set(membership=personas.caseworker, person=recs["person"], looking_for_work=True)
 
 
+def _kobo_source(personas, recs):
+    from incluye.people.models import KoboSource
+
+    return KoboSource.objects.create(
+        organization=personas.org,
+        name="Llegadas por tierra",
+        server_url="https://kf.kobotoolbox.org",
+        asset_uid="aBcD1234eFgH",
+        token="token-de-prueba",
+    )
+
+
 def _first(getter):
     return lambda personas, recs: getter(recs)
 
@@ -197,6 +212,12 @@ def _occupation_code():
 
 
 EDITS = {
+    "people:kobo_source": Page(
+        _kobo_source,
+        lambda r, o: reverse("people:kobo_source", args=[o.pk]),
+        lambda r, o: reverse("people:kobo_source", args=[o.pk]),
+        typed="name",
+    ),
     "cases:move": Page(
         _first(lambda r: r["case"]),
         lambda r, o: reverse("cases:detail", args=[o.pk]),
