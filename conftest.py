@@ -29,11 +29,11 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _fresh_search_index():
     """The search index lives in the process: each test starts from its own database."""
-    from incluye.people import search
+    from incluye.people import searching
 
-    search.reset_index()
+    searching.reset_index()
     yield
-    search.reset_index()
+    searching.reset_index()
 
 
 @pytest.fixture(autouse=True)

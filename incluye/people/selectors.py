@@ -51,7 +51,7 @@ def intake_matches(
     number, or a similar name (and birth date) found by the search engine."""
     from django.utils.translation import gettext as _
 
-    from incluye.people.search import search_people
+    from incluye.people.searching import search_people
 
     visible = people_visible_to(membership=membership)
     found: dict = {}
@@ -114,7 +114,7 @@ def drafts_of(*, membership):
 
 def people_search(*, membership, query: str, limit: int = 25) -> list[Person]:
     """Search as you type: the engine's ranked hits as Person objects, each with `.reasons`."""
-    from incluye.people.search import search_people
+    from incluye.people.searching import search_people
 
     if not membership.can("people.view"):
         return []
