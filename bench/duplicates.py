@@ -259,6 +259,97 @@ def generate(n: int, *, duplicate_share: float = 0.1, seed: int = 2016) -> pa.Ta
     return pa.table({name: columns[name] for name in schema.names}, schema=schema)
 
 
+def generate_harder(n: int, *, duplicate_share: float = 0.1, namesake_share: float = 0.005, seed: int = 2016) -> pa.Table:
+    """The harder registry (issue 18): `duplicate_share` of the records are further registrations
+    of another person — one, two or three copies of the same person (70 / 20 / 10 % of the people
+    registered again) — each with two or three corruptions at once; the copy's identity number is
+    missing (60 %), mistyped (15 %) or kept (25 %); 5 % of copies are registered in another
+    country. Records carry the registering country and the nationality (Nicaraguans among Costa
+    Rica's, a few of another country elsewhere). `namesake_share` of the records are different
+    people who share another's name, with a birth date a few days off, with day and month swapped,
+    or in the same year, and either a different identity number or another country (or both):
+    they must not be linked."""
+    rng = np.random.default_rng(seed)
+    prng = random.Random(seed)
+    n_duplicates = int(n * duplicate_share)
+    n_namesakes = int(n * namesake_share)
+    n_originals = n - n_duplicates - n_namesakes
+    columns = generate_originals(n_originals, rng)
+    columns["nationality"] = [
+        ("NI" if c == "CR" and r < 0.35 else prng.choice(COUNTRIES) if r > 0.97 else c)
+        for c, r in zip(columns["country"], rng.random(n_originals), strict=True)
+    ]
+    columns["entity_id"] = list(range(n_originals))
+    columns["corruptions"] = [""] * n_originals
+    kinds, weights = list(CORRUPTIONS), list(CORRUPTIONS.values())
+    keys = [k for k in columns if k not in ("entity_id", "corruptions")]
+    made = 0
+    while made < n_duplicates:
+        source = int(rng.integers(0, n_originals))
+        copies = prng.choices((1, 2, 3), weights=(70, 20, 10))[0]
+        for _ in range(min(copies, n_duplicates - made)):
+            record = {k: columns[k][source] for k in keys}
+            wanted = prng.choice((2, 3))
+            done: list[str] = []
+            for _attempt in range(20):
+                if len(done) == wanted:
+                    break
+                kind = prng.choices(kinds, weights=weights)[0]
+                if kind not in done and corrupt(record, kind, prng):
+                    done.append(kind)
+            r = prng.random()
+            if record["national_id"] is not None:
+                if r < 0.6:
+                    record["national_id"] = None
+                elif r < 0.75:
+                    record["national_id"] = typo_digits(record["national_id"], prng)
+            r = prng.random()
+            if r < 0.3:
+                record["phone"] = ""
+            elif r < 0.5:
+                record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
+            if prng.random() < 0.05:
+                record["country"] = prng.choice([c for c in COUNTRIES if c != record["country"]])
+                record["residence_id"] = COUNTRIES.index(record["country"]) * 1000 + prng.randrange(1, 341)
+            elif prng.random() < 0.3:
+                record["residence_id"] = record["residence_id"] // 1000 * 1000 + prng.randrange(1, 341)
+            for k in keys:
+                columns[k].append(record[k])
+            columns["entity_id"].append(source)
+            columns["corruptions"].append(" ".join(done))
+            made += 1
+    for number in range(n_namesakes):
+        source = int(rng.integers(0, n_originals))
+        record = {k: columns[k][source] for k in keys}
+        born = record["birth_date"]
+        style = prng.random()
+        if style < 0.45:
+            record["birth_date"] = born + datetime.timedelta(days=prng.choice((-3, -2, -1, 1, 2, 3)))
+        elif style < 0.75 and born.day <= 12 and born.day != born.month:
+            record["birth_date"] = born.replace(month=born.day, day=born.month)
+        else:
+            record["birth_date"] = born.replace(day=1 + (born.day + prng.randrange(1, 27)) % 28)
+        record["birth_date_precision"] = "day"
+        different_id, other_country = prng.random() < 0.7, prng.random() < 0.5
+        if not different_id:
+            other_country = True
+        record["national_id"] = str(int(rng.integers(10**12, 10**13))) if different_id else None
+        if columns["national_id"][source] is None and different_id:
+            columns["national_id"][source] = str(int(rng.integers(10**12, 10**13)))
+        if other_country:
+            record["country"] = prng.choice([c for c in COUNTRIES if c != record["country"]])
+            record["nationality"] = record["country"]
+        record["residence_id"] = COUNTRIES.index(record["country"]) * 1000 + prng.randrange(1, 341)
+        record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
+        for k in keys:
+            columns[k].append(record[k])
+        columns["entity_id"].append(n_originals + number)  # someone else
+        columns["corruptions"].append(f"namesake_of:{source}")
+    columns["unique_id"] = list(range(len(columns["entity_id"])))
+    schema = pa.schema([*duplicates.RAW_SCHEMA, ("entity_id", pa.int64()), ("corruptions", pa.string())])
+    return pa.table({name: columns[name] for name in schema.names}, schema=schema)
+
+
 def typo_digits(number: str, rng: random.Random) -> str:
     i = rng.randrange(len(number) - 1)
     if rng.random() < 0.5:

@@ -63,18 +63,17 @@ def _people_cards(membership) -> list[Card]:
             )
         )
     if membership.can("duplicates.review"):
-        from incluye.people.models import DuplicateCandidate, DuplicateStatus
+        from incluye.people.models import DuplicateStatus
+        from incluye.people.selectors import duplicate_groups
 
-        pending = DuplicateCandidate.objects.filter(
-            organization_id=membership.organization_id, status=DuplicateStatus.PENDING
-        ).count()
+        pending = duplicate_groups(membership=membership).filter(status=DuplicateStatus.PENDING).count()
         if pending:
             cards.append(
                 Card(
                     _("Possible duplicates"),
                     ngettext(
-                        "%(count)d pair of records may be the same person.",
-                        "%(count)d pairs of records may be the same person.",
+                        "%(count)d group of records may be one person.",
+                        "%(count)d groups of records may each be one person.",
                         pending,
                     )
                     % {"count": pending},

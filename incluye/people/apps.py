@@ -26,5 +26,7 @@ class PeopleConfig(AppConfig):
                 "incluye.person.unmerged": _("Undid a merge"),
                 "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
                 "incluye.duplicates.found": _("Searched the registry for duplicates"),
+                "incluye.duplicates.group_merged": _("Merged a group of records of the same person"),
+                "incluye.duplicates.search_requested": _("Asked for a check for duplicates"),
             }
         )

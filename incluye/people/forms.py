@@ -366,6 +366,65 @@ class MergeForm(forms.Form):
             )
 
 
+class GroupMergeForm(forms.Form):
+    """A group's review: the record that stays, which others are the same person, and for each
+    field that differs, whose value the staying record keeps."""
+
+    def __init__(self, *args, members, fields: list[tuple[str, str, list[str]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        choices = [
+            (str(p.pk), _("Record %(number)s") % {"number": i}) for i, p in enumerate(members, start=1)
+        ]
+        self.fields["keep"] = forms.ChoiceField(
+            label=_("Record that stays"), choices=choices, initial=choices[0][0], widget=forms.RadioSelect
+        )
+        self.fields["same"] = forms.MultipleChoiceField(
+            label=_("Same person"),
+            choices=choices,
+            initial=[value for value, _label in choices],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.differing = []
+        for name, label, values in fields:
+            self.fields[f"field_{name}"] = forms.ChoiceField(
+                label=label,
+                choices=[(str(p.pk), value or "—") for p, value in zip(members, values, strict=True)],
+                required=False,  # not chosen: the staying record keeps its value
+                widget=forms.RadioSelect,
+            )
+            self.differing.append(name)
+
+    def clean(self):
+        data = super().clean()
+        keep, same = data.get("keep"), set(data.get("same") or [])
+        if keep and keep not in same:
+            same.add(keep)
+        if len(same) < 2:
+            raise forms.ValidationError(_("Choose at least two records that are the same person."))
+        data["same"] = sorted(same)
+        for name in self.differing:
+            chosen = data.get(f"field_{name}")
+            if chosen and chosen not in same:
+                self.add_error(
+                    f"field_{name}",
+                    _("Choose a value from a record that is being merged, or leave it as it is."),
+                )
+        return data
+
+    def choices(self) -> dict[str, str]:
+        """Field -> primary key of the record whose value stays (the staying record's by default)."""
+        keep = self.cleaned_data["keep"]
+        return {name: self.cleaned_data.get(f"field_{name}") or keep for name in self.differing}
+
+    def field_rows(self):
+        """(label, [(record's radio, value)], field) per differing field, for the template."""
+        for name in self.differing:
+            bound = self[f"field_{name}"]
+            yield bound.label, list(bound), bound
+
+
 class EraseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why"),

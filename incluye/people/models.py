@@ -395,12 +395,50 @@ class DuplicateStatus(models.TextChoices):
     DISTINCT = "distinct", _("Different people")
 
 
+class DuplicateCluster(models.Model):
+    """A group of records that may all be one person, reviewed and merged as a whole.
+
+    Found by the duplicate search in a scope: one organization's records, or a whole country's.
+    A group whose records belong to one organization is that organization's to review; a group
+    spanning organizations (`organization` empty) waits for the country's review."""
+
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    members = models.ManyToManyField(Person, related_name="duplicate_clusters")
+    # The same records found again are the same group: a hash of their sorted primary keys.
+    key = models.CharField(max_length=64, unique=True)
+    size = models.PositiveSmallIntegerField(_("records"))
+    score = models.FloatField(_("probability of the group"))  # its weakest link
+    density = models.FloatField(_("share of pairs linked"), default=1.0)
+    reasons = models.JSONField(default=list, blank=True)  # message ids, translated when shown
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING)
+    found_at = models.DateTimeField(auto_now_add=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        indexes = [models.Index(fields=["organization", "status", "-score"])]
+
+    def __str__(self):
+        return f"{self.size} records ({self.score:.0%})"
+
+
 class DuplicateCandidate(models.Model):
-    """A pair of records that may be the same person, for an officer to review."""
+    """A pair of records that may be the same person: a link of a group (`cluster`), or a pair an
+    officer reviewed as different people, which the search never joins again."""
 
     person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    cluster = models.ForeignKey(
+        DuplicateCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"
+    )
     match_weight = models.FloatField(_("match weight"))
     match_probability = models.FloatField(_("match probability"))
     reasons = models.JSONField(default=list, blank=True)
@@ -421,11 +459,16 @@ class DuplicateCandidate(models.Model):
 
 
 class PersonMerge(models.Model):
-    """A merge of two records, kept so an administrator can undo it."""
+    """A merge of two records, kept so an administrator can undo it. Merging a group is one action
+    of several such merges into one survivor, sharing a `batch`: undone together, last first."""
 
     survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    cluster = models.ForeignKey(
+        DuplicateCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
     field_choices = models.JSONField(default=dict)
     previous_survivor_fields = models.JSONField(default=dict)
     moved = models.JSONField(default=dict)
@@ -443,3 +486,35 @@ class PersonMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class SearchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class DuplicateSearch(models.Model):
+    """One run of the duplicate search over a scope (an organization, or a whole country): the
+    nightly job, or "check duplicates now" from the queue."""
+
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=SearchStatus.choices, default=SearchStatus.QUEUED)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["country", "organization", "-requested_at"])]
+
+    def __str__(self):
+        return f"{self.country_id}/{self.organization_id or '*'} {self.status}"

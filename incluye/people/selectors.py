@@ -133,3 +133,30 @@ def access_report(*, person):
     from incluye.core.models import ActionLogEntry
 
     return ActionLogEntry.objects.filter(person_id=person.pk).select_related("actor", "organization")
+
+
+def duplicate_groups(*, membership):
+    """Groups of possible duplicates the membership's organization reviews: those whose records
+    are all its own (groups spanning organizations wait for the country's review)."""
+    from incluye.people.models import DuplicateCluster
+
+    if membership is None or not membership.can("people.view"):
+        return DuplicateCluster.objects.none()
+    return DuplicateCluster.objects.filter(organization_id=membership.organization_id)
+
+
+def duplicate_search_state(*, membership) -> dict:
+    """The last finished duplicate search that covered the organization (its own, or its
+    country's nightly run), and the one under way, if any."""
+    from django.db.models import Q
+
+    from incluye.people.models import DuplicateSearch, SearchStatus
+
+    organization = membership.organization
+    covering = DuplicateSearch.objects.filter(
+        Q(organization_id=organization.pk) | Q(organization__isnull=True, country_id=organization.country_id)
+    )
+    return {
+        "last": covering.filter(status=SearchStatus.DONE).order_by("-finished_at").first(),
+        "running": covering.filter(status__in=[SearchStatus.QUEUED, SearchStatus.RUNNING]).first(),
+    }

@@ -173,3 +173,35 @@ def person_erase(*, membership, person: Person, reason: str) -> dict:
     if not membership.can("people.erase"):
         raise PermissionDenied
     return erase(person=person, actor=membership.user, organization=membership.organization, reason=reason)
+
+
+def duplicate_search_request(*, membership):
+    """Check the organization's records for duplicates now, in the background (Django's task
+    framework): (the search, whether it was started now). One at a time per organization."""
+    from incluye.people.models import DuplicateSearch, SearchStatus
+    from incluye.people.tasks import search_duplicates
+
+    with transaction.atomic():
+        under_way = (
+            DuplicateSearch.objects.select_for_update()
+            .filter(
+                organization_id=membership.organization_id,
+                status__in=[SearchStatus.QUEUED, SearchStatus.RUNNING],
+            )
+            .first()
+        )
+        if under_way is not None:
+            return under_way, False
+        search = DuplicateSearch.objects.create(
+            country_id=membership.organization.country_id,
+            organization_id=membership.organization_id,
+            requested_by=membership.user,
+        )
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.duplicates.search_requested",
+            obj=search,
+        )
+    transaction.on_commit(lambda: search_duplicates.enqueue(search_id=search.pk))
+    return search, True

@@ -31,3 +31,12 @@ def import_manifest(*, manifest_id: str, actor_id: int | None = None, language: 
             ),
             actor=actor,
         )
+
+
+@task()
+def search_duplicates(*, search_id: int) -> None:
+    """A duplicate search asked for from the queue ("check duplicates now")."""
+    from incluye.people.deduplication import duplicate_search_run
+    from incluye.people.models import DuplicateSearch
+
+    duplicate_search_run(DuplicateSearch.objects.get(pk=search_id))

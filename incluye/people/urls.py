@@ -22,6 +22,7 @@ urlpatterns = [
     path("manifests/<uuid:pk>/import/", views_manifests.manifest_import, name="manifest_import"),
     path("manifests/<uuid:pk>/errors.csv", views_manifests.manifest_errors, name="manifest_errors"),
     path("duplicates/", views_duplicates.queue, name="duplicates"),
+    path("duplicates/check/", views_duplicates.check_now, name="duplicates_check"),
     path("duplicates/<int:pk>/", views_duplicates.review, name="duplicate"),
     path("merges/<int:pk>/undo/", views_duplicates.unmerge, name="unmerge"),
 ]

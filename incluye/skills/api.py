@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from incluye.api.errors import error_response, form_errors
 from incluye.core.access import get_scoped_or_404
 from incluye.skills import selectors, services
-from incluye.skills.coder import get_coder
+from incluye.skills.coding import get_coder
 from incluye.skills.forms import WorkExperienceForm
 from incluye.skills.models import Occupation, System
 from incluye.skills.profile import profile_document

@@ -80,7 +80,7 @@ def demo_skills(organizations, countries) -> int:
     from incluye.accounts.models import Membership
     from incluye.people.models import Person
     from incluye.skills import services
-    from incluye.skills.coder import get_coder
+    from incluye.skills.coding import get_coder
 
     for code in countries:
         catalogue = demo_catalogue(code)

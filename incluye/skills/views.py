@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from incluye.accounts.models import OrganizationKind
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.skills import selectors, services
-from incluye.skills.coder import get_coder
+from incluye.skills.coding import get_coder
 from incluye.skills.forms import (
     CatalogueUploadForm,
     CodeForm,
