@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import coder_data  # noqa: E402
+import coder_data
 
 SETS = ("coder_dev.tsv", "coder_tune.tsv", "coder_test.tsv", "coder_heldout.tsv")
 
@@ -125,7 +125,9 @@ def evaluate_profile(profile: str, errors: bool) -> dict:
             picked = [i for i, r in enumerate(rows) if r["kind"] == kind]
             by_kind[kind] = accuracy([rows[i] for i in picked], [ours[i] for i in picked])
             by_kind[kind]["n"] = len(picked)
-            by_kind[kind]["ece"] = expected_calibration_error([first_p[i] for i in picked], [first_right[i] for i in picked])
+            by_kind[kind]["ece"] = expected_calibration_error(
+                [first_p[i] for i in picked], [first_right[i] for i in picked]
+            )
         jobs_named = jobs_found = 0
         for row in rows:
             if row["kind"] != "several":
@@ -185,7 +187,9 @@ def print_profile(result: dict) -> None:
         f"{result['threshold']}; baseline cutoff {result['baseline_cutoff']}"
     )
     names = list(result["sets"])
-    header = "| figure | " + " | ".join(f"{n.removeprefix('coder_').removesuffix('.tsv')}" for n in names) + " |"
+    header = (
+        "| figure | " + " | ".join(f"{n.removeprefix('coder_').removesuffix('.tsv')}" for n in names) + " |"
+    )
     print(header)
     print("|" + "---|" * (len(names) + 1))
 

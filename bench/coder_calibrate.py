@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import coder_data  # noqa: E402
+import coder_data
 
 OUT = coder_data.ROOT / "incluye" / "skills" / "data" / "taxonomy" / "calibration.json"
 L2 = 2.0
@@ -35,7 +35,8 @@ def collect(coder, rows):
         analysis = analyse(coder, row["text"])
         features = [candidate_features(coder, analysis, r) for r in range(min(len(analysis.candidates), 5))]
         labels = [
-            coder.occupations[c.occupation]["code"][:7] in row["accepted_soc"] for c in analysis.candidates[:5]
+            coder.occupations[c.occupation]["code"][:7] in row["accepted_soc"]
+            for c in analysis.candidates[:5]
         ]
         texts.append({"row": row, "features": features, "labels": labels})
     return texts

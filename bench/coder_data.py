@@ -18,7 +18,10 @@ DATA = ROOT / "bench" / "data"
 # The reference data beside the repository (../shared/data), or beside a folder holding it.
 SHARED = Path(
     os.environ.get("INCLUYE_REFERENCE_DATA")
-    or next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
+    or next(
+        (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+        ROOT.parent / "shared" / "data",
+    )
 )
 TUNING = ("coder_dev.tsv", "coder_tune.tsv")
 HELD_OUT = ("coder_test.tsv", "coder_heldout.tsv")

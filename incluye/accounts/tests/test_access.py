@@ -39,7 +39,13 @@ def records(personas, person):
     """One record of each kind that has its own URL, all belonging to `personas.org`."""
     from django.core.files.base import ContentFile
 
-    from incluye.people.models import DuplicateCandidate, IntakeDraft, ManifestImport, PersonMerge
+    from incluye.people.models import (
+        DuplicateCandidate,
+        DuplicateCluster,
+        IntakeDraft,
+        ManifestImport,
+        PersonMerge,
+    )
 
     other = person_register(
         membership=personas.staff, given_names="Jose", first_surname="Tzul", nationality_id="GT"
@@ -97,8 +103,12 @@ def records(personas, person):
         "candidate": DuplicateCandidate.objects.create(
             person_a=person, person_b=other, organization=personas.org, match_weight=1, match_probability=0.9
         ),
+        "group": DuplicateCluster.objects.create(
+            key="access-test", country_id="GT", organization=personas.org, size=2, score=0.9
+        ),
         "merge": PersonMerge.objects.create(survivor=person, merged=third, organization=personas.org),
     }
+    records["group"].members.add(person, other)
     for module in APP_ACCESS:
         records.update(module.make_records(personas, person))
     return records
@@ -127,7 +137,8 @@ def _core_urls(personas, records, person, manifest):
         ("get", reverse("people:manifest_mapping", args=[manifest])),
         ("post", reverse("people:manifest_import", args=[manifest])),
         ("get", reverse("people:manifest_errors", args=[manifest])),
-        ("get", reverse("people:duplicate", args=[records["candidate"].pk])),
+        ("get", reverse("people:duplicate", args=[records["group"].pk])),
+        ("post", reverse("people:duplicate", args=[records["group"].pk])),
         ("post", reverse("people:unmerge", args=[records["merge"].pk])),
         ("get", reverse("cases:detail", args=[records["case"].pk])),
         ("post", reverse("cases:open", args=[person])),

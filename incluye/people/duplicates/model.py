@@ -40,10 +40,10 @@ _ = gettext_noop
 
 # Below this many records EM has too few pairs to be stable: the prior m and u values are used.
 MIN_RECORDS_TO_TRAIN = 20_000
-# Pairs sampled to estimate u; enough for every level of the model at a million records.
-U_SAMPLE_PAIRS = 5e6
+# Pairs sampled to estimate u (Splink's default): the rarest levels keep their prior u.
+U_SAMPLE_PAIRS = 1e6
 # Cap on the pairs each EM session iterates over (Splink samples records to reach it).
-EM_MAX_PAIRS = 2e6
+EM_MAX_PAIRS = 1e6
 # Share of records expected to duplicate another one; sets the prior when the model is not trained.
 PRIOR_DUPLICATE_SHARE = 0.05
 # Recall assumed for the deterministic rule that estimates the prior probability of a match.
@@ -101,8 +101,9 @@ COMPARISONS: tuple[Comparison, ...] = (
                 5e-6,
             ),
         ),
-        # A different number on each side is strong evidence of two people: EM may not soften it.
-        else_m=2e-4,
+        # A different number on each side is strong evidence of two people (a namesake born a day
+        # apart, or with day and month swapped, is not the same person): EM may not soften it.
+        else_m=1e-6,
         else_u=0.99999,
         fix_else_m=True,
     ),
@@ -127,6 +128,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                 _("same first surname, second surname missing or married name"),
                 0.2,
                 1e-3,
+                tf_column="fs",
             ),
             Level(
                 "fs_ph_l = fs_ph_r and ss_ph_l = ss_ph_r",
@@ -144,11 +146,27 @@ COMPARISONS: tuple[Comparison, ...] = (
                 3e-5,
             ),
             Level(
+                "(ss_l is null or ss_r is null) and (jaro_winkler_similarity(fs_l, fs_r) >= 0.88"
+                " or jaro_winkler_similarity(coalesce(ss_l, fs_l), coalesce(ss_r, fs_r)) >= 0.88)",
+                "a surname similar, the other missing",
+                _("similar surnames"),
+                0.06,
+                1e-4,
+            ),
+            Level(
                 "fs_ph_l in (fs_ph_r, ss_ph_r) or ss_ph_l in (fs_ph_r, ss_ph_r)",
                 "one surname in common",
                 _("one surname in common"),
                 0.05,
                 0.025,
+            ),
+            Level(
+                "greatest(jaro_winkler_similarity(fs_l, fs_r), jaro_winkler_similarity(fs_l, ss_r),"
+                " jaro_winkler_similarity(ss_l, fs_r), jaro_winkler_similarity(ss_l, ss_r)) >= 0.9",
+                "one surname similar",
+                None,
+                0.03,
+                2e-3,
             ),
         ),
         else_m=0.05,
@@ -161,7 +179,14 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level(
                 "given_l = given_r", "same given names", _("same given names"), 0.45, 1e-3, tf_column="given"
             ),
-            Level("given1_l = given1_r", "same first given name", _("same first given name"), 0.06, 7.5e-3),
+            Level(
+                "given1_l = given1_r",
+                "same first given name",
+                _("same first given name"),
+                0.06,
+                7.5e-3,
+                tf_column="given1",
+            ),
             Level(
                 "list_has_any(given1_canon_l, given1_canon_r)",
                 "nickname or spelling",
@@ -240,15 +265,15 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "nationality",
         "nationality_l is null or nationality_r is null",
-        (Level("nationality_l = nationality_r", "same nationality", None, 0.98, 0.5, fix_m=True),),
-        else_m=0.02,
+        (Level("nationality_l = nationality_r", "same nationality", None, 0.995, 0.5, fix_m=True),),
+        else_m=0.005,
         else_u=0.5,
         fix_else_m=True,
     ),
 )
 
 # Blocking rules for prediction (see the module docstring); each is an equi-join DuckDB hashes.
-BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
+BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("national_id",),
     ("phone8",),
     ("surname_pair", "birth_year"),
@@ -259,6 +284,9 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("surname_pair", "given_key"),
     ("fs_ph", "given_key", "dob_day"),
     ("surname_pair", "dob_day"),
+    # One record's first surname is the other's second (surnames swapped, then one dropped).
+    "l.fs_ph = r.ss_ph and l.birth_year = r.birth_year and l.given_initial = r.given_initial",
+    "l.ss_ph = r.fs_ph and l.birth_year = r.birth_year and l.given_initial = r.given_initial",
 )
 # Expectation maximisation sessions, each on pairs that are mostly duplicates; each comparison is
 # left free (trained) in at least one: surnames in the first, given names in the second, the
@@ -298,24 +326,32 @@ def _splink_comparisons(*, term_frequencies: bool):
     return comparisons
 
 
+def blocking_rule(rule: tuple[str, ...] | str):
+    """Splink's rule: equality on feature columns (a tuple), or a join condition (SQL on l. and r.)."""
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
+    return CustomRule(rule) if isinstance(rule, str) else block_on(*rule)
+
+
 def settings(*, term_frequencies: bool = True, probability_two_random_records_match: float = 1e-4):
     """The Splink settings of the model, with the prior m and u values (training overwrites them).
 
     `term_frequencies` adjusts exact name matches by how common the name is (José López
     weighs less than Xiloj Tzul); off for small registries, whose frequencies are noise."""
-    from splink import SettingsCreator, block_on
+    from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=_splink_comparisons(term_frequencies=term_frequencies),
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES],
+        blocking_rules_to_generate_predictions=[blocking_rule(rule) for rule in BLOCKING_RULES],
         probability_two_random_records_match=probability_two_random_records_match,
         retain_matching_columns=True,  # with the gamma_ columns, which give the reasons
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=["married"],
         em_convergence=0.001,
-        max_iterations=20,
+        max_iterations=12,
     )
 
 
@@ -330,9 +366,32 @@ def count_pairs(con: duckdb.DuckDBPyConnection, rule: tuple[str, ...]) -> int:
     return int(con.execute(sql).fetchall()[0][0])
 
 
+# The levels whose conditions the deterministic rule requires (all of them at once).
+DETERMINISTIC_LEVELS = {
+    "given_names": "same given names",
+    "surnames": "same surnames",
+    "birth_date": "same birth date",
+}
+
+
+def deterministic_recall(model) -> float | None:
+    """P(a pair of one person's records passes the deterministic rule), from the trained m values
+    of the levels it requires (taken as independent); None when one is not there."""
+    recall = 1.0
+    found = 0
+    for comparison in model.core_model_settings.comparisons:
+        label = DETERMINISTIC_LEVELS.get(comparison.output_column_name)
+        for level in comparison.comparison_levels:
+            if label is not None and level.label_for_charts == label and level.m_probability:
+                recall *= level.m_probability
+                found += 1
+    return min(max(recall, 1e-4), 1.0) if found == len(DETERMINISTIC_LEVELS) else None
+
+
 def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = SEED) -> dict[str, float]:
     """Unsupervised training (no labels): the prior by a deterministic rule, u by random sampling,
-    m by EM. Returns the seconds each step took.
+    m by EM, then the prior corrected by how many duplicates the rule really finds (from the
+    trained m values). Returns the seconds each step took.
 
     A registry with (almost) no duplicates makes EM diverge: such a session is undone and its
     comparisons keep their prior m. Splink narrows the linker's own settings while a session runs
@@ -368,6 +427,13 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
         except (ArithmeticError, ValueError, SplinkException) as error:
             model.core_model_settings = before
             logger.warning("find_duplicates: EM on %s did not converge (%s); prior m kept", rule, error)
+    # The prior assumed the deterministic rule finds DETERMINISTIC_RECALL of the duplicates; the
+    # trained m values tell how many it really finds (a registry whose second registrations carry
+    # two or three mistakes has few exact copies): correct the prior by that.
+    recall = deterministic_recall(model)
+    if recall is not None:
+        corrected = model._probability_two_random_records_match * DETERMINISTIC_RECALL / recall
+        model._probability_two_random_records_match = min(corrected, 0.5)
     timings["train_m"] = time.perf_counter() - started
     return timings
 

@@ -91,7 +91,9 @@ def test_merging_keeps_the_chosen_values_and_moves_returns_documents_and_consent
     assert candidate.status == "merged"
     assert candidate.pairs.get().status == "merged"
     assert ActionLogEntry.objects.filter(action="incluye.person.merged", object_id=str(a.pk)).exists()
-    assert ActionLogEntry.objects.filter(action="incluye.duplicates.group_merged", object_id=str(a.pk)).exists()
+    assert ActionLogEntry.objects.filter(
+        action="incluye.duplicates.group_merged", object_id=str(a.pk)
+    ).exists()
 
 
 def test_a_merged_record_disappears_from_lists_and_its_page(personas, pair):

@@ -128,9 +128,27 @@ def test_the_bundled_taxonomy_codes_common_returnee_jobs_out_of_the_box():
 
 def test_short_words_never_match_a_title_on_their_own():
     occupations = [
-        {"id": 1, "code": "29-1071.00", "isco": "2240", "title_es": "Asistente médico", "title_en": "Physician Assistants"},
-        {"id": 2, "code": "31-9092.00", "isco": "3256", "title_es": "Asistente médico", "title_en": "Medical Assistants"},
-        {"id": 3, "code": "49-2097.00", "isco": "7421", "title_es": "Técnico de TV", "title_en": "TV Repairers"},
+        {
+            "id": 1,
+            "code": "29-1071.00",
+            "isco": "2240",
+            "title_es": "Asistente médico",
+            "title_en": "Physician Assistants",
+        },
+        {
+            "id": 2,
+            "code": "31-9092.00",
+            "isco": "3256",
+            "title_es": "Asistente médico",
+            "title_en": "Medical Assistants",
+        },
+        {
+            "id": 3,
+            "code": "49-2097.00",
+            "isco": "7421",
+            "title_es": "Técnico de TV",
+            "title_en": "TV Repairers",
+        },
     ]
     documents = [
         Document(0, "title", "PA-C", "onet", "en"),
@@ -146,7 +164,13 @@ def test_short_words_never_match_a_title_on_their_own():
 
 def test_reasons_are_given_in_the_readers_language():
     occupations = [
-        {"id": 1, "code": "37-2011.00", "isco": "9112", "title_es": "Conserje", "title_en": "Janitors and Cleaners"},
+        {
+            "id": 1,
+            "code": "37-2011.00",
+            "isco": "9112",
+            "title_es": "Conserje",
+            "title_en": "Janitors and Cleaners",
+        },
     ]
     documents = [
         Document(0, "title", "conserje", "bundled", "es"),
