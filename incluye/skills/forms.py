@@ -153,6 +153,12 @@ class CodeForm(forms.Form):
     confidence = forms.FloatField(required=False, widget=forms.HiddenInput)
 
 
+class SplitForm(CodeForm):
+    """One of several jobs a description named, to become a job of its own."""
+
+    job_title = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+
 class CoderSearchForm(forms.Form):
     q = forms.CharField(label=_("Describe the job another way"), max_length=300, required=False)
 

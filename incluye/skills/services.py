@@ -92,6 +92,29 @@ def work_code(*, membership, experience: WorkExperience, occupation, confidence=
 
 
 @transaction.atomic
+def work_split(
+    *, membership, experience: WorkExperience, job_title: str, occupation, confidence=None
+) -> WorkExperience:
+    """A description that named several jobs ("hojalatero y pintor de carros"): one of them becomes
+    a job of its own, with the same employer, place and dates, coded to its occupation."""
+    _require(membership, "skills.record")
+    copied = ["employer", "industry", "city", "region", "country", "started_on", "started_precision",
+              "ended_on", "ended_precision", "licences", "english_level"]  # fmt: skip
+    job = WorkExperience.objects.create(
+        person=experience.person,
+        organization=membership.organization,
+        created_by=membership.user,
+        job_title=job_title[:200],
+        occupation=occupation,
+        coder_confidence=confidence,
+        **{field: getattr(experience, field) for field in copied},
+    )
+    _log(membership, "incluye.work.added", job, {"person": str(experience.person_id), "split_from": str(experience.pk)})
+    _log(membership, "incluye.work.coded", job, {"occupation": occupation.code, "confidence": confidence})
+    return job
+
+
+@transaction.atomic
 def profile_start(*, membership, person) -> SkillsProfile:
     """A draft profile holding the occupations of the coded jobs, with their years summed. A person
     has at most one draft: starting again returns it."""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.work_edit, name="work_edit"),
     path("jobs/<uuid:pk>/remove/", views.work_remove, name="work_remove"),
     path("jobs/<uuid:pk>/code/", views.work_code, name="work_code"),
+    path("jobs/<uuid:pk>/split/", views.work_split, name="work_split"),
     path("jobs/<uuid:pk>/suggestions/", views.work_suggestions, name="work_suggestions"),
     path("profiles/<uuid:pk>/", views.profile_detail, name="profile"),
     path("profiles/<uuid:pk>/occupations/", views.profile_add_occupation, name="profile_add_occupation"),

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 from incluye.accounts.models import OrganizationKind
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.skills import selectors, services
-from incluye.skills.coding import get_coder
+from incluye.skills.coding import explained, get_coder, suggest
 from incluye.skills.forms import (
     CatalogueUploadForm,
     CodeForm,
     CoderSearchForm,
     ProfileForm,
+    SplitForm,
     WorkExperienceForm,
 )
 from incluye.skills.models import Occupation, ProfileStatus, System
@@ -27,9 +28,8 @@ from incluye.skills.standards import catalogue_import as import_catalogue
 
 def _work_page(request, person, form=None, status=200):
     jobs = list(selectors.work_history_of(person=person))
-    coder = get_coder()
     suggestions = {
-        job.pk: coder.code(" ".join(filter(None, [job.job_title, job.tasks, job.tools])))
+        job.pk: suggest(" ".join(filter(None, [job.job_title, job.tasks, job.tools])))
         for job in jobs
         if job.occupation_id is None
     }
@@ -120,16 +120,42 @@ def work_code(request, pk):
 
 
 @membership_required()
+@require_POST
+def work_split(request, pk):
+    """One of several jobs a description named becomes a job of its own, coded."""
+    job = _job(request, pk)
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    occupation = get_scoped_or_404(
+        Occupation.objects.filter(system=System.ONET), code=form.cleaned_data["occupation"]
+    )
+    services.work_split(
+        membership=request.membership,
+        experience=job,
+        job_title=form.cleaned_data["job_title"],
+        occupation=occupation,
+        confidence=form.cleaned_data.get("confidence"),
+    )
+    messages.success(
+        request,
+        _("Added as another job: %(job)s (%(occupation)s).")
+        % {"job": form.cleaned_data["job_title"], "occupation": occupation.title},
+    )
+    return redirect("skills:work_history", pk=job.person_id)
+
+
+@membership_required()
 def work_suggestions(request, pk):
     """The coder's answer for another description of the job (htmx fragment, or a full page)."""
     job = _job(request, pk)
     form = CoderSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    matches = get_coder().code(query) if query else []
+    suggestions = suggest(query) if query else None
     return render(
         request,
         "skills/_suggestions.html" if request.htmx else "skills/suggestions.html",
-        {"job": job, "matches": matches, "query": query},
+        {"job": job, "suggestions": suggestions, "query": query},
     )
 
 
@@ -172,7 +198,7 @@ def profile_detail(request, pk):
             "form": form,
             "language": translation.get_language()[:2],
             "search": CoderSearchForm(request.GET or None),
-            "matches": get_coder().code(request.GET["q"]) if request.GET.get("q") else None,
+            "matches": explained(get_coder().code(request.GET["q"])) if request.GET.get("q") else None,
         },
         status=400 if form is not None and form.is_bound else 200,
     )

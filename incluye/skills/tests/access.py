@@ -38,6 +38,7 @@ def urls(personas, records) -> list[tuple[str, str]]:
         ("get", reverse("skills:work_edit", args=[job])),
         ("post", reverse("skills:work_remove", args=[job])),
         ("post", reverse("skills:work_code", args=[job])),
+        ("post", reverse("skills:work_split", args=[job])),
         ("get", reverse("skills:work_suggestions", args=[job])),
         ("get", reverse("skills:profile", args=[profile])),
         ("post", reverse("skills:profile_add_occupation", args=[profile])),
