@@ -39,6 +39,28 @@ def grow(personas, count, seed):
     for _ in range(count // 5):
         make_member(personas.org, "caseworker", mfa=False)
         log_action(actor=personas.admin.user, organization=personas.org, action="incluye.person.viewed")
+    _duplicate_groups(personas, count // 5, seed)
+
+
+def _duplicate_groups(personas, count, seed):
+    """Groups of possible duplicates waiting in the queue, and merged groups in its history."""
+    import uuid
+
+    from incluye.people.models import DuplicateCluster, PersonMerge
+
+    people = list(personas.org.people.filter(merged_into__isnull=True).order_by("pk"))[: 3 * count]
+    for i in range(0, len(people) - 2, 3):
+        group = DuplicateCluster.objects.create(
+            key=f"{seed}-{i}", country_id="GT", organization=personas.org, size=3, score=0.95,
+            reasons=["same birth date"],
+        )  # fmt: skip
+        group.members.add(*people[i : i + 3])
+        batch = uuid.uuid4()
+        for merged in people[i + 1 : i + 3]:
+            PersonMerge.objects.create(
+                survivor=people[i], merged=merged, organization=personas.org, batch=batch,
+                performed_by=personas.admin.user,
+            )  # fmt: skip
 
 
 @pytest.mark.parametrize("name", LIST_PAGES)
