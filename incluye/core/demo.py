@@ -132,6 +132,7 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     created = demo_people(organizations, total=people, progress=progress)
     demo_casework(organizations)
     from incluye.alliance.demo import demo_alliance
+    from incluye.people.demo import demo_duplicates
     from incluye.certification.demo import demo_certification
     from incluye.jobs.demo import demo_jobs
     from incluye.skills.demo import demo_skills
@@ -140,5 +141,6 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     demo_certification(organizations, COUNTRIES)
     demo_jobs(organizations, COUNTRIES)
     demo_alliance(organizations, COUNTRIES)
+    demo_duplicates(organizations)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}

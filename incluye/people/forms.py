@@ -388,9 +388,12 @@ class GroupMergeForm(forms.Form):
         )
         self.differing = []
         for name, label, values in fields:
+            choices = [(str(p.pk), value or "—") for p, value in zip(members, values, strict=True)]
             self.fields[f"field_{name}"] = forms.ChoiceField(
                 label=label,
-                choices=[(str(p.pk), value or "—") for p, value in zip(members, values, strict=True)],
+                choices=choices,
+                # The first record that has a value: the most complete unless the officer says otherwise.
+                initial=next((pk for (pk, _label), value in zip(choices, values, strict=True) if value), None),
                 required=False,  # not chosen: the staying record keeps its value
                 widget=forms.RadioSelect,
             )

@@ -93,9 +93,11 @@ class Suggestions:
     jobs: list[Job] = field(default_factory=list)
 
 
-def suggest(text: str, *, limit: int = 5) -> Suggestions:
+def suggest(text: str, *, details: str = "", limit: int = 5) -> Suggestions:
+    """The occupations for a job called `text` (with what the person did there, `details`), and
+    the several jobs the name gives, if it names several."""
     coder = get_coder()
-    matches = explained(coder.code(text, limit=limit))
+    matches = explained(coder.code_job(text, details, limit=limit))
     jobs = coder.code_jobs(text)
     for job in jobs:
         explained(job.matches)

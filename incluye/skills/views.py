@@ -29,7 +29,7 @@ from incluye.skills.standards import catalogue_import as import_catalogue
 def _work_page(request, person, form=None, status=200):
     jobs = list(selectors.work_history_of(person=person))
     suggestions = {
-        job.pk: suggest(" ".join(filter(None, [job.job_title, job.tasks, job.tools])))
+        job.pk: suggest(job.job_title, details=", ".join(filter(None, [job.tasks, job.tools])))
         for job in jobs
         if job.occupation_id is None
     }

@@ -21,7 +21,13 @@ def test_the_demo_builds_four_alliances_one_user_per_role_and_participants(capsy
     for email in Membership.objects.values_list("user__email", flat=True):
         assert email in output
     assert "Incluye-Demo-2026" in output
-    assert Person.objects.filter(organization__kind="reception_center").count() == 200
+    # 200 participants, and a few of them registered a second time at the Guatemalan center.
+    from incluye.people.demo import SECOND_REGISTRATIONS
+    from incluye.people.models import DuplicateCluster
+
+    assert Person.objects.filter(organization__kind="reception_center").count() == 200 + len(SECOND_REGISTRATIONS)
+    groups = DuplicateCluster.objects.filter(organization__country_id="GT", organization__kind="reception_center")
+    assert sorted(groups.values_list("size", flat=True)) == [2, 2, 3]
 
 
 def test_the_demo_ngo_has_cases_at_several_stages_and_the_directory_has_services():

@@ -77,11 +77,26 @@ class Coder(Index):
         seen: set[str] = set()
         for part in parts:
             matches = self.code(part, limit=limit)
-            if not matches or matches[0].reasons[0].kind != "title" or matches[0].soc in seen:
+            if not matches or matches[0].reasons[0].kind != "title":
                 continue
-            seen.add(matches[0].soc)
+            # Two parts of one trade (hanging and taping drywall) are one job: a job per ISCO group.
+            group = matches[0].isco or matches[0].soc
+            if group in seen:
+                continue
+            seen.add(group)
             jobs.append(Job(part, matches))
         return jobs if len(jobs) >= 2 else []
+
+    def code_job(self, title: str, details: str = "", *, limit: int = 5) -> list[Match]:
+        """A job of the work history: what the person called it, and what they did and used there.
+        The title alone and the whole description are coded; each occupation keeps its best
+        confidence (a long list of tasks must not drown a clear title)."""
+        best: dict[int, Match] = {}
+        for text in (title, f"{title}, {details}" if details else ""):
+            for match in self.code(text, limit=limit) if text else []:
+                if match.occupation_id not in best or match.confidence > best[match.occupation_id].confidence:
+                    best[match.occupation_id] = match
+        return sorted(best.values(), key=lambda m: -m.confidence)[:limit]
 
     def code_many(self, texts, *, limit: int = 5) -> list[list[Match]]:
         return [self.code(text, limit=limit) for text in texts]
