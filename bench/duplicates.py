@@ -227,6 +227,41 @@ def corrupt(record: dict, kind: str, rng: random.Random) -> bool:
     return True
 
 
+def second_registration(
+    record: dict,
+    wanted: int,
+    prng: random.Random,
+    *,
+    id_missing: float,
+    id_mistyped: float,
+    move: float = 0.3,
+) -> list[str]:
+    """Turn a copy of a record into a second registration: `wanted` corruptions at once (which ones
+    are returned), the identity number missing or mistyped, a new phone or none, maybe a move."""
+    kinds, weights = list(CORRUPTIONS), list(CORRUPTIONS.values())
+    done: list[str] = []
+    for _attempt in range(20):
+        if len(done) == wanted:
+            break
+        kind = prng.choices(kinds, weights=weights)[0]
+        if kind not in done and corrupt(record, kind, prng):
+            done.append(kind)
+    r = prng.random()
+    if record["national_id"] is not None:
+        if r < id_missing:
+            record["national_id"] = None
+        elif r < id_missing + id_mistyped:
+            record["national_id"] = typo_digits(record["national_id"], prng)
+    r = prng.random()
+    if r < 0.3:
+        record["phone"] = ""
+    elif r < 0.5:
+        record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
+    if prng.random() < move:
+        record["residence_id"] = record["residence_id"] // 1000 * 1000 + prng.randrange(1, 341)
+    return done
+
+
 def generate(n: int, *, duplicate_share: float = 0.1, seed: int = 2016) -> pa.Table:
     """N records, `duplicate_share` of which duplicate another: the columns of RAW_SCHEMA plus
     entity_id (the ground truth) and corruptions (what was done to a duplicate)."""
@@ -237,32 +272,12 @@ def generate(n: int, *, duplicate_share: float = 0.1, seed: int = 2016) -> pa.Ta
     columns = generate_originals(n_originals, rng)
     columns["entity_id"] = list(range(n_originals))
     columns["corruptions"] = [""] * n_originals
-    kinds, weights = list(CORRUPTIONS), list(CORRUPTIONS.values())
     keys = [k for k in columns if k not in ("entity_id", "corruptions")]
     sources = rng.integers(0, n_originals, n_duplicates)
     for source in sources.tolist():
         record = {k: columns[k][source] for k in keys}
         wanted = prng.choices((1, 2, 3), weights=(55, 30, 15))[0]
-        done: list[str] = []
-        for _ in range(12):
-            if len(done) == wanted:
-                break
-            kind = prng.choices(kinds, weights=weights)[0]
-            if kind not in done and corrupt(record, kind, prng):
-                done.append(kind)
-        r = prng.random()
-        if record["national_id"] is not None:
-            if r < 0.5:
-                record["national_id"] = None
-            elif r < 0.7:
-                record["national_id"] = typo_digits(record["national_id"], prng)
-        r = prng.random()
-        if r < 0.3:
-            record["phone"] = ""
-        elif r < 0.5:
-            record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
-        if prng.random() < 0.3:
-            record["residence_id"] = record["residence_id"] // 1000 * 1000 + prng.randrange(1, 341)
+        done = second_registration(record, wanted, prng, id_missing=0.5, id_mistyped=0.2)
         for k in keys:
             columns[k].append(record[k])
         columns["entity_id"].append(source)
@@ -297,7 +312,6 @@ def generate_harder(
     ]
     columns["entity_id"] = list(range(n_originals))
     columns["corruptions"] = [""] * n_originals
-    kinds, weights = list(CORRUPTIONS), list(CORRUPTIONS.values())
     keys = [k for k in columns if k not in ("entity_id", "corruptions")]
     made = 0
     while made < n_duplicates:
@@ -305,27 +319,9 @@ def generate_harder(
         copies = prng.choices((1, 2, 3), weights=(70, 20, 10))[0]
         for _ in range(min(copies, n_duplicates - made)):
             record = {k: columns[k][source] for k in keys}
-            wanted = prng.choice((2, 3))
-            done: list[str] = []
-            for _attempt in range(20):
-                if len(done) == wanted:
-                    break
-                kind = prng.choices(kinds, weights=weights)[0]
-                if kind not in done and corrupt(record, kind, prng):
-                    done.append(kind)
-            r = prng.random()
-            if record["national_id"] is not None:
-                if r < 0.6:
-                    record["national_id"] = None
-                elif r < 0.75:
-                    record["national_id"] = typo_digits(record["national_id"], prng)
-            r = prng.random()
-            if r < 0.3:
-                record["phone"] = ""
-            elif r < 0.5:
-                record["phone"] = (
-                    f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
-                )
+            done = second_registration(
+                record, prng.choice((2, 3)), prng, id_missing=0.6, id_mistyped=0.15, move=0.0
+            )
             if prng.random() < 0.05:
                 record["country"] = prng.choice([c for c in COUNTRIES if c != record["country"]])
                 record["residence_id"] = COUNTRIES.index(record["country"]) * 1000 + prng.randrange(1, 341)

@@ -99,21 +99,24 @@ def work_remove(request, pk):
     return redirect("skills:work_history", pk=person_id)
 
 
-@membership_required()
-@require_POST
-def work_code(request, pk):
+def _coding(request, pk, form_class):
+    """A job in scope, a valid coding form for it (else 404), and the O*NET occupation it names."""
     job = _job(request, pk)
-    form = CodeForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         raise Http404
     occupation = get_scoped_or_404(
         Occupation.objects.filter(system=System.ONET), code=form.cleaned_data["occupation"]
     )
+    return job, form.cleaned_data, occupation
+
+
+@membership_required()
+@require_POST
+def work_code(request, pk):
+    job, data, occupation = _coding(request, pk, CodeForm)
     services.work_code(
-        membership=request.membership,
-        experience=job,
-        occupation=occupation,
-        confidence=form.cleaned_data.get("confidence"),
+        membership=request.membership, experience=job, occupation=occupation, confidence=data.get("confidence")
     )
     messages.success(request, _("Occupation confirmed: %(occupation)s.") % {"occupation": occupation.title})
     return redirect("skills:work_history", pk=job.person_id)
@@ -123,24 +126,18 @@ def work_code(request, pk):
 @require_POST
 def work_split(request, pk):
     """One of several jobs a description named becomes a job of its own, coded."""
-    job = _job(request, pk)
-    form = SplitForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    occupation = get_scoped_or_404(
-        Occupation.objects.filter(system=System.ONET), code=form.cleaned_data["occupation"]
-    )
+    job, data, occupation = _coding(request, pk, SplitForm)
     services.work_split(
         membership=request.membership,
         experience=job,
-        job_title=form.cleaned_data["job_title"],
+        job_title=data["job_title"],
         occupation=occupation,
-        confidence=form.cleaned_data.get("confidence"),
+        confidence=data.get("confidence"),
     )
     messages.success(
         request,
         _("Added as another job: %(job)s (%(occupation)s).")
-        % {"job": form.cleaned_data["job_title"], "occupation": occupation.title},
+        % {"job": data["job_title"], "occupation": occupation.title},
     )
     return redirect("skills:work_history", pk=job.person_id)
 
