@@ -132,9 +132,9 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     created = demo_people(organizations, total=people, progress=progress)
     demo_casework(organizations)
     from incluye.alliance.demo import demo_alliance
-    from incluye.people.demo import demo_duplicates
     from incluye.certification.demo import demo_certification
     from incluye.jobs.demo import demo_jobs
+    from incluye.people.demo import demo_duplicates
     from incluye.skills.demo import demo_skills
 
     demo_skills(organizations, COUNTRIES)

@@ -22,12 +22,15 @@ def _changed(person: Person, changes: dict) -> dict:
         "{given_typo}": given[:-2] + given[-1] + given[-2] if len(given) > 3 else given,
         "{swapped}": born.replace(month=born.day, day=born.month) if born and born.day <= 12 else born,
     }
-    return {field: values.get(value, value) if isinstance(value, str) else value for field, value in changes.items()}
+    return {
+        field: values.get(value, value) if isinstance(value, str) else value
+        for field, value in changes.items()
+    }
 
 
 def demo_duplicates(organizations) -> int:
     """Idempotent: adds the second registrations once, then searches the center for duplicates."""
-    from incluye.people.deduplication import Scope, duplicate_search_run
+    from incluye.people.deduplication import duplicate_search_run
     from incluye.people.models import DuplicateSearch
 
     center = organizations[("GT", "reception")]
@@ -62,4 +65,3 @@ def demo_duplicates(organizations) -> int:
     search = DuplicateSearch.objects.create(country_id=center.country_id, organization=center)
     duplicate_search_run(search)
     return len(copies)
-

@@ -393,7 +393,9 @@ class GroupMergeForm(forms.Form):
                 label=label,
                 choices=choices,
                 # The first record that has a value: the most complete unless the officer says otherwise.
-                initial=next((pk for (pk, _label), value in zip(choices, values, strict=True) if value), None),
+                initial=next(
+                    (pk for (pk, _label), value in zip(choices, values, strict=True) if value), None
+                ),
                 required=False,  # not chosen: the staying record keeps its value
                 widget=forms.RadioSelect,
             )

@@ -156,11 +156,15 @@ class ReasonSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="title, task or tool")
     text = serializers.CharField(help_text="the title, task or tool of the occupation that matched")
     language = serializers.CharField(help_text="of that text: es, en, or empty when unknown")
-    words = serializers.ListField(child=serializers.CharField(), help_text="the words of the request that matched it")
+    words = serializers.ListField(
+        child=serializers.CharField(), help_text="the words of the request that matched it"
+    )
 
 
 class MatchSerializer(OccupationSerializer):
-    confidence = serializers.FloatField(help_text="the probability that this occupation is right (calibrated)")
+    confidence = serializers.FloatField(
+        help_text="the probability that this occupation is right (calibrated)"
+    )
     reasons = ReasonSerializer(many=True)
     explanations = serializers.ListField(
         child=serializers.CharField(), help_text="the reasons in the caller's language"
@@ -189,7 +193,9 @@ class CoderView(APIView):
         data.is_valid(raise_exception=True)
         found = suggest(data.validated_data["text"], limit=data.validated_data["limit"])
         return Response(
-            CoderResponse({"confident": bool(found.matches), "matches": found.matches, "jobs": found.jobs}).data
+            CoderResponse(
+                {"confident": bool(found.matches), "matches": found.matches, "jobs": found.jobs}
+            ).data
         )
 
 

@@ -109,7 +109,12 @@ def work_split(
         coder_confidence=confidence,
         **{field: getattr(experience, field) for field in copied},
     )
-    _log(membership, "incluye.work.added", job, {"person": str(experience.person_id), "split_from": str(experience.pk)})
+    _log(
+        membership,
+        "incluye.work.added",
+        job,
+        {"person": str(experience.person_id), "split_from": str(experience.pk)},
+    )
     _log(membership, "incluye.work.coded", job, {"occupation": occupation.code, "confidence": confidence})
     return job
 

@@ -116,7 +116,10 @@ def _coding(request, pk, form_class):
 def work_code(request, pk):
     job, data, occupation = _coding(request, pk, CodeForm)
     services.work_code(
-        membership=request.membership, experience=job, occupation=occupation, confidence=data.get("confidence")
+        membership=request.membership,
+        experience=job,
+        occupation=occupation,
+        confidence=data.get("confidence"),
     )
     messages.success(request, _("Occupation confirmed: %(occupation)s.") % {"occupation": occupation.title})
     return redirect("skills:work_history", pk=job.person_id)

@@ -25,8 +25,12 @@ def test_the_demo_builds_four_alliances_one_user_per_role_and_participants(capsy
     from incluye.people.demo import SECOND_REGISTRATIONS
     from incluye.people.models import DuplicateCluster
 
-    assert Person.objects.filter(organization__kind="reception_center").count() == 200 + len(SECOND_REGISTRATIONS)
-    groups = DuplicateCluster.objects.filter(organization__country_id="GT", organization__kind="reception_center")
+    assert Person.objects.filter(organization__kind="reception_center").count() == 200 + len(
+        SECOND_REGISTRATIONS
+    )
+    groups = DuplicateCluster.objects.filter(
+        organization__country_id="GT", organization__kind="reception_center"
+    )
     assert sorted(groups.values_list("size", flat=True)) == [2, 2, 3]
 
 

@@ -300,16 +300,22 @@ def test_a_job_naming_two_trades_offers_each_and_the_second_becomes_a_job_of_its
 
 def test_the_reasons_are_shown_in_spanish(personas, person):
     _job(personas, person, job_title="drywall", tasks="", tools="")
-    page = personas.client("caseworker").get(reverse("skills:work_history", args=[person.pk])).content.decode()
+    page = (
+        personas.client("caseworker").get(reverse("skills:work_history", args=[person.pk])).content.decode()
+    )
     assert "Por" in page and "título «" in page
 
 
 def test_the_coder_api_answers_several_jobs_with_calibrated_confidences(personas):
     client = personas.client("caseworker")
-    response = client.post(reverse("api:coder"), {"text": "hojalatero y pintor de carros"}, content_type="application/json")
+    response = client.post(
+        reverse("api:coder"), {"text": "hojalatero y pintor de carros"}, content_type="application/json"
+    )
     assert response.status_code == 200
     data = response.json()
     assert [job["text"] for job in data["jobs"]] == ["hojalatero", "pintor de carros"]
     assert data["matches"][0]["explanations"]
-    response = client.post(reverse("api:coder"), {"text": "blorf quendar mistravo plenk"}, content_type="application/json")
+    response = client.post(
+        reverse("api:coder"), {"text": "blorf quendar mistravo plenk"}, content_type="application/json"
+    )
     assert response.json() == {"confident": False, "matches": [], "jobs": []}
