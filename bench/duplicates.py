@@ -578,7 +578,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--generator", choices=("harder", "classic"), default="harder")
     parser.add_argument("--duplicate-share", type=float, default=0.1)
-    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--threshold", type=float, default=duplicates.THRESHOLD)
     parser.add_argument("--models", default="incluye,baseline")
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--keep", type=Path, help="write the generated records to this folder and keep them")

@@ -398,7 +398,7 @@ def find_duplicates(
     *,
     scope: Scope | None = None,
     organization=None,
-    threshold: float = 0.9,
+    threshold: float = duplicates.THRESHOLD,
     limit_pairs: int | None = None,
     train_model: bool | None = None,
 ) -> DuplicateRun:

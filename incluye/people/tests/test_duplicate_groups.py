@@ -80,7 +80,7 @@ def test_a_person_registered_three_times_is_one_group_in_the_queue(personas):
     group = DuplicateCluster.objects.get()
     assert set(group.members.values_list("pk", flat=True)) == {original.pk, swapped.pk, nickname.pk}
     assert (group.size, group.organization, group.status) == (3, personas.org, DuplicateStatus.PENDING)
-    assert group.score >= 0.9
+    assert group.score >= duplicates.THRESHOLD
     assert run.groups_created == 1
     assert set(group.pairs.values_list("cluster_id", flat=True)) == {group.pk}
     page = personas.client("staff").get(reverse("people:duplicates")).content.decode()

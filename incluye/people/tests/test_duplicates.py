@@ -141,7 +141,7 @@ def test_planted_duplicates_are_found_with_reasons_and_namesakes_are_not(persona
     for case, (a, b) in planted.items():
         candidate = pair(a, b)
         assert candidate is not None, f"{case} not found"
-        assert candidate.match_probability >= 0.9
+        assert candidate.match_probability >= duplicates.THRESHOLD
         assert candidate.status == DuplicateStatus.PENDING
         assert str(candidate.person_a_id) < str(candidate.person_b_id)
         assert candidate.organization == personas.org
@@ -178,7 +178,7 @@ def test_rerunning_creates_nothing_twice_and_a_pair_reviewed_as_distinct_stays_c
     assert reviewed.status == DuplicateStatus.DISTINCT
     assert reviewed.reasons == ["checked by an officer"]
     pending.refresh_from_db()
-    assert pending.match_probability >= 0.9
+    assert pending.match_probability >= duplicates.THRESHOLD
 
 
 def test_the_run_is_written_to_the_action_log(personas):

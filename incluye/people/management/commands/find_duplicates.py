@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from incluye.accounts.models import Organization
 from incluye.core.models import Country
 from incluye.people.deduplication import Scope, duplicate_search_run, scopes_to_search
-from incluye.people.duplicates.model import MIN_RECORDS_TO_TRAIN
+from incluye.people.duplicates.model import MIN_RECORDS_TO_TRAIN, THRESHOLD
 from incluye.people.models import DuplicateSearch
 
 
@@ -19,11 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--organization", type=int, help="only this organization's people (its id)")
         parser.add_argument("--country", help="only this country's people (its code, e.g. GT)")
         parser.add_argument(
-            "--threshold", type=float, default=0.9, help="minimum match probability (default 0.9)"
+            "--threshold",
+            type=float,
+            default=THRESHOLD,
+            help=f"minimum match probability of a link (default {THRESHOLD})",
         )
         parser.add_argument("--limit-pairs", type=int, help="keep only the N most probable pairs")
 
-    def handle(self, *args, organization=None, country=None, threshold=0.9, limit_pairs=None, **options):
+    def handle(
+        self, *args, organization=None, country=None, threshold=THRESHOLD, limit_pairs=None, **options
+    ):
         if not 0 < threshold < 1:
             raise CommandError("--threshold must be between 0 and 1")
         if organization is not None:
