@@ -111,14 +111,19 @@ def test_a_typo_in_a_nickname_still_reaches_the_name():
     assert names(index, "Bto Ixcoy Díaz")[0] == "alberto ixcoy diaz"
 
 
-def test_the_engine_imports_nothing_of_django():
-    """Plain Python, so that it can be benchmarked and replaced (the database side is searching.py)."""
+@pytest.mark.parametrize(
+    "modules",
+    [
+        "incluye.people.search.score, incluye.people.search.explain",  # database side: searching.py
+        "incluye.people.duplicates",  # database side: deduplication.py
+        "incluye.skills.coder",  # database side: coding.py
+    ],
+)
+def test_the_engines_import_nothing_of_django(modules):
+    """Plain Python, so that they can be benchmarked and replaced."""
     import subprocess
     import sys
 
-    code = (
-        "import sys, incluye.people.search.score, incluye.people.search.explain; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
-    )
+    code = f"import sys, {modules}; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
