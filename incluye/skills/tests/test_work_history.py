@@ -319,3 +319,19 @@ def test_the_coder_api_answers_several_jobs_with_calibrated_confidences(personas
         reverse("api:coder"), {"text": "blorf quendar mistravo plenk"}, content_type="application/json"
     )
     assert response.json() == {"confident": False, "matches": [], "jobs": []}
+
+
+def test_the_coder_api_gives_the_reasons_in_the_callers_language(personas):
+    client = personas.client("caseworker")
+    url = reverse("api:coder")
+    spanish = client.post(
+        url, {"text": "conserje"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    english = client.post(
+        url, {"text": "conserje"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert spanish.json()["matches"][0]["explanations"][0].startswith("título «")
+    assert (
+        english.json()["matches"][0]["explanations"][0] == "“conserje” matches one of its titles (in Spanish)"
+    )
+    assert spanish.json()["matches"][0]["reasons"] == english.json()["matches"][0]["reasons"]
