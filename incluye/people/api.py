@@ -150,6 +150,11 @@ class IntakeSerializer(serializers.Serializer):
     attach_to = serializers.UUIDField(
         required=False, help_text="An existing person's id: record this return on that person instead."
     )
+    confirm_new = serializers.BooleanField(
+        required=False,
+        help_text="The identity number is already held in the alliance, but this is a different person: "
+        "register a new record anyway (logged).",
+    )
 
 
 class PersonListView(generics.ListCreateAPIView):
@@ -184,6 +189,25 @@ class PersonListView(generics.ListCreateAPIView):
             )
             services.intake_attach(membership=membership, person=person, form=form)
         else:
+            # An identity number the alliance already holds is never registered again silently:
+            # refused unless the caller confirms, like the officer at the desk, that it is a
+            # different person (and then logged).
+            matches = selectors.intake_matches(
+                membership=membership, person_fields=form.person_fields(), documents=form.documents()
+            )
+            confirmed = str(data.get("confirm_new", "")).lower() in ("1", "true", "yes")
+            if matches.number_match and not confirmed:
+                raise serializers.ValidationError(
+                    {
+                        "document_number": [
+                            _(
+                                "This identity number is already registered in the alliance. Record the return on "
+                                "that record or ask its organization for access; if it is a different person, "
+                                "send confirm_new."
+                            )
+                        ]
+                    }
+                )
             person = services.person_register(
                 membership=membership,
                 documents=form.documents(),
@@ -191,6 +215,13 @@ class PersonListView(generics.ListCreateAPIView):
                 consents=form.consents(),
                 **form.person_fields(),
             )
+            if matches.number_match:
+                services.person_registered_over_match(
+                    membership=membership,
+                    person=person,
+                    stubs=matches.stubs,
+                    number_held_elsewhere=matches.number_held_elsewhere,
+                )
         person = selectors.person_for_page(membership=membership, pk=person.pk)
         return Response(PersonDetailSerializer(person).data, status=status.HTTP_201_CREATED)
 

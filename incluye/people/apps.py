@@ -26,5 +26,13 @@ class PeopleConfig(AppConfig):
                 "incluye.person.unmerged": _("Undid a merge"),
                 "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
                 "incluye.duplicates.found": _("Searched the registry for duplicates"),
+                "incluye.person.stub_viewed": _("Saw the minimal record of a person of another organization"),
+                "incluye.person.access_granted": _("Shared a person's record with another organization"),
+                "incluye.person.access_ended": _(
+                    "Stopped sharing a person's record with another organization"
+                ),
+                "incluye.person.registered_over_match": _(
+                    "Registered a new record although the alliance holds the same identity number"
+                ),
             }
         )

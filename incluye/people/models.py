@@ -253,6 +253,49 @@ class ReturnEvent(models.Model):
         return [str(labels.get(v, v)) for v in self.vulnerabilities]
 
 
+class AccessReason(models.TextChoices):
+    HANDOFF = "handoff", _("Handoff accepted")
+    TRANSFER = "transfer", _("Case transferred")
+    ACCESS_REQUEST = "access_request", _("Access request granted")
+
+
+class PersonAccess(models.Model):
+    """Another organization of the alliance may see and work with a person's record: given when it
+    accepts a handoff or a transfer, or when the holding organization grants its access request.
+
+    A grant needs the person's consent to share with alliance members: it ends when that consent is
+    withdrawn and lapses when the consent expires (`expires_on`, copied from the consent)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_grants")
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("why"), max_length=16, choices=AccessReason.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why it ended"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("access to a person's record")
+        verbose_name_plural = _("accesses to people's records")
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["organization", "revoked_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="personaccess_one_active_per_organization",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} → {self.organization_id} ({self.reason})"
+
+
 class ConsentPurpose(models.TextChoices):
     CASE_MANAGEMENT = "case_management", _("Case management")
     ALLIANCE_SHARING = "alliance_sharing", _("Sharing with alliance members")

@@ -32,6 +32,7 @@ ERASURE: dict[str, str | tuple[str, ...]] = {
     "people.Consent": ("witness",),
     "people.DuplicateCandidate": DELETE,
     "people.PersonMerge": DELETE,
+    "people.PersonAccess": DELETE,
     "cases.Case": ("closure_outcome",),
     "cases.CaseStageChange": ("note",),
     "cases.CaseNote": DELETE,

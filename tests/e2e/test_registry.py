@@ -20,7 +20,7 @@ def _es(text):
 @pytest.fixture
 def officer(live_server, settings):
     """A reception officer of a demo reception center (the second factor is covered elsewhere)."""
-    from incluye.core.demo import demo_load
+    from incluye.workspace.demo import demo_load
 
     settings.INCLUYE_REQUIRE_MFA = False
     result = demo_load(people=0)
