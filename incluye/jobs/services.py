@@ -276,10 +276,12 @@ def vacancy_shortlist(*, membership, person, vacancy: Vacancy, score=0.0, reason
 def side_of(membership, application) -> str | None:
     """Which side of the application the membership acts for: the employer, or the person's
     organization; None: neither."""
+    from incluye.people.selectors import person_is_visible_to
+
     if application.vacancy.employer_id == membership.organization_id:
         return EMPLOYER_SIDE
-    if application.person.organization_id == membership.organization_id:
-        return PERSON_SIDE
+    if membership.can("people.view") and person_is_visible_to(membership=membership, person=application.person):
+        return PERSON_SIDE  # the organization that registered the person, or one it is shared with
     return None
 
 

@@ -94,6 +94,16 @@ def people_visible_to(*, membership):
     return Person.objects.filter(scope, merged_into__isnull=True)
 
 
+def person_is_visible_to(*, membership, person) -> bool:
+    """Whether the membership's organization serves the person: it registered them, or the record
+    is shared with it (a handoff, a transfer or an access request)."""
+    if membership is None or person is None:
+        return False
+    if person.organization_id == membership.organization_id:
+        return True
+    return people_visible_to(membership=membership).filter(pk=person.pk).exists()
+
+
 def organizations_sharing(*, person) -> list:
     """The organizations that see the person in full: the one that registered them and those it
     is shared with now."""

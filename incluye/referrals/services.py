@@ -384,11 +384,11 @@ def _caseworker_of(membership, caseworker):
 def handoff_send(*, membership, person, to_organization, note: str = "", return_event=None) -> Handoff:
     """Give an arrival to a case-management organization of the alliance. Consent rules are those
     of referrals: refused without the person's consent to share with alliance members."""
-    from incluye.people.selectors import people_visible_to
+    from incluye.people.selectors import person_is_visible_to
 
     if not membership.can("handoffs.send"):
         raise PermissionDenied
-    if not people_visible_to(membership=membership).filter(pk=person.pk).exists():
+    if not person_is_visible_to(membership=membership, person=person):
         raise PermissionDenied
     _check_destination(membership, to_organization, "handoffs.handle")
     _require_consent(person)
@@ -585,11 +585,11 @@ def transfer_accept(*, membership, transfer: Transfer, caseworker, expected_vers
 @transaction.atomic
 def access_request_send(*, membership, person, note: str) -> AccessRequest:
     """Ask the organization that holds a person's record (seen as a stub) to share it."""
-    from incluye.people.selectors import people_visible_to
+    from incluye.people.selectors import person_is_visible_to
 
     if not membership.can("access.request"):
         raise PermissionDenied
-    if people_visible_to(membership=membership).filter(pk=person.pk).exists():
+    if person_is_visible_to(membership=membership, person=person):
         raise ReferralRefused(_("Your organization already sees this person's record."))
     if person.organization.country_id != membership.organization.country_id:
         raise PermissionDenied

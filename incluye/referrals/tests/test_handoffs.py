@@ -332,3 +332,31 @@ def test_only_the_receiving_side_answers_and_only_the_sender_withdraws(personas,
     )
     assert response.status_code == 302
     assert Handoff.objects.get(pk=handoff.pk).status == ActStatus.CANCELLED
+
+
+def test_the_organization_a_record_is_shared_with_acts_for_the_person_in_jobs(personas, ngo, ngo_caseworker):
+    from incluye.core.models import Division
+    from incluye.jobs.models import EMPLOYER_SIDE, PERSON_SIDE, Application, Vacancy
+    from incluye.jobs.services import side_of
+    from incluye.skills.models import Occupation
+
+    person = arrival(personas.staff)
+    vacancy = Vacancy.objects.create(
+        employer=personas.employer_org,
+        title="Techador",
+        occupation=Occupation.objects.first(),
+        municipality=Division.objects.filter(country_id="GT").last(),
+    )
+    application = Application.objects.create(vacancy=vacancy, person=person, status="invited")
+    assert side_of(ngo_caseworker, application) is None  # not shared yet
+    handoff = services.handoff_send(membership=personas.staff, person=person, to_organization=ngo)
+    services.handoff_accept(
+        membership=ngo_caseworker,
+        handoff=handoff,
+        caseworker=ngo_caseworker.user,
+        expected_version=handoff.version,
+    )
+    assert side_of(ngo_caseworker, application) == PERSON_SIDE
+    assert side_of(personas.caseworker, application) == PERSON_SIDE  # the registering organization too
+    assert side_of(personas.employer, application) == EMPLOYER_SIDE
+    assert side_of(personas.outsider, application) is None
