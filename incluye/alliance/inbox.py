@@ -43,6 +43,5 @@ def register() -> None:
             queryset=_expiring,
             item=_item,
             overdue=lambda today: Q(ends_on__lte=today + datetime.timedelta(days=SOON_DAYS)),
-            shared=True,
         )
     )

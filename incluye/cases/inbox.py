@@ -153,7 +153,6 @@ def register() -> None:
             queryset=_alerts,
             item=_alert_item,
             overdue=lambda today: Q(status=AlertStatus.OPEN, raised_at__lt=_escalation_limit()),
-            shared=True,
         )
     )
     register_inbox_source(
@@ -165,7 +164,6 @@ def register() -> None:
             queryset=_escalated,
             item=_escalated_item,
             overdue=lambda today: Q(pk__isnull=False),
-            shared=True,
         )
     )
     register_inbox_source(
@@ -188,7 +186,6 @@ def register() -> None:
             applies=lambda m: m.role in (Role.PSYCHOSOCIAL, Role.DOCUMENTS_OFFICER) and m.can("cases.view"),
             queryset=_stage_cases,
             item=_stage_item,
-            shared=True,
         )
     )
     register_inbox_source(

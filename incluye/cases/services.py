@@ -99,14 +99,18 @@ def case_take_over(*, membership, case: Case, caseworker, expected_version: int)
     return case
 
 
-def _save_versioned(case: Case, expected_version: int, **fields) -> None:
-    """Update the case only if nobody changed it since `expected_version` (optimistic locking)."""
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+def _save_versioned(record, expected_version: int, **fields) -> None:
+    """Update a case (or its risk alert) only if nobody changed it since `expected_version`
+    (optimistic locking): a change made on an old copy is refused, never silently lost."""
+    model = type(record)
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        fields.setdefault("updated_at", timezone.now())
+    updated = model.objects.filter(pk=record.pk, version=expected_version).update(
+        version=F("version") + 1, **fields
     )
     if not updated:
         raise StaleCase
-    case.refresh_from_db()
+    record.refresh_from_db()
 
 
 def _change_stage(
@@ -520,15 +524,6 @@ def alert_raise(*, membership, case: Case, screening: Screening, rules) -> RiskA
     return alert
 
 
-def _save_alert(alert: RiskAlert, expected_version: int, **fields) -> None:
-    updated = RiskAlert.objects.filter(pk=alert.pk, version=expected_version).update(
-        version=F("version") + 1, **fields
-    )
-    if not updated:
-        raise StaleCase
-    alert.refresh_from_db()
-
-
 def _require_alert_staff(membership, alert: RiskAlert) -> None:
     if not membership.can("alerts.handle") or alert.case.organization_id != membership.organization_id:
         raise PermissionDenied
@@ -540,7 +535,7 @@ def alert_acknowledge(*, membership, alert: RiskAlert, expected_version: int) ->
     _require_alert_staff(membership, alert)
     if alert.status != AlertStatus.OPEN:
         raise TransitionNotAllowed(_("This alert was already acknowledged."))
-    _save_alert(
+    _save_versioned(
         alert,
         expected_version,
         status=AlertStatus.ACKNOWLEDGED,
@@ -586,7 +581,7 @@ def safety_plan_update(
                 _("The safety plan cannot be completed before every required step is done.")
             )
         fields.update(status=AlertStatus.RESOLVED, resolved_at=timezone.now(), resolved_by=membership.user)
-    _save_alert(alert, expected_version, **fields)
+    _save_versioned(alert, expected_version, **fields)
     log_action(
         actor=membership.user,
         organization=membership.organization,

@@ -57,6 +57,5 @@ def register() -> None:
             queryset=_waiting_for_results,
             item=_item,
             overdue=lambda today: Q(session__date__lt=today),
-            shared=True,
         )
     )

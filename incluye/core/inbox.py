@@ -40,9 +40,6 @@ class InboxSource:
     queryset: Callable  # (membership, today) -> QuerySet, ordered, already scoped
     item: Callable  # (row, today) -> InboxItem
     overdue: Callable | None = None  # (today) -> Q on the queryset, or None
-    empty_text: object = ""
-    # Work of the organization as a whole (e.g. its received handoffs) rather than the user's own.
-    shared: bool = False
 
 
 SOURCES: dict[str, InboxSource] = {}

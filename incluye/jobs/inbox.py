@@ -109,7 +109,6 @@ def register() -> None:
             queryset=_invitations,
             item=_invitation_item,
             overdue=lambda today: Q(answer_due_on__lt=today),
-            shared=True,
         )
     )
     register_inbox_source(
@@ -121,7 +120,6 @@ def register() -> None:
             queryset=_follow_ups,
             item=_follow_up_item,
             overdue=lambda today: Q(due_on__lt=today),
-            shared=True,
         )
     )
     register_inbox_source(
@@ -133,6 +131,5 @@ def register() -> None:
             queryset=_employer_applications,
             item=_employer_item,
             overdue=lambda today: Q(status=ApplicationStatus.INVITED, answer_due_on__lt=today),
-            shared=True,
         )
     )

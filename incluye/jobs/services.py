@@ -280,7 +280,9 @@ def side_of(membership, application) -> str | None:
 
     if application.vacancy.employer_id == membership.organization_id:
         return EMPLOYER_SIDE
-    if membership.can("people.view") and person_is_visible_to(membership=membership, person=application.person):
+    if membership.can("people.view") and person_is_visible_to(
+        membership=membership, person=application.person
+    ):
         return PERSON_SIDE  # the organization that registered the person, or one it is shared with
     return None
 

@@ -195,7 +195,7 @@ class PersonListView(generics.ListCreateAPIView):
             matches = selectors.intake_matches(
                 membership=membership, person_fields=form.person_fields(), documents=form.documents()
             )
-            confirmed = str(data.get("confirm_new", "")).lower() in ("1", "true", "yes")
+            confirmed = str(data.get("confirm_new", "")).lower() in ("1", "true", "yes", "on")
             if matches.number_match and not confirmed:
                 raise serializers.ValidationError(
                     {

@@ -244,105 +244,74 @@ def _arrival_item(arrival, today):
 
 
 def register() -> None:
-    can = lambda permission: lambda m: m.can(permission)  # noqa: E731
-    register_inbox_source(
-        InboxSource(
-            key="handoffs_received",
-            title=gettext_lazy("Handoffs received"),
-            order=10,
-            applies=can("handoffs.handle"),
-            queryset=_received(Handoff),
-            item=_received_item(Handoff),
-            overdue=_act_overdue,
-            shared=True,
-        )
-    )
-    register_inbox_source(
-        InboxSource(
-            key="transfers_received",
-            title=gettext_lazy("Cases transferred to your organization"),
-            order=11,
-            applies=can("transfers.handle"),
-            queryset=_received(Transfer),
-            item=_received_item(Transfer),
-            overdue=_act_overdue,
-            shared=True,
-        )
-    )
-    register_inbox_source(
-        InboxSource(
-            key="referrals_received",
-            title=gettext_lazy("Referrals received"),
-            order=12,
-            applies=can("referrals.handle"),
-            queryset=_referrals_received,
-            item=_referral_received_item,
-            overdue=_referral_overdue,
-            shared=True,
-        )
-    )
-    register_inbox_source(
-        InboxSource(
-            key="access_received",
-            title=gettext_lazy("Requests for access to your records"),
-            order=13,
-            applies=can("access.handle"),
-            queryset=_received(AccessRequest),
-            item=_received_item(AccessRequest),
-            overdue=_act_overdue,
-            shared=True,
-        )
-    )
-    register_inbox_source(
-        InboxSource(
-            key="arrivals_to_hand_off",
-            title=gettext_lazy("Arrivals to hand off"),
-            order=14,
-            applies=lambda m: m.can("people.view") and m.organization.kind == "reception_center",
-            queryset=_arrivals_to_hand_off,
-            item=_arrival_item,
-            shared=True,
-        )
-    )
-    for order, (key, title, model, permission) in enumerate(
+    def can(permission):
+        return lambda membership: membership.can(permission)
+
+    received = [
+        ("handoffs_received", gettext_lazy("Handoffs received"), Handoff, "handoffs.handle"),
         (
-            ("handoffs_sent", gettext_lazy("Handoffs you sent that need you"), Handoff, "handoffs.send"),
-            (
-                "transfers_sent",
-                gettext_lazy("Transfers you offered that need you"),
-                Transfer,
-                "transfers.send",
-            ),
-            (
-                "access_sent",
-                gettext_lazy("Your access requests that need you"),
-                AccessRequest,
-                "access.request",
-            ),
+            "transfers_received",
+            gettext_lazy("Cases transferred to your organization"),
+            Transfer,
+            "transfers.handle",
         ),
-        start=40,
-    ):
-        register_inbox_source(
-            InboxSource(
-                key=key,
-                title=title,
-                order=order,
-                applies=can(permission),
-                queryset=_sent_needing_attention(model),
-                item=_sent_item(model),
-                overdue=_act_overdue,
-                shared=True,
-            )
-        )
-    register_inbox_source(
+        (
+            "access_received",
+            gettext_lazy("Requests for access to your records"),
+            AccessRequest,
+            "access.handle",
+        ),
+    ]
+    sent = [
+        ("handoffs_sent", gettext_lazy("Handoffs you sent that need you"), Handoff, "handoffs.send"),
+        ("transfers_sent", gettext_lazy("Transfers you offered that need you"), Transfer, "transfers.send"),
+        ("access_sent", gettext_lazy("Your access requests that need you"), AccessRequest, "access.request"),
+    ]
+    sources = [
         InboxSource(
-            key="referrals_sent_late",
-            title=gettext_lazy("Referrals you sent without an answer in time"),
-            order=43,
-            applies=can("referrals.send"),
-            queryset=_referrals_sent_late,
-            item=_referral_sent_item,
-            overdue=lambda today: Q(pk__isnull=False),
-            shared=True,
+            key, title, 10 + n, can(permission), _received(model), _received_item(model), _act_overdue
         )
-    )
+        for n, (key, title, model, permission) in enumerate(received)
+    ]
+    sources += [
+        InboxSource(
+            key,
+            title,
+            40 + n,
+            can(permission),
+            _sent_needing_attention(model),
+            _sent_item(model),
+            _act_overdue,
+        )
+        for n, (key, title, model, permission) in enumerate(sent)
+    ]
+    sources += [
+        InboxSource(
+            "referrals_received",
+            gettext_lazy("Referrals received"),
+            13,
+            can("referrals.handle"),
+            _referrals_received,
+            _referral_received_item,
+            _referral_overdue,
+        ),
+        InboxSource(
+            "arrivals_to_hand_off",
+            gettext_lazy("Arrivals to hand off"),
+            14,
+            lambda m: m.can("people.view") and m.organization.kind == "reception_center",
+            _arrivals_to_hand_off,
+            _arrival_item,
+        ),
+        InboxSource(
+            "referrals_sent_late",
+            gettext_lazy("Referrals you sent without an answer in time"),
+            43,
+            can("referrals.send"),
+            _referrals_sent_late,
+            _referral_sent_item,
+            lambda today: Q(pk__isnull=False),
+        ),
+    ]
+    for source in sources:
+        register_inbox_source(source)

@@ -330,6 +330,26 @@ class CrossOrganizationAct(models.Model):
         return self.is_open and self.answer_due_on < timezone.localdate()
 
 
+def _act_indexes():
+    """Each side's inbox reads its open acts by answer date."""
+    return [
+        models.Index(fields=["to_organization", "status", "answer_due_on"]),
+        models.Index(fields=["from_organization", "status", "answer_due_on"]),
+    ]
+
+
+def _act_constraints(name: str, *, one_open_per: list[str]):
+    return [
+        models.UniqueConstraint(
+            fields=one_open_per, condition=models.Q(status="sent"), name=f"{name}_one_open"
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(from_organization=models.F("to_organization")),
+            name=f"{name}_between_two_organizations",
+        ),
+    ]
+
+
 class Handoff(CrossOrganizationAct):
     """An arrival given by the organization that received the person (a reception center) to a
     case-management organization. Accepted, a case opens there for the caseworker chosen and the
@@ -352,21 +372,8 @@ class Handoff(CrossOrganizationAct):
     class Meta(CrossOrganizationAct.Meta):
         verbose_name = _("handoff")
         verbose_name_plural = _("handoffs")
-        indexes = [
-            models.Index(fields=["to_organization", "status", "answer_due_on"]),
-            models.Index(fields=["from_organization", "status", "answer_due_on"]),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "to_organization"],
-                condition=models.Q(status="sent"),
-                name="handoff_one_open_per_organization",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(from_organization=models.F("to_organization")),
-                name="handoff_between_two_organizations",
-            ),
-        ]
+        indexes = _act_indexes()
+        constraints = _act_constraints("handoff", one_open_per=["person", "to_organization"])
 
     def __str__(self):
         return f"{self.from_organization_id} → {self.to_organization_id} · {self.get_status_display()}"
@@ -390,19 +397,8 @@ class Transfer(CrossOrganizationAct):
     class Meta(CrossOrganizationAct.Meta):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
-        indexes = [
-            models.Index(fields=["to_organization", "status", "answer_due_on"]),
-            models.Index(fields=["from_organization", "status", "answer_due_on"]),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"], condition=models.Q(status="sent"), name="transfer_one_open_per_case"
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(from_organization=models.F("to_organization")),
-                name="transfer_between_two_organizations",
-            ),
-        ]
+        indexes = _act_indexes()
+        constraints = _act_constraints("transfer", one_open_per=["case"])
 
     def __str__(self):
         return f"{self.case_id} → {self.to_organization_id} · {self.get_status_display()}"
@@ -417,21 +413,8 @@ class AccessRequest(CrossOrganizationAct):
     class Meta(CrossOrganizationAct.Meta):
         verbose_name = _("access request")
         verbose_name_plural = _("access requests")
-        indexes = [
-            models.Index(fields=["to_organization", "status", "answer_due_on"]),
-            models.Index(fields=["from_organization", "status", "answer_due_on"]),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "from_organization"],
-                condition=models.Q(status="sent"),
-                name="accessrequest_one_open_per_organization",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(from_organization=models.F("to_organization")),
-                name="accessrequest_between_two_organizations",
-            ),
-        ]
+        indexes = _act_indexes()
+        constraints = _act_constraints("accessrequest", one_open_per=["person", "from_organization"])
 
     def __str__(self):
         return f"{self.from_organization_id} asks {self.to_organization_id} · {self.get_status_display()}"

@@ -26,6 +26,16 @@ from incluye.referrals.forms import (
 )
 from incluye.referrals.models import AccessRequest, Handoff, ReferralStatus, Transfer
 
+
+def _consent(person) -> dict:
+    """Whether the person's consent allows sending them to another organization, and what to say
+    when it does not (referrals, handoffs and transfers follow the same rule)."""
+    return {
+        "consent_ok": selectors.person_allows_sharing(person=person),
+        "consent_message": services.consent_missing_message(),
+    }
+
+
 # Service directory ---------------------------------------------------------------------------
 
 
@@ -97,7 +107,6 @@ def referral_new(request, case_pk):
     case = case_for_page(membership=membership, pk=case_pk)
     if not membership.can("referrals.send"):
         raise PermissionDenied
-    consent_ok = selectors.person_allows_sharing(person=case.person)
     form = ReferralForm(
         request.POST or None,
         services=selectors.services_to_refer_to(membership=membership),
@@ -118,12 +127,7 @@ def referral_new(request, case_pk):
         status = 400
     else:
         status = 200
-    context = {
-        "case": case,
-        "form": form,
-        "consent_ok": consent_ok,
-        "consent_message": services.consent_missing_message(),
-    }
+    context = {"case": case, "form": form, **_consent(case.person)}
     return render(request, "referrals/referral_form.html", context, status=status)
 
 
@@ -235,9 +239,8 @@ def handoff_person(request, person_pk):
     context = {
         "person": person,
         "form": form,
-        "consent_ok": selectors.person_allows_sharing(person=person),
-        "consent_message": services.consent_missing_message(),
         "handoffs": selectors.handoffs_of_person(membership=membership, person=person),
+        **_consent(person),
     }
     return render(request, "referrals/handoff_person.html", context, status=400 if form.errors else 200)
 
@@ -447,9 +450,8 @@ def transfer_new(request, case_pk):
     context = {
         "case": case,
         "form": form,
-        "consent_ok": selectors.person_allows_sharing(person=case.person),
-        "consent_message": services.consent_missing_message(),
         "transfers": selectors.transfers_of_case(membership=membership, case=case),
+        **_consent(case.person),
     }
     return render(request, "referrals/transfer_form.html", context, status=400 if form.errors else 200)
 

@@ -10,6 +10,7 @@ def inbox(request):
     def totals():
         from incluye.workspace.inbox import inbox_counts
 
-        return inbox_counts(membership)
+        counted = getattr(request, "inbox_totals", None)  # the inbox page counted them already
+        return counted if counted is not None else inbox_counts(membership)
 
     return {"inbox_counts": SimpleLazyObject(totals)}

@@ -61,6 +61,11 @@ def section_page(*, membership, key: str, page=None, today=None):
     return Section(source, count, overdue, items), paginated
 
 
+def totals_of(sections) -> dict:
+    """{"items", "overdue"} of sections already counted."""
+    return {"items": sum(s.count for s in sections), "overdue": sum(s.overdue for s in sections)}
+
+
 def inbox_counts(membership, today=None) -> dict:
     """{"items", "overdue"} of the membership's inbox, for the navigation (one query)."""
     today = today or timezone.localdate()

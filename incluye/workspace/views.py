@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from incluye.core.access import membership_required
 from incluye.workspace.home import home_cards_for
-from incluye.workspace.inbox import inbox_for, section_page
+from incluye.workspace.inbox import inbox_for, section_page, totals_of
 
 
 @login_required
@@ -13,10 +13,11 @@ def home(request):
     membership = request.membership
     if membership is None:
         return redirect("accounts:no_membership")
+    sections = inbox_for(membership=membership)
+    # The navigation shows the same counts: not counted twice.
+    request.inbox_totals = totals_of(sections)
     return render(
-        request,
-        "workspace/home.html",
-        {"sections": inbox_for(membership=membership), "cards": home_cards_for(membership=membership)},
+        request, "workspace/home.html", {"sections": sections, "cards": home_cards_for(membership=membership)}
     )
 
 

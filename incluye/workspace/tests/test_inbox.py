@@ -36,6 +36,18 @@ def person(membership, given="Dina Marisol", surname="Chen", consent=True):
     return found
 
 
+def vacancy(personas, title):
+    from incluye.jobs.models import Vacancy
+    from incluye.skills.models import Occupation
+
+    return Vacancy.objects.create(
+        employer=personas.employer_org,
+        title=title,
+        occupation=Occupation.objects.first(),
+        municipality=Division.objects.filter(country_id="GT").last(),
+    )
+
+
 def test_the_psychologist_finds_her_organizations_cases_in_psychosocial_support(personas):
     psychologist = make_member(personas.org, Role.PSYCHOSOCIAL)
     case = cases.case_open(membership=personas.caseworker, person=person(personas.staff))
@@ -70,18 +82,11 @@ def test_a_caseworker_sees_the_new_case_given_to_her_and_her_tasks_due(personas,
 
 
 def test_an_employers_invitation_reaches_the_persons_caseworker(personas):
-    from incluye.jobs.models import Application, ApplicationStatus, Vacancy
-    from incluye.skills.models import Occupation
+    from incluye.jobs.models import Application, ApplicationStatus
 
     who = person(personas.caseworker, given="Byron", surname="Xitumul")
-    vacancy = Vacancy.objects.create(
-        employer=personas.employer_org,
-        title="Instalador de tablayeso",
-        occupation=Occupation.objects.first(),
-        municipality=Division.objects.filter(country_id="GT").last(),
-    )
     Application.objects.create(
-        vacancy=vacancy,
+        vacancy=vacancy(personas, "Instalador de tablayeso"),
         person=who,
         status=ApplicationStatus.INVITED,
         answer_due_on=timezone.localdate() + datetime.timedelta(days=7),
@@ -176,27 +181,18 @@ def test_a_section_opens_in_full_a_page_at_a_time(personas, time_machine):
 
 
 def test_an_employer_never_sees_a_candidates_name_before_the_person_accepts(personas, time_machine):
-    from incluye.jobs.models import Application, ApplicationStatus, Vacancy
+    from incluye.jobs.models import Application, ApplicationStatus
     from incluye.jobs.services import pseudonym
-    from incluye.skills.models import Occupation
 
     time_machine.move_to(local_moment("2026-11-25 09:00"))
     who = person(personas.caseworker, given="Byron", surname="Xitumul")
-    vacancy = Vacancy.objects.create(
-        employer=personas.employer_org,
-        title="Techador",
-        occupation=Occupation.objects.first(),
-        municipality=Division.objects.filter(country_id="GT").last(),
-    )
+    roof = vacancy(personas, "Techador")
     Application.objects.create(
-        vacancy=vacancy,
-        person=who,
-        status=ApplicationStatus.INVITED,
-        answer_due_on=datetime.date(2026, 11, 20),
+        vacancy=roof, person=who, status=ApplicationStatus.INVITED, answer_due_on=datetime.date(2026, 11, 20)
     )
     found, page = sections(personas.client("employer"))
     assert [i.title for i in found["employer_applications"].items] == [
-        pseudonym(person_id=who.pk, vacancy_id=vacancy.pk)
+        pseudonym(person_id=who.pk, vacancy_id=roof.pk)
     ]
     assert "Xitumul" not in page and "Byron" not in page
 
