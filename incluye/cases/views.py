@@ -390,10 +390,12 @@ def _alert_page(request, alert, *, status=200, plan_form=None, error=None):
         "checklist": [
             {**item, "text": pick_language(item["label"]), "done": item["code"] in done} for item in checklist
         ],
-        "ack_form": AlertAcknowledgeForm(initial={"version": alert.version}),
+        "ack_form": AlertAcknowledgeForm(initial={"version": alert.version}, auto_id="ack_%s"),
         "plan_form": plan_form
         or SafetyPlanForm(
-            initial={"done": done, "note": alert.plan_note, "version": alert.version}, checklist=checklist
+            initial={"done": done, "note": alert.plan_note, "version": alert.version},
+            checklist=checklist,
+            auto_id="plan_%s",
         ),
         "emergency_services": services_for_plan,
         "error": error,
@@ -433,7 +435,7 @@ def alert_plan(request, pk):
 
     alert = selectors.alert_for_page(membership=request.membership, pk=pk)
     checklist = safety_plan_checklist(alert.plan_country or alert.case.organization.country_id)
-    form = SafetyPlanForm(request.POST, checklist=checklist)
+    form = SafetyPlanForm(request.POST, checklist=checklist, auto_id="plan_%s")
     if not form.is_valid():
         return _alert_page(request, alert, status=400, plan_form=form)
     complete = request.POST.get("action") == "complete"

@@ -82,6 +82,8 @@ DEMO_SERVICES = [
     ("ngo", "Acompañamiento psicosocial", "psychosocial"),
     ("registry", "Reposición de documento de identidad", "documents"),
     ("institute", "Certificación de competencias para personas retornadas", "training"),
+    # What a risk alert's safety plan refers to.
+    ("ngo", "Atención en crisis emocional (24 horas)", "mh_emergency"),
 ]
 
 

@@ -42,7 +42,8 @@ def test_the_demo_ngo_has_cases_at_several_stages_and_the_directory_has_services
     assert stages == sorted(
         ["reception", "psychosocial", "documents", "documents", "competencies", "employment"] * 2
     )
-    assert Service.objects.filter(organization__country_id="SV").count() == 3
+    assert Service.objects.filter(organization__country_id="SV").count() == 4
+    assert Service.objects.filter(organization__country_id="SV", kind="mh_emergency").count() == 1
 
 
 def test_demo_participants_have_valid_ids_phones_and_two_surnames_mostly():
