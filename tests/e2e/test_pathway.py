@@ -210,17 +210,22 @@ def test_one_returnee_across_four_organizations(alliance, new_page, live_server,
     expect(enrolments).to_contain_text(NAME)
     expect(enrolments).to_contain_text("NTC-CON-012")
     enrolments.get_by_role("link", name=NAME).click()
+    # Attendance and results of the whole session on one page.
     candidate = assessor.get_by_test_id("candidate").filter(has_text=NAME)
     candidate.get_by_label(_es("Attendance")).select_option("present")
-    candidate.get_by_role("button", name=_es("Save")).click()
-    assessor.get_by_role("link", name=NAME).click()
     for code in ("U1", "U2", "U3"):
-        unit = assessor.locator(f"tr[data-unit={code}]")
-        unit.get_by_label(f"{_es('Outcome')} {code}").select_option("competent")
-        unit.get_by_label(f"{_es('Evidence')} {code}").fill("Demostración práctica en obra")
+        candidate.get_by_label(code).select_option("competent")
+    assessor.get_by_role("button", name=_es("Save attendance and results")).click()
+    expect(assessor.get_by_text(_es("Attendance and results saved."))).to_be_visible()
+    assessor.get_by_role("link", name=NAME).click()
+    assessor.locator("tr[data-unit=U1]").get_by_label(f"{_es('Evidence')} U1").fill(
+        "Demostración práctica en obra"
+    )
     assessor.get_by_role("button", name=_es("Save the results")).click()
+    expect(assessor.get_by_text(_es("The results were saved."))).to_be_visible()
     assessor.get_by_label(_es("Full name")).check()
-    assessor.get_by_role("button", name=_es("Issue the certificate")).click()
+    assessor.get_by_role("button", name=_es("Review and issue the certificate")).click()
+    assessor.get_by_role("button", name=_es("Yes, issue the certificate")).click()
     expect(assessor.get_by_test_id("certificate-status")).to_contain_text(_es("Valid"))
     expect(assessor.locator("h1 .mono")).to_contain_text(f"INTECAP-{timezone.localdate().year}-")
 
