@@ -14,14 +14,14 @@ from django.utils import timezone
 # name, first surname, second surname, sex, birth date, flight, urgent needs
 ARRIVALS = {
     "GT": [
-        ("Selvin Geovany", "Tecú", "Ixcoy", "M", datetime.date(1988, 3, 14), "TA-102", []),
-        ("Dina Marisol", "Chen", "Caal", "F", datetime.date(1995, 7, 2), "TA-102", ["medical"]),
-        ("Juan Carlos", "Pérez", "Tzoc", "M", datetime.date(1979, 11, 23), "TA-102", []),
-        ("Marvin Alexander", "Cux", "Ixcoy", "M", datetime.date(1991, 1, 9), "TA-102", []),
-        ("Heidy Carolina", "Ramírez", "Sis", "F", datetime.date(1999, 5, 30), "TA-102", []),
-        ("Edwin Rolando", "Batz", "Tum", "M", datetime.date(1986, 9, 17), "TA-102", []),
-        ("Sandra Elizabeth", "Coy", "Pop", "F", datetime.date(1990, 12, 4), "TA-102", []),
-        ("Wilmer Josué", "Tiul", "Choc", "M", datetime.date(1993, 4, 21), "TA-102", []),
+        ("Selvin Geovany", "Tecú", "Ixcoy", "M", datetime.date(1988, 3, 14), "TA-208", []),
+        ("Dina Marisol", "Chen", "Caal", "F", datetime.date(1995, 7, 2), "TA-208", ["medical"]),
+        ("Juan Carlos", "Pérez", "Tzoc", "M", datetime.date(1979, 11, 23), "TA-208", []),
+        ("Marvin Alexander", "Cux", "Ixcoy", "M", datetime.date(1991, 1, 9), "TA-208", []),
+        ("Heidy Carolina", "Ramírez", "Sis", "F", datetime.date(1999, 5, 30), "TA-208", []),
+        ("Edwin Rolando", "Batz", "Tum", "M", datetime.date(1986, 9, 17), "TA-208", []),
+        ("Sandra Elizabeth", "Coy", "Pop", "F", datetime.date(1990, 12, 4), "TA-208", []),
+        ("Wilmer Josué", "Tiul", "Choc", "M", datetime.date(1993, 4, 21), "TA-208", []),
     ],
     "SV": [
         ("José Roberto", "Hernández", "Portillo", "M", datetime.date(1987, 6, 12), "AV-611", []),
@@ -132,7 +132,7 @@ def _guatemala(organizations, officer, people) -> None:
     if caseworker is None or psychologist is None:
         return
     _selvin, dina, juan, marvin, _heidy, edwin, sandra, _wilmer = people
-    # Three of flight TA-102 wait at the reception center to be handed off (Selvin, Heidy, Wilmer).
+    # Three of flight TA-208 wait at the reception center to be handed off (Selvin, Heidy, Wilmer).
     # Two handed to the NGO wait for its answer; one since three days: overdue on both sides.
     referrals.handoff_send(
         membership=officer, person=dina, to_organization=ngo, note="Necesita control médico esta semana."
