@@ -319,3 +319,8 @@ INCLUYE_INVITATION_ANSWER_DAYS = env.int("INCLUYE_INVITATION_ANSWER_DAYS", defau
 # A risk alert nobody acknowledged after this many hours escalates to the organization's
 # administrators (`manage.py escalate_alerts`, run every few minutes).
 INCLUYE_ALERT_ESCALATION_HOURS = env.int("INCLUYE_ALERT_ESCALATION_HOURS", default=4)
+
+# Imports (manifests, KoboToolbox): bounded by what a file expands to, counted while it is read.
+INCLUYE_IMPORT_MAX_ROWS = env.int("INCLUYE_IMPORT_MAX_ROWS", default=100_000)
+INCLUYE_IMPORT_MAX_CELLS = env.int("INCLUYE_IMPORT_MAX_CELLS", default=5_000_000)
+INCLUYE_IMPORT_MAX_BYTES = env.int("INCLUYE_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)

@@ -43,6 +43,7 @@ def person_detail(request, pk):
             "consent_form": ConsentForm(),
             "open_case": open_case_of(membership=request.membership, person=person),
             "shared_with": selectors.access_grants_of(person=person),
+            "household": selectors.household_of(person=person),
         },
     )
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_psychosocial_lead_and_notification_mode'),
         ('cases', '0009_riskalert'),
-        ('people', '0008_personaccess'),
+        ('people', '0009_personaccess'),
         ('referrals', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_psychosocial_lead_and_notification_mode'),
-        ('people', '0007_encrypt_sensitive_fields'),
+        ('people', '0008_kobo_submissions_households'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
