@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         register_actions(
             {
                 "incluye.case.opened": _("Opened a case"),
+                "incluye.case.transferred": _("Took over a case transferred by another organization"),
                 "incluye.case.viewed": _("Looked at a case"),
                 "incluye.case.moved": _("Moved a case to another stage"),
                 "incluye.case.closed": _("Closed a case"),
@@ -26,5 +27,17 @@ class CasesConfig(AppConfig):
                 "incluye.screening.recorded": _("Recorded a psychosocial screening"),
                 "incluye.follow_up.recorded": _("Recorded a reintegration follow-up"),
                 "incluye.goal.set": _("Set a goal of the plan"),
+                "incluye.alert.raised": _("A screening raised a risk alert"),
+                "incluye.alert.viewed": _("Opened a risk alert"),
+                "incluye.alert.acknowledged": _("Acknowledged a risk alert"),
+                "incluye.alert.plan_updated": _("Updated the safety plan of a risk alert"),
+                "incluye.alert.resolved": _("Completed the safety plan of a risk alert"),
+                "incluye.alert.escalated": _("A risk alert nobody acknowledged in time was escalated"),
             }
         )
+        from incluye.cases import inbox
+        from incluye.people.rights import register_erasure
+
+        inbox.register()
+        # An alert's count stays for the organization; what fired it and the plan go.
+        register_erasure({"cases.RiskAlert": ("rules", "plan_items", "plan_note")})

@@ -140,3 +140,19 @@ class ActionLogEntry(models.Model):
         from incluye.core.actionlog import describe
 
         return describe(self)
+
+
+class PendingNotification(models.Model):
+    """A notification kept for a user's daily digest (users who chose one message a day). Holds
+    what the notification would have said — a template and its context, never personal data."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    template = models.CharField(max_length=120)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.template}"

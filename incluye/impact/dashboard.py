@@ -26,6 +26,7 @@ HEADLINES = [
     "retention_3m",
     "retention_6m",
     "businesses_started",
+    "answered_within_days",
 ]
 PATHWAY = [
     "reception",

@@ -152,9 +152,14 @@ def dimension_labels(dim: str, keys, *, language: str | None = None) -> dict:
     if dim == "category":
         from incluye.accounts.models import Sector
         from incluye.cases.models import CaseStatus
-        from incluye.referrals.models import ServiceKind
+        from incluye.referrals.models import RequestKind, ServiceKind
 
-        labels = {**dict(CaseStatus.choices), **dict(ServiceKind.choices), **dict(Sector.choices)}
+        labels = {
+            **dict(CaseStatus.choices),
+            **dict(ServiceKind.choices),
+            **dict(Sector.choices),
+            **dict(RequestKind.choices),
+        }
         return {k: str(labels.get(k, k)) for k in keys}
     return {k: str(k) for k in keys}
 

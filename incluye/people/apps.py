@@ -22,11 +22,26 @@ class PeopleConfig(AppConfig):
                 "incluye.consent.withdrawn": _("Recorded a withdrawal of consent"),
                 "incluye.manifest.uploaded": _("Uploaded a manifest"),
                 "incluye.manifest.imported": _("Imported a manifest"),
+                "incluye.manifest.discarded": _("Discarded a checked manifest"),
+                "incluye.manifest.mapping_saved": _("Saved a mapping of columns and values"),
+                "incluye.kobo.source_created": _("Added a KoboToolbox project"),
+                "incluye.kobo.source_changed": _("Changed a KoboToolbox project"),
+                "incluye.kobo.source_deleted": _("Removed a KoboToolbox project"),
+                "incluye.kobo.pulled": _("Pulled submissions from KoboToolbox"),
+                "incluye.kobo.pull_failed": _("A pull from KoboToolbox failed"),
                 "incluye.person.merged": _("Merged two records of the same person"),
                 "incluye.person.unmerged": _("Undid a merge"),
                 "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
                 "incluye.duplicates.found": _("Searched the registry for duplicates"),
                 "incluye.duplicates.group_merged": _("Merged a group of records of the same person"),
                 "incluye.duplicates.search_requested": _("Asked for a check for duplicates"),
+                "incluye.person.stub_viewed": _("Saw the minimal record of a person of another organization"),
+                "incluye.person.access_granted": _("Shared a person's record with another organization"),
+                "incluye.person.access_ended": _(
+                    "Stopped sharing a person's record with another organization"
+                ),
+                "incluye.person.registered_over_match": _(
+                    "Registered a new record although the alliance holds the same identity number"
+                ),
             }
         )

@@ -2,11 +2,20 @@
 
 import contextlib
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from incluye.core.actionlog import log_action
-from incluye.people.models import Consent, IdentityDocument, IntakeDraft, Person, ReturnEvent
+from incluye.core.actionlog import log_action, log_reads
+from incluye.people.models import (
+    Consent,
+    ConsentPurpose,
+    IdentityDocument,
+    IntakeDraft,
+    Person,
+    PersonAccess,
+    ReturnEvent,
+)
 
 
 def _documents_create(person, documents):
@@ -100,7 +109,111 @@ def consent_record(
             obj=person,
             data={"purpose": purpose, "method": method},
         )
+    if purpose == ConsentPurpose.ALLIANCE_SHARING:
+        _grants_follow_consent(membership=membership, person=person, consent=consent)
     return consent
+
+
+def _grants_follow_consent(*, membership, person: Person, consent: Consent) -> None:
+    """The records shared with other organizations are shared under this consent: withdrawn, the
+    sharing ends now; given again with another expiry, the sharing lapses with it."""
+    active = PersonAccess.objects.filter(person=person, revoked_at__isnull=True)
+    if consent.given:
+        active.exclude(expires_on=consent.expires_on).update(expires_on=consent.expires_on)
+        return
+    ended = list(active.values_list("organization_id", flat=True))
+    if not ended:
+        return
+    active.update(revoked_at=timezone.now(), revoked_reason="consent_withdrawn")
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.access_ended",
+        obj=person,
+        data={"organizations": ended, "why": "consent_withdrawn"},
+    )
+
+
+@transaction.atomic
+def person_access_grant(*, membership, person: Person, organization, reason: str) -> PersonAccess:
+    """Share a person's record with `organization` (a handoff or a transfer it accepted, an access
+    request it was granted). Refused, like a referral, without the person's consent to share with
+    alliance members; the sharing lapses with that consent."""
+    from incluye.people.selectors import alliance_sharing_consent, sharing_allowed
+
+    consent = alliance_sharing_consent(person=person)
+    if consent is None or not sharing_allowed(given=consent.given, expires_on=consent.expires_on):
+        raise PermissionDenied
+    if organization.pk == person.organization_id or organization.country_id != person.organization.country_id:
+        raise PermissionDenied
+    grant = PersonAccess.objects.filter(
+        person=person, organization=organization, revoked_at__isnull=True
+    ).first()
+    if grant is None:
+        grant = PersonAccess.objects.create(
+            person=person,
+            organization=organization,
+            reason=reason,
+            granted_by=membership.user,
+            expires_on=consent.expires_on,
+        )
+    elif grant.expires_on != consent.expires_on:
+        grant.expires_on = consent.expires_on
+        grant.save(update_fields=["expires_on"])
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.access_granted",
+        obj=person,
+        data={"organization": organization.pk, "reason": reason},
+    )
+    return grant
+
+
+@transaction.atomic
+def person_access_end(*, membership, person: Person, organization, why: str) -> int:
+    """End the sharing of a person's record with `organization` (e.g. its case was transferred
+    away). The registering organization's own access never ends this way."""
+    ended = PersonAccess.objects.filter(
+        person=person, organization=organization, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_reason=why[:40])
+    if ended:
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.person.access_ended",
+            obj=person,
+            data={"organizations": [organization.pk], "why": why},
+        )
+    return ended
+
+
+def stubs_viewed(*, membership, stubs) -> int:
+    """Every stub of another organization's person shown to a member is a read of that person's
+    data: one entry each, in the person's "who saw my data" report."""
+    return log_reads(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.stub_viewed",
+        objs=[Person(pk=stub.person_id) for stub in stubs],
+    )
+
+
+def person_registered_over_match(
+    *, membership, person: Person, stubs=(), number_held_elsewhere=False
+) -> None:
+    """The officer registered a new record although the alliance already holds this identity
+    number: never silent — logged on the new record, naming the records it may duplicate."""
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.registered_over_match",
+        obj=person,
+        data={
+            "possible_duplicates": [str(stub.person_id) for stub in stubs if stub.from_number],
+            "number_held_elsewhere": bool(number_held_elsewhere),
+        },
+    )
 
 
 def person_viewed(*, membership, person: Person) -> None:
@@ -113,7 +226,16 @@ def person_viewed(*, membership, person: Person) -> None:
     )
 
 
-DRAFT_IGNORED_KEYS = {"csrfmiddlewaretoken", "action", "draft", "attach", "confirm_new", "next"}
+DRAFT_IGNORED_KEYS = {
+    "csrfmiddlewaretoken",
+    "action",
+    "draft",
+    "attach",
+    "confirm_new",
+    "confirm_number",
+    "ask_access",
+    "next",
+}
 
 
 def intake_draft_save(*, membership, draft_id, data) -> IntakeDraft:
@@ -166,8 +288,6 @@ def person_exported(*, membership, person: Person, form: str) -> None:
 
 
 def person_erase(*, membership, person: Person, reason: str) -> dict:
-    from django.core.exceptions import PermissionDenied
-
     from incluye.people.rights import person_erase as erase
 
     if not membership.can("people.erase"):

@@ -3,7 +3,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,14 +18,16 @@ from incluye.people.forms import ConsentForm, IntakeForm
 @membership_required("people.view")
 def person_list(request):
     query = request.GET.get("q", "").strip()
+    stubs = []
     if query:
-        results = selectors.people_search(membership=request.membership, query=query)
+        results, stubs = selectors.alliance_search(membership=request.membership, query=query)
+        services.stubs_viewed(membership=request.membership, stubs=stubs)
         page = Paginator(results, 25).get_page(1)
     else:
         people = selectors.people_list(membership=request.membership, today=bool(request.GET.get("today")))
         page = Paginator(people, 25).get_page(request.GET.get("page"))
     template = "people/_results.html" if request.htmx else "people/person_list.html"
-    return render(request, template, {"page": page, "query": query})
+    return render(request, template, {"page": page, "query": query, "stubs": stubs})
 
 
 @membership_required()
@@ -38,6 +42,8 @@ def person_detail(request, pk):
             "consents": selectors.consent_state(person=person),
             "consent_form": ConsentForm(),
             "open_case": open_case_of(membership=request.membership, person=person),
+            "shared_with": selectors.access_grants_of(person=person),
+            "household": selectors.household_of(person=person),
         },
     )
 
@@ -90,6 +96,14 @@ def intake(request):
             status=400,
         )
 
+    if request.POST.get("ask_access"):  # a stub of another organization: ask, do not register again
+        saved = services.intake_draft_save(
+            membership=membership, draft_id=request.POST.get("draft"), data=request.POST
+        )
+        return redirect(
+            f"{reverse('referrals:access_new')}?{urlencode({'stub': request.POST['ask_access'], 'draft': saved.pk})}"
+        )
+
     if request.POST.get("attach"):  # "same person": the officer chose an existing record
         person = get_scoped_or_404(
             selectors.people_visible_to(membership=membership), pk=request.POST["attach"]
@@ -99,21 +113,25 @@ def intake(request):
         messages.success(request, _("A new return was recorded for %(name)s.") % {"name": person.full_name})
         return redirect("people:detail", pk=person.pk)
 
-    if not request.POST.get("confirm_new"):
-        matches = selectors.intake_matches(
-            membership=membership, person_fields=form.person_fields(), documents=form.documents()
+    matches = selectors.intake_matches(
+        membership=membership, person_fields=form.person_fields(), documents=form.documents()
+    )
+    confirmed = request.POST.get("confirm_new") and (
+        not matches.number_match or request.POST.get("confirm_number") == "1"
+    )
+    if matches and not confirmed:
+        if not request.POST.get("confirm_new"):
+            services.stubs_viewed(membership=membership, stubs=matches.stubs)
+        return render(
+            request,
+            "people/intake.html",
+            {
+                "form": form,
+                "matches": matches,
+                "draft": draft,
+                "drafts": selectors.drafts_of(membership=membership),
+            },
         )
-        if matches:
-            return render(
-                request,
-                "people/intake.html",
-                {
-                    "form": form,
-                    "matches": matches,
-                    "draft": draft,
-                    "drafts": selectors.drafts_of(membership=membership),
-                },
-            )
     person = services.person_register(
         membership=membership,
         documents=form.documents(),
@@ -121,6 +139,13 @@ def intake(request):
         consents=form.consents(),
         **form.person_fields(),
     )
+    if matches.number_match:
+        services.person_registered_over_match(
+            membership=membership,
+            person=person,
+            stubs=matches.stubs,
+            number_held_elsewhere=matches.number_held_elsewhere,
+        )
     services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))
     messages.success(request, _("%(name)s was registered.") % {"name": person.full_name})
     if request.POST.get("next") == "another":

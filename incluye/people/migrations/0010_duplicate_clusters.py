@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_initial'),
         ('core', '0002_actionlog_person'),
-        ('people', '0007_encrypt_sensitive_fields'),
+        ('people', '0009_personaccess'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,13 +1,13 @@
-"""Demo data: the four countries' alliances, one user per role, and generated participants."""
+"""Demo data: the four countries' alliances, one user per role, generated participants, and each
+app's demo records — assembled here, on the top floor, so that no lower app imports the others."""
 
 import json
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from incluye.accounts.models import Membership, Organization, User
-from incluye.core.actionlog import log_action, register_actions
+from incluye.core.actionlog import log_action
 from incluye.core.services import country_load
 from incluye.people.generate import PeopleGenerator
 from incluye.people.models import Person
@@ -16,8 +16,6 @@ DEMO = json.loads((Path(__file__).parent / "data" / "demo_organizations.json").r
 COUNTRIES = ["GT", "SV", "HN", "CR"]
 # Share of generated participants per country (GT receives the most returnees).
 PEOPLE_SHARE = {"GT": 0.45, "SV": 0.2, "HN": 0.3, "CR": 0.05}
-
-register_actions({"incluye.demo.loaded": _("Loaded demo data")})
 
 
 @transaction.atomic
@@ -84,6 +82,8 @@ DEMO_SERVICES = [
     ("ngo", "Acompañamiento psicosocial", "psychosocial"),
     ("registry", "Reposición de documento de identidad", "documents"),
     ("institute", "Certificación de competencias para personas retornadas", "training"),
+    # What a risk alert's safety plan refers to.
+    ("ngo", "Atención en crisis emocional (24 horas)", "mh_emergency"),
 ]
 
 
@@ -142,5 +142,8 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     demo_jobs(organizations, COUNTRIES)
     demo_alliance(organizations, COUNTRIES)
     demo_duplicates(organizations)
+    from incluye.workspace.pathway_demo import demo_pathway
+
+    demo_pathway(organizations, COUNTRIES)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from incluye.core.demo import demo_load
+from incluye.workspace.demo import demo_load
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""What each role sees first: a few cards that say what to do next, with live counts."""
+"""What each role can start, under their inbox: a few cards with live counts. Each count is what
+the page it links to shows."""
 
 from dataclasses import dataclass
 
@@ -21,11 +22,10 @@ class Card:
 
 
 def _people_cards(membership) -> list[Card]:
-    from incluye.people.selectors import people_visible_to
+    from incluye.people.selectors import people_visible_to, returns_of_the_day
 
     people = people_visible_to(membership=membership)
     today = timezone.localdate()
-    registered_today = people.filter(created_at__date=today).count()
     total = people.count()
     cards = []
     if membership.can("people.register"):
@@ -40,17 +40,28 @@ def _people_cards(membership) -> list[Card]:
             )
         )
     if membership.role == Role.RECEPTION_OFFICER:
+        # The day's list counts arrivals (the return's date), not records created today.
+        arrived_today = returns_of_the_day(membership=membership, day=today).count()
         cards.append(
             Card(
                 _("Today's arrivals"),
                 ngettext(
-                    "%(count)d person registered today at %(org)s.",
-                    "%(count)d people registered today at %(org)s.",
-                    registered_today,
+                    "%(count)d person arrived today at %(org)s.",
+                    "%(count)d people arrived today at %(org)s.",
+                    arrived_today,
                 )
-                % {"count": registered_today, "org": membership.organization},
+                % {"count": arrived_today, "org": membership.organization},
                 reverse("people:today"),
                 _("See today's list"),
+            )
+        )
+    if membership.can("handoffs.send") and membership.organization.kind == "reception_center":
+        cards.append(
+            Card(
+                _("Hand off arrivals"),
+                _("Give today's arrivals to a case-management organization, one by one or a whole flight."),
+                reverse("referrals:handoff_arrivals"),
+                _("Hand off"),
             )
         )
     if membership.can("manifests.import"):
