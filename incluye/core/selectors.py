@@ -1,12 +1,31 @@
 from incluye.core.models import ActionLogEntry, Country, Division
+from incluye.core.text import fold
 
 
 def division_exists(*, country_code: str, code: str) -> bool:
     return Division.objects.filter(country_id=country_code, code=code).exists()
 
 
+def has_divisions(*, country_code: str) -> bool:
+    return Division.objects.filter(country_id=country_code).exists()
+
+
 def country_list():
-    return Country.objects.all()
+    """The countries this deployment serves (every other country is only a nationality or a
+    country of origin, with the identity documents known for it)."""
+    from django.conf import settings
+
+    return Country.objects.filter(code__in=settings.INCLUYE_COUNTRIES)
+
+
+def origin_country_choices():
+    """Every country, by name in the active language, for a nationality or a country of origin."""
+    from incluye.core.text import pick_language
+
+    return sorted(
+        ((code, pick_language(names)) for code, names in Country.objects.values_list("code", "names")),
+        key=lambda item: fold(item[1]),
+    )
 
 
 def divisions_for(*, country_code: str, level: int | None = None, parent_code: str | None = None):

@@ -26,5 +26,13 @@ class PeopleConfig(AppConfig):
                 "incluye.person.unmerged": _("Undid a merge"),
                 "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
                 "incluye.duplicates.found": _("Searched the registry for duplicates"),
+                "incluye.arrival.recorded": _("Recorded an arrival"),
+                "incluye.migration_status.recorded": _("Recorded a migration status"),
+                "incluye.migration_status.ended": _("Ended a migration status"),
+                "incluye.document.recorded": _("Recorded an identity document"),
+                "incluye.document.renewed": _("Renewed an identity document"),
+                "incluye.protection.viewed": _(
+                    "Read protection-sensitive data (migration status, nationality)"
+                ),
             }
         )
