@@ -183,7 +183,7 @@ def ni_cedula(value: str, *, country=None) -> str:
     cleaned = re.sub(r"[\s-]", "", value).upper()
     if not re.fullmatch(r"\d{13}[A-Z]", cleaned):
         raise ValidationError(
-            _("A Nicaraguan cédula has 13 digits and a letter (e.g. 001-010190-0001U)."), code="format"
+            _("A Nicaraguan cédula has 13 digits and a letter (e.g. 001-010190-0001N)."), code="format"
         )
     day, month = int(cleaned[3:5]), int(cleaned[5:7])
     if not (1 <= day <= 31 and 1 <= month <= 12):

@@ -105,7 +105,12 @@ def _document_types_load(country: Country, data: dict) -> None:
         )
 
 
-PASSPORT = {"code": "PASSPORT", "name": {"es": "Pasaporte", "en": "Passport"}, "rule": "passport"}
+PASSPORT = {
+    "code": "PASSPORT",
+    "name": {"es": "Pasaporte", "en": "Passport"},
+    "rule": "passport",
+    "example": "A1234567",
+}
 
 
 @transaction.atomic
@@ -140,7 +145,11 @@ def countries_of_origin_load() -> int:
     IdDocumentType.objects.bulk_create(
         [
             IdDocumentType(
-                country_id=code, code="PASSPORT", names=PASSPORT["name"], rule=PASSPORT["rule"]
+                country_id=code,
+                code="PASSPORT",
+                names=PASSPORT["name"],
+                rule=PASSPORT["rule"],
+                example=PASSPORT["example"],
             )
             for code in names
             if code not in passports

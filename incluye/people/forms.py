@@ -430,11 +430,14 @@ class IntakeForm(ArrivalForm):
             .first()
         )
 
-    def documents(self) -> list:
+    def documents(self, *, with_dates: bool = False) -> list:
+        """[(IdDocumentType, number)], or with its dates: [(type, number, valid from, expires on)]."""
         d = self.cleaned_data
         if d.get("document_type") and d.get("document_number"):
             document_type = self._document_type(d["document_type"], d)
-            return [(document_type, d["document_number"], None, d.get("document_expires_on"))]
+            if with_dates:
+                return [(document_type, d["document_number"], None, d.get("document_expires_on"))]
+            return [(document_type, d["document_number"])]
         return []
 
     def return_event_fields(self) -> dict:

@@ -29,6 +29,8 @@ DEPENDENT = (models.CASCADE, models.PROTECT)
 ERASURE: dict[str, str | tuple[str, ...]] = {
     "people.IdentityDocument": DELETE,
     "people.ReturnEvent": ("transport_reference", "reception_point", "manifest_reference"),
+    # The kind and dates of a status stay for anonymous counts by population; the file number goes.
+    "people.MigrationStatus": ("reference",),
     "people.Consent": ("witness",),
     "people.DuplicateCandidate": DELETE,
     "people.PersonMerge": DELETE,

@@ -34,10 +34,12 @@ def person_for_page(*, membership, pk):
 
     return get_scoped_or_404(
         people_visible_to(membership=membership)
-        .select_related("nationality", "residence__parent", "organization", "created_by")
+        .select_related("nationality", "residence__parent", "organization__country", "created_by")
         .prefetch_related(
-            Prefetch("documents", queryset=IdentityDocument.objects.select_related("document_type")),
-            Prefetch("returns", queryset=ReturnEvent.objects.select_related("organization")),
+            Prefetch("documents", queryset=IdentityDocument.objects.select_related("document_type__country")),
+            Prefetch(
+                "returns", queryset=ReturnEvent.objects.select_related("organization", "origin_country")
+            ),
             Prefetch("consents", queryset=Consent.objects.select_related("recorded_by", "organization")),
         ),
         pk=pk,

@@ -178,11 +178,14 @@ def intake_attach(*, membership, person: Person, form) -> ReturnEvent:
     and consent) on the existing record instead of creating a duplicate."""
     event = return_event_record(membership=membership, person=person, **form.return_event_fields())
     known_types = set(person.documents.values_list("document_type_id", flat=True))
-    for document in form.documents():
+    for document in form.documents(with_dates=True):
         if document[0].pk not in known_types:  # a different number of a known type is for a merge review
             _documents_create(person, [document])
     status = form.migration_status_fields()
-    if status and membership.can("protection.record"):
+    current = MigrationStatus.objects.filter(person=person, until__isnull=True).first()
+    if status and (
+        current is None or (current.kind, current.category) != (status["kind"], status["category"])
+    ):
         migration_status_record(membership=membership, person=person, **status)
     for consent in form.consents():
         consent_record(membership=membership, person=person, **consent)

@@ -26,6 +26,23 @@ def person_list(request):
     return render(request, template, {"page": page, "query": query})
 
 
+def _protection_context(request, person) -> dict:
+    """What the person's page shows of the protection-sensitive data, by role; a read of it by a
+    protection role is logged when the person is not a national of the country served."""
+    shown, protected = selectors.documents_for_page(membership=request.membership, person=person)
+    see = selectors.can_see_protection(request.membership)
+    context = {"documents_shown": shown + protected, "see_protection": see}
+    foreign = person.nationality_id != person.organization.country_id
+    if see:
+        status = selectors.current_status(person=person)
+        context["current_status"] = status
+        if foreign or status is not None or protected:
+            services.protection_viewed(
+                membership=request.membership, person=person, shown=["nationality", "migration_status"]
+            )
+    return context
+
+
 @membership_required()
 def person_detail(request, pk):
     person = selectors.person_for_page(membership=request.membership, pk=pk)
@@ -38,6 +55,7 @@ def person_detail(request, pk):
             "consents": selectors.consent_state(person=person),
             "consent_form": ConsentForm(),
             "open_case": open_case_of(membership=request.membership, person=person),
+            **_protection_context(request, person),
         },
     )
 
@@ -50,6 +68,9 @@ def today(request):
 
 
 def _intake_form(request, data=None, initial=None):
+    population = request.GET.get("population")
+    if population:
+        initial = {**(initial or {}), "population": population}
     return IntakeForm(data, organization=request.membership.organization, initial=initial)
 
 
@@ -82,6 +103,14 @@ def intake(request):
         return redirect(f"{request.path}?draft={saved.pk}")
 
     form = _intake_form(request, request.POST)
+    if action == "population":  # without JavaScript: show the fields of the population chosen
+        form.is_valid()
+        form.errors.clear()
+        return render(
+            request,
+            "people/intake.html",
+            {"form": form, "draft": draft, "drafts": selectors.drafts_of(membership=membership)},
+        )
     if not form.is_valid():
         return render(
             request,
@@ -94,9 +123,14 @@ def intake(request):
         person = get_scoped_or_404(
             selectors.people_visible_to(membership=membership), pk=request.POST["attach"]
         )
-        services.intake_attach(membership=membership, person=person, form=form)
+        event = services.intake_attach(membership=membership, person=person, form=form)
         services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))
-        messages.success(request, _("A new return was recorded for %(name)s.") % {"name": person.full_name})
+        message = (
+            _("A new arrival was recorded for %(name)s.")
+            if event.is_arrival
+            else _("A new return was recorded for %(name)s.")
+        )
+        messages.success(request, message % {"name": person.full_name})
         return redirect("people:detail", pk=person.pk)
 
     if not request.POST.get("confirm_new"):
@@ -116,8 +150,9 @@ def intake(request):
             )
     person = services.person_register(
         membership=membership,
-        documents=form.documents(),
+        documents=form.documents(with_dates=True),
         return_event=form.return_event_fields(),
+        migration_status=form.migration_status_fields(),
         consents=form.consents(),
         **form.person_fields(),
     )
@@ -152,7 +187,12 @@ def consent_add(request, pk):
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "consents": selectors.consent_state(person=person), "consent_form": form},
+        {
+            "person": person,
+            "consents": selectors.consent_state(person=person),
+            "consent_form": form,
+            **_protection_context(request, person),
+        },
         status=400,
     )
 

@@ -323,11 +323,15 @@ def check_migration(cc, data):
     if set(statuses) != STATUSES:
         err(f"{cc}: migration.statuses {sorted(statuses)} != {sorted(STATUSES)}")
     for kind, spec in statuses.items():
-        if spec.get("work") not in WORK_RULES - {"category"} | ({"category"} if kind == "resident" else set()):
+        if spec.get("work") not in WORK_RULES - {"category"} | (
+            {"category"} if kind == "resident" else set()
+        ):
             err(f"{cc}: migration.statuses.{kind}.work {spec.get('work')!r} is not allowed")
-        if spec.get("work") == "document" and not any(
-            doc.get("grants_work") and kind in doc.get("statuses", ()) for doc in docs
-        ) and not spec.get("illustrative"):
+        if (
+            spec.get("work") == "document"
+            and not any(doc.get("grants_work") and kind in doc.get("statuses", ()) for doc in docs)
+            and not spec.get("illustrative")
+        ):
             err(f"{cc}: {kind} works with a document, but no document of that status authorizes work")
     categories = migration.get("resident_categories", [])
     if not categories:
