@@ -266,7 +266,7 @@ def migration_status_record(
             action="incluye.migration_status.recorded",
             obj=status,
         )
-    transaction.on_commit(lambda: migration_status_changed.send(sender=MigrationStatus, person=person))
+    migration_status_changed.send(sender=MigrationStatus, person=person)
     return status
 
 
@@ -284,7 +284,7 @@ def migration_status_end(*, membership, status: MigrationStatus, until) -> Migra
         action="incluye.migration_status.ended",
         obj=status,
     )
-    transaction.on_commit(lambda: migration_status_changed.send(sender=MigrationStatus, person=status.person))
+    migration_status_changed.send(sender=MigrationStatus, person=status.person)
     return status
 
 
