@@ -47,6 +47,7 @@ ERASURE: dict[str, str | tuple[str, ...]] = {
     "skills.WorkExperience": ("job_title", "employer", "city", "region", "tasks", "tools"),
     "skills.SkillsProfile": ("summary", "snapshot"),
     "skills.ProfileOccupation": (),
+    "skills.ForeignQualification": ("title", "institution", "outcome"),
     # A story is the person's own words and photo: it goes entirely.
     "impact.Story": DELETE,
 }

@@ -28,7 +28,9 @@ class CostaRica:
 
 def make_costa_rica() -> CostaRica:
     org = make_organization("Asociación de Acogida San José", country="CR", kind="ngo")
-    employer_org = make_organization("Empacadora del Valle, S. A.", country="CR", kind="employer", sector="private")
+    employer_org = make_organization(
+        "Empacadora del Valle, S. A.", country="CR", kind="employer", sector="private"
+    )
     return CostaRica(
         org=org,
         employer_org=employer_org,

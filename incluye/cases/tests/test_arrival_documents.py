@@ -45,14 +45,22 @@ def test_an_asylum_seekers_case_has_the_checklist_of_her_status_not_a_returnees(
         "doc:CCSS",
     ]
     assert "national_id" not in codes(case) and "consular_documents" not in codes(case)
-    assert case.documents.get(code="doc:PERMISO_LABORAL").name["es"] == "Permiso laboral de persona solicitante de refugio"
+    assert (
+        case.documents.get(code="doc:PERMISO_LABORAL").name["es"]
+        == "Permiso laboral de persona solicitante de refugio"
+    )
 
 
 def test_a_returnees_case_keeps_the_countrys_checklist(cr):
     from incluye.core.models import Country
     from incluye.people.services import person_register
 
-    national = person_register(membership=cr.reception, given_names="Andrea", first_surname="Solís", nationality=Country.objects.get(code="CR"))
+    national = person_register(
+        membership=cr.reception,
+        given_names="Andrea",
+        first_surname="Solís",
+        nationality=Country.objects.get(code="CR"),
+    )
     case = services.case_open(membership=cr.caseworker, person=national)
     assert codes(case)[0] == "national_id" and "consular_documents" in codes(case)
 
@@ -72,12 +80,19 @@ def test_her_documents_on_the_case_page_are_only_for_the_roles_that_see_migratio
     page = psychosocial.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Carné de solicitante de refugio" not in page and "solo los ven los roles" in page
     document = case.documents.get(code="doc:SOLICITANTE")
-    assert psychosocial.post(reverse("cases:document_update", args=[document.pk]), {"status": "requested"}).status_code == 403
+    assert (
+        psychosocial.post(
+            reverse("cases:document_update", args=[document.pk]), {"status": "requested"}
+        ).status_code
+        == 403
+    )
     page = cr.client("documents").get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Carné de solicitante de refugio" in page
 
 
-def test_a_card_about_to_expire_becomes_a_task_for_her_caseworker_once_and_a_reminder(cr, seeker, time_machine):
+def test_a_card_about_to_expire_becomes_a_task_for_her_caseworker_once_and_a_reminder(
+    cr, seeker, time_machine
+):
     case = services.case_open(membership=cr.caseworker, person=seeker)  # card expires 2026-07-12
     time_machine.move_to(local_moment("2026-06-11 07:00"))  # 31 days before: not yet
     call_command("send_reminders")
@@ -88,10 +103,17 @@ def test_a_card_about_to_expire_becomes_a_task_for_her_caseworker_once_and_a_rem
     call_command("send_reminders")
     [task] = Task.objects.filter(case=case, key__startswith="document:")
     assert task.title == "Renovar «Carné de solicitante de refugio» antes del 12/07/2026"
-    assert (task.assigned_to, task.sensitivity, task.due_on) == (cr.caseworker.user, "protection", D(2026, 6, 12))
+    assert (task.assigned_to, task.sensitivity, task.due_on) == (
+        cr.caseworker.user,
+        "protection",
+        D(2026, 6, 12),
+    )
     reminders = [m for m in mail.outbox if m.to == [cr.caseworker.user.email]]
     assert reminders and "Rondón" not in reminders[-1].body and "refugio" not in reminders[-1].body
-    assert ActionLogEntry.objects.filter(action="incluye.task.created", data__reason="document_expiry").count() == 1
+    assert (
+        ActionLogEntry.objects.filter(action="incluye.task.created", data__reason="document_expiry").count()
+        == 1
+    )
 
 
 def test_the_renewal_task_is_hidden_from_roles_that_do_not_see_migration_status(cr, seeker, time_machine):
@@ -111,7 +133,9 @@ def test_a_permit_reminder_comes_its_days_before_whatever_the_calendar(cr, seeke
     expires = day + datetime.timedelta(days=30)  # the permit's reminder begins 30 days before
     grant_work_permit(cr.documents, seeker, valid_from=day - datetime.timedelta(days=200), expires_on=expires)
     call_command("send_reminders")
-    assert Task.objects.filter(key__contains=expires.isoformat(), title__contains="Permiso laboral").count() == 1
+    assert (
+        Task.objects.filter(key__contains=expires.isoformat(), title__contains="Permiso laboral").count() == 1
+    )
     time_machine.move_to(local_moment(f"{(day - datetime.timedelta(days=1)).isoformat()} 06:00"), tick=False)
     Task.objects.all().delete()
     call_command("send_reminders")

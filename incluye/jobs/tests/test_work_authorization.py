@@ -19,7 +19,18 @@ from incluye.skills.services import profile_sign, profile_start, work_add, work_
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-SECRETS = ("Venezuela", "venezolan", "Solicitante", "solicitante", "refugi", "Refugi", "V-18", "18234567", "186212345678", "EXP-2026")
+SECRETS = (
+    "Venezuela",
+    "venezolan",
+    "Solicitante",
+    "solicitante",
+    "refugi",
+    "Refugi",
+    "V-18",
+    "18234567",
+    "186212345678",
+    "EXP-2026",
+)
 
 
 @pytest.fixture
@@ -39,10 +50,14 @@ def ready_for_employers(cr, person):
         english_level="basic",
     )
     work_code(
-        membership=cr.caseworker, experience=job, occupation=Occupation.objects.get(system=System.ONET, code=DRYWALL)
+        membership=cr.caseworker,
+        experience=job,
+        occupation=Occupation.objects.get(system=System.ONET, code=DRYWALL),
     )
     profile_sign(membership=cr.caseworker, profile=profile_start(membership=cr.caseworker, person=person))
-    consent_record(membership=cr.caseworker, person=person, purpose="employer_profile", given=True, method="signed_form")
+    consent_record(
+        membership=cr.caseworker, person=person, purpose="employer_profile", given=True, method="signed_form"
+    )
     return person
 
 
@@ -67,7 +82,7 @@ def main_of(page: str) -> str:
 
 
 def matched(vacancy):
-    return [card for card in selectors.matched_candidates(vacancy=vacancy)]
+    return list(selectors.matched_candidates(vacancy=vacancy))
 
 
 def test_a_person_without_work_authorization_never_appears_in_matches(cr, seeker, vacancy):
@@ -98,7 +113,9 @@ def test_a_permit_without_the_social_security_registration_is_not_enough(cr, see
     assert matched(vacancy) == []
 
 
-def test_when_the_permit_lapses_she_leaves_the_matches_and_a_renewal_brings_her_back(cr, seeker, vacancy, time_machine):
+def test_when_the_permit_lapses_she_leaves_the_matches_and_a_renewal_brings_her_back(
+    cr, seeker, vacancy, time_machine
+):
     grant_work_permit(cr.documents, seeker, valid_from=D(2026, 2, 1), expires_on=D(2026, 3, 31))
     assert len(matched(vacancy)) == 1
     time_machine.move_to(local_moment("2026-04-01 08:00"))
@@ -112,20 +129,31 @@ def test_a_national_is_matched_without_any_permit(cr, vacancy):
     from incluye.people.services import person_register
 
     national = ready_for_employers(
-        cr, person_register(membership=cr.reception, given_names="Andrea", first_surname="Solís", nationality=Country.objects.get(code="CR"), residence=canton("101"))
+        cr,
+        person_register(
+            membership=cr.reception,
+            given_names="Andrea",
+            first_surname="Solís",
+            nationality=Country.objects.get(code="CR"),
+            residence=canton("101"),
+        ),
     )
     [card] = matched(vacancy)
     assert card.pseudonym == services.pseudonym(person_id=national.pk, vacancy_id=vacancy.pk)
 
 
-def test_employer_views_and_the_csv_show_only_authorized_to_work_never_status_or_nationality(cr, seeker, vacancy):
+def test_employer_views_and_the_csv_show_only_authorized_to_work_never_status_or_nationality(
+    cr, seeker, vacancy
+):
     grant_work_permit(cr.documents, seeker, valid_from=D(2026, 2, 1), expires_on=D(2027, 1, 31))
     employer = cr.client("employer")
     page = main_of(employer.get(reverse("jobs:vacancy", args=[vacancy.pk])).content.decode())
     assert "Autorizada para trabajar" in page
-    export = employer.get(reverse("jobs:vacancy_candidates_csv", args=[vacancy.pk])).content.decode("utf-8-sig")
+    export = employer.get(reverse("jobs:vacancy_candidates_csv", args=[vacancy.pk])).content.decode(
+        "utf-8-sig"
+    )
     assert "sí" in export
-    [card] = matched(vacancy)
+    [_card] = matched(vacancy)
     application = services.candidate_invite(membership=cr.employer, vacancy=vacancy, person=seeker)
     services.application_step(membership=cr.caseworker, application=application, to_status="referred")
     detail = main_of(employer.get(reverse("jobs:application", args=[application.pk])).content.decode())
@@ -140,7 +168,10 @@ def test_a_placement_cannot_start_on_a_day_she_may_not_work(cr, seeker, vacancy)
     application = services.candidate_invite(membership=cr.employer, vacancy=vacancy, person=seeker)
     services.application_step(membership=cr.caseworker, application=application, to_status="referred")
     services.application_step(
-        membership=cr.employer, application=application, to_status="interview", interview_at=local_moment("2026-03-05 09:00")
+        membership=cr.employer,
+        application=application,
+        to_status="interview",
+        interview_at=local_moment("2026-03-05 09:00"),
     )
     with pytest.raises(ValidationError) as refused:
         services.application_step(
@@ -151,7 +182,9 @@ def test_a_placement_cannot_start_on_a_day_she_may_not_work(cr, seeker, vacancy)
     assert not any(secret in message for secret in SECRETS)
     application.refresh_from_db()
     assert application.status == "interview"
-    services.application_step(membership=cr.employer, application=application, to_status="hired", started_on=D(2026, 3, 9))
+    services.application_step(
+        membership=cr.employer, application=application, to_status="hired", started_on=D(2026, 3, 9)
+    )
     assert application.placement.started_on == D(2026, 3, 9)
 
 
@@ -160,7 +193,10 @@ def test_the_employer_sees_the_refusal_of_a_start_date_as_a_clear_message(cr, se
     application = services.candidate_invite(membership=cr.employer, vacancy=vacancy, person=seeker)
     services.application_step(membership=cr.caseworker, application=application, to_status="referred")
     services.application_step(
-        membership=cr.employer, application=application, to_status="interview", interview_at=local_moment("2026-03-05 09:00")
+        membership=cr.employer,
+        application=application,
+        to_status="interview",
+        interview_at=local_moment("2026-03-05 09:00"),
     )
     response = cr.client("employer").post(
         reverse("jobs:application_step", args=[application.pk]),

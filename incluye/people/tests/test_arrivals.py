@@ -113,7 +113,12 @@ def test_a_nicaraguan_cedula_is_checked_at_the_desk(cr):
 def test_the_passport_of_the_nationality_is_found_for_any_country(cr):
     cr.client("reception").post(
         reverse("people:intake"),
-        an_arrival(nationality="HT", population="other_migrant", document_type="*:PASSPORT", document_number="HT1234567"),
+        an_arrival(
+            nationality="HT",
+            population="other_migrant",
+            document_type="*:PASSPORT",
+            document_number="HT1234567",
+        ),
     )
     person = Person.objects.get()
     assert person.documents.get().document_type.country_id == "HT"
@@ -145,7 +150,9 @@ def test_without_javascript_choosing_the_population_shows_its_questions_keeping_
 def test_a_returnee_registered_at_a_costa_rican_desk_keeps_the_countrys_nationality(cr):
     cr.client("reception").post(
         reverse("people:intake"),
-        an_arrival(population="returnee", nationality="VE", document_type="CEDULA", document_number="1-0234-0567"),
+        an_arrival(
+            population="returnee", nationality="VE", document_type="CEDULA", document_number="1-0234-0567"
+        ),
     )
     person = Person.objects.get()
     assert person.nationality_id == "CR"
@@ -157,7 +164,9 @@ def test_a_returnee_registered_at_a_costa_rican_desk_keeps_the_countrys_national
 def test_the_roles_that_work_with_it_see_her_nationality_and_status_and_the_read_is_logged(cr, role):
     person = register_asylum_seeker(cr.reception)
     page = cr.client(role).get(reverse("people:detail", args=[person.pk])).content.decode()
-    assert "Venezuela" in page and "Solicitante de refugio" in page and "Carné de solicitante de refugio" in page
+    assert (
+        "Venezuela" in page and "Solicitante de refugio" in page and "Carné de solicitante de refugio" in page
+    )
     assert ActionLogEntry.objects.filter(
         action="incluye.protection.viewed", person_id=person.pk, actor=getattr(cr, role).user
     ).exists()
@@ -168,7 +177,15 @@ def test_a_psychosocial_professional_sees_neither_her_nationality_nor_her_status
     client = cr.client("psychosocial")
     page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
     assert person.full_name in page
-    for secret in ("Venezuela", "Solicitante", "solicitante", "Refugi", "18.234.567", "186212345678", "Peñas"):
+    for secret in (
+        "Venezuela",
+        "Solicitante",
+        "solicitante",
+        "Refugi",
+        "18.234.567",
+        "186212345678",
+        "Peñas",
+    ):
         assert secret not in page or secret == "Peñas"  # the border point is not sensitive
     assert "Venezuela" not in page and "solicitante" not in page.lower()
     assert client.get(reverse("people:status", args=[person.pk])).status_code == 403
@@ -206,9 +223,13 @@ def test_recording_her_recognition_as_refugee_ends_the_asylum_claim_the_day_befo
 def test_a_residence_needs_its_category_and_a_status_cannot_be_in_the_future(cr):
     person = register_asylum_seeker(cr.reception)
     client = cr.client("caseworker")
-    response = client.post(reverse("people:status_add", args=[person.pk]), {"kind": "resident", "since": "2026-03-01"})
+    response = client.post(
+        reverse("people:status_add", args=[person.pk]), {"kind": "resident", "since": "2026-03-01"}
+    )
     assert response.status_code == 400 and "categoría de residencia" in response.content.decode()
-    response = client.post(reverse("people:status_add", args=[person.pk]), {"kind": "refugee", "since": "2026-04-01"})
+    response = client.post(
+        reverse("people:status_add", args=[person.pk]), {"kind": "refugee", "since": "2026-04-01"}
+    )
     assert response.status_code == 400 and "futuro" in response.content.decode()
 
 
@@ -217,7 +238,12 @@ def test_renewing_her_card_replaces_its_dates_and_says_so_in_the_log(cr):
     card = person.documents.get(document_type__code="SOLICITANTE")
     response = cr.client("documents").post(
         reverse("people:status_document", args=[person.pk]),
-        {"document_type": card.document_type_id, "number": "186212345678", "issued_on": "2026-07-01", "expires_on": "2027-01-12"},
+        {
+            "document_type": card.document_type_id,
+            "number": "186212345678",
+            "issued_on": "2026-07-01",
+            "expires_on": "2027-01-12",
+        },
     )
     assert response.status_code == 302
     card.refresh_from_db()

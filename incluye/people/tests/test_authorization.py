@@ -104,7 +104,10 @@ def test_irregular_stay_and_a_non_resident_category_never_authorize_work():
 
 def test_a_permanent_resident_may_work_by_the_category():
     periods = work_periods(
-        national=False, statuses=[Status("resident", "permanent", D(2020, 5, 5), None)], documents=[], rules=COSTA_RICA
+        national=False,
+        statuses=[Status("resident", "permanent", D(2020, 5, 5), None)],
+        documents=[],
+        rules=COSTA_RICA,
     )
     assert periods == [Period(D(2020, 5, 5), None, "status:resident")]
 
