@@ -88,7 +88,10 @@ def test_the_profile_and_its_pdf_show_both_routes(cr, seeker):
     add_degree(cr, seeker)
     degree = ForeignQualification.objects.get()
     services.qualification_progress(
-        membership=cr.caseworker, qualification=degree, status="recognized", outcome="Licenciatura en Ingeniería Civil"
+        membership=cr.caseworker,
+        qualification=degree,
+        status="recognized",
+        outcome="Licenciatura en Ingeniería Civil",
     )
     profile = services.profile_start(membership=cr.caseworker, person=seeker)
     page = cr.client("caseworker").get(reverse("skills:profile", args=[profile.pk])).content.decode()
@@ -108,4 +111,9 @@ def test_another_organization_cannot_touch_her_qualification(cr, seeker, persona
         reverse("skills:qualification_step", args=[degree.pk]), {"status": "in_review"}
     )
     assert response.status_code == 404
-    assert personas.client("caseworker").post(reverse("skills:qualification_add", args=[seeker.pk]), {}).status_code == 404
+    assert (
+        personas.client("caseworker")
+        .post(reverse("skills:qualification_add", args=[seeker.pk]), {})
+        .status_code
+        == 404
+    )
