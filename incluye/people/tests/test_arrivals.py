@@ -267,3 +267,45 @@ def test_the_list_of_documents_about_to_expire_shows_her_card_a_month_before(cr,
     page = cr.client("documents").get(reverse("people:expiring")).content.decode()
     assert person.sortable_name in page and "Carné de solicitante de refugio" in page
     assert cr.client("psychosocial").get(reverse("people:expiring")).status_code == 403
+
+
+def test_the_api_gives_her_nationality_and_status_only_to_the_roles_that_see_them(cr):
+    person = register_asylum_seeker(cr.reception)
+    url = f"/api/v1/people/{person.pk}/"
+    full = cr.client("caseworker").get(url).json()
+    assert full["nationality"] == "VE" and full["migration_statuses"][0]["kind"] == "asylum_seeker"
+    assert {d["document_type"] for d in full["documents"]} == {"CEDULA", "SOLICITANTE"}
+    assert full["returns"][0]["origin_country"] == "VE"
+    limited = cr.client("psychosocial").get(url)
+    text = limited.content.decode()
+    assert limited.status_code == 200
+    data = limited.json()
+    assert data["nationality"] is None and data["documents"] == [] and "migration_statuses" not in data
+    assert data["returns"][0]["origin_country"] is None and data["returns"][0]["kind"] == "arrival"
+    assert "VE" not in text and "186212345678" not in text and "asylum" not in text
+
+
+def test_the_api_registers_an_arrival_with_her_status_like_the_form(cr):
+    response = cr.client("reception").post(
+        "/api/v1/people/",
+        {
+            "given_names": "Yusleidy",
+            "first_surname": "Marcano",
+            "population": "refugee",
+            "nationality": "VE",
+            "arrived_on": "2026-02-27",
+            "status_since": "2026-03-01",
+            "document_type": "*:PASSPORT",
+            "document_number": "123456789",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["nationality"] == "VE" and data["migration_statuses"][0]["kind"] == "refugee"
+    bad = cr.client("reception").post(
+        "/api/v1/people/",
+        {"given_names": "Ana", "first_surname": "Mora", "population": "asylum_seeker", "nationality": "VE", "arrived_on": "2026-02-27"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "status_since" in bad.content.decode()
