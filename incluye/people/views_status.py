@@ -13,12 +13,12 @@ from incluye.people import selectors, services
 from incluye.people.forms import ForeignDocumentForm, MigrationStatusForm, StatusEndForm
 
 
-def _person(request, pk):
+def _person(request, pk, permission="protection.view"):
     """The person (a foreign id is a 404), then the role (403): existence never leaks."""
     from django.core.exceptions import PermissionDenied
 
     person = selectors.person_for_page(membership=request.membership, pk=pk)
-    if not selectors.can_see_protection(request.membership):
+    if not request.membership.can(permission):
         raise PermissionDenied
     return person
 
@@ -58,10 +58,10 @@ def status_page(request, pk):
     return _page(request, person)
 
 
-@membership_required("protection.record")
+@membership_required()
 @require_POST
 def status_add(request, pk):
-    person = _person(request, pk)
+    person = _person(request, pk, "protection.record")
     form = MigrationStatusForm(request.POST, country=person.organization.country)
     if not form.is_valid():
         return _page(request, person, status_form=form, status=400)
@@ -70,10 +70,10 @@ def status_add(request, pk):
     return redirect("people:status", pk=person.pk)
 
 
-@membership_required("protection.record")
+@membership_required()
 @require_POST
 def status_end(request, pk, status_pk):
-    person = _person(request, pk)
+    person = _person(request, pk, "protection.record")
     status = get_scoped_or_404(selectors.statuses_of(person=person), pk=status_pk)
     form = StatusEndForm(request.POST)
     if form.is_valid():
@@ -90,10 +90,10 @@ def status_end(request, pk, status_pk):
     return redirect("people:status", pk=person.pk)
 
 
-@membership_required("protection.record")
+@membership_required()
 @require_POST
 def document_add(request, pk):
-    person = _person(request, pk)
+    person = _person(request, pk, "protection.record")
     form = ForeignDocumentForm(request.POST, person=person)
     if not form.is_valid():
         return _page(request, person, document_form=form, status=400)

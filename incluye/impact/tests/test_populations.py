@@ -107,7 +107,8 @@ def test_the_public_page_shows_the_populations_with_suppression(cr, reached, set
 def test_the_indicator_export_of_populations_is_suppressed(cr, reached):
     coordinator = make_member(cr.org, "coordinator")
     response = client_for(coordinator).get(
-        reverse("impact:export_indicator", args=["csv"]), {"indicator": "people_reached_by_nationality", "rows": "category"}
+        reverse("impact:export_indicator", args=["csv"]),
+        {"indicator": "people_reached_by_nationality", "rows": "category"},
     )
     text = response.content.decode("utf-8-sig")
     assert response.status_code == 200

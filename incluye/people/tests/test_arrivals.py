@@ -305,7 +305,13 @@ def test_the_api_registers_an_arrival_with_her_status_like_the_form(cr):
     assert data["nationality"] == "VE" and data["migration_statuses"][0]["kind"] == "refugee"
     bad = cr.client("reception").post(
         "/api/v1/people/",
-        {"given_names": "Ana", "first_surname": "Mora", "population": "asylum_seeker", "nationality": "VE", "arrived_on": "2026-02-27"},
+        {
+            "given_names": "Ana",
+            "first_surname": "Mora",
+            "population": "asylum_seeker",
+            "nationality": "VE",
+            "arrived_on": "2026-02-27",
+        },
         content_type="application/json",
     )
     assert bad.status_code == 400 and "status_since" in bad.content.decode()
