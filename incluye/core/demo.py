@@ -140,5 +140,8 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     demo_certification(organizations, COUNTRIES)
     demo_jobs(organizations, COUNTRIES)
     demo_alliance(organizations, COUNTRIES)
+    from incluye.people.demo import demo_arrivals
+
+    demo_arrivals(organizations)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}
