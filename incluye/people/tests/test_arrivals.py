@@ -315,3 +315,26 @@ def test_the_api_registers_an_arrival_with_her_status_like_the_form(cr):
         content_type="application/json",
     )
     assert bad.status_code == 400 and "status_since" in bad.content.decode()
+
+
+def test_the_list_of_documents_about_to_expire_issues_a_constant_number_of_queries(cr):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(count, start):
+        for i in range(count):
+            register_asylum_seeker(
+                cr.reception,
+                given_names=f"Persona {start + i}",
+                card_expires_on=datetime.date(2026, 3, 10),
+            )
+
+    client = cr.client("documents")
+    grow(3, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("people:expiring")).status_code == 200
+    grow(15, 3)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("people:expiring")).content.decode()
+    assert page.count("Carné de solicitante de refugio") == 18
+    assert len(many) == len(few)
