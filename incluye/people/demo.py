@@ -234,16 +234,19 @@ def _ready_for_employers(caseworker, person) -> None:
     consent_record(
         membership=caseworker, person=person, purpose="employer_profile", given=True, method="signed_form"
     )
-    if person.nationality_id == "VE":
-        qualification_add(
-            membership=caseworker,
-            person=person,
-            title="Técnico Superior Universitario en Turismo",
-            level="technical",
-            institution="Colegio Universitario de Caracas",
-            country_id="VE",
-            year=2012,
-            body="MEP",
-            requested_on=timezone.localdate() - datetime.timedelta(days=40),
-            status="requested",
-        )
+    institution = {
+        "NI": "Instituto Nacional Tecnológico (INATEC)",
+        "VE": "Instituto Nacional de Capacitación y Educación Socialista (INCES)",
+    }
+    qualification_add(
+        membership=caseworker,
+        person=person,
+        title="Técnico en Cocina",
+        level="technical",
+        institution=institution.get(person.nationality_id, ""),
+        country_id=person.nationality_id,
+        year=2012,
+        body="INA",
+        requested_on=timezone.localdate() - datetime.timedelta(days=40),
+        status="requested",
+    )

@@ -114,7 +114,7 @@ def origin_document_choices(served_country: str) -> list:
         .order_by("country_id", "code")
     )
     return [(NATIONALITY_PASSPORT, _("Passport of the country of nationality"))] + [
-        (f"{t.country_id}:{t.code}", t.name) for t in types
+        (f"{t.country_id}:{t.code}", f"{t.name} ({t.country.name})") for t in types
     ]
 
 
