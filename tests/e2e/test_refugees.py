@@ -6,14 +6,10 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import expect
 
-
-def _es(text):
-    with translation.override("es"):
-        return gettext(text)
+from tests.e2e.test_jobs import _es, sign_in
 
 
 @pytest.fixture
@@ -29,13 +25,6 @@ def world(live_server, settings):
     employer = Membership.objects.get(user__email="empleo.cr@demo.incluye.org", role="employer")
     yield {"password": result["password"], "caseworker": caseworker, "employer": employer}
     reset_index()
-
-
-def sign_in(page, live_server, email, password):
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="Iniciar sesión").click()
 
 
 def iso(day: datetime.date) -> str:

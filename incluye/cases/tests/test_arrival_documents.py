@@ -13,29 +13,23 @@ from incluye.cases.models import Task
 from incluye.core.models import ActionLogEntry
 from incluye.core.testing import AWKWARD_DAYS, local_moment
 from incluye.people.services import migration_status_record
-from incluye.people.testing import grant_work_permit, make_costa_rica, register_asylum_seeker
+from incluye.people.testing import grant_work_permit, register_asylum_seeker
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
 @pytest.fixture
-def cr(db, time_machine):
-    time_machine.move_to(local_moment("2026-03-02 10:00"))
-    return make_costa_rica()
-
-
-@pytest.fixture
-def seeker(cr):
-    return register_asylum_seeker(cr.reception)
+def seeker(costa_rica):
+    return register_asylum_seeker(costa_rica.reception)
 
 
 def codes(case):
     return list(case.documents.values_list("code", flat=True))
 
 
-def test_an_asylum_seekers_case_has_the_checklist_of_her_status_not_a_returnees(cr, seeker):
-    case = services.case_open(membership=cr.caseworker, person=seeker)
+def test_an_asylum_seekers_case_has_the_checklist_of_her_status_not_a_returnees(costa_rica, seeker):
+    case = services.case_open(membership=costa_rica.caseworker, person=seeker)
     assert codes(case) == [
         "origin_id",
         "origin_records",
@@ -51,32 +45,36 @@ def test_an_asylum_seekers_case_has_the_checklist_of_her_status_not_a_returnees(
     )
 
 
-def test_a_returnees_case_keeps_the_countrys_checklist(cr):
+def test_a_returnees_case_keeps_the_countrys_checklist(costa_rica):
     from incluye.core.models import Country
     from incluye.people.services import person_register
 
     national = person_register(
-        membership=cr.reception,
+        membership=costa_rica.reception,
         given_names="Andrea",
         first_surname="Solís",
         nationality=Country.objects.get(code="CR"),
     )
-    case = services.case_open(membership=cr.caseworker, person=national)
+    case = services.case_open(membership=costa_rica.caseworker, person=national)
     assert codes(case)[0] == "national_id" and "consular_documents" in codes(case)
 
 
-def test_her_recognition_as_refugee_adds_its_documents_and_keeps_the_progress_of_the_others(cr, seeker):
-    case = services.case_open(membership=cr.caseworker, person=seeker)
+def test_her_recognition_as_refugee_adds_its_documents_and_keeps_the_progress_of_the_others(
+    costa_rica, seeker
+):
+    case = services.case_open(membership=costa_rica.caseworker, person=seeker)
     card = case.documents.get(code="doc:SOLICITANTE")
-    services.document_update(membership=cr.caseworker, document=card, status="obtained")
-    migration_status_record(membership=cr.caseworker, person=seeker, kind="refugee", since=D(2026, 3, 1))
+    services.document_update(membership=costa_rica.caseworker, document=card, status="obtained")
+    migration_status_record(
+        membership=costa_rica.caseworker, person=seeker, kind="refugee", since=D(2026, 3, 1)
+    )
     assert {"recognition_resolution", "doc:DIMEX"} <= set(codes(case))
     assert case.documents.get(code="doc:SOLICITANTE").status == "obtained"
 
 
-def test_her_documents_on_the_case_page_are_only_for_the_roles_that_see_migration_status(cr, seeker):
-    case = services.case_open(membership=cr.caseworker, person=seeker)
-    psychosocial = cr.client("psychosocial")
+def test_her_documents_on_the_case_page_are_only_for_the_roles_that_see_migration_status(costa_rica, seeker):
+    case = services.case_open(membership=costa_rica.caseworker, person=seeker)
+    psychosocial = costa_rica.client("psychosocial")
     page = psychosocial.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Carné de solicitante de refugio" not in page and "solo los ven los roles" in page
     document = case.documents.get(code="doc:SOLICITANTE")
@@ -86,14 +84,14 @@ def test_her_documents_on_the_case_page_are_only_for_the_roles_that_see_migratio
         ).status_code
         == 403
     )
-    page = cr.client("documents").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = costa_rica.client("documents").get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Carné de solicitante de refugio" in page
 
 
 def test_a_card_about_to_expire_becomes_a_task_for_her_caseworker_once_and_a_reminder(
-    cr, seeker, time_machine
+    costa_rica, seeker, time_machine
 ):
-    case = services.case_open(membership=cr.caseworker, person=seeker)  # card expires 2026-07-12
+    case = services.case_open(membership=costa_rica.caseworker, person=seeker)  # card expires 2026-07-12
     time_machine.move_to(local_moment("2026-06-11 07:00"))  # 31 days before: not yet
     call_command("send_reminders")
     assert not Task.objects.filter(case=case, key__startswith="document:").exists()
@@ -104,11 +102,11 @@ def test_a_card_about_to_expire_becomes_a_task_for_her_caseworker_once_and_a_rem
     [task] = Task.objects.filter(case=case, key__startswith="document:")
     assert task.title == "Renovar «Carné de solicitante de refugio» antes del 12/07/2026"
     assert (task.assigned_to, task.sensitivity, task.due_on) == (
-        cr.caseworker.user,
+        costa_rica.caseworker.user,
         "protection",
         D(2026, 6, 12),
     )
-    reminders = [m for m in mail.outbox if m.to == [cr.caseworker.user.email]]
+    reminders = [m for m in mail.outbox if m.to == [costa_rica.caseworker.user.email]]
     assert reminders and "Rondón" not in reminders[-1].body and "refugio" not in reminders[-1].body
     assert (
         ActionLogEntry.objects.filter(action="incluye.task.created", data__reason="document_expiry").count()
@@ -116,22 +114,26 @@ def test_a_card_about_to_expire_becomes_a_task_for_her_caseworker_once_and_a_rem
     )
 
 
-def test_the_renewal_task_is_hidden_from_roles_that_do_not_see_migration_status(cr, seeker, time_machine):
-    case = services.case_open(membership=cr.caseworker, person=seeker)
+def test_the_renewal_task_is_hidden_from_roles_that_do_not_see_migration_status(
+    costa_rica, seeker, time_machine
+):
+    case = services.case_open(membership=costa_rica.caseworker, person=seeker)
     time_machine.move_to(local_moment("2026-06-20 07:00"))
     call_command("send_reminders")
     from incluye.cases.selectors import tasks_of
 
-    assert any("Renovar" in t.title for t in tasks_of(membership=cr.caseworker, case=case))
-    assert not any("Renovar" in t.title for t in tasks_of(membership=cr.psychosocial, case=case))
+    assert any("Renovar" in t.title for t in tasks_of(membership=costa_rica.caseworker, case=case))
+    assert not any("Renovar" in t.title for t in tasks_of(membership=costa_rica.psychosocial, case=case))
 
 
 @pytest.mark.parametrize("day", list(AWKWARD_DAYS.values()), ids=list(AWKWARD_DAYS))
-def test_a_permit_reminder_comes_its_days_before_whatever_the_calendar(cr, seeker, time_machine, day):
+def test_a_permit_reminder_comes_its_days_before_whatever_the_calendar(costa_rica, seeker, time_machine, day):
     time_machine.move_to(local_moment(f"{day.isoformat()} 06:00"), tick=False)
-    services.case_open(membership=cr.caseworker, person=seeker)
+    services.case_open(membership=costa_rica.caseworker, person=seeker)
     expires = day + datetime.timedelta(days=30)  # the permit's reminder begins 30 days before
-    grant_work_permit(cr.documents, seeker, valid_from=day - datetime.timedelta(days=200), expires_on=expires)
+    grant_work_permit(
+        costa_rica.documents, seeker, valid_from=day - datetime.timedelta(days=200), expires_on=expires
+    )
     call_command("send_reminders")
     assert (
         Task.objects.filter(key__contains=expires.isoformat(), title__contains="Permiso laboral").count() == 1

@@ -7,19 +7,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from incluye.core.testing import client_for, local_moment, make_member
+from incluye.core.testing import client_for, make_member
 from incluye.impact import indicators
 from incluye.impact.filters import IndicatorFilter
 from incluye.people.models import MigrationStatus, Person, ReturnEvent
-from incluye.people.testing import canton, make_costa_rica
+from incluye.people.testing import canton
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cr(db, time_machine):
-    time_machine.move_to(local_moment("2026-03-02 10:00"))
-    return make_costa_rica()
 
 
 def arrive(org, *, nationality, status=None, since=datetime.date(2026, 1, 5), until=None, sex="F"):
@@ -49,21 +43,21 @@ def arrive(org, *, nationality, status=None, since=datetime.date(2026, 1, 5), un
 
 
 @pytest.fixture
-def reached(cr):
+def reached(costa_rica):
     """7 Venezuelan asylum seekers, 6 Nicaraguan refugees, 2 Cuban residents, 8 Costa Rican returnees,
     and a Nicaraguan whose asylum claim ended (now another migrant)."""
     for _ in range(7):
-        arrive(cr.org, nationality="VE", status="asylum_seeker")
+        arrive(costa_rica.org, nationality="VE", status="asylum_seeker")
     for _ in range(6):
-        arrive(cr.org, nationality="NI", status="refugee")
+        arrive(costa_rica.org, nationality="NI", status="refugee")
     for _ in range(2):
-        arrive(cr.org, nationality="CU", status="resident")
+        arrive(costa_rica.org, nationality="CU", status="resident")
     for _ in range(8):
-        arrive(cr.org, nationality="CR")
-    arrive(cr.org, nationality="NI", status="asylum_seeker", until=datetime.date(2026, 2, 1))
+        arrive(costa_rica.org, nationality="CR")
+    arrive(costa_rica.org, nationality="NI", status="asylum_seeker", until=datetime.date(2026, 2, 1))
 
 
-def test_people_reached_are_counted_by_population_from_their_status_today(cr, reached):
+def test_people_reached_are_counted_by_population_from_their_status_today(costa_rica, reached):
     counts = indicators.compute("people_reached_by_population", IndicatorFilter(country="CR"), ("category",))
     assert {key[0]: value for key, (value, _n) in counts.items()} == {
         "asylum_seeker": 7,
@@ -75,7 +69,7 @@ def test_people_reached_are_counted_by_population_from_their_status_today(cr, re
     assert total == 24  # the populations add up to the people reached
 
 
-def test_people_reached_are_counted_by_nationality_with_the_countrys_name(cr, reached):
+def test_people_reached_are_counted_by_nationality_with_the_countrys_name(costa_rica, reached):
     table = indicators.table("people_reached_by_nationality", IndicatorFilter(country="CR"), "category")
     shown = dict(zip(table.row_labels, [table.shown(c) for c in table.row_totals], strict=True))
     assert shown["Costa Rica"] == 8
@@ -85,18 +79,18 @@ def test_people_reached_are_counted_by_nationality_with_the_countrys_name(cr, re
     assert table.shown(table.total) == 24
 
 
-def test_they_are_suppressed_even_where_the_dashboard_is_not(cr, reached):
-    flt = IndicatorFilter(country="CR", organization=cr.org.pk)
+def test_they_are_suppressed_even_where_the_dashboard_is_not(costa_rica, reached):
+    flt = IndicatorFilter(country="CR", organization=costa_rica.org.pk)
     population = indicators.table("people_reached_by_population", flt, "category", suppress=False)
     assert population.suppressed
     sexes = indicators.table("people_reached_by_population", flt, "category", "sex", suppress=False)
     assert any(cell.hidden for row in sexes.cells for cell in row) or sexes.total.value >= 5
-    page = client_for(cr.admin).get(reverse("impact:dashboard")).content.decode()
+    page = client_for(costa_rica.admin).get(reverse("impact:dashboard")).content.decode()
     assert 'data-chart="by-population"' in page and 'data-chart="by-nationality"' in page
     assert "Cuba" in page and "&lt;5" in page
 
 
-def test_the_public_page_shows_the_populations_with_suppression(cr, reached, settings):
+def test_the_public_page_shows_the_populations_with_suppression(costa_rica, reached, settings):
     settings.INCLUYE_COUNTRIES = ["CR"]
     page = Client().get(reverse("impact:public"), {"country": "CR"}).content.decode()
     assert "Personas alcanzadas por población" in page
@@ -104,8 +98,8 @@ def test_the_public_page_shows_the_populations_with_suppression(cr, reached, set
     assert "&lt;5" in page  # the Cubans
 
 
-def test_the_indicator_export_of_populations_is_suppressed(cr, reached):
-    coordinator = make_member(cr.org, "coordinator")
+def test_the_indicator_export_of_populations_is_suppressed(costa_rica, reached):
+    coordinator = make_member(costa_rica.org, "coordinator")
     response = client_for(coordinator).get(
         reverse("impact:export_indicator", args=["csv"]),
         {"indicator": "people_reached_by_nationality", "rows": "category"},
@@ -115,8 +109,8 @@ def test_the_indicator_export_of_populations_is_suppressed(cr, reached):
     assert "<5" in text and ",2," not in text
 
 
-def test_the_export_of_records_never_has_status_or_nationality(cr, reached):
-    response = client_for(cr.admin).get(reverse("impact:export_people", args=["csv"]))
+def test_the_export_of_records_never_has_status_or_nationality(costa_rica, reached):
+    response = client_for(costa_rica.admin).get(reverse("impact:export_people", args=["csv"]))
     text = response.content.decode("utf-8-sig")
     assert response.status_code == 200 and len(text.splitlines()) == 25
     for secret in ("VE", "NI", "CU", "Venezuela", "Nicaragua", "refug", "asylum", "solicitante"):

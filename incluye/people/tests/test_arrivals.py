@@ -7,18 +7,10 @@ import pytest
 from django.urls import reverse
 
 from incluye.core.models import ActionLogEntry
-from incluye.core.testing import local_moment
 from incluye.people.models import MigrationStatus, Person, ReturnEvent
-from incluye.people.testing import make_costa_rica, register_asylum_seeker
+from incluye.people.testing import register_asylum_seeker
 
 pytestmark = pytest.mark.django_db
-TODAY = "2026-03-02 10:00"
-
-
-@pytest.fixture
-def cr(db, time_machine):
-    time_machine.move_to(local_moment(TODAY))
-    return make_costa_rica()
 
 
 def an_arrival(**overrides):
@@ -50,8 +42,8 @@ def an_arrival(**overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_an_officer_registers_a_venezuelan_asylum_seeker_with_her_arrival_and_status(cr):
-    response = cr.client("reception").post(reverse("people:intake"), an_arrival())
+def test_an_officer_registers_a_venezuelan_asylum_seeker_with_her_arrival_and_status(costa_rica):
+    response = costa_rica.client("reception").post(reverse("people:intake"), an_arrival())
     person = Person.objects.get()
     assert response["Location"] == reverse("people:detail", args=[person.pk])
     assert (person.nationality_id, person.organization.country_id) == ("VE", "CR")
@@ -76,23 +68,23 @@ def test_an_officer_registers_a_venezuelan_asylum_seeker_with_her_arrival_and_st
     assert "asylum" not in str(entry.data) and "VE" not in str(entry.data)  # ids, never values
 
 
-def test_an_asylum_seeker_must_say_when_she_applied(cr):
-    response = cr.client("reception").post(reverse("people:intake"), an_arrival(status_since=""))
+def test_an_asylum_seeker_must_say_when_she_applied(costa_rica):
+    response = costa_rica.client("reception").post(reverse("people:intake"), an_arrival(status_since=""))
     assert response.status_code == 400
     assert "fecha de la solicitud de refugio" in response.content.decode()
     assert not Person.objects.exists()
 
 
-def test_a_national_coming_home_is_a_returnee_not_an_arrival(cr):
-    response = cr.client("reception").post(
+def test_a_national_coming_home_is_a_returnee_not_an_arrival(costa_rica):
+    response = costa_rica.client("reception").post(
         reverse("people:intake"), an_arrival(nationality="CR", document_type="", document_number="")
     )
     assert response.status_code == 400
     assert "es una persona retornada" in response.content.decode()
 
 
-def test_a_document_of_another_country_than_her_nationality_is_refused_and_nothing_typed_is_lost(cr):
-    response = cr.client("reception").post(
+def test_a_document_of_another_country_than_her_nationality_is_refused_and_nothing_typed_is_lost(costa_rica):
+    response = costa_rica.client("reception").post(
         reverse("people:intake"), an_arrival(document_type="NI:CEDULA", document_number="001-010190-0001N")
     )
     page = response.content.decode()
@@ -101,8 +93,8 @@ def test_a_document_of_another_country_than_her_nationality_is_refused_and_nothi
     assert 'value="María Alejandra"' in page and 'value="Peñas Blancas"' in page
 
 
-def test_a_nicaraguan_cedula_is_checked_at_the_desk(cr):
-    response = cr.client("reception").post(
+def test_a_nicaraguan_cedula_is_checked_at_the_desk(costa_rica):
+    response = costa_rica.client("reception").post(
         reverse("people:intake"),
         an_arrival(nationality="NI", document_type="NI:CEDULA", document_number="001-010190-0001A"),
     )
@@ -110,8 +102,8 @@ def test_a_nicaraguan_cedula_is_checked_at_the_desk(cr):
     assert "letra de la cédula nicaragüense" in response.content.decode()
 
 
-def test_the_passport_of_the_nationality_is_found_for_any_country(cr):
-    cr.client("reception").post(
+def test_the_passport_of_the_nationality_is_found_for_any_country(costa_rica):
+    costa_rica.client("reception").post(
         reverse("people:intake"),
         an_arrival(
             nationality="HT",
@@ -125,8 +117,8 @@ def test_the_passport_of_the_nationality_is_found_for_any_country(cr):
     assert not MigrationStatus.objects.exists()  # status not known yet
 
 
-def test_the_form_shows_the_returnee_questions_to_a_returnee_and_the_status_to_an_arrival(cr):
-    client = cr.client("reception")
+def test_the_form_shows_the_returnee_questions_to_a_returnee_and_the_status_to_an_arrival(costa_rica):
+    client = costa_rica.client("reception")
     returnee = client.get(reverse("people:intake")).content.decode()
     arrival = client.get(reverse("people:intake") + "?population=asylum_seeker").content.decode()
     assert '<fieldset data-population="returnee">' in returnee
@@ -135,8 +127,8 @@ def test_the_form_shows_the_returnee_questions_to_a_returnee_and_the_status_to_a
     assert '<fieldset data-population="arrival">' in arrival
 
 
-def test_without_javascript_choosing_the_population_shows_its_questions_keeping_what_was_typed(cr):
-    response = cr.client("reception").post(
+def test_without_javascript_choosing_the_population_shows_its_questions_keeping_what_was_typed(costa_rica):
+    response = costa_rica.client("reception").post(
         reverse("people:intake"), {"action": "population", "population": "refugee", "given_names": "Yusleidy"}
     )
     page = response.content.decode()
@@ -147,8 +139,8 @@ def test_without_javascript_choosing_the_population_shows_its_questions_keeping_
     assert not Person.objects.exists()
 
 
-def test_a_returnee_registered_at_a_costa_rican_desk_keeps_the_countrys_nationality(cr):
-    cr.client("reception").post(
+def test_a_returnee_registered_at_a_costa_rican_desk_keeps_the_countrys_nationality(costa_rica):
+    costa_rica.client("reception").post(
         reverse("people:intake"),
         an_arrival(
             population="returnee", nationality="VE", document_type="CEDULA", document_number="1-0234-0567"
@@ -161,20 +153,22 @@ def test_a_returnee_registered_at_a_costa_rican_desk_keeps_the_countrys_national
 
 
 @pytest.mark.parametrize("role", ["reception", "caseworker", "documents", "admin"])
-def test_the_roles_that_work_with_it_see_her_nationality_and_status_and_the_read_is_logged(cr, role):
-    person = register_asylum_seeker(cr.reception)
-    page = cr.client(role).get(reverse("people:detail", args=[person.pk])).content.decode()
+def test_the_roles_that_work_with_it_see_her_nationality_and_status_and_the_read_is_logged(costa_rica, role):
+    person = register_asylum_seeker(costa_rica.reception)
+    page = costa_rica.client(role).get(reverse("people:detail", args=[person.pk])).content.decode()
     assert (
         "Venezuela" in page and "Solicitante de refugio" in page and "Carné de solicitante de refugio" in page
     )
     assert ActionLogEntry.objects.filter(
-        action="incluye.protection.viewed", person_id=person.pk, actor=getattr(cr, role).user
+        action="incluye.protection.viewed", person_id=person.pk, actor=getattr(costa_rica, role).user
     ).exists()
 
 
-def test_a_psychosocial_professional_sees_neither_her_nationality_nor_her_status_nor_her_documents(cr):
-    person = register_asylum_seeker(cr.reception)
-    client = cr.client("psychosocial")
+def test_a_psychosocial_professional_sees_neither_her_nationality_nor_her_status_nor_her_documents(
+    costa_rica,
+):
+    person = register_asylum_seeker(costa_rica.reception)
+    client = costa_rica.client("psychosocial")
     page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
     assert person.full_name in page
     main = page.split("<main", 1)[1].split("</main>", 1)[0]  # the footer names the program for refugees
@@ -195,37 +189,37 @@ def test_a_psychosocial_professional_sees_neither_her_nationality_nor_her_status
     assert not ActionLogEntry.objects.filter(action="incluye.protection.viewed").exists()
 
 
-def test_another_organization_gets_a_404_for_her_status_page(cr, personas):
-    person = register_asylum_seeker(cr.reception)
+def test_another_organization_gets_a_404_for_her_status_page(costa_rica, personas):
+    person = register_asylum_seeker(costa_rica.reception)
     assert personas.client("admin").get(reverse("people:status", args=[person.pk])).status_code == 404
 
 
-def test_the_status_page_shows_when_she_may_work_and_logs_the_read(cr):
-    person = register_asylum_seeker(cr.reception)
-    page = cr.client("caseworker").get(reverse("people:status", args=[person.pk])).content.decode()
+def test_the_status_page_shows_when_she_may_work_and_logs_the_read(costa_rica):
+    person = register_asylum_seeker(costa_rica.reception)
+    page = costa_rica.client("caseworker").get(reverse("people:status", args=[person.pk])).content.decode()
     assert "No puede trabajar hoy" in page
     assert "EXP-2026-0042" in page
     assert ActionLogEntry.objects.filter(action="incluye.protection.viewed", person_id=person.pk).exists()
 
 
-def test_recording_her_recognition_as_refugee_ends_the_asylum_claim_the_day_before(cr):
-    person = register_asylum_seeker(cr.reception)
-    response = cr.client("caseworker").post(
+def test_recording_her_recognition_as_refugee_ends_the_asylum_claim_the_day_before(costa_rica):
+    person = register_asylum_seeker(costa_rica.reception)
+    response = costa_rica.client("caseworker").post(
         reverse("people:status_add", args=[person.pk]), {"kind": "refugee", "since": "2026-03-01"}
     )
     assert response.status_code == 302
     claim, recognition = MigrationStatus.objects.filter(person=person).order_by("since")
     assert claim.until == datetime.date(2026, 2, 28)
     assert (recognition.kind, recognition.until) == ("refugee", None)
-    page = cr.client("caseworker").get(reverse("people:status", args=[person.pk])).content.decode()
+    page = costa_rica.client("caseworker").get(reverse("people:status", args=[person.pk])).content.decode()
     assert "Puede trabajar hoy" in page  # a refugee in Costa Rica works by her status
     entry = ActionLogEntry.objects.filter(action="incluye.migration_status.recorded").latest("created_at")
     assert entry.data == {} and entry.person_id == person.pk
 
 
-def test_a_residence_needs_its_category_and_a_status_cannot_be_in_the_future(cr):
-    person = register_asylum_seeker(cr.reception)
-    client = cr.client("caseworker")
+def test_a_residence_needs_its_category_and_a_status_cannot_be_in_the_future(costa_rica):
+    person = register_asylum_seeker(costa_rica.reception)
+    client = costa_rica.client("caseworker")
     response = client.post(
         reverse("people:status_add", args=[person.pk]), {"kind": "resident", "since": "2026-03-01"}
     )
@@ -236,10 +230,10 @@ def test_a_residence_needs_its_category_and_a_status_cannot_be_in_the_future(cr)
     assert response.status_code == 400 and "futuro" in response.content.decode()
 
 
-def test_renewing_her_card_replaces_its_dates_and_says_so_in_the_log(cr):
-    person = register_asylum_seeker(cr.reception)
+def test_renewing_her_card_replaces_its_dates_and_says_so_in_the_log(costa_rica):
+    person = register_asylum_seeker(costa_rica.reception)
     card = person.documents.get(document_type__code="SOLICITANTE")
-    response = cr.client("documents").post(
+    response = costa_rica.client("documents").post(
         reverse("people:status_document", args=[person.pk]),
         {
             "document_type": card.document_type_id,
@@ -254,10 +248,10 @@ def test_renewing_her_card_replaces_its_dates_and_says_so_in_the_log(cr):
     assert ActionLogEntry.objects.filter(action="incluye.document.renewed", person_id=person.pk).exists()
 
 
-def test_a_card_that_expires_needs_its_date(cr):
-    person = register_asylum_seeker(cr.reception)
+def test_a_card_that_expires_needs_its_date(costa_rica):
+    person = register_asylum_seeker(costa_rica.reception)
     card = person.documents.get(document_type__code="SOLICITANTE")
-    response = cr.client("documents").post(
+    response = costa_rica.client("documents").post(
         reverse("people:status_document", args=[person.pk]),
         {"document_type": card.document_type_id, "number": "186212345678"},
     )
@@ -265,21 +259,21 @@ def test_a_card_that_expires_needs_its_date(cr):
     assert "Este documento vence" in response.content.decode()
 
 
-def test_the_list_of_documents_about_to_expire_shows_her_card_a_month_before(cr, time_machine):
-    person = register_asylum_seeker(cr.reception, card_expires_on=datetime.date(2026, 3, 20))
-    page = cr.client("documents").get(reverse("people:expiring")).content.decode()
+def test_the_list_of_documents_about_to_expire_shows_her_card_a_month_before(costa_rica, time_machine):
+    person = register_asylum_seeker(costa_rica.reception, card_expires_on=datetime.date(2026, 3, 20))
+    page = costa_rica.client("documents").get(reverse("people:expiring")).content.decode()
     assert person.sortable_name in page and "Carné de solicitante de refugio" in page
-    assert cr.client("psychosocial").get(reverse("people:expiring")).status_code == 403
+    assert costa_rica.client("psychosocial").get(reverse("people:expiring")).status_code == 403
 
 
-def test_the_api_gives_her_nationality_and_status_only_to_the_roles_that_see_them(cr):
-    person = register_asylum_seeker(cr.reception)
+def test_the_api_gives_her_nationality_and_status_only_to_the_roles_that_see_them(costa_rica):
+    person = register_asylum_seeker(costa_rica.reception)
     url = f"/api/v1/people/{person.pk}/"
-    full = cr.client("caseworker").get(url).json()
+    full = costa_rica.client("caseworker").get(url).json()
     assert full["nationality"] == "VE" and full["migration_statuses"][0]["kind"] == "asylum_seeker"
     assert {d["document_type"] for d in full["documents"]} == {"CEDULA", "SOLICITANTE"}
     assert full["returns"][0]["origin_country"] == "VE"
-    limited = cr.client("psychosocial").get(url)
+    limited = costa_rica.client("psychosocial").get(url)
     text = limited.content.decode()
     assert limited.status_code == 200
     data = limited.json()
@@ -288,8 +282,8 @@ def test_the_api_gives_her_nationality_and_status_only_to_the_roles_that_see_the
     assert "VE" not in text and "186212345678" not in text and "asylum" not in text
 
 
-def test_the_api_registers_an_arrival_with_her_status_like_the_form(cr):
-    response = cr.client("reception").post(
+def test_the_api_registers_an_arrival_with_her_status_like_the_form(costa_rica):
+    response = costa_rica.client("reception").post(
         "/api/v1/people/",
         {
             "given_names": "Yusleidy",
@@ -306,7 +300,7 @@ def test_the_api_registers_an_arrival_with_her_status_like_the_form(cr):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["nationality"] == "VE" and data["migration_statuses"][0]["kind"] == "refugee"
-    bad = cr.client("reception").post(
+    bad = costa_rica.client("reception").post(
         "/api/v1/people/",
         {
             "given_names": "Ana",
@@ -320,19 +314,19 @@ def test_the_api_registers_an_arrival_with_her_status_like_the_form(cr):
     assert bad.status_code == 400 and "status_since" in bad.content.decode()
 
 
-def test_the_list_of_documents_about_to_expire_issues_a_constant_number_of_queries(cr):
+def test_the_list_of_documents_about_to_expire_issues_a_constant_number_of_queries(costa_rica):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def grow(count, start):
         for i in range(count):
             register_asylum_seeker(
-                cr.reception,
+                costa_rica.reception,
                 given_names=f"Persona {start + i}",
                 card_expires_on=datetime.date(2026, 3, 10),
             )
 
-    client = cr.client("documents")
+    client = costa_rica.client("documents")
     grow(3, 0)
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("people:expiring")).status_code == 200
