@@ -11,6 +11,7 @@ from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
 from incluye.people.forms import ConsentForm, IntakeForm
+from incluye.people.protection import withhold_protected
 
 
 @membership_required("people.view")
@@ -227,9 +228,8 @@ def person_export_json(request, pk):
 
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="json")
-    response = JsonResponse(
-        rights.person_export(person), json_dumps_params={"ensure_ascii": False, "indent": 1}
-    )
+    data = withhold_protected(rights.person_export(person), person=person, membership=request.membership)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.json"'
     return response
 
@@ -242,9 +242,8 @@ def person_export_pdf(request, pk):
 
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="pdf")
-    response = HttpResponse(
-        rights.render_export_pdf(person, rights.person_export(person)), content_type="application/pdf"
-    )
+    data = withhold_protected(rights.person_export(person), person=person, membership=request.membership)
+    response = HttpResponse(rights.render_export_pdf(person, data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.pdf"'
     return response
 

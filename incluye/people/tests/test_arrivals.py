@@ -335,3 +335,19 @@ def test_the_list_of_documents_about_to_expire_issues_a_constant_number_of_queri
         page = client.get(reverse("people:expiring")).content.decode()
     assert page.count("Carné de solicitante de refugio") == 18
     assert len(many) == len(few)
+
+
+def test_her_copy_of_her_data_has_her_status_and_a_role_without_protection_gets_it_withheld(costa_rica):
+    from incluye.people import rights
+    from incluye.people.protection import withhold_protected
+
+    person = register_asylum_seeker(costa_rica.reception)
+    copy = costa_rica.client("admin").get(reverse("people:export_json", args=[person.pk])).json()
+    assert copy["person"]["nationality"] == "VE"
+    assert copy["records"]["people.MigrationStatus"][0]["kind"] == "asylum_seeker"
+    assert len(copy["records"]["people.IdentityDocument"]) == 2
+    limited = withhold_protected(rights.person_export(person), person=person, membership=costa_rica.psychosocial)
+    text = str(limited)
+    assert limited["person"]["nationality"] is None and "people.MigrationStatus" not in limited["records"]
+    assert limited["withheld"] == {"people.MigrationStatus": 1, "people.IdentityDocument": 2}
+    assert "asylum_seeker" not in text and "186212345678" not in text and "Peñas" not in text
