@@ -57,6 +57,7 @@ def person_detail(request, pk):
             "consent_form": ConsentForm(),
             "open_case": open_case_of(membership=request.membership, person=person),
             **_protection_context(request, person),
+            "household": selectors.household_of(person=person),
         },
     )
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_initial'),
         ('core', '0003_countries_of_origin_and_documents_for_foreigners'),
-        ('people', '0007_encrypt_sensitive_fields'),
+        ('people', '0008_kobo_submissions_households'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
