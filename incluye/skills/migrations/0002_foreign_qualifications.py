@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_initial'),
         ('core', '0003_countries_of_origin_and_documents_for_foreigners'),
-        ('people', '0008_arrivals_migration_status_and_document_validity'),
+        ('people', '0009_arrivals_migration_status_and_document_validity'),
         ('skills', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
