@@ -49,3 +49,22 @@ def action_log_for(*, organization, action_prefix: str = "", actor_id=None, date
     if date_to:
         qs = qs.filter(created_at__date__lte=date_to)
     return qs
+
+
+def country_code(value: str) -> str:
+    """A country as people write it ("Venezuela", "venezuela", "VE", "Haiti") → its ISO code;
+    what is not a country comes back as written (the form says it is not one)."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) == 2 and value.isalpha():
+        return value.upper()
+    return _country_names().get(fold(value), value)
+
+
+def _country_names() -> dict:
+    names = {}
+    for code, texts in Country.objects.values_list("code", "names"):
+        for text in texts.values():
+            names.setdefault(fold(text), code)
+    return names

@@ -105,6 +105,14 @@ ARRIVAL_FIELDS = (
 NATIONALITY_PASSPORT = "*:PASSPORT"
 
 
+def document_key(document_type, served_country: str) -> str:
+    """How a form (and a checked manifest row) names a document type: its code for the country
+    served, "<country>:<code>" for another country's."""
+    if document_type.country_id == served_country:
+        return document_type.code
+    return f"{document_type.country_id}:{document_type.code}"
+
+
 def origin_document_choices(served_country: str) -> list:
     """The identity documents of the countries people come from, by country."""
     types = (
@@ -335,10 +343,10 @@ class IntakeForm(ArrivalForm):
                 % {"country": served.name},
             )
         elif not self._country_exists(nationality):
-            self.add_error("nationality", _("%(value)s is not a country code.") % {"value": nationality})
+            self.add_error("nationality", _("%(value)s is not a country.") % {"value": nationality})
         origin = data.get("origin_country")
         if origin and not self._country_exists(origin):
-            self.add_error("origin_country", _("%(value)s is not a country code.") % {"value": origin})
+            self.add_error("origin_country", _("%(value)s is not a country.") % {"value": origin})
         population = data["population"]
         if population in (Population.ASYLUM_SEEKER, Population.REFUGEE) and not data.get("status_since"):
             self.add_error(
@@ -526,7 +534,18 @@ MANIFEST_MAX_BYTES = 25 * 1024 * 1024
 
 
 class ManifestUploadForm(ArrivalForm):
-    field_order = ["reference", "arrived_on", "mode", "returned_from", "file", "mapping"]
+    field_order = ["reference", "population", "arrived_on", "mode", "returned_from", "file", "mapping"]
+
+    population = forms.ChoiceField(
+        label=_("Who is on the list"),
+        choices=Population.choices,
+        initial=Population.RETURNEE,
+        required=False,
+        help_text=_("Returnees (a flight or bus of returned nationals), or people arriving in the country."),
+    )
+
+    def clean_population(self):
+        return self.cleaned_data.get("population") or Population.RETURNEE
 
     reference = forms.CharField(
         label=_("Manifest reference"),
@@ -742,6 +761,8 @@ class ForeignDocumentForm(forms.Form):
 
 class StatusEndForm(forms.Form):
     until = forms.DateField(label=_("Ended on"), input_formats=DATE_INPUT_FORMATS, widget=date_widget())
+
+
 class KoboSourceForm(forms.ModelForm):
     """A KoboToolbox project to pull arrivals from. The token is written, never shown again."""
 

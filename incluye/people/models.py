@@ -485,6 +485,11 @@ class ManifestImport(models.Model):
     returned_from = models.CharField(
         _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
     )
+    # Whom the list holds: returnees (a flight of deportees), or foreigners arriving (a border
+    # post's list of asylum seekers…) — rows may say it one by one.
+    population = models.CharField(
+        _("who is on the list"), max_length=16, choices=Population.choices, default=Population.RETURNEE
+    )
     source = models.CharField(max_length=8, choices=ManifestSource.choices, default=ManifestSource.UPLOAD)
     kobo_source = models.ForeignKey(
         "people.KoboSource", null=True, blank=True, on_delete=models.SET_NULL, related_name="pulls"

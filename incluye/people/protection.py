@@ -27,7 +27,9 @@ def withhold_protected(data: dict, *, person, membership) -> dict:
         records["people.IdentityDocument"] = [d for d in documents if d["id"] not in protected]
         withheld["people.IdentityDocument"] = len(documents) - len(records["people.IdentityDocument"])
     records["people.ReturnEvent"] = [
-        {**event, "origin_country": None, "reception_point": None} if event.get("kind") == "arrival" else event
+        {**event, "origin_country": None, "reception_point": None}
+        if event.get("kind") == "arrival"
+        else event
         for event in records.get("people.ReturnEvent", [])
     ]
     return {**data, "person": {**data["person"], "nationality": None}, "records": records, WITHHELD: withheld}

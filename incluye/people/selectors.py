@@ -275,6 +275,8 @@ def expiring_for(*, membership, today):
     if not can_see_protection(membership):
         return []
     return documents_expiring(today=today, organization_id=membership.organization_id)
+
+
 def manifests_for(*, membership):
     """The manifests (uploads and KoboToolbox pulls) of the membership's organization."""
     from incluye.people.models import ManifestImport

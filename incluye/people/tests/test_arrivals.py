@@ -346,7 +346,9 @@ def test_her_copy_of_her_data_has_her_status_and_a_role_without_protection_gets_
     assert copy["person"]["nationality"] == "VE"
     assert copy["records"]["people.MigrationStatus"][0]["kind"] == "asylum_seeker"
     assert len(copy["records"]["people.IdentityDocument"]) == 2
-    limited = withhold_protected(rights.person_export(person), person=person, membership=costa_rica.psychosocial)
+    limited = withhold_protected(
+        rights.person_export(person), person=person, membership=costa_rica.psychosocial
+    )
     text = str(limited)
     assert limited["person"]["nationality"] is None and "people.MigrationStatus" not in limited["records"]
     assert limited["withheld"] == {"people.MigrationStatus": 1, "people.IdentityDocument": 2}
