@@ -93,7 +93,7 @@ def demo_arrivals(organizations, *, seed: int = 2022) -> int:
         return 0
     if ReturnEvent.objects.filter(organization=ngo, kind="arrival").exists():
         return 0
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311: demo data, not a secret
     today = timezone.localdate()
     cantons = list(Division.objects.filter(country_id="CR", level=2).order_by("code")[:30])
     types = {
