@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks_db",
+    "django_countries",  # country names (ISO 3166-1) in Spanish and English
     "incluye.core",
     "incluye.accounts",
     "incluye.people",

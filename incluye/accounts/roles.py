@@ -35,6 +35,14 @@ PERMISSIONS: dict[str, set[str]] = {
     "manifests.configure": {R.ADMINISTRATOR},
     "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
     "merges.undo": {R.ADMINISTRATOR},
+    # Protection-sensitive data of people who arrive (migration status, nationality, country of
+    # origin, asylum claim, documents for foreigners and of the country of origin): as sensitive as
+    # psychosocial notes. Reception registers arrivals with their status; the caseworker and the
+    # documents officer work with it (documents checklist, permits, renewals); the administrator
+    # produces the person's copy of their data. Psychosocial staff, assessors, employers and the
+    # coordinator do not need it: they never see it (indicators count it only with suppression).
+    "protection.view": {R.RECEPTION_OFFICER, R.CASEWORKER, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "protection.record": {R.RECEPTION_OFFICER, R.CASEWORKER, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
     # Rights of the person: a copy of everything held about them, and erasure.
     "people.export": {R.ADMINISTRATOR},
     "people.erase": {R.ADMINISTRATOR},

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _status_changed(sender, person, **kwargs):
+    from incluye.cases.services import documents_follow_status
+
+    documents_follow_status(person=person)
+
+
 class CasesConfig(AppConfig):
     name = "incluye.cases"
     label = "cases"
@@ -9,6 +15,9 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from incluye.core.actionlog import register_actions
+        from incluye.people.services import migration_status_changed
+
+        migration_status_changed.connect(_status_changed, dispatch_uid="cases.documents_follow_status")
 
         register_actions(
             {

@@ -120,6 +120,8 @@ class CaseStageChange(models.Model):
 class Sensitivity(models.TextChoices):
     GENERAL = "general", _("General: the case team")
     PSYCHOSOCIAL = "psychosocial", _("Psychosocial: psychosocial professionals only")
+    # About a migration status (a card to renew): the roles with `protection.view` only.
+    PROTECTION = "protection", _("Protection: the roles that see migration status")
 
 
 class CaseNote(models.Model):
@@ -161,6 +163,9 @@ class Task(models.Model):
     # A psychosocial task (e.g. after a positive screening) is seen only by psychosocial staff:
     # even its title tells something about the person's mental health.
     sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices, default=Sensitivity.GENERAL)
+    # What made the task, when a daily job did (e.g. "document:<id>:<expiry date>"): one task per
+    # key and case, however often the job runs.
+    key = models.CharField(max_length=80, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("task")
@@ -200,15 +205,28 @@ DOCUMENT_PIPELINE = Pipeline(
 )
 
 
-def document_checklist(country_code: str) -> list[dict]:
-    """The checklist items of a country, from data (cases/data/document_checklists.json)."""
+def document_checklist(country_code: str, status: str | None = None) -> list[dict]:
+    """The checklist items of a country, from data (cases/data/document_checklists.json): for a
+    returned national (`status` None), or for someone who arrived, by migration status ("unknown"
+    when none is recorded): what every country asks, then the country's documents for foreigners of
+    that status (item code "doc:<type code>")."""
     import json
     from pathlib import Path
+
+    from incluye.core.models import IdDocumentType
 
     data = json.loads(
         (Path(__file__).parent / "data" / "document_checklists.json").read_text(encoding="utf-8")
     )
-    return data.get(country_code, []) + data["common"]
+    if status is None:
+        return data.get(country_code, []) + data["common"]
+    items = list(data["by_status"].get(status, data["by_status"]["unknown"]))
+    for document_type in IdDocumentType.objects.filter(country_id=country_code, for_foreigners=True).order_by(
+        "pk"
+    ):
+        if status in document_type.statuses:
+            items.append({"code": f"doc:{document_type.code}", "name": document_type.names})
+    return items
 
 
 class CaseDocument(models.Model):

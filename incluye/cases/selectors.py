@@ -73,16 +73,15 @@ def my_work(*, membership):
     """The user's open tasks in this organization, overdue first (they are the earliest due)."""
     from incluye.cases.models import Task
 
-    return (
-        Task.objects.filter(
-            assigned_to_id=membership.user_id,
-            done_at__isnull=True,
-            case__organization_id=membership.organization_id,
-            case__person__merged_into__isnull=True,
-        )
-        .select_related("case__person")
-        .order_by("due_on", "id")
+    tasks = Task.objects.filter(
+        assigned_to_id=membership.user_id,
+        done_at__isnull=True,
+        case__organization_id=membership.organization_id,
+        case__person__merged_into__isnull=True,
     )
+    if not membership.can("protection.view"):
+        tasks = tasks.exclude(sensitivity=Sensitivity.PROTECTION)
+    return tasks.select_related("case__person").order_by("due_on", "id")
 
 
 def caseload_by_caseworker(*, membership):
@@ -110,6 +109,8 @@ def tasks_of(*, membership, case):
     tasks = case.tasks.select_related("assigned_to").filter(done_at__isnull=True)
     if not membership.can("notes.psychosocial"):
         tasks = tasks.exclude(sensitivity=Sensitivity.PSYCHOSOCIAL)
+    if not membership.can("protection.view"):
+        tasks = tasks.exclude(sensitivity=Sensitivity.PROTECTION)
     return tasks
 
 
@@ -154,3 +155,9 @@ def alert_for_page(*, membership, pk):
 
 def alerts_of_case(*, membership, case):
     return alerts_visible_to(membership=membership).filter(case=case).select_related("screening")
+
+
+def documents_visible(*, membership, case) -> bool:
+    """The checklist of someone who arrived tells their migration status (an asylum seeker's card,
+    a work permit): only the roles with `protection.view` see it."""
+    return case.person.nationality_id == case.organization.country_id or membership.can("protection.view")

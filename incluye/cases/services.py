@@ -274,15 +274,31 @@ class ScanRefused(Exception):
 
 
 def documents_ensure(*, case: Case) -> None:
-    """Create the country's checklist items the case does not have yet."""
+    """Create the checklist items the case does not have yet: the country's list for a returned
+    national; for someone who arrived, the list of their current migration status (a new status
+    adds its items and keeps the others, with their progress)."""
+    from incluye.people.selectors import current_status
+
+    country = case.organization.country_id
+    if case.person.nationality_id == country:
+        status = None
+    else:
+        current = current_status(person=case.person)
+        status = current.kind if current else "unknown"
     existing = set(case.documents.values_list("code", flat=True))
     CaseDocument.objects.bulk_create(
         [
             CaseDocument(case=case, code=item["code"], name=item["name"])
-            for item in document_checklist(case.organization.country_id)
+            for item in document_checklist(country, status)
             if item["code"] not in existing
         ]
     )
+
+
+def documents_follow_status(*, person) -> None:
+    """After a change of migration status: the person's open cases get that status's checklist."""
+    for case in Case.objects.filter(person=person).exclude(status=CaseStatus.CLOSED).select_related("person"):
+        documents_ensure(case=case)
 
 
 @transaction.atomic

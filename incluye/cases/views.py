@@ -76,7 +76,9 @@ def _page(request, case, **forms):
         "documents": [
             (document, DocumentForm(document=document))
             for document in case.documents.prefetch_related("scans")
-        ],
+        ]
+        if selectors.documents_visible(membership=request.membership, case=case)
+        else None,
         "scan_form": ScanForm(),
         "screenings": selectors.screenings_for(membership=request.membership, case=case),
         "instruments": all_instruments(),
@@ -193,12 +195,15 @@ def note_add(request, pk):
 def _document(request, pk):
     from incluye.cases.models import CaseDocument
 
-    return get_scoped_or_404(
+    document = get_scoped_or_404(
         CaseDocument.objects.filter(
             case__in=selectors.cases_visible_to(membership=request.membership)
-        ).select_related("case__organization"),
+        ).select_related("case__organization", "case__person"),
         pk=pk,
     )
+    if not selectors.documents_visible(membership=request.membership, case=document.case):
+        raise PermissionDenied
+    return document
 
 
 @membership_required()
@@ -248,9 +253,11 @@ def scan_download(request, pk):
     scan = get_scoped_or_404(
         DocumentScan.objects.filter(
             document__case__in=selectors.cases_visible_to(membership=request.membership)
-        ).select_related("document__case"),
+        ).select_related("document__case__person", "document__case__organization"),
         pk=pk,
     )
+    if not selectors.documents_visible(membership=request.membership, case=scan.document.case):
+        raise PermissionDenied
     services.scan_viewed(membership=request.membership, scan=scan)
     response = FileResponse(
         scan.file.open("rb"), content_type=scan.content_type, as_attachment=True, filename=scan.original_name

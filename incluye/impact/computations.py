@@ -536,3 +536,57 @@ def answered_within_days(flt, group_by):
             old = result.get(key, (0, 0))
             result[key] = (old[0] + value, old[1] + n)
     return result
+
+
+# -- populations: returnees, refugees, asylum seekers, other migrants (protection-sensitive) ------
+
+
+def population_expression(person: str = ""):
+    """Case/When over a Person path: refugee or asylum seeker by the migration status that holds
+    today (in the country served), returnee for a national of the country served, other migrant
+    for any other foreigner."""
+    from django.utils import timezone
+
+    from incluye.people.models import MigrationStatus, Population, StatusKind
+
+    p = f"{person}__" if person else ""
+    today = timezone.localdate()
+    status = Subquery(
+        MigrationStatus.objects.filter(
+            person=OuterRef(f"{p}pk" if p else "pk"),
+            since__lte=today,
+            country=OuterRef(f"{p}organization__country"),
+        )
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .order_by("-since", "-created_at")
+        .values("kind")[:1]
+    )
+    return status, Case(
+        When(_status=StatusKind.REFUGEE, then=Value(Population.REFUGEE)),
+        When(_status=StatusKind.ASYLUM_SEEKER, then=Value(Population.ASYLUM_SEEKER)),
+        When(**{f"{p}nationality_id": F(f"{p}organization__country_id")}, then=Value(Population.RETURNEE)),
+        default=Value(Population.OTHER_MIGRANT),
+        output_field=CharField(),
+    )
+
+
+@register_indicator("people_reached_by_population")
+def people_reached_by_population(flt, group_by):
+    status, population = population_expression()
+    qs = _people().annotate(_status=status).annotate(_population=population)
+    return grouped(
+        qs, flt, group_by, date="_first", person="", organization="organization", category=F("_population")
+    )
+
+
+@register_indicator("people_reached_by_nationality")
+def people_reached_by_nationality(flt, group_by):
+    return grouped(
+        _people(),
+        flt,
+        group_by,
+        date="_first",
+        person="",
+        organization="organization",
+        category=F("nationality_id"),
+    )

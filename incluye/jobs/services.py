@@ -38,6 +38,7 @@ from incluye.jobs.models import (
     Vacancy,
     VacancyStatus,
 )
+from incluye.people.selectors import work_authorized_on
 
 VACANCY_FIELDS = [
     "title",
@@ -326,6 +327,10 @@ def application_step(
         raise ValidationError({"interview_at": [_("Give the date and time of the interview.")]})
     if to_status == ApplicationStatus.NOT_HIRED and not reason:
         raise ValidationError({"reason": [_("Give the reason.")]})
+    if to_status == ApplicationStatus.HIRED:
+        start = started_on or timezone.localdate()
+        if not work_authorized_on(person=application.person, day=start):
+            raise ValidationError({"started_on": [not_authorized_message(start)]})
     previous = application.status
     application.status = to_status
     fields = ["status", "updated_at"]
@@ -358,8 +363,20 @@ def application_step(
     return application
 
 
+def not_authorized_message(day) -> str:
+    """Said to the employer too: the date only, never why (status, nationality)."""
+    from django.utils import formats
+
+    return _(
+        "The person is not authorized to work on %(date)s: agree on another start date with their caseworker."
+    ) % {"date": formats.date_format(day, "SHORT_DATE_FORMAT")}
+
+
 def placement_open(*, membership, application, started_on=None) -> Placement:
+    """A placement starts only on a day the person may work (work authorization)."""
     started_on = started_on or timezone.localdate()
+    if not work_authorized_on(person=application.person, day=started_on):
+        raise ValidationError({"started_on": [not_authorized_message(started_on)]})
     placement = Placement.objects.create(
         application=application,
         person=application.person,

@@ -43,5 +43,13 @@ class PeopleConfig(AppConfig):
                 "incluye.person.registered_over_match": _(
                     "Registered a new record although the alliance holds the same identity number"
                 ),
+                "incluye.arrival.recorded": _("Recorded an arrival"),
+                "incluye.migration_status.recorded": _("Recorded a migration status"),
+                "incluye.migration_status.ended": _("Ended a migration status"),
+                "incluye.document.recorded": _("Recorded an identity document"),
+                "incluye.document.renewed": _("Renewed an identity document"),
+                "incluye.protection.viewed": _(
+                    "Read protection-sensitive data (migration status, nationality)"
+                ),
             }
         )

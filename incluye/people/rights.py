@@ -29,6 +29,8 @@ DEPENDENT = (models.CASCADE, models.PROTECT)
 ERASURE: dict[str, str | tuple[str, ...]] = {
     "people.IdentityDocument": DELETE,
     "people.ReturnEvent": ("transport_reference", "reception_point", "manifest_reference"),
+    # The kind and dates of a status stay for anonymous counts by population; the file number goes.
+    "people.MigrationStatus": ("reference",),
     "people.Consent": ("witness",),
     "people.DuplicateCandidate": DELETE,
     "people.PersonMerge": DELETE,
@@ -51,6 +53,7 @@ ERASURE: dict[str, str | tuple[str, ...]] = {
     "skills.WorkExperience": ("job_title", "employer", "city", "region", "tasks", "tools"),
     "skills.SkillsProfile": ("summary", "snapshot"),
     "skills.ProfileOccupation": (),
+    "skills.ForeignQualification": ("title", "institution", "outcome"),
     # A story is the person's own words and photo: it goes entirely.
     "impact.Story": DELETE,
 }

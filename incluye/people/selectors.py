@@ -259,10 +259,12 @@ def person_for_page(*, membership, pk):
 
     return get_scoped_or_404(
         people_visible_to(membership=membership)
-        .select_related("nationality", "residence__parent", "organization", "created_by")
+        .select_related("nationality", "residence__parent", "organization__country", "created_by")
         .prefetch_related(
-            Prefetch("documents", queryset=IdentityDocument.objects.select_related("document_type")),
-            Prefetch("returns", queryset=ReturnEvent.objects.select_related("organization")),
+            Prefetch("documents", queryset=IdentityDocument.objects.select_related("document_type__country")),
+            Prefetch(
+                "returns", queryset=ReturnEvent.objects.select_related("organization", "origin_country")
+            ),
             Prefetch("consents", queryset=Consent.objects.select_related("recorded_by", "organization")),
         ),
         pk=pk,
@@ -466,6 +468,146 @@ def duplicate_search_state(*, membership) -> dict:
         "last": covering.filter(status=SearchStatus.DONE).order_by("-finished_at").first(),
         "running": covering.filter(status__in=[SearchStatus.QUEUED, SearchStatus.RUNNING]).first(),
     }
+
+
+# -- Protection-sensitive data: migration status, nationality, documents for foreigners ------------
+
+
+def can_see_protection(membership) -> bool:
+    return membership is not None and membership.can("protection.view")
+
+
+def is_protected_document(document_type, *, country_id: str) -> bool:
+    """A document for foreigners, or one issued by another country (a Venezuelan cédula, a
+    passport of the country of origin), tells the person's status or nationality."""
+    return document_type.for_foreigners or document_type.country_id != country_id
+
+
+def documents_for_page(*, membership, person) -> tuple[list, list]:
+    """(the identity documents the membership may see, those only protection roles see)."""
+    shown, protected = [], []
+    for document in person.documents.all():
+        if is_protected_document(document.document_type, country_id=person.organization.country_id):
+            protected.append(document)
+        else:
+            shown.append(document)
+    return (shown, protected) if can_see_protection(membership) else (shown, [])
+
+
+def statuses_of(*, person):
+    from incluye.people.models import MigrationStatus
+
+    return MigrationStatus.objects.filter(person=person).select_related("country", "organization")
+
+
+def current_status(*, person, on=None):
+    """The migration status that holds on `on` (today), or None (a national, or not recorded)."""
+    on = on or timezone.localdate()
+    return next((s for s in statuses_of(person=person) if s.is_current(on)), None)
+
+
+def population_of(*, person, on=None) -> str:
+    """Returnee, refugee, asylum seeker or other migrant (see `Population`)."""
+    from incluye.people.models import Population, StatusKind
+
+    status = current_status(person=person, on=on)
+    if status is not None and status.kind in (StatusKind.REFUGEE, StatusKind.ASYLUM_SEEKER):
+        return status.kind
+    if person.nationality_id == person.organization.country_id:
+        return Population.RETURNEE
+    return Population.OTHER_MIGRANT
+
+
+def _authorization_facts(person_ids) -> dict:
+    """{person_id: (national, [Status], [Document], rules)} for the work authorization rules."""
+    from incluye.people import authorization as auth
+    from incluye.people.models import MigrationStatus
+
+    ids = list(person_ids)
+    facts = {}
+    for pk, nationality, country, rules in Person.objects.filter(pk__in=ids).values_list(
+        "pk", "nationality_id", "organization__country_id", "organization__country__migration"
+    ):
+        facts[pk] = (nationality == country, [], [], rules or {}, country)
+    for person_id, kind, category, since, until, country in MigrationStatus.objects.filter(
+        person_id__in=ids
+    ).values_list("person_id", "kind", "category", "since", "until", "country_id"):
+        if facts[person_id][4] == country:
+            facts[person_id][1].append(auth.Status(kind, category, since, until))
+    for row in IdentityDocument.objects.filter(
+        person_id__in=ids, document_type__for_foreigners=True
+    ).values_list(
+        "person_id",
+        "document_type__code",
+        "document_type__country_id",
+        "document_type__grants_work",
+        "document_type__statuses",
+        "document_type__requires",
+        "issued_on",
+        "expires_on",
+    ):
+        person_id, code, country, grants, statuses, requires, valid_from, expires_on = row
+        if facts[person_id][4] == country:
+            facts[person_id][2].append(
+                auth.Document(
+                    code, grants, tuple(statuses or ()), tuple(requires or ()), valid_from, expires_on
+                )
+            )
+    return facts
+
+
+def work_periods_by_person(person_ids) -> dict:
+    """{person_id: [Period]}: when each person may work in the country served (four queries)."""
+    from incluye.people import authorization as auth
+
+    return {
+        pk: auth.work_periods(national=national, statuses=statuses, documents=documents, rules=rules)
+        for pk, (national, statuses, documents, rules, _country) in _authorization_facts(person_ids).items()
+    }
+
+
+def work_authorized_on(*, person, day) -> bool:
+    from incluye.people import authorization as auth
+
+    return auth.authorized_on(work_periods_by_person([person.pk]).get(person.pk, []), day)
+
+
+def people_whose_authorization_changed(*, since) -> set:
+    """People whose statuses or documents changed since `since` (for the matching index)."""
+    from incluye.people.models import MigrationStatus
+
+    return set(
+        MigrationStatus.objects.filter(updated_at__gte=since).values_list("person_id", flat=True)
+    ) | set(IdentityDocument.objects.filter(updated_at__gte=since).values_list("person_id", flat=True))
+
+
+def documents_expiring(*, today, organization_id=None, horizon_days: int = 366):
+    """Documents with an expiry date whose reminder period has begun (their type's `remind_days`
+    before they expire) and that have not expired for more than a month: [(IdentityDocument,
+    days left)], soonest first. Of live people only."""
+    import datetime
+
+    qs = IdentityDocument.objects.filter(
+        document_type__has_expiry=True,
+        expires_on__gte=today - datetime.timedelta(days=31),
+        expires_on__lte=today + datetime.timedelta(days=horizon_days),
+        person__merged_into__isnull=True,
+        person__erased_at__isnull=True,
+    ).select_related("document_type", "person", "person__organization")
+    if organization_id is not None:
+        qs = qs.filter(person__organization_id=organization_id)
+    due = []
+    for document in qs.order_by("expires_on"):
+        left = (document.expires_on - today).days
+        if left <= document.document_type.remind_days:
+            due.append((document, left))
+    return due
+
+
+def expiring_for(*, membership, today):
+    if not can_see_protection(membership):
+        return []
+    return documents_expiring(today=today, organization_id=membership.organization_id)
 
 
 def manifests_for(*, membership):

@@ -1,10 +1,13 @@
 """Writes of the people registry. Each one logs what it did (ids and field names, never values)."""
 
 import contextlib
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action, log_reads
 from incluye.people.models import (
@@ -12,35 +15,56 @@ from incluye.people.models import (
     ConsentPurpose,
     IdentityDocument,
     IntakeDraft,
+    MigrationStatus,
     Person,
     PersonAccess,
     ReturnEvent,
+    StatusKind,
 )
+from incluye.people.selectors import is_protected_document
 
 
 def _documents_create(person, documents):
-    for document_type, number in documents:
+    """`documents`: (IdDocumentType, number) or (IdDocumentType, number, valid from, expires on)."""
+    for document_type, number, *dates in documents:
+        issued_on, expires_on = (*dates, None, None)[:2]
         IdentityDocument.objects.create(
-            person=person, document_type=document_type, number=document_type.clean_number(number)
+            person=person,
+            document_type=document_type,
+            number=document_type.clean_number(number),
+            issued_on=issued_on,
+            expires_on=expires_on,
         )
 
 
 @transaction.atomic
 def person_register(
-    *, membership, documents=(), return_event: dict | None = None, consents=(), **fields
+    *,
+    membership,
+    documents=(),
+    return_event: dict | None = None,
+    consents=(),
+    migration_status: dict | None = None,
+    **fields,
 ) -> Person:
     """Register a person in the membership's organization, with their identity documents, the
-    return that brought them (optional) and the consents they gave.
+    return or arrival that brought them (optional), their migration status (an arrival's, optional)
+    and the consents they gave.
 
-    `documents` is a sequence of (IdDocumentType, number as typed); numbers are validated by the
-    type's rule and stored normalized. `consents` is a sequence of dicts with purpose, given, method
-    and optionally witness and expires_on.
+    `documents` is a sequence of (IdDocumentType, number as typed[, valid from, expires on]);
+    numbers are validated by the type's rule and stored normalized. `consents` is a sequence of
+    dicts with purpose, given, method and optionally witness and expires_on.
     """
     person = Person.objects.create(organization=membership.organization, created_by=membership.user, **fields)
     _documents_create(person, documents)
     event = (
         return_event_record(membership=membership, person=person, log=False, **return_event)
         if return_event
+        else None
+    )
+    status = (
+        migration_status_record(membership=membership, person=person, log=False, **migration_status)
+        if migration_status
         else None
     )
     for consent in consents:
@@ -51,8 +75,9 @@ def person_register(
         action="incluye.person.registered",
         obj=person,
         data={
-            "documents": [document_type.code for document_type, _ in documents],
+            "documents": [document[0].code for document in documents],
             "return_event": str(event.pk) if event else None,
+            "migration_status": str(status.pk) if status else None,
             "consents": sorted(c["purpose"] for c in consents),
         },
     )
@@ -71,7 +96,7 @@ def return_event_record(*, membership, person: Person, log: bool = True, **field
         log_action(
             actor=membership.user,
             organization=membership.organization,
-            action="incluye.return.recorded",
+            action="incluye.arrival.recorded" if event.is_arrival else "incluye.return.recorded",
             obj=event,
             data={"person": str(person.pk)},
         )
@@ -269,9 +294,15 @@ def intake_attach(*, membership, person: Person, form) -> ReturnEvent:
     and consent) on the existing record instead of creating a duplicate."""
     event = return_event_record(membership=membership, person=person, **form.return_event_fields())
     known_types = set(person.documents.values_list("document_type_id", flat=True))
-    for document_type, number in form.documents():
-        if document_type.pk not in known_types:  # a different number of a known type is for a merge review
-            _documents_create(person, [(document_type, number)])
+    for document in form.documents(with_dates=True):
+        if document[0].pk not in known_types:  # a different number of a known type is for a merge review
+            _documents_create(person, [document])
+    status = form.migration_status_fields()
+    current = MigrationStatus.objects.filter(person=person, until__isnull=True).first()
+    if status and (
+        current is None or (current.kind, current.category) != (status["kind"], status["category"])
+    ):
+        migration_status_record(membership=membership, person=person, **status)
     for consent in form.consents():
         consent_record(membership=membership, person=person, **consent)
     return event
@@ -325,3 +356,126 @@ def duplicate_search_request(*, membership):
         )
     transaction.on_commit(lambda: search_duplicates.enqueue(search_id=search.pk))
     return search, True
+
+
+# -- Migration status and documents for foreigners (protection-sensitive) ---------------------------
+
+# Sent after a person's migration status changed (their checklists and matches follow it).
+migration_status_changed = Signal()
+
+
+def _require(membership, permission):
+    from django.core.exceptions import PermissionDenied
+
+    if not membership.can(permission):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def migration_status_record(
+    *,
+    membership,
+    person: Person,
+    kind: str,
+    since,
+    category: str = "",
+    until=None,
+    reference: str = "",
+    log: bool = True,
+) -> MigrationStatus:
+    """Record a status from `since`; the status that held until then ends the day before (an
+    asylum seeker recognized as refugee stops being an asylum seeker). The log says which record
+    changed, never the status itself."""
+    _require(membership, "protection.record")
+    country = membership.organization.country
+    earlier = MigrationStatus.objects.filter(
+        person=person, country=country, since__lt=since, until__isnull=True
+    ) | MigrationStatus.objects.filter(person=person, country=country, since__lt=since, until__gte=since)
+    for previous in earlier:
+        previous.until = since - datetime.timedelta(days=1)
+        previous.save(update_fields=["until", "updated_at"])
+    status = MigrationStatus.objects.create(
+        person=person,
+        organization=membership.organization,
+        country=country,
+        kind=kind,
+        category=category if kind == StatusKind.RESIDENT else "",
+        since=since,
+        until=until,
+        reference=reference,
+        recorded_by=membership.user,
+    )
+    if log:
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.migration_status.recorded",
+            obj=status,
+        )
+    migration_status_changed.send(sender=MigrationStatus, person=person)
+    return status
+
+
+@transaction.atomic
+def migration_status_end(*, membership, status: MigrationStatus, until) -> MigrationStatus:
+    """The status ended (the claim was refused in last instance, the person left)."""
+    _require(membership, "protection.record")
+    if until < status.since:
+        raise ValidationError(_("A status cannot end before it began."), code="before_start")
+    status.until = until
+    status.save(update_fields=["until", "updated_at"])
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.migration_status.ended",
+        obj=status,
+    )
+    migration_status_changed.send(sender=MigrationStatus, person=status.person)
+    return status
+
+
+@transaction.atomic
+def identity_document_set(
+    *, membership, person: Person, document_type, number: str, issued_on=None, expires_on=None
+) -> IdentityDocument:
+    """Record a document, or renew it: one per type, the new number and dates replace the old."""
+    if not membership.can("people.correct") and not membership.can("protection.record"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if is_protected_document(document_type, country_id=person.organization.country_id):
+        _require(membership, "protection.record")
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError(_("A document cannot expire before it is valid."), code="expires_before")
+    document, created = IdentityDocument.objects.get_or_create(
+        person=person,
+        document_type=document_type,
+        defaults={
+            "number": document_type.clean_number(number),
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+        },
+    )
+    if not created:
+        document.number = document_type.clean_number(number)
+        document.issued_on, document.expires_on = issued_on, expires_on
+        document.save()
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.document.recorded" if created else "incluye.document.renewed",
+        obj=person,
+        data={"document": document.pk},
+    )
+    return document
+
+
+def protection_viewed(*, membership, person: Person, shown: list[str]) -> None:
+    """A read of protection-sensitive data (which kinds were shown, never their values)."""
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.protection.viewed",
+        obj=person,
+        data={"shown": sorted(shown)},
+    )

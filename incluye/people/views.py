@@ -13,6 +13,7 @@ from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
 from incluye.people.forms import ConsentForm, IntakeForm
+from incluye.people.protection import withhold_protected
 
 
 @membership_required("people.view")
@@ -30,6 +31,23 @@ def person_list(request):
     return render(request, template, {"page": page, "query": query, "stubs": stubs})
 
 
+def _protection_context(request, person) -> dict:
+    """What the person's page shows of the protection-sensitive data, by role; a read of it by a
+    protection role is logged when the person is not a national of the country served."""
+    shown, protected = selectors.documents_for_page(membership=request.membership, person=person)
+    see = selectors.can_see_protection(request.membership)
+    context = {"documents_shown": shown + protected, "see_protection": see}
+    foreign = person.nationality_id != person.organization.country_id
+    if see:
+        status = selectors.current_status(person=person)
+        context["current_status"] = status
+        if foreign or status is not None or protected:
+            services.protection_viewed(
+                membership=request.membership, person=person, shown=["nationality", "migration_status"]
+            )
+    return context
+
+
 @membership_required()
 def person_detail(request, pk):
     person = selectors.person_for_page(membership=request.membership, pk=pk)
@@ -43,6 +61,7 @@ def person_detail(request, pk):
             "consent_form": ConsentForm(),
             "open_case": open_case_of(membership=request.membership, person=person),
             "shared_with": selectors.access_grants_of(person=person),
+            **_protection_context(request, person),
             "household": selectors.household_of(person=person),
         },
     )
@@ -56,6 +75,9 @@ def today(request):
 
 
 def _intake_form(request, data=None, initial=None):
+    population = request.GET.get("population")
+    if population:
+        initial = {**(initial or {}), "population": population}
     return IntakeForm(data, organization=request.membership.organization, initial=initial)
 
 
@@ -88,6 +110,14 @@ def intake(request):
         return redirect(f"{request.path}?draft={saved.pk}")
 
     form = _intake_form(request, request.POST)
+    if action == "population":  # without JavaScript: show the fields of the population chosen
+        form.is_valid()
+        form.errors.clear()
+        return render(
+            request,
+            "people/intake.html",
+            {"form": form, "draft": draft, "drafts": selectors.drafts_of(membership=membership)},
+        )
     if not form.is_valid():
         return render(
             request,
@@ -108,9 +138,14 @@ def intake(request):
         person = get_scoped_or_404(
             selectors.people_visible_to(membership=membership), pk=request.POST["attach"]
         )
-        services.intake_attach(membership=membership, person=person, form=form)
+        event = services.intake_attach(membership=membership, person=person, form=form)
         services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))
-        messages.success(request, _("A new return was recorded for %(name)s.") % {"name": person.full_name})
+        message = (
+            _("A new arrival was recorded for %(name)s.")
+            if event.is_arrival
+            else _("A new return was recorded for %(name)s.")
+        )
+        messages.success(request, message % {"name": person.full_name})
         return redirect("people:detail", pk=person.pk)
 
     matches = selectors.intake_matches(
@@ -134,8 +169,9 @@ def intake(request):
         )
     person = services.person_register(
         membership=membership,
-        documents=form.documents(),
+        documents=form.documents(with_dates=True),
         return_event=form.return_event_fields(),
+        migration_status=form.migration_status_fields(),
         consents=form.consents(),
         **form.person_fields(),
     )
@@ -177,7 +213,12 @@ def consent_add(request, pk):
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "consents": selectors.consent_state(person=person), "consent_form": form},
+        {
+            "person": person,
+            "consents": selectors.consent_state(person=person),
+            "consent_form": form,
+            **_protection_context(request, person),
+        },
         status=400,
     )
 
@@ -212,9 +253,8 @@ def person_export_json(request, pk):
 
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="json")
-    response = JsonResponse(
-        rights.person_export(person), json_dumps_params={"ensure_ascii": False, "indent": 1}
-    )
+    data = withhold_protected(rights.person_export(person), person=person, membership=request.membership)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.json"'
     return response
 
@@ -227,9 +267,8 @@ def person_export_pdf(request, pk):
 
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="pdf")
-    response = HttpResponse(
-        rights.render_export_pdf(person, rights.person_export(person)), content_type="application/pdf"
-    )
+    data = withhold_protected(rights.person_export(person), person=person, membership=request.membership)
+    response = HttpResponse(rights.render_export_pdf(person, data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.pdf"'
     return response
 

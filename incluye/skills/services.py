@@ -185,3 +185,56 @@ def profile_sign(*, membership, profile: SkillsProfile) -> SkillsProfile:
 
 def profile_printed(*, membership, profile: SkillsProfile, language: str) -> None:
     _log(membership, "incluye.profile.printed", profile, {"language": language})
+
+
+# -- Recognition of qualifications from abroad ---------------------------------------------------
+
+
+@transaction.atomic
+def qualification_add(*, membership, person, **fields):
+    """Record a degree or title from abroad (its recognition starts "not requested" unless the
+    request was already made)."""
+    from incluye.skills.models import ForeignQualification, RecognitionStatus
+
+    _require(membership, "skills.record")
+    if (
+        fields.get("requested_on")
+        and fields.get("status", RecognitionStatus.NOT_REQUESTED) == RecognitionStatus.NOT_REQUESTED
+    ):
+        fields["status"] = RecognitionStatus.REQUESTED
+    qualification = ForeignQualification.objects.create(
+        person=person, organization=membership.organization, created_by=membership.user, **fields
+    )
+    _log(membership, "incluye.qualification.added", qualification, {"person": str(person.pk)})
+    return qualification
+
+
+@transaction.atomic
+def qualification_progress(
+    *, membership, qualification, status: str, on=None, outcome: str = "", body: str = ""
+):
+    """The request moves on: made (to a competent body), in review, decided (with the outcome)."""
+    from incluye.skills.models import DECIDED, RECOGNITION_PIPELINE, RecognitionStatus
+
+    _require(membership, "skills.record")
+    RECOGNITION_PIPELINE.check(qualification.status, status)
+    on = on or timezone.localdate()
+    previous = qualification.status
+    qualification.status = status
+    if status == RecognitionStatus.REQUESTED:
+        qualification.requested_on = on
+        qualification.body = body or qualification.body
+    if status in DECIDED:
+        if not outcome and status != RecognitionStatus.RECOGNIZED:
+            raise ValidationError({"outcome": [_("Say what was recognized, or why it was refused.")]})
+        qualification.decided_on = on
+    if outcome:
+        qualification.outcome = outcome
+    qualification.save()
+    _log(
+        membership,
+        "incluye.qualification.progressed",
+        qualification,
+        {"person": str(qualification.person_id), "from": previous, "to": status},
+    )
+    return qualification

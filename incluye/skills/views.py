@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,18 +17,21 @@ from incluye.skills.forms import (
     CodeForm,
     CoderSearchForm,
     ProfileForm,
+    QualificationForm,
+    RecognitionStepForm,
     SplitForm,
     WorkExperienceForm,
 )
 from incluye.skills.models import Occupation, ProfileStatus, System
 from incluye.skills.pdf import render_profile_pdf
-from incluye.skills.profile import profile_document
+from incluye.skills.profile import profile_document, qualifications_document
 from incluye.skills.standards import TEMPLATE
 from incluye.skills.standards import catalogue_import as import_catalogue
 
 
-def _work_page(request, person, form=None, status=200):
+def _work_page(request, person, form=None, status=200, qualification_form=None):
     jobs = list(selectors.work_history_of(person=person))
+    qualifications = list(selectors.qualifications_of(person=person))
     suggestions = {
         job.pk: suggest(job.job_title, details=", ".join(filter(None, [job.tasks, job.tools])))
         for job in jobs
@@ -42,9 +46,47 @@ def _work_page(request, person, form=None, status=200):
             "form": form or WorkExperienceForm(),
             "profiles": person.skills_profiles.select_related("signed_by"),
             "can_record": request.membership.can("skills.record"),
+            "qualifications": [(q, RecognitionStepForm(qualification=q)) for q in qualifications],
+            "qualification_form": qualification_form
+            or QualificationForm(organization=request.membership.organization),
         },
         status=status,
     )
+
+
+@membership_required("skills.view")
+@require_POST
+def qualification_add(request, pk):
+    person = selectors.person_for_skills(membership=request.membership, pk=pk)
+    _require(request, "skills.record")
+    form = QualificationForm(request.POST, organization=request.membership.organization)
+    if not form.is_valid():
+        return _work_page(request, person, status=400, qualification_form=form)
+    services.qualification_add(membership=request.membership, person=person, **form.cleaned_data)
+    messages.success(request, _("The qualification was recorded."))
+    return redirect(f"{reverse('skills:work_history', args=[person.pk])}#qualifications")
+
+
+@membership_required("skills.view")
+@require_POST
+def qualification_step(request, pk):
+    qualification = get_scoped_or_404(
+        selectors.qualifications_visible_to(membership=request.membership), pk=pk
+    )
+    _require(request, "skills.record")
+    form = RecognitionStepForm(request.POST, qualification=qualification)
+    if not form.is_valid():
+        messages.error(request, _("Choose the next step of the recognition."))
+    else:
+        try:
+            services.qualification_progress(
+                membership=request.membership, qualification=qualification, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The recognition was updated."))
+    return redirect(f"{reverse('skills:work_history', args=[qualification.person_id])}#qualifications")
 
 
 @membership_required("skills.view")
@@ -195,6 +237,7 @@ def profile_detail(request, pk):
         {
             "profile": profile,
             "document": profile_document(profile),
+            "qualifications": qualifications_document(profile.person),
             "form": form,
             "language": translation.get_language()[:2],
             "search": CoderSearchForm(request.GET or None),

@@ -145,5 +145,8 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     from incluye.workspace.pathway_demo import demo_pathway
 
     demo_pathway(organizations, COUNTRIES)
+    from incluye.people.arrivals_demo import demo_arrivals
+
+    demo_arrivals(organizations)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
     return {"accounts": accounts, "password": DEMO["password"], "people_created": created}
