@@ -27,5 +27,6 @@ class AccountsConfig(AppConfig):
                 "incluye.role_grant.approved": _("Approved another administrator's role change"),
                 "incluye.role_grant.rejected": _("Rejected a role change"),
                 "incluye.api_token.revoked": _("Revoked an API token"),
+                "incluye.user.notifications_changed": _("Changed how they receive notifications"),
             }
         )

@@ -186,6 +186,7 @@ def membership_update(
     read_only: bool,
     is_active: bool,
     expected_version=None,
+    is_psychosocial_lead: bool | None = None,
 ):
     """Change a member's role or access. Nobody changes their own; a change that grants a
     psychosocial or administrator role becomes a pending grant (returned) for another administrator."""
@@ -209,23 +210,35 @@ def membership_update(
         role=role,
         read_only=read_only,
         is_active=is_active,
+        is_psychosocial_lead=is_psychosocial_lead,
         expected_version=expected_version,
     )
 
 
-def _membership_change(*, actor, membership, role, read_only, is_active, expected_version=None):
+def _membership_change(
+    *, actor, membership, role, read_only, is_active, is_psychosocial_lead=None, expected_version=None
+):
+    if is_psychosocial_lead is None:
+        is_psychosocial_lead = membership.is_psychosocial_lead
+    values = {
+        "role": role,
+        "read_only": read_only,
+        "is_active": is_active,
+        "is_psychosocial_lead": is_psychosocial_lead,
+    }
     changes = {
         field: [getattr(membership, field), value]
-        for field, value in (("role", role), ("read_only", read_only), ("is_active", is_active))
+        for field, value in values.items()
         if getattr(membership, field) != value
     }
     if not changes:
         return membership
-    membership.role, membership.read_only, membership.is_active = role, read_only, is_active
+    for field, value in values.items():
+        setattr(membership, field, value)
     saved = save_versioned(
         membership,
         expected_version=membership.version if expected_version is None else expected_version,
-        fields=["role", "read_only", "is_active"],
+        fields=list(values),
     )
     log_action(
         actor=actor,
@@ -411,3 +424,19 @@ def api_token_used(*, token, now) -> None:
 
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+def user_notifications_set(*, user, notification_mode: str) -> None:
+    """The user chooses immediate messages or a daily digest."""
+    if user.notification_mode == notification_mode:
+        return
+    previous = user.notification_mode
+    user.notification_mode = notification_mode
+    user.save(update_fields=["notification_mode"])
+    log_action(
+        actor=user,
+        organization=None,
+        action="incluye.user.notifications_changed",
+        obj=user,
+        data={"from": previous, "to": notification_mode},
+    )

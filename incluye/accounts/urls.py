@@ -13,4 +13,5 @@ urlpatterns = [
     path("log/", views.action_log, name="action_log"),
     path("security/", views.security, name="security"),
     path("security/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

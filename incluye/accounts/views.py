@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.accounts import services
-from incluye.accounts.forms import ActionLogFilterForm, ApiTokenForm, MemberAddForm, MembershipForm
+from incluye.accounts.forms import (
+    ActionLogFilterForm,
+    ApiTokenForm,
+    MemberAddForm,
+    MembershipForm,
+    NotificationsForm,
+)
 from incluye.accounts.models import RoleGrant
 from incluye.accounts.selectors import (
     api_tokens_of,
@@ -91,7 +97,12 @@ def member_edit(request, pk):
         raise PermissionDenied
     form = MembershipForm(
         request.POST or None,
-        initial={"role": target.role, "read_only": target.read_only, "is_active": target.is_active},
+        initial={
+            "role": target.role,
+            "read_only": target.read_only,
+            "is_active": target.is_active,
+            "is_psychosocial_lead": target.is_psychosocial_lead,
+        },
         record=target,
     )
     if request.method == "POST" and form.is_valid():
@@ -188,3 +199,16 @@ def api_token_revoke(request, pk):
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:security")
+
+
+@login_required
+def notifications(request):
+    """Each user chooses how they hear about work that arrives: at once or in a daily digest."""
+    form = NotificationsForm(
+        request.POST or None, initial={"notification_mode": request.user.notification_mode}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_notifications_set(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your choice was saved."))
+        return redirect("accounts:notifications")
+    return render(request, "accounts/notifications.html", {"form": form}, status=400 if form.errors else 200)

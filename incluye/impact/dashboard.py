@@ -26,6 +26,7 @@ HEADLINES = [
     "retention_3m",
     "retention_6m",
     "businesses_started",
+    "answered_within_days",
 ]
 PATHWAY = [
     "reception",
@@ -72,6 +73,9 @@ def dashboard_data(flt: IndicatorFilter, *, suppress: bool, public: bool = False
     by_sex = indicators.table("people_reached_direct", flt, "sex", **threshold_kw)
     by_age = indicators.table("people_reached_direct", flt, "age_group", **threshold_kw)
     funnel = indicators.table("pathway_entries", flt, "category", **threshold_kw)
+    # Protection-sensitive: suppressed whatever the dashboard (the table enforces it).
+    by_population = indicators.table("people_reached_by_population", flt, "category", **threshold_kw)
+    by_nationality = indicators.table("people_reached_by_nationality", flt, "category", **threshold_kw)
     funnel_series = dict(zip(funnel.row_keys, funnel.series(), strict=True))
     funnel_rows = [funnel_series[k] for k in PATHWAY if k in funnel_series]
     return {
@@ -103,6 +107,22 @@ def dashboard_data(flt: IndicatorFilter, *, suppress: bool, public: bool = False
                 _("People directly reached, by their age when first served."),
                 by_age.series(),
                 slug="by-age",
+                hidden_text=hidden,
+            ),
+            charts.bar_chart(
+                _("People reached by population"),
+                _(
+                    "Returnees, refugees, asylum seekers and other migrants directly reached (small numbers hidden)."
+                ),
+                by_population.series(),
+                slug="by-population",
+                hidden_text=hidden,
+            ),
+            charts.bar_chart(
+                _("People reached by nationality of origin"),
+                _("People directly reached, by nationality (small numbers hidden)."),
+                by_nationality.series(),
+                slug="by-nationality",
                 hidden_text=hidden,
             ),
             charts.funnel_chart(

@@ -111,3 +111,25 @@ def test_without_a_choice_a_user_works_as_the_membership_that_can_change_records
     session.save()
     page = client.get(reverse("home")).content.decode()
     assert "Está trabajando como Empleador" in page
+
+
+def test_an_administrator_names_the_psychosocial_lead(personas):
+    from incluye.accounts.roles import Role
+    from incluye.core.testing import make_member
+
+    psychologist = make_member(personas.org, Role.PSYCHOSOCIAL)
+    client = personas.client("admin")
+    url = reverse("accounts:member_edit", args=[psychologist.pk])
+    data = {"role": Role.PSYCHOSOCIAL, "is_active": "on", "is_psychosocial_lead": "on"}
+    assert client.post(url, data).status_code == 302
+    psychologist.refresh_from_db()
+    assert psychologist.is_psychosocial_lead
+    # Only a psychosocial professional can be the lead.
+    refused = client.post(
+        reverse("accounts:member_edit", args=[personas.caseworker.pk]),
+        {"role": Role.CASEWORKER, "is_active": "on", "is_psychosocial_lead": "on"},
+    )
+    assert refused.status_code == 400
+    assert "Solo un profesional psicosocial puede ser responsable psicosocial." in refused.content.decode()
+    personas.caseworker.refresh_from_db()
+    assert not personas.caseworker.is_psychosocial_lead

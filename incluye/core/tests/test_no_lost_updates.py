@@ -80,6 +80,18 @@ NOT_EDITS = {
     "api:vacancy_invite": CREATES,
     "alliance:decision_add": CREATES,
     "impact:story_new": CREATES,
+    "people:status_add": "records a new status (the one it follows ends the day before, a versioned write)",
+    "people:status_document": (
+        "records a document of one type, or its renewal: what is typed replaces that type's number and "
+        "dates as a whole (the form shows no stored value to edit)"
+    ),
+    "referrals:handoff_person": CREATES,
+    "referrals:transfer_new": CREATES,
+    "referrals:handoff_close": ONE_WAY,
+    "referrals:transfer_close": ONE_WAY,
+    "referrals:access_close": ONE_WAY,
+    "skills:qualification_add": CREATES,
+    "skills:work_split": "creates a job of its own; the job it was split from is not changed",
 }
 
 
@@ -172,6 +184,36 @@ def _kobo_source(personas, recs):
     )
 
 
+def _acknowledged_alert(personas, recs):
+    from incluye.cases.services import alert_acknowledge
+
+    alert = recs["alert"]
+    return alert_acknowledge(
+        membership=_psychologist(personas, recs), alert=alert, expected_version=alert.version
+    )
+
+
+def _migration_status(personas, recs):
+    import datetime
+
+    from incluye.people.services import migration_status_record
+
+    return migration_status_record(
+        membership=personas.caseworker,
+        person=recs["person"],
+        kind="asylum_seeker",
+        since=datetime.date(2026, 1, 15),
+    )
+
+
+def _act_receiver(kind):
+    return lambda personas, recs: make_member(recs[kind].to_organization, Role.CASEWORKER)
+
+
+def _act_sender(kind):
+    return lambda personas, recs: personas.staff if kind == "handoff" else personas.caseworker
+
+
 def _first(getter):
     return lambda personas, recs: getter(recs)
 
@@ -211,7 +253,63 @@ def _occupation_code():
     return "35-2014.00"
 
 
+def _acts():
+    """The pathway's handoffs, transfers and access requests: answered by the receiving organization
+    (accept, decline), withdrawn by the sender."""
+    edits = {}
+    for kind in ("handoff", "transfer", "access"):
+        detail = (lambda k: lambda r, o: reverse(f"referrals:{k}", args=[o.pk]))(kind)
+        record = (lambda k: _first(lambda r: r[k]))(kind)
+        edits[f"referrals:{kind}_accept"] = Page(
+            record,
+            detail,
+            (lambda k: lambda r, o: reverse(f"referrals:{k}_accept", args=[o.pk]))(kind),
+            who=_act_receiver(kind),
+            button=None if kind == "access" else (lambda who: {"caseworker": str(who.user_id)}),
+        )
+        edits[f"referrals:{kind}_decline"] = Page(
+            record,
+            detail,
+            (lambda k: lambda r, o: reverse(f"referrals:{k}_decline", args=[o.pk]))(kind),
+            who=_act_receiver(kind),
+            typed="reason",
+        )
+        edits[f"referrals:{kind}_cancel"] = Page(
+            record,
+            detail,
+            (lambda k: lambda r, o: reverse(f"referrals:{k}_cancel", args=[o.pk]))(kind),
+            who=_act_sender(kind),
+        )
+    return edits
+
+
 EDITS = {
+    **_acts(),
+    "cases:alert_acknowledge": Page(
+        _first(lambda r: r["alert"]),
+        lambda r, o: reverse("cases:alert", args=[o.pk]),
+        lambda r, o: reverse("cases:alert_acknowledge", args=[o.pk]),
+        who=_psychologist,
+    ),
+    "cases:alert_plan": Page(
+        _acknowledged_alert,
+        lambda r, o: reverse("cases:alert", args=[o.pk]),
+        lambda r, o: reverse("cases:alert_plan", args=[o.pk]),
+        who=_psychologist,
+        typed="note",
+    ),
+    "people:status_end": Page(
+        _migration_status,
+        lambda r, o: reverse("people:status", args=[o.person_id]),
+        lambda r, o: reverse("people:status_end", args=[o.person_id, o.pk]),
+        who=_cw,
+    ),
+    "skills:qualification_step": Page(
+        _first(lambda r: r["qualification"]),
+        lambda r, o: reverse("skills:work_history", args=[o.person_id]),
+        lambda r, o: reverse("skills:qualification_step", args=[o.pk]),
+        who=_cw,
+    ),
     "people:kobo_source": Page(
         _kobo_source,
         lambda r, o: reverse("people:kobo_source", args=[o.pk]),
@@ -640,14 +738,14 @@ def _someone_else_saves(obj):
     return fresh.version
 
 
-def _post_without_page(client, entry, obj, url, view_name):
+def _post_without_page(client, button, obj, url, view_name):
     model = type(obj)
     read = model._base_manager.get(pk=obj.pk).version
     current = _someone_else_saves(obj)
-    stale = client.post(url, {**entry.button, "version": read}, follow=True)
+    stale = client.post(url, {**button, "version": read}, follow=True)
     assert "Alguien más cambió este registro" in stale.content.decode(), view_name
     assert model._base_manager.get(pk=obj.pk).version == current
-    client.post(url, {**entry.button, "version": current}, follow=True)
+    client.post(url, {**button, "version": current}, follow=True)
     assert model._base_manager.get(pk=obj.pk).version > current, view_name
 
 
@@ -667,6 +765,8 @@ def test_a_change_made_on_an_old_copy_is_refused_and_says_so(personas, records, 
     who = entry.who(personas, records) if callable(entry.who) else getattr(personas, entry.who)
     client = client_for(who)
     model = type(obj)
+    button = getattr(entry, "button", None) or {}
+    button = button(who) if callable(button) else button
     if isinstance(entry, Api):
         url = entry.url(records, obj)
         read = model._base_manager.get(pk=obj.pk).version
@@ -685,7 +785,7 @@ def test_a_change_made_on_an_old_copy_is_refused_and_says_so(personas, records, 
         return
     url = entry.url(records, obj)
     if entry.page is None:
-        _post_without_page(client, entry, obj, url, view_name)
+        _post_without_page(client, button, obj, url, view_name)
         return
     page_url = entry.page(records, obj)
     page = client.get(page_url)
@@ -696,7 +796,7 @@ def test_a_change_made_on_an_old_copy_is_refused_and_says_so(personas, records, 
     if entry.typed:
         key = next(n for n in form["names"] if n == entry.typed or n.endswith(f"-{entry.typed}"))
         data[key] = [TYPED]
-    data.update({k: [v] for k, v in (entry.button or {}).items()})
+    data.update({k: [v] for k, v in button.items()})
     current = _someone_else_saves(obj)
     stale = client.post(url, data, follow=True)
     text = stale.content.decode()
@@ -707,7 +807,7 @@ def test_a_change_made_on_an_old_copy_is_refused_and_says_so(personas, records, 
     # Saving again from a fresh page is a deliberate choice: it goes through.
     page = client.get(page_url)
     form = form_posting_to(page.content.decode(), page_url, url, entry.typed)
-    data = {**form["data"], **{k: [v] for k, v in (entry.button or {}).items()}}
+    data = {**form["data"], **{k: [v] for k, v in button.items()}}
     if entry.typed:
         data[key] = [TYPED]
     again = client.post(url, data, follow=True)
