@@ -120,14 +120,14 @@ def test_an_administrator_names_the_psychosocial_lead(personas):
     psychologist = make_member(personas.org, Role.PSYCHOSOCIAL)
     client = personas.client("admin")
     url = reverse("accounts:member_edit", args=[psychologist.pk])
-    data = {"role": Role.PSYCHOSOCIAL, "is_active": "on", "is_psychosocial_lead": "on"}
+    data = {"role": Role.PSYCHOSOCIAL, "is_active": "on", "is_psychosocial_lead": "on", "version": 1}
     assert client.post(url, data).status_code == 302
     psychologist.refresh_from_db()
     assert psychologist.is_psychosocial_lead
     # Only a psychosocial professional can be the lead.
     refused = client.post(
         reverse("accounts:member_edit", args=[personas.caseworker.pk]),
-        {"role": Role.CASEWORKER, "is_active": "on", "is_psychosocial_lead": "on"},
+        {"role": Role.CASEWORKER, "is_active": "on", "is_psychosocial_lead": "on", "version": 1},
     )
     assert refused.status_code == 400
     assert "Solo un profesional psicosocial puede ser responsable psicosocial." in refused.content.decode()

@@ -202,7 +202,12 @@ def test_the_employer_sees_the_refusal_of_a_start_date_as_a_clear_message(costa_
     application = interviewed(costa_rica, seeker, vacancy)
     response = costa_rica.client("employer").post(
         reverse("jobs:application_step", args=[application.pk]),
-        {"to_status": "hired", "started_on": "2026-07-01", "pathway": "local_program"},
+        {
+            "to_status": "hired",
+            "started_on": "2026-07-01",
+            "pathway": "local_program",
+            "version": application.version,
+        },
         follow=True,
     )
     assert "no está autorizada para trabajar el" in response.content.decode()

@@ -15,8 +15,8 @@ from incluye.accounts.roles import Role
 from incluye.cases.models import Case
 from incluye.cases.services import case_open
 from incluye.core.models import ActionLogEntry
-from incluye.core.pipeline import TransitionNotAllowed
 from incluye.core.testing import client_for, local_moment, make_member, make_organization
+from incluye.core.versioning import StaleRecord
 from incluye.people.models import PersonAccess
 from incluye.people.selectors import people_visible_to
 from incluye.people.services import consent_record, person_register
@@ -143,7 +143,7 @@ def test_two_people_answering_at_once_cannot_both_succeed(personas, ngo, ngo_cas
     services.act_decline(membership=ngo_caseworker, act=handoff, reason="No", expected_version=version)
     stale = Handoff.objects.get(pk=handoff.pk)
     stale.status = ActStatus.SENT  # the page the other one had open
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StaleRecord):  # the common conflict: it says what the other one changed
         services.handoff_accept(
             membership=make_member(ngo, Role.CASEWORKER),
             handoff=stale,
