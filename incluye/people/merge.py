@@ -12,19 +12,21 @@ The records left out are recorded as different people, so the search never group
 
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
 from incluye.people.models import (
+    AccessReason,
     Consent,
     DuplicateCandidate,
     DuplicateCluster,
     DuplicateStatus,
     IdentityDocument,
     Person,
+    PersonAccess,
     PersonMerge,
     ReturnEvent,
 )
@@ -135,10 +137,25 @@ def person_unmerge(*, membership, merge: PersonMerge) -> None:
                 DuplicateCandidate.objects.filter(pk=pk).delete()
             else:
                 DuplicateCandidate.objects.filter(pk=pk).update(status=status)
+    _end_merge_grants(membership=membership, steps=steps)
     if merge.cluster_id:
         DuplicateCluster.objects.filter(pk=merge.cluster_id).update(
             status=DuplicateStatus.PENDING, reviewed_by=None, reviewed_at=None
         )
+
+
+def _end_merge_grants(*, membership, steps: list[PersonMerge]) -> None:
+    """A merge across organizations shared the surviving record with the other organizations;
+    undoing it ends that sharing (each organization has its own record back)."""
+    from incluye.people.services import person_access_end
+
+    for step in steps:
+        for grant in PersonAccess.objects.filter(
+            pk__in=step.moved.get("grants", []), revoked_at__isnull=True
+        ).select_related("person", "organization"):
+            person_access_end(
+                membership=membership, person=grant.person, organization=grant.organization, why="merge_undone"
+            )
 
 
 def _unmerge_one(*, membership, merge: PersonMerge) -> None:
@@ -263,3 +280,58 @@ def group_distinct(*, membership, cluster: DuplicateCluster) -> None:
         obj=cluster,
         data={"decision": "distinct", "records": len(members)},
     )
+
+
+@transaction.atomic
+def alliance_group_merge(
+    *, membership, cluster: DuplicateCluster, survivor: Person, same: list[Person], choices: dict[str, str]
+) -> list[PersonMerge]:
+    """Merge a group spanning organizations of one country (`group_merge`), then share the surviving
+    record with every other organization whose record was merged into it (a `PersonAccess` grant,
+    reason "merge"), so that its cases, referrals and work with the person go on; undoing the merge
+    ends those grants. Refused when the person's consent does not allow sharing with the alliance."""
+    from incluye.people.services import person_access_grant
+
+    if cluster.organization_id is not None:
+        raise ValueError("Not a group spanning organizations")
+    merges = group_merge(membership=membership, cluster=cluster, survivor=survivor, same=same, choices=choices)
+    survivor.refresh_from_db()
+    others = {m.merged.organization for m in merges if m.merged.organization_id != survivor.organization_id}
+    grants = []
+    for organization in sorted(others, key=lambda o: o.pk):
+        existed = PersonAccess.objects.filter(
+            person=survivor, organization=organization, revoked_at__isnull=True
+        ).exists()
+        try:
+            grant = person_access_grant(
+                membership=membership, person=survivor, organization=organization, reason=AccessReason.MERGE
+            )
+        except PermissionDenied:
+            raise ValidationError(
+                _("The person's consent does not allow sharing the record with the other organization.")
+            ) from None
+        if not existed:  # a sharing that was there before the merge outlives its undoing
+            grants.append(grant.pk)
+    merges[0].moved = {**merges[0].moved, "grants": grants}
+    merges[0].save(update_fields=["moved"])
+    _notify_merge(membership=membership, organizations={survivor.organization, *others})
+    return merges
+
+
+def _notify_merge(*, membership, organizations) -> None:
+    """Tell the administrators of the other organizations involved (no personal data)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from incluye.accounts.selectors import members_who_can
+    from incluye.core.notify import notify_on_commit
+
+    link = settings.SITE_URL.rstrip("/") + reverse("people:duplicates")
+    for organization in organizations:
+        if organization.pk == membership.organization_id:
+            continue
+        notify_on_commit(
+            to_users=list(members_who_can(organization=organization, permission="duplicates.review_alliance")),
+            template="people/email/alliance_merge",
+            context={"organization": membership.organization.name, "link": link},
+        )

@@ -453,6 +453,47 @@ def duplicate_groups(*, membership):
     return DuplicateCluster.objects.filter(organization_id=membership.organization_id)
 
 
+def alliance_duplicate_groups(*, membership, status=None):
+    """Groups spanning organizations of the membership's country (found by the nightly job) that
+    hold a record of its organization, for its administrators: `(shown, hidden)`, where `shown`
+    are those whose other records' people allow sharing with the alliance (as stubs do) and
+    `hidden` counts the others. `status` filters (default: every status)."""
+    from incluye.people.models import DuplicateCluster
+
+    if membership is None or not membership.can("duplicates.review_alliance"):
+        return DuplicateCluster.objects.none(), 0
+    own = membership.organization_id
+    groups = DuplicateCluster.objects.filter(
+        organization__isnull=True,
+        country_id=membership.organization.country_id,
+        members__organization_id=own,
+    ).distinct()
+    if status is not None:
+        groups = groups.filter(status=status)
+    # People of another organization in a group whose consent does not allow sharing.
+    others = Person.objects.filter(
+        organization__country_id=membership.organization.country_id, merged_into__isnull=True
+    ).exclude(organization_id=own)
+    allowed = with_sharing_consent(others).filter(sharing_q()).values("pk")
+    withheld = others.exclude(pk__in=allowed).values("pk")
+    blocked = groups.filter(members__in=withheld).values("pk")
+    hidden = groups.filter(pk__in=blocked).count()
+    return groups.exclude(pk__in=blocked), hidden
+
+
+def merges_of(*, membership):
+    """Merges an organization sees and may undo: those it made, and those that merged a record
+    of its own (a merge across organizations belongs to both)."""
+    from incluye.people.models import PersonMerge
+
+    if membership is None:
+        return PersonMerge.objects.none()
+    own = membership.organization_id
+    return PersonMerge.objects.filter(
+        Q(organization_id=own) | Q(survivor__organization_id=own) | Q(merged__organization_id=own)
+    )
+
+
 def duplicate_search_state(*, membership) -> dict:
     """The last finished duplicate search that covered the organization (its own, or its
     country's nightly run), and the one under way, if any."""
