@@ -154,7 +154,10 @@ def _end_merge_grants(*, membership, steps: list[PersonMerge]) -> None:
             pk__in=step.moved.get("grants", []), revoked_at__isnull=True
         ).select_related("person", "organization"):
             person_access_end(
-                membership=membership, person=grant.person, organization=grant.organization, why="merge_undone"
+                membership=membership,
+                person=grant.person,
+                organization=grant.organization,
+                why="merge_undone",
             )
 
 
@@ -294,7 +297,9 @@ def alliance_group_merge(
 
     if cluster.organization_id is not None:
         raise ValueError("Not a group spanning organizations")
-    merges = group_merge(membership=membership, cluster=cluster, survivor=survivor, same=same, choices=choices)
+    merges = group_merge(
+        membership=membership, cluster=cluster, survivor=survivor, same=same, choices=choices
+    )
     survivor.refresh_from_db()
     others = {m.merged.organization for m in merges if m.merged.organization_id != survivor.organization_id}
     grants = []
@@ -331,7 +336,9 @@ def _notify_merge(*, membership, organizations) -> None:
         if organization.pk == membership.organization_id:
             continue
         notify_on_commit(
-            to_users=list(members_who_can(organization=organization, permission="duplicates.review_alliance")),
+            to_users=list(
+                members_who_can(organization=organization, permission="duplicates.review_alliance")
+            ),
             template="people/email/alliance_merge",
             context={"organization": membership.organization.name, "link": link},
         )

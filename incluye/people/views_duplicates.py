@@ -52,9 +52,9 @@ def queue(request):
     )
     for group in groups:
         group.explained = describe(group.reasons, _)
-    merges = selectors.merges_of(membership=membership).select_related(
-        "survivor", "merged", "performed_by"
-    )[:40]
+    merges = selectors.merges_of(membership=membership).select_related("survivor", "merged", "performed_by")[
+        :40
+    ]
     # One line per action: a group's merge is several merges sharing a batch.
     actions = [list(items) for _key, items in groupby(merges, key=lambda m: m.batch or m.pk)][:20]
     return render(

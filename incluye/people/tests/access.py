@@ -20,7 +20,9 @@ def make_records(personas, person):
     consent_record(
         membership=ngo_member, person=theirs, purpose="alliance_sharing", given=True, method="signed_form"
     )
-    alliance_group = DuplicateCluster.objects.create(key="access-alliance", country_id="GT", size=2, score=0.9)
+    alliance_group = DuplicateCluster.objects.create(
+        key="access-alliance", country_id="GT", size=2, score=0.9
+    )
     alliance_group.members.add(person, theirs)
     return {
         "alliance_group": alliance_group,

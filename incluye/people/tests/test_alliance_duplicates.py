@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incluye.accounts.roles import Role
@@ -82,9 +82,7 @@ def pair(personas, ngo_admin):
 # -- the queue ------------------------------------------------------------------------------------
 
 
-def test_the_nightly_job_puts_a_group_across_organizations_in_both_administrators_queues(
-    personas, ngo_admin
-):
+def test_the_nightly_job_puts_a_group_across_organizations_in_both_administrators_queues(personas, ngo_admin):
     ours, theirs = register(personas.staff), register(ngo_admin, phone="+50255501111")
     find_duplicates(scope=Scope("GT"))
     group = DuplicateCluster.objects.get(organization__isnull=True)
@@ -136,7 +134,9 @@ def test_without_the_other_persons_consent_the_group_is_only_counted(personas, n
     page = response.content.decode()
     assert "1 grupo más no se muestra" in page
     assert "Xitumul" not in page
-    assert personas.client("admin").get(reverse("people:duplicate_alliance", args=[group.pk])).status_code == 404
+    assert (
+        personas.client("admin").get(reverse("people:duplicate_alliance", args=[group.pk])).status_code == 404
+    )
 
 
 def test_a_withdrawn_consent_hides_the_group(personas, ngo_admin, pair):
@@ -151,7 +151,7 @@ def test_a_withdrawn_consent_hides_the_group(personas, ngo_admin, pair):
 
 
 def test_every_record_of_another_organization_shown_is_a_read_in_the_persons_report(personas, ngo, pair):
-    ours, theirs, group = pair
+    _ours, theirs, group = pair
     personas.client("admin").get(reverse("people:duplicates_alliance"))
     personas.client("admin").get(reverse("people:duplicate_alliance", args=[group.pk]))
     reads = ActionLogEntry.objects.filter(action="incluye.duplicates.record_viewed")
@@ -263,7 +263,9 @@ def test_undoing_leaves_a_sharing_that_was_there_before_the_merge(personas, ngo,
     person_access_grant(membership=personas.admin, person=ours, organization=ngo, reason=AccessReason.HANDOFF)
     merge_post(personas.client("admin"), group, ours, [ours, theirs])
     client_for(ngo_admin).post(reverse("people:unmerge", args=[PersonMerge.objects.get().pk]))
-    assert PersonAccess.objects.get(person=ours, organization=ngo, revoked_at__isnull=True).reason == "handoff"
+    assert (
+        PersonAccess.objects.get(person=ours, organization=ngo, revoked_at__isnull=True).reason == "handoff"
+    )
 
 
 def test_an_uninvolved_administrator_cannot_undo_the_merge(personas, pair):
@@ -277,7 +279,7 @@ def test_an_uninvolved_administrator_cannot_undo_the_merge(personas, pair):
 
 
 def test_marking_them_as_different_people_keeps_them_apart(personas, pair):
-    ours, theirs, group = pair
+    _ours, _theirs, group = pair
     response = personas.client("admin").post(
         reverse("people:duplicate_alliance", args=[group.pk]), {"decision": "distinct"}
     )
