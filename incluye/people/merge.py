@@ -8,12 +8,19 @@ A group found by the duplicate search is reviewed as a whole: the officer keeps 
 which of the others are the same person, and chooses each differing field's value among them; the
 merge is one action (one merge per record, sharing a batch) that an administrator undoes at once.
 The records left out are recorded as different people, so the search never groups them again.
+
+A group spanning organizations of one country (`alliance_group_merge`) is merged by an
+administrator of one of them: what the other applications hold about the merged records (cases,
+handoffs, enrolments…) moves to the surviving record too, which is shared with the other
+organizations (a `PersonAccess` grant, reason "merge"); undoing it puts everything back and ends
+those grants.
 """
 
 import uuid
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,6 +175,10 @@ def _unmerge_one(*, membership, merge: PersonMerge) -> None:
         setattr(survivor, f, Person._meta.get_field(f.removesuffix("_id")).to_python(value))
     survivor.save()
     ReturnEvent.objects.filter(pk__in=merge.moved.get("returns", [])).update(person=merged)
+    for related in merge.moved.get("related", []):
+        apps.get_model(related["model"])._base_manager.filter(pk__in=related["pks"]).update(
+            **{related["field"]: merged}
+        )
     IdentityDocument.objects.filter(pk__in=merge.moved.get("documents", [])).update(person=merged)
     Consent.objects.filter(pk__in=merge.moved.get("consents", [])).update(person=merged)
     merged.merged_into = None
@@ -318,9 +329,37 @@ def alliance_group_merge(
         if not existed:  # a sharing that was there before the merge outlives its undoing
             grants.append(grant.pk)
     merges[0].moved = {**merges[0].moved, "grants": grants}
-    merges[0].save(update_fields=["moved"])
+    for merge in merges:
+        merge.moved = {**merge.moved, "related": _move_related(merged=merge.merged, survivor=survivor)}
+        merge.save(update_fields=["moved"])
     _notify_merge(membership=membership, organizations={survivor.organization, *others})
     return merges
+
+
+def _move_related(*, merged: Person, survivor: Person) -> list[dict]:
+    """Move what the other applications hold about the merged record (cases, handoffs, transfers,
+    enrolments, applications…) to the surviving record, so that the organization that holds them
+    keeps reaching them; recorded for the undo. Rows a constraint keeps on the merged record (both
+    records applied to one vacancy, say) stay there. The registry's own rows are `person_merge`'s."""
+    moved = []
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if (
+            not (relation.auto_created and relation.one_to_many)
+            or relation.related_model._meta.app_label == "people"
+        ):
+            continue
+        model, field = relation.related_model, relation.field.name
+        rows = model._base_manager.filter(**{field: merged})
+        pks = [str(pk) for pk in rows.values_list("pk", flat=True)]
+        if not pks:
+            continue
+        try:
+            with transaction.atomic():
+                model._base_manager.filter(pk__in=pks).update(**{field: survivor})
+        except IntegrityError:
+            continue
+        moved.append({"model": model._meta.label, "field": field, "pks": pks})
+    return moved
 
 
 def _notify_merge(*, membership, organizations) -> None:

@@ -289,3 +289,26 @@ def test_marking_them_as_different_people_keeps_them_apart(personas, pair):
     assert DuplicateCandidate.objects.get().status == DuplicateStatus.DISTINCT
     assert not PersonAccess.objects.exists()
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_the_other_organizations_case_follows_the_surviving_record_and_comes_back_on_undo(
+    personas, ngo, ngo_admin, pair
+):
+    from incluye.cases.selectors import cases_visible_to
+    from incluye.cases.services import case_open
+
+    ours, theirs, group = pair
+    ngo_caseworker = make_member(ngo, Role.CASEWORKER)
+    case = case_open(membership=ngo_caseworker, person=theirs)
+    merge_post(personas.client("admin"), group, ours, [ours, theirs])
+    case.refresh_from_db()
+    assert case.person_id == ours.pk
+    assert list(cases_visible_to(membership=ngo_caseworker)) == [case]
+    assert client_for(ngo_caseworker).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    # The case stays the NGO's: the reception centre does not see it.
+    assert case not in cases_visible_to(membership=personas.caseworker)
+
+    client_for(ngo_admin).post(reverse("people:unmerge", args=[PersonMerge.objects.get().pk]))
+    case.refresh_from_db()
+    assert case.person_id == theirs.pk
+    assert list(cases_visible_to(membership=ngo_caseworker)) == [case]
