@@ -440,7 +440,11 @@ def access_report(*, person):
     person's right to know who saw their data does not stop at the registering organization."""
     from incluye.core.models import ActionLogEntry
 
-    return ActionLogEntry.objects.filter(person_id=person.pk).select_related("actor", "organization")
+    # The records merged into this one were the same person: what was read of them counts too.
+    merged = list(Person.objects.filter(merged_into_id=person.pk).values_list("pk", flat=True))
+    return ActionLogEntry.objects.filter(person_id__in=[person.pk, *merged]).select_related(
+        "actor", "organization"
+    )
 
 
 def duplicate_groups(*, membership):

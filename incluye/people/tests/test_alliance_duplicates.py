@@ -312,3 +312,13 @@ def test_the_other_organizations_case_follows_the_surviving_record_and_comes_bac
     case.refresh_from_db()
     assert case.person_id == theirs.pk
     assert list(cases_visible_to(membership=ngo_caseworker)) == [case]
+
+
+def test_after_the_merge_the_persons_report_keeps_what_was_read_of_the_merged_record(personas, pair):
+    from incluye.people.selectors import access_report
+
+    ours, theirs, group = pair
+    personas.client("admin").get(reverse("people:duplicate_alliance", args=[group.pk]))
+    merge_post(personas.client("admin"), group, ours, [ours, theirs])
+    actions = set(access_report(person=ours).values_list("action", flat=True))
+    assert {"incluye.duplicates.record_viewed", "incluye.duplicates.group_merged"} <= actions
