@@ -96,6 +96,9 @@ def person_merge(
     ReturnEvent.objects.filter(pk__in=moved["returns"]).update(person=survivor)
     IdentityDocument.objects.filter(pk__in=moved["documents"]).update(person=survivor)
     Consent.objects.filter(pk__in=moved["consents"]).update(person=survivor)
+    # The merged record's cases, referrals, work history… follow it: nothing is left behind on a
+    # record nobody can open any more.
+    moved["related"] = _move_related(merged=merged, survivor=survivor)
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into", "updated_at"])
     DuplicateCandidate.objects.filter(
@@ -329,9 +332,7 @@ def alliance_group_merge(
         if not existed:  # a sharing that was there before the merge outlives its undoing
             grants.append(grant.pk)
     merges[0].moved = {**merges[0].moved, "grants": grants}
-    for merge in merges:
-        merge.moved = {**merge.moved, "related": _move_related(merged=merge.merged, survivor=survivor)}
-        merge.save(update_fields=["moved"])
+    merges[0].save(update_fields=["moved"])
     _notify_merge(membership=membership, organizations={survivor.organization, *others})
     return merges
 
