@@ -45,6 +45,7 @@ NOT_EDITS = {
     "people:manifest_import": IMPORT,
     "api:manifest_import": IMPORT,
     "people:duplicate": ONE_WAY,
+    "people:duplicate_alliance": ONE_WAY,  # the alliance review of a group: merged once, undone by a merge of its own
     "people:manifest_discard": ONE_WAY,
     "people:kobo_source_delete": DELETES,
     "people:kobo_pull": "starts a pull that creates a new manifest",

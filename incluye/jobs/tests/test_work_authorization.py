@@ -200,6 +200,7 @@ def test_a_placement_cannot_start_on_a_day_she_may_not_work(costa_rica, seeker, 
 
 def test_the_employer_sees_the_refusal_of_a_start_date_as_a_clear_message(costa_rica, seeker, vacancy):
     application = interviewed(costa_rica, seeker, vacancy)
+    application.refresh_from_db()  # the version the employer's page shows
     response = costa_rica.client("employer").post(
         reverse("jobs:application_step", args=[application.pk]),
         {

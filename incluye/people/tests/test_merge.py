@@ -125,6 +125,21 @@ def test_an_administrator_undoes_a_merge_exactly(personas, pair):
     assert ActionLogEntry.objects.filter(action="incluye.person.unmerged").exists()
 
 
+def test_the_merged_records_case_follows_the_surviving_record_and_comes_back_on_undo(personas, pair):
+    from incluye.cases.selectors import cases_visible_to
+    from incluye.cases.services import case_open
+
+    a, b, group = pair
+    case = case_open(membership=personas.caseworker, person=b)
+    personas.client("staff").post(reverse("people:duplicate", args=[group.pk]), merge_form(a, b))
+    case.refresh_from_db()
+    assert case.person_id == a.pk
+    assert list(cases_visible_to(membership=personas.caseworker)) == [case]
+    personas.client("admin").post(reverse("people:unmerge", args=[PersonMerge.objects.get().pk]))
+    case.refresh_from_db()
+    assert case.person_id == b.pk
+
+
 def test_marking_a_pair_as_different_people_closes_it(personas, pair):
     _a, _b, candidate = pair
     personas.client("staff").post(reverse("people:duplicate", args=[candidate.pk]), {"decision": "distinct"})
