@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from incluye.accounts.models import GrammaticalGender
 from incluye.accounts.roles import Role
 from incluye.core.actionlog import action_choices
 
@@ -9,6 +10,12 @@ class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("Given names"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Surnames"), max_length=150, required=False)
+    grammatical_gender = forms.ChoiceField(
+        label=_("How to address them"),
+        choices=GrammaticalGender.choices,
+        required=False,
+        help_text=_("Role names agree with it (“Gestora de casos”); neutral forms when not said."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     read_only = forms.BooleanField(label=_("Read only"), required=False)
 
@@ -17,6 +24,12 @@ class MembershipForm(forms.Form):
     """A plain form (not a ModelForm) so the service sees the old values and logs the change."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    grammatical_gender = forms.ChoiceField(
+        label=_("How to address them"),
+        choices=GrammaticalGender.choices,
+        required=False,
+        help_text=_("Role names agree with it (“Gestora de casos”); neutral forms when not said."),
+    )
     read_only = forms.BooleanField(label=_("Read only"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 

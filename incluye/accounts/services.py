@@ -32,13 +32,18 @@ def membership_add(
     last_name: str = "",
     read_only: bool = False,
     password: str | None = None,
+    grammatical_gender: str = "",
 ) -> Membership:
     """Add a user (created if new, by e-mail) to an organization with a role."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            grammatical_gender=grammatical_gender,
         )
         if password is None:
             # A new account without a password: the person chooses one from the welcome e-mail.
@@ -60,7 +65,13 @@ def membership_add(
 
 @transaction.atomic
 def membership_update(
-    *, actor_membership, membership: Membership, role: str, read_only: bool, is_active: bool
+    *,
+    actor_membership,
+    membership: Membership,
+    role: str,
+    read_only: bool,
+    is_active: bool,
+    grammatical_gender: str | None = None,
 ):
     if membership.organization_id != actor_membership.organization_id:
         raise PermissionDenied
@@ -69,6 +80,11 @@ def membership_update(
         for field, value in (("role", role), ("read_only", read_only), ("is_active", is_active))
         if getattr(membership, field) != value
     }
+    user = membership.user
+    if grammatical_gender is not None and user.grammatical_gender != grammatical_gender:
+        changes["grammatical_gender"] = [user.grammatical_gender, grammatical_gender]
+        user.grammatical_gender = grammatical_gender
+        user.save(update_fields=["grammatical_gender"])
     if not changes:
         return membership
     membership.role, membership.read_only, membership.is_active = role, read_only, is_active

@@ -62,7 +62,12 @@ def member_edit(request, pk):
         raise PermissionDenied
     form = MembershipForm(
         request.POST or None,
-        initial={"role": target.role, "read_only": target.read_only, "is_active": target.is_active},
+        initial={
+            "role": target.role,
+            "read_only": target.read_only,
+            "is_active": target.is_active,
+            "grammatical_gender": target.user.grammatical_gender,
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.membership_update(

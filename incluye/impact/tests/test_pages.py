@@ -112,10 +112,10 @@ def test_the_people_export_has_only_non_sensitive_columns(personas, reached):
 def test_the_public_page_needs_no_sign_in_and_speaks_both_languages(personas, reached):
     response = Client().get(reverse("impact:public"), {"country": "GT"})
     assert response.status_code == 200
-    assert '<html lang="es">' in response.content.decode()
+    assert '<html lang="es" class="govuk-template">' in response.content.decode()
     english = Client().get(reverse("impact:public"), {"country": "GT", "lang": "en"})
     page = english.content.decode()
-    assert '<html lang="en">' in page
+    assert '<html lang="en" class="govuk-template">' in page
     assert "People directly reached" in page
     assert 'data-indicator="people_reached_direct"' in page
 
