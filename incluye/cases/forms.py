@@ -3,8 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from incluye.cases.models import CASE_PIPELINE, CaseStatus, ClosureReason, Sensitivity
 
+# Several forms share the case page: each has its own prefix, so every id on the page is unique
+# and each label focuses its own field (the task's "Due on" is not the goal's).
+
 
 class MoveForm(forms.Form):
+    prefix = "move"
     to_status = forms.ChoiceField(label=_("Next stage"))
     note = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -19,6 +23,7 @@ class MoveForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    prefix = "close"
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -29,6 +34,7 @@ class CloseForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    prefix = "note"
     sensitivity = forms.ChoiceField(label=_("Who may read it"), choices=Sensitivity.choices)
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -42,6 +48,7 @@ class NoteForm(forms.Form):
 
 
 class TaskForm(forms.Form):
+    prefix = "task"
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(
         label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -78,6 +85,8 @@ class DocumentForm(forms.Form):
 
 
 class ScanForm(forms.Form):
+    """One per document on the case page: its prefix names the document (`scan<document id>`)."""
+
     file = forms.FileField(label=_("Scan (PDF, JPEG or PNG, up to 10 MB)"))
 
 
@@ -121,6 +130,7 @@ class FollowUpForm(forms.Form):
 
 
 class GoalForm(forms.Form):
+    prefix = "goal"
     title = forms.CharField(label=_("Goal"), max_length=200)
     due_on = forms.DateField(
         label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

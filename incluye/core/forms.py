@@ -71,7 +71,9 @@ class DesignSystemBoundField(BoundField):
     def as_widget(self, widget=None, attrs=None, only_initial=False):
         widget = widget or self.field.widget
         kind = (widget.attrs.get("type") if widget.attrs else None) or getattr(widget, "input_type", None)
-        if kind in ISO_FORMATS and isinstance(widget, forms.DateInput | forms.DateTimeInput | forms.TimeInput):
+        if kind in ISO_FORMATS and isinstance(
+            widget, forms.DateInput | forms.DateTimeInput | forms.TimeInput
+        ):
             widget.format = ISO_FORMATS[kind]
         return super().as_widget(widget, attrs, only_initial)
 

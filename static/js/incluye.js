@@ -2,10 +2,12 @@
 import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
 
 initAll();
+enhanceTables(document);
 
 // Content that htmx swaps in gets the same behaviour as the page it lands in.
 document.body.addEventListener("htmx:afterSettle", (event) => {
   initAll({ scope: event.detail.elt });
+  enhanceTables(event.detail.elt);
   enhanceAutocompletes(event.detail.elt);
 });
 
@@ -48,3 +50,50 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// Tables on a phone: each row becomes a card, each cell named by its column (the cells get the
+// column's name; CSS does the rest). A table that is still wider than the screen scrolls in its
+// own frame, which the keyboard can reach and screen readers name. Without JavaScript, tables
+// scroll in their frame.
+function enhanceTables(scope) {
+  scope.querySelectorAll(".app-main table").forEach((table) => {
+    if (table.dataset.enhanced) return;
+    table.dataset.enhanced = "1";
+    let frame = table.parentElement;
+    if (!frame.classList.contains("table-wrap") && !frame.classList.contains("app-table-wrap")) {
+      frame = document.createElement("div");
+      frame.className = "app-table-wrap";
+      table.replaceWith(frame);
+      frame.appendChild(table);
+    }
+    const headers = table.tHead ? [...table.tHead.rows[table.tHead.rows.length - 1].cells] : [];
+    if (headers.length > 1 && !table.hasAttribute("data-no-stack")) {
+      table.classList.add("app-table--stack");
+      const names = [];
+      headers.forEach((cell) => { for (let i = 0; i < cell.colSpan; i++) names.push(cell.textContent.trim()); });
+      for (const body of table.tBodies) {
+        for (const row of body.rows) {
+          let column = 0;
+          for (const cell of row.cells) {
+            if (!cell.hasAttribute("data-label") && names[column]) cell.dataset.label = names[column];
+            column += cell.colSpan;
+          }
+        }
+      }
+    }
+    const label = table.caption ? table.caption.textContent.trim() : (headers[0] ? headers[0].textContent.trim() : "");
+    const markScroll = () => {
+      if (frame.scrollWidth > frame.clientWidth + 1) {
+        frame.tabIndex = 0;
+        frame.setAttribute("role", "region");
+        if (label && !frame.hasAttribute("aria-label")) frame.setAttribute("aria-label", label);
+      } else if (frame.getAttribute("role") === "region") {
+        frame.removeAttribute("tabindex");
+        frame.removeAttribute("role");
+        frame.removeAttribute("aria-label");
+      }
+    };
+    markScroll();
+    window.addEventListener("resize", markScroll);
+  });
+}

@@ -132,6 +132,7 @@ def _core_urls(personas, records, person, manifest):
         ("get", reverse("cases:detail", args=[records["case"].pk])),
         ("post", reverse("cases:open", args=[person])),
         ("post", reverse("cases:move", args=[records["case"].pk])),
+        ("get", reverse("cases:close", args=[records["case"].pk])),
         ("post", reverse("cases:close", args=[records["case"].pk])),
         ("post", reverse("cases:reopen", args=[records["case"].pk])),
         ("post", reverse("cases:note_add", args=[records["case"].pk])),
