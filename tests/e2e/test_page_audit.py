@@ -26,6 +26,7 @@ pages; a page whose content was already checked at a width is only checked again
 can change (overflow, ids).
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -189,7 +190,7 @@ def english_left(spanish_texts: list[str], english_texts: list[str]) -> list[str
     return found
 
 
-def _role_pages(personas, records):
+def _role_pages(personas, records):  # noqa: F811
     """[(who, organization, url)]: every GET page of the matrix, with the role and organization
     that open it; plus the id-less pages for the roles of the records' other organizations and for
     visitors who have not signed in (audited when they answer 200)."""
@@ -377,7 +378,7 @@ GROUPS = {
     ],
     "administration-psychosocial-assessment-public": ["administrator", "psychosocial", "assessor", ANONYMOUS],
 }
-assert sorted(sum(GROUPS.values(), [])) == sorted([*Role.values, ANONYMOUS])
+assert sorted(who for group in GROUPS.values() for who in group) == sorted([*Role.values, ANONYMOUS])
 
 
 @pytest.mark.parametrize("group", GROUPS)
@@ -425,10 +426,8 @@ def _audit_role(who, browser, live_server, axe_source, pages, extra):
 
     main_screens = {"/"}
     for name, *_rest in SECTIONS if who != ANONYMOUS else []:
-        try:
+        with contextlib.suppress(NoReverseMatch):
             main_screens.add(reverse(name))
-        except NoReverseMatch:
-            pass
     try:
         for role, organization, url in pages:
             if role == who:
