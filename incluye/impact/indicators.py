@@ -226,11 +226,25 @@ class IndicatorTable:
         )
 
     def series(self):
-        """(label, number or None when hidden) for the charts: one value per row (the row total)."""
+        """(label, number or None when hidden, what the table shows) for the charts: one per row
+        (the row total). A chart shows exactly what the table shows: a number, "<5" or "*"."""
         result = []
         for i, label in enumerate(self.row_labels):
             cell = self.row_totals[i]
-            result.append((label, None if cell.hidden else self.shown(cell, self.means.get(("row", i)))))
+            shown = self.shown(cell, self.means.get(("row", i)))
+            value = None if cell.hidden or not isinstance(shown, int | float) else shown
+            result.append((label, value, shown))
+        return result
+
+    def column_series(self):
+        """The same for the columns (their totals), from the same suppressed table: a chart of
+        the columns agrees with the rows' chart and with the table published beside them."""
+        result = []
+        for j, label in enumerate(self.col_labels):
+            cell = self.column_totals[j]
+            shown = self.shown(cell, self.means.get(("col", j)))
+            value = None if cell.hidden or not isinstance(shown, int | float) else shown
+            result.append((label, value, shown))
         return result
 
 
