@@ -49,7 +49,7 @@ def test_every_number_in_the_svg_markup_parses_in_both_languages(language):
         attributes = re.findall(r'\s([a-zA-Z-]+)="([^"]*)"', svg)
         numbers = [(name, value) for name, value in attributes if name in NUMERIC]
         assert len(numbers) > 10
-        for name, value in numbers:
+        for _name, value in numbers:
             float(value)  # "15,39" would raise: SVG reads it as two numbers
         view_box = re.search(r'viewBox="([^"]*)"', svg).group(1).split(" ")
         assert len(view_box) == 4 and all(float(v) >= 0 for v in view_box)
