@@ -244,3 +244,28 @@ def test_charts_by_sex_and_by_age_agree_with_the_published_table(personas, coord
     assert [shown for _label, shown in by_sex.rows] == [str(c) for c in column_totals]
     assert [shown for _label, shown in by_age.rows] == [str(total) for _l, _c, total in table.grid()]
     assert "81" not in [shown for _label, shown in by_sex.rows]
+
+
+def test_the_period_is_picked_with_month_pickers_that_keep_iso_values_in_spanish(personas, reached):
+    client = personas.client("admin")
+    page = client.get(reverse("impact:dashboard"), {"month_from": "2026-01", "month_to": "2026-03"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'type="month" name="month_from" value="2026-01"' in html
+    assert 'value="2026-03"' in html
+    refused = client.get(reverse("impact:dashboard"), {"month_from": "2026-05", "month_to": "2026-03"})
+    assert refused.status_code == 400
+    assert "El último mes es anterior al primero." in refused.content.decode()
+    # A browser without a month picker sends what the person typed: "03/2026" works too.
+    assert client.get(reverse("impact:dashboard"), {"month_from": "03/2026"}).status_code == 200
+
+
+def test_the_month_filter_counts_only_the_months_picked(personas):
+    from incluye.impact.forms import IndicatorFilterForm
+
+    form = IndicatorFilterForm({"month_from": "2026-02", "month_to": "2026-04"}, country="GT")
+    flt = form.indicator_filter()
+    assert (flt.start.isoformat(), flt.end.isoformat()) in {
+        ("2026-02-01", "2026-04-30"),
+        ("2026-02-01", "2026-05-01"),
+    }
