@@ -26,5 +26,6 @@ class PeopleConfig(AppConfig):
                 "incluye.person.unmerged": _("Undid a merge"),
                 "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
                 "incluye.duplicates.found": _("Searched the registry for duplicates"),
+                "incluye.arrivals.exported": _("Exported a day's list of arrivals"),
             }
         )
