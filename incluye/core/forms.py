@@ -90,3 +90,85 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = DesignSystemBoundField
+
+
+REQUIRED, DESIRED = "required", "desired"
+
+
+class ImportanceWidget(forms.Widget):
+    """A short list of options, each with a three-way choice (not asked / desired / required):
+    one row per option, one radio group per row (`<name>-<option>`), instead of two long
+    multi-selects that need Ctrl-click and say the same list twice."""
+
+    template_name = "forms/importance.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = []
+
+    def value_from_datadict(self, data, files, name):
+        chosen = {}
+        for value, _label in self.choices:
+            level = data.get(f"{name}-{value}")
+            if level in (REQUIRED, DESIRED):
+                chosen[str(value)] = level
+        return chosen
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        value = value or {}
+        base = context["widget"]["attrs"].get("id") or f"id_{name}"
+        context["widget"]["rows"] = [
+            {
+                "value": str(option),
+                "label": label,
+                "name": f"{name}-{option}",
+                "id": f"{base}-{index}",
+                "level": value.get(str(option), ""),
+            }
+            for index, (option, label) in enumerate(self.choices)
+        ]
+        return context
+
+
+class ImportanceField(forms.Field):
+    """{option: "required" | "desired"} for the options offered (others are ignored)."""
+
+    widget = ImportanceWidget
+    default_error_messages = {"invalid_choice": _("Choose among the options offered.")}
+
+    def __init__(self, *, choices=(), **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = [(str(k), v) for k, v in value]
+        self.widget.choices = self._choices
+
+    def to_python(self, value):
+        return dict(value or {})
+
+    def validate(self, value):
+        super().validate(value)
+        offered = {k for k, _label in self.choices}
+        if set(value) - offered:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+    def split(self, value) -> tuple[list, list]:
+        """(required, desired): the options in each, in the order offered."""
+        order = [k for k, _label in self.choices]
+        value = value or {}
+        return (
+            [k for k in order if value.get(k) == REQUIRED],
+            [k for k in order if value.get(k) == DESIRED],
+        )

@@ -34,6 +34,13 @@ function enhanceAutocompletes(scope) {
       tStatusSelectedOption: (option, length, index) => fill(t.selectedOption, { option, n: index + 1, total: length }),
       tStatusResults: (length, selected) => fill(length === 1 ? t.oneResult : t.results, { n: length }) + " " + selected,
       tAssistiveHint: () => t.hint,
+      // Pick the option in the <select> and say so, for whatever listens (htmx on the occupation).
+      onConfirm: (label) => {
+        const option = [...select.options].find((o) => o.textContent.trim() === (label || "").trim());
+        if (!option || option.selected) return;
+        option.selected = true;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      },
     });
   });
 }
