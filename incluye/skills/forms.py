@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incluye.people.models import DatePrecision
-from incluye.skills.models import EnglishLevel, Licence
+from incluye.skills.models import COUNTRIES_ABROAD, EnglishLevel, Licence
 
 MONTHS = [
     ("", "—"),
@@ -30,12 +30,7 @@ MONTHS = [
         )
     ],
 ]
-COUNTRIES = [
-    ("US", _("United States")),
-    ("MX", _("Mexico")),
-    ("CA", _("Canada")),
-    ("OT", _("Another country")),
-]
+COUNTRIES = COUNTRIES_ABROAD
 
 
 class WorkExperienceForm(forms.Form):

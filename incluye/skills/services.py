@@ -131,6 +131,25 @@ def profile_update(
 
 
 @transaction.atomic
+def profile_skill_remove(*, membership, profile: SkillsProfile, skill_code: str, restore: bool = False):
+    """Take one of its occupations' usual skills out of a draft profile (or put it back)."""
+    _require(membership, "skills.record")
+    _editable(profile)
+    removed = [code for code in profile.removed_skills or [] if code != skill_code]
+    if not restore:
+        removed.append(skill_code)
+    profile.removed_skills = removed
+    profile.save(update_fields=["removed_skills", "updated_at"])
+    _log(
+        membership,
+        "incluye.profile.updated",
+        profile,
+        {"restored" if restore else "removed_skill": skill_code},
+    )
+    return profile
+
+
+@transaction.atomic
 def profile_add_occupation(*, membership, profile: SkillsProfile, occupation, years=Decimal(0)):
     _require(membership, "skills.record")
     _editable(profile)

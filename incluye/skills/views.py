@@ -18,7 +18,7 @@ from incluye.skills.forms import (
     ProfileForm,
     WorkExperienceForm,
 )
-from incluye.skills.models import Occupation, ProfileStatus, System
+from incluye.skills.models import Occupation, ProfileStatus, Skill, System
 from incluye.skills.pdf import render_profile_pdf
 from incluye.skills.profile import profile_document
 from incluye.skills.standards import TEMPLATE
@@ -173,9 +173,34 @@ def profile_detail(request, pk):
             "language": translation.get_language()[:2],
             "search": CoderSearchForm(request.GET or None),
             "matches": get_coder().code(request.GET["q"]) if request.GET.get("q") else None,
+            "removed_skills": Skill.objects.filter(code__in=profile.removed_skills or []).order_by(
+                "label_es"
+            ),
         },
         status=400 if form is not None and form.is_bound else 200,
     )
+
+
+@membership_required()
+@require_POST
+def profile_skill_remove(request, pk):
+    """Remove a skill from a draft profile (or, with restore=1, put it back)."""
+    profile = selectors.profile_for_page(membership=request.membership, pk=pk)
+    _require(request, "skills.record")
+    skill = get_scoped_or_404(Skill.objects.all(), code=request.POST.get("skill", ""))
+    restore = request.POST.get("restore") == "1"
+    try:
+        services.profile_skill_remove(
+            membership=request.membership, profile=profile, skill_code=skill.code, restore=restore
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("skills:profile", pk=profile.pk)
+    if restore:
+        messages.success(request, _("“%(skill)s” is back in the profile.") % {"skill": skill.label})
+    else:
+        messages.success(request, _("“%(skill)s” was removed from the profile.") % {"skill": skill.label})
+    return redirect("skills:profile", pk=profile.pk)
 
 
 @membership_required()

@@ -81,3 +81,21 @@ def test_an_unknown_instrument_is_a_404(personas, case, psychologist):
     assert (
         client_for(psychologist).get(reverse("cases:screening_new", args=[case.pk, "abc"])).status_code == 404
     )
+
+
+def test_the_form_credits_the_instrument_in_the_readers_language_without_maintainers_notes(
+    personas, case, psychologist
+):
+    page = (
+        client_for(psychologist)
+        .get(reverse("cases:screening_new", args=[case.pk, "rhs-15"]))
+        .content.decode()
+    )
+    assert "Pathways to Wellness" in page
+    assert "traducción hecha para Incluye" in page
+    assert "NOT the official" not in page and "from memory" not in page
+    phq = (
+        client_for(psychologist).get(reverse("cases:screening_new", args=[case.pk, "phq-9"])).content.decode()
+    )
+    assert "No se requiere permiso para reproducirlo" in phq
+    assert "No permission required" not in phq

@@ -43,3 +43,25 @@ def autocomplete_assets(context):
         ),
     }
     return {"strings": strings, "csp_nonce": context.get("csp_nonce")}
+
+
+@register.filter
+def years(value):
+    """6.0 → "6 años", 6.5 → "6,5 años", 1 → "1 año": a number of years, the local way."""
+    from django.utils import formats
+    from django.utils.translation import ngettext
+
+    if value in (None, ""):
+        return ""
+    number = float(value)
+    shown = formats.number_format(number, decimal_pos=0 if number.is_integer() else 1, use_l10n=True)
+    return ngettext("%(years)s year", "%(years)s years", 1 if number == 1 else 2) % {"years": shown}
+
+
+@register.filter
+def index(sequence, position):
+    """list|index:n → the n-th item (or "" past the end)."""
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError):
+        return ""
