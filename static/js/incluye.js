@@ -82,7 +82,8 @@ function enhanceTables(scope) {
         for (const row of body.rows) {
           let column = 0;
           for (const cell of row.cells) {
-            if (!cell.hasAttribute("data-label") && names[column]) cell.dataset.label = names[column];
+            const spansTheRow = cell.colSpan > 1 && cell.colSpan >= names.length;
+            if (!cell.hasAttribute("data-label") && names[column] && !spansTheRow) cell.dataset.label = names[column];
             column += cell.colSpan;
           }
         }

@@ -104,6 +104,7 @@ CHECKS_JS = """
   const unlabelled = [];
   for (const el of document.querySelectorAll('input, select, textarea')) {
     if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
+    if (getComputedStyle(el).display === 'none') continue;  // replaced by an enhancement (autocomplete)
     const named = (el.labels && el.labels.length) || el.getAttribute('aria-label') ||
       el.getAttribute('aria-labelledby') || el.getAttribute('title');
     if (!named) unlabelled.push(el.outerHTML.slice(0, 160));
@@ -119,7 +120,8 @@ TEXTS_JS = """
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || parent.closest('script, style, noscript, template, [hidden], [aria-hidden=true]')) continue;
+    // Codes are the same in every language: <code>, <kbd>, <samp> and .mono hold them.
+    if (!parent || parent.closest('script, style, noscript, template, [hidden], [aria-hidden=true], code, kbd, samp, .mono')) continue;
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
     if (text) texts.add(text);
   }
@@ -363,6 +365,22 @@ def _session(membership):
     return client_for(membership).cookies["sessionid"].value
 
 
+# Besides each role's home and menu sections, the pages where the work is done.
+MAIN_VIEWS = {
+    "people:detail",
+    "cases:detail",
+    "cases:close",
+    "skills:work_history",
+    "skills:profile",
+    "referrals:detail",
+    "jobs:vacancy",
+    "jobs:vacancy_new",
+    "jobs:person",
+    "certification:session",
+    "certification:enrollment",
+}
+
+
 def _screen_name(url):
     return re.sub(r"[^\w]+", "-", url.strip("/")) or "home"
 
@@ -431,12 +449,14 @@ def _audit_role(who, browser, live_server, axe_source, pages, extra):
     try:
         for role, organization, url in pages:
             if role == who:
-                shot = _screen_name(url) if url in main_screens else None
+                main = url in main_screens or resolve(url).view_name in MAIN_VIEWS
+                shot = _screen_name(resolve(url).view_name.replace(":", "-")) if main else None
                 audit.audit(session_for(organization), url, screenshot=shot)
                 audit.audited.add(url)
         for role, organization, url in extra:
             if role == who and url not in audit.audited:
-                shot = _screen_name(url) if url in main_screens or who == ANONYMOUS else None
+                main = url in main_screens or who == ANONYMOUS or resolve(url).view_name in MAIN_VIEWS
+                shot = _screen_name(resolve(url).view_name.replace(":", "-")) if main else None
                 if audit.audit(session_for(organization), url, require_ok=False, screenshot=shot):
                     audit.audited.add(url)
     finally:
