@@ -82,6 +82,10 @@ class DesignSystemBoundField(BoundField):
         return isinstance(self.field.widget, forms.CheckboxInput)
 
     @property
+    def is_file(self):
+        return isinstance(self.field.widget, forms.FileInput)
+
+    @property
     def is_choice_list(self):
         return isinstance(self.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
 
