@@ -12,6 +12,10 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+# Django's own empty choice of a <select>: its Spanish catalogue has no translation yet, so ours
+# carries it (project catalogues come first).
+EMPTY_CHOICE = _("- Select an option -")
+
 ISO_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M", "month": "%Y-%m", "time": "%H:%M"}
 
 # The design system's class for each kind of widget (by Django's input_type, or the widget's class).

@@ -172,7 +172,8 @@ def _english_words() -> set[str]:
             )
         for text in translated:
             spanish.update(w.lower() for w in words.findall(text))
-    return {w for w in english - spanish - ALLOWED_WORDS if len(w) > 2 or w in {"to", "of", "us", "or"}}
+    short = {"to", "of", "us", "or", "an", "is", "at", "by", "it", "on", "in", "be", "we"}
+    return {w for w in english - spanish - ALLOWED_WORDS if len(w) > 2 or w in short}
 
 
 ENGLISH = _english_words()
