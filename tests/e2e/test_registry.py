@@ -73,9 +73,7 @@ def test_an_officer_imports_a_small_manifest_in_spanish(officer, page, live_serv
     _sign_in(page, live_server, officer)
     page.get_by_role("navigation", name=_es("Main")).get_by_role("link", name=_es("Manifests")).click()
     page.get_by_label(_es("Manifest reference")).fill("TA-102 2026-11-20")
-    # The file field is the design system's upload button (its <input type=file> stays behind it).
-    expect(page.get_by_label(_es("File"))).to_be_visible()
-    page.locator("input[type=file][name=file]").set_input_files(str(path))
+    page.get_by_label(_es("File")).set_input_files(str(path))
     page.get_by_role("button", name=_es("Upload and check")).click()
     expect(page).to_have_url(re.compile(r"/people/manifests/[0-9a-f-]+/$"))
     expect(page.get_by_test_id("manifest-status")).to_have_text(_es("Ready to import"))
