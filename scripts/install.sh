@@ -12,6 +12,10 @@ ensure_system_packages() {
   local missing=()
   command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
   ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+  # The certificates and skills profiles are PDF/A with one font family (DejaVu Sans): the fonts
+  # must be there for every install; the tests also read the PDFs back with poppler (pdffonts).
+  fc-list 2>/dev/null | grep -q 'DejaVuSans.ttf' || missing+=(fonts-dejavu-core)
+  if [ "$group" = dev ]; then command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils); fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "Installing system packages: ${missing[*]}"

@@ -252,7 +252,9 @@ class CertificateSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     verification_url = serializers.SerializerMethodField()
-    credential = serializers.CharField(help_text="the OpenBadgeCredential, a JWT signed with EdDSA (Ed25519)")
+    credential = serializers.CharField(
+        help_text="the OpenBadgeCredential, a JWT as Open Badges 3.0 §8.2 asks (ES256, typ JWT, kid: the URL of the public JWK)"
+    )
 
     def get_status(self, certificate) -> str:
         return "revoked" if certificate.revoked else "valid"

@@ -1,12 +1,17 @@
-"""Signed credentials: the body's Ed25519 keys, its DID document and JWKS, the Open Badges 3.0
-`OpenBadgeCredential` of a certificate (W3C Verifiable Credentials 2.0 secured as a JWT, as in
-VC-JOSE-COSE) and the Bitstring Status List credential that publishes revocations.
+"""Signed credentials: the body's signing keys, its JWKS and DID document, the Open Badges 3.0
+`OpenBadgeCredential` of a certificate and the Bitstring Status List credential that publishes
+revocations.
 
-A credential is a compact JWS: header {"alg": "EdDSA", "typ": "vc+jwt", "kid": "<DID URL>"}; the
-payload is the credential itself, plus the registered JWT claims iss, sub, jti, iat and nbf so any JWT
-library can check issuer and subject. The issuer is a did:web identifier whose document is served at
-/certification/bodies/<id>/did.json; the same keys are at /certification/bodies/<id>/jwks.json.
-"EdDSA" is the algorithm name every JOSE library knows (RFC 9864's "Ed25519" is not yet in PyJWT)."""
+A credential is a JWT as Open Badges 3.0 §8.2 (VC-JWT) asks and 1EdTech's validator checks: the
+header is {"alg": "ES256", "typ": "JWT", "kid": "<HTTPS URL>"}, where the kid dereferences to the
+public JWK itself (/certification/bodies/<id>/keys/<name>.json); the payload is the credential plus
+the registered claims iss, sub, jti, iat and nbf. ES256 (ECDSA on P-256) is the algorithm OB 3.0
+verifiers support besides RS256, with short keys and signatures.
+
+Certificates issued before 2026-12 were signed with Ed25519 ("EdDSA") under a did:web key id: those
+keys stay published (JWKS, their own key URL, the DID document), so every old certificate still
+verifies, but no new credential uses them. The issuer keeps its did:web identifier, whose document
+lists every key the body ever used."""
 
 import base64
 import gzip
@@ -19,9 +24,12 @@ from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.urls import reverse
 from joserfc import jwt
-from joserfc.jwk import OKPKey
+from joserfc.jwk import ECKey, JWKRegistry, KeySet
 
-ALGORITHM = "EdDSA"
+ALGORITHM = "ES256"
+LEGACY_ALGORITHM = "EdDSA"  # Ed25519: verified, never used to sign again
+ALGORITHMS = (ALGORITHM, LEGACY_ALGORITHM)
+TYP = "JWT"
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"]
@@ -42,16 +50,17 @@ def _fernet() -> MultiFernet:
     )
 
 
-def encrypt_private_key(key: OKPKey) -> str:
+def encrypt_private_key(key) -> str:
     return _fernet().encrypt(json.dumps(key.as_dict(private=True)).encode()).decode()
 
 
-def decrypt_private_key(token: str) -> OKPKey:
-    return OKPKey.import_key(json.loads(_fernet().decrypt(token.encode())))
+def decrypt_private_key(token: str):
+    """The private key (an EC P-256 key, or a legacy Ed25519 OKP key)."""
+    return JWKRegistry.import_key(json.loads(_fernet().decrypt(token.encode())))
 
 
-def generate_key() -> OKPKey:
-    return OKPKey.generate_key("Ed25519", private=True)
+def generate_key() -> ECKey:
+    return ECKey.generate_key("P-256", private=True)
 
 
 # --- Identifiers --------------------------------------------------------------------------------
@@ -72,27 +81,43 @@ def body_did(body) -> str:
     return "did:web:" + ":".join([*segments, "certification", "bodies", str(body.pk)])
 
 
-def key_id(body, name: str) -> str:
-    return f"{body_did(body)}#{name}"
+def key_url(body, name: str) -> str:
+    """The key id of a new key: an HTTPS URL that answers with the public JWK itself."""
+    return absolute(reverse("certification:public_key", args=[body.pk, name]))
 
 
-def thumbprint(key: OKPKey) -> str:
-    return key.thumbprint()
+def key_name(kid: str) -> str:
+    """The short name of a key, from either kind of key id (a did:web URL's fragment, or the last
+    segment of the key's URL)."""
+    if "#" in kid:
+        return kid.rsplit("#", 1)[1]
+    return urlsplit(kid).path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
 
 
 # --- Published documents --------------------------------------------------------------------------
 
 
+def public_jwk(signing_key) -> dict:
+    return {**signing_key.public_jwk, "kid": signing_key.kid, "alg": signing_key.algorithm, "use": "sig"}
+
+
 def jwks(body) -> dict:
     """Every key the body ever signed with (active first): old credentials stay verifiable."""
     keys = body.signing_keys.order_by("-active", "-created_at", "-id")
-    return {"keys": [{**k.public_jwk, "kid": k.kid, "alg": ALGORITHM, "use": "sig"} for k in keys]}
+    return {"keys": [public_jwk(k) for k in keys]}
 
 
 def did_document(body) -> dict:
+    """The did:web document of the body: every key, as a verification method of the DID (the legacy
+    Ed25519 keys' ids are the DID URLs their credentials name)."""
     did = body_did(body)
     methods = [
-        {"id": k["kid"], "type": "JsonWebKey", "controller": did, "publicKeyJwk": _public(k)}
+        {
+            "id": f"{did}#{key_name(k['kid'])}",
+            "type": "JsonWebKey",
+            "controller": did,
+            "publicKeyJwk": _public(k),
+        }
         for k in jwks(body)["keys"]
     ]
     return {
@@ -104,28 +129,32 @@ def did_document(body) -> dict:
 
 
 def _public(jwk: dict) -> dict:
-    return {k: jwk[k] for k in ("kty", "crv", "x") if k in jwk}
+    return {k: jwk[k] for k in ("kty", "crv", "x", "y", "n", "e") if k in jwk}
 
 
 # --- Signing --------------------------------------------------------------------------------------
 
 
-def sign(payload: dict, signing_key, *, typ: str = "vc+jwt") -> str:
+def sign(payload: dict, signing_key) -> str:
+    """A compact JWS of the payload, with the header OB 3.0 §8.2 asks for."""
+    if signing_key.algorithm != ALGORITHM:
+        raise ValueError(f"New credentials are signed with {ALGORITHM}, not {signing_key.algorithm}.")
     key = decrypt_private_key(signing_key.private_jwk_encrypted)
-    header = {"alg": ALGORITHM, "typ": typ, "kid": signing_key.kid}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # joserfc flags "EdDSA" as superseded by RFC 9864's "Ed25519"
-        return jwt.encode(header, payload, key, algorithms=[ALGORITHM])
+    header = {"alg": ALGORITHM, "typ": TYP, "kid": signing_key.kid}
+    return jwt.encode(header, payload, key, algorithms=[ALGORITHM])
 
 
 def verify(token: str, body) -> dict:
-    """Check a credential against the body's published keys; returns the claims (raises if bad)."""
-    from joserfc.jwk import KeySet
-
+    """Check a credential against the body's published keys (new ES256 ones and legacy Ed25519
+    ones); returns the claims, or raises. The header's algorithm must be its key's."""
     keys = KeySet.import_key_set(jwks(body))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return jwt.decode(token, keys, algorithms=[ALGORITHM]).claims
+        warnings.simplefilter("ignore")  # joserfc flags "EdDSA" as superseded by RFC 9864's "Ed25519"
+        token_object = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
+    published = {k["kid"]: k["alg"] for k in jwks(body)["keys"]}
+    if published.get(token_object.header.get("kid")) != token_object.header.get("alg"):
+        raise ValueError("The algorithm in the header is not the key's.")
+    return token_object.claims
 
 
 def _timestamp(moment) -> str:

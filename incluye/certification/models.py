@@ -39,9 +39,15 @@ class IssuerProfile(models.Model):
 
 
 class SigningKey(models.Model):
-    """An Ed25519 key a certifying body signs credentials with. The private half is stored encrypted
-    (Fernet, with a key derived from SECRET_KEY); the public half is published in the body's JWKS and
-    DID document for as long as the key exists, so a rotation keeps old credentials verifiable."""
+    """A key a certifying body signs credentials with: ECDSA P-256 ("ES256", as Open Badges 3.0
+    verifiers expect), or Ed25519 ("EdDSA") for the keys of certificates issued before, which are
+    kept only to be verified. The private half is stored encrypted (Fernet, with a key derived from
+    SECRET_KEY); the public half is published (its own URL, the body's JWKS and DID document) for as
+    long as the key exists, so a rotation keeps old credentials verifiable."""
+
+    class Algorithm(models.TextChoices):
+        ES256 = "ES256", "ES256"
+        EDDSA = "EdDSA", "EdDSA (Ed25519)"
 
     body = models.ForeignKey(
         "accounts.Organization",
@@ -50,6 +56,9 @@ class SigningKey(models.Model):
         related_name="signing_keys",
     )
     kid = models.CharField(_("key id"), max_length=300, unique=True)
+    algorithm = models.CharField(
+        _("algorithm"), max_length=10, choices=Algorithm.choices, default=Algorithm.ES256
+    )
     public_jwk = models.JSONField(_("public key (JWK)"))
     private_jwk_encrypted = models.TextField(editable=False)
     active = models.BooleanField(_("active"), default=True)
@@ -66,6 +75,12 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return self.kid
+
+    @property
+    def name(self) -> str:
+        from incluye.certification.credentials import key_name
+
+        return key_name(self.kid)
 
 
 class AssessmentSession(models.Model):

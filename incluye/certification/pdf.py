@@ -1,6 +1,7 @@
 """The printed certificate: a real PDF (WeasyPrint), in Spanish or English, with the body's name and
 logo, the person, the standard and its units, the date, the number and a QR code to the public
-verification page (the random token, never the sequential number)."""
+verification page (the random token, never the sequential number).
+A tagged PDF/A-3b (incluye.core.pdf) whose metadata names the document, never the person."""
 
 import base64
 import mimetypes
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 
 from incluye.certification.credentials import absolute
 from incluye.certification.models import IssuerProfile
+from incluye.core.pdf import write_archival_pdf
 
 
 def qr_payload(certificate) -> str:
@@ -37,8 +39,6 @@ def logo_data_uri(body) -> str:
 
 
 def render_certificate_pdf(certificate, *, language: str = "es") -> bytes:
-    from weasyprint import HTML
-
     payload = qr_payload(certificate)
     profile = IssuerProfile.objects.filter(body=certificate.body).first()
     with translation.override(language):
@@ -56,4 +56,4 @@ def render_certificate_pdf(certificate, *, language: str = "es") -> bytes:
                 "profile": profile,
             },
         )
-    return HTML(string=html).write_pdf()
+    return write_archival_pdf(html)

@@ -7,6 +7,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from incluye.accounts.models import Membership, OrganizationKind
@@ -51,8 +52,8 @@ def _log(membership, action, obj, data=None):
 
 @transaction.atomic
 def signing_key_rotate(*, body, actor=None) -> SigningKey:
-    """A new active key for the body; the previous one is retired but stays published (JWKS, DID
-    document), so every credential it signed still verifies."""
+    """A new active ES256 key for the body; the previous one is retired but stays published (its key
+    URL, JWKS, DID document), so every credential it signed still verifies."""
     if body.kind != OrganizationKind.CERTIFYING_BODY:
         raise ValidationError(_("Only a certifying body signs certificates."))
     now = timezone.now()
@@ -62,7 +63,8 @@ def signing_key_rotate(*, body, actor=None) -> SigningKey:
     name = f"key-{now:%Y%m%d}-{secrets.token_hex(4)}"
     signing_key = SigningKey.objects.create(
         body=body,
-        kid=credentials.key_id(body, name),
+        kid=credentials.key_url(body, name),
+        algorithm=SigningKey.Algorithm.ES256,
         public_jwk=key.as_dict(private=False),
         private_jwk_encrypted=credentials.encrypt_private_key(key),
     )
@@ -83,7 +85,12 @@ def signing_key_rotate_by(*, membership) -> SigningKey:
 
 
 def active_signing_key(body, *, actor=None) -> SigningKey:
-    return body.signing_keys.filter(active=True).first() or signing_key_rotate(body=body, actor=actor)
+    """The body's active ES256 key; a body whose active key is a legacy Ed25519 one gets a new key
+    (the old one is retired and stays published)."""
+    key = body.signing_keys.filter(active=True).first()
+    if key is None or key.algorithm != credentials.ALGORITHM:
+        key = signing_key_rotate(body=body, actor=actor)
+    return key
 
 
 # --- Sessions and enrolment ------------------------------------------------------------------------
@@ -161,11 +168,29 @@ def _require_assessor(membership, enrollment):
     _require_body(membership, enrollment.session.body)
 
 
+def _session_has_begun(session) -> bool:
+    """Attendance, results and certificates belong to the day of the session or later (the
+    deployment's date, not UTC's)."""
+    return timezone.localdate() >= session.date
+
+
+def not_before_session_message(session) -> str:
+    return _(
+        "The session is on %(date)s: attendance, results and certificates are recorded from that day on."
+    ) % {"date": date_format(session.date, "DATE_FORMAT")}
+
+
+def _not_before_session(session):
+    return ValidationError(not_before_session_message(session))
+
+
 @transaction.atomic
 def enrollment_attendance(*, membership, enrollment, attendance: str) -> Enrollment:
     _require_assessor(membership, enrollment)
     if attendance not in Attendance.values:
         raise ValidationError(_("Choose whether the candidate came."))
+    if attendance != Attendance.EXPECTED and not _session_has_begun(enrollment.session):
+        raise _not_before_session(enrollment.session)
     if attendance != Attendance.PRESENT and enrollment.results.exists():
         raise ValidationError(_("Results were recorded: the candidate was present."))
     if enrollment.attendance != attendance:
@@ -180,11 +205,14 @@ def results_record(*, membership, enrollment, results: dict) -> Enrollment:
     """`results`: {unit id: {"outcome": "competent" | "not_yet" | "", "evidence": str,
     "assessed_on": date}}. An empty outcome clears the unit's result."""
     _require_assessor(membership, enrollment)
+    session = enrollment.session
+    if not _session_has_begun(session):
+        raise _not_before_session(session)
     if enrollment.attendance != Attendance.PRESENT:
         raise ValidationError(_("Mark the candidate present before recording results."))
     if Certificate.objects.filter(enrollment=enrollment).exists():
         raise ValidationError(_("A certificate was issued: the results cannot change."))
-    units = {u.pk: u for u in enrollment.session.standard.units.all()}
+    units = {u.pk: u for u in session.standard.units.all()}
     changed = 0
     for unit_id, values in results.items():
         unit = units.get(unit_id)
@@ -196,23 +224,78 @@ def results_record(*, membership, enrollment, results: dict) -> Enrollment:
             continue
         if outcome not in Outcome.values:
             raise ValidationError(_("Choose competent or not yet competent."))
-        assessed_on = values.get("assessed_on") or enrollment.session.date
+        assessed_on = values.get("assessed_on") or session.date
         if assessed_on > timezone.localdate():
             raise ValidationError(_("A result cannot be dated in the future."))
-        UnitResult.objects.update_or_create(
-            enrollment=enrollment,
-            unit=unit,
-            defaults={
-                "outcome": outcome,
-                "evidence": values.get("evidence", ""),
-                "assessed_on": assessed_on,
-                "assessor": membership.user,
-            },
-        )
+        if assessed_on < session.date:
+            raise ValidationError(
+                _("A result cannot be dated before the session (%(date)s).")
+                % {"date": date_format(session.date, "DATE_FORMAT")}
+            )
+        defaults = {"outcome": outcome, "assessed_on": assessed_on, "assessor": membership.user}
+        if "evidence" in values:  # a page that does not show the evidence keeps what was written
+            defaults["evidence"] = values.get("evidence") or ""
+        UnitResult.objects.update_or_create(enrollment=enrollment, unit=unit, defaults=defaults)
         changed += 1
     competent = enrollment.results.filter(outcome=Outcome.COMPETENT).count()
     _log(membership, "incluye.results.recorded", enrollment, {"units": changed, "competent": competent})
     return enrollment
+
+
+@transaction.atomic
+def session_results_record(*, membership, session, rows: dict) -> list[Enrollment]:
+    """Attendance and results of a whole session at once, all or nothing. `rows`: {enrolment id:
+    {"attendance": str, "assessed_on": date | None, "outcomes": {unit id: "competent" | "not_yet" |
+    ""}}}. Per candidate, attendance comes before results: a candidate marked present gets results in
+    the same save; a candidate no longer present has their results cleared first. Candidates with a
+    certificate are left as they are. Raises ValidationError({enrolment id: message}) and changes
+    nothing when any candidate is refused."""
+    _require(membership, "assessments.manage")
+    _require_body(membership, session.body)
+    enrollments = {
+        e.pk: e for e in session.enrollments.select_related("session__standard", "session__body", "person")
+    }
+    certified = set(
+        Certificate.objects.filter(enrollment__session=session).values_list("enrollment_id", flat=True)
+    )
+    errors, saved = {}, []
+    for pk, row in rows.items():
+        enrollment = enrollments.get(pk)
+        if enrollment is None:
+            raise ValidationError(_("That candidate is not enrolled in this session."))
+        if pk in certified:
+            continue
+        try:
+            _record_row(membership, enrollment, row)
+        except ValidationError as error:
+            errors[str(pk)] = error.messages[0]
+        else:
+            saved.append(enrollment)
+    if errors:
+        raise ValidationError(errors)
+    return saved
+
+
+def _record_row(membership, enrollment, row):
+    existing = {r.unit_id: (r.outcome, r.assessed_on) for r in enrollment.results.all()}
+    assessed_on = row.get("assessed_on") or enrollment.session.date
+    changes = {}
+    for unit_id, outcome in row.get("outcomes", {}).items():
+        if outcome and existing.get(unit_id) != (outcome, assessed_on):
+            changes[unit_id] = {"outcome": outcome, "assessed_on": assessed_on}
+        elif not outcome and unit_id in existing:
+            changes[unit_id] = {"outcome": ""}
+    attendance = row.get("attendance") or enrollment.attendance
+    if attendance == Attendance.PRESENT:
+        enrollment_attendance(membership=membership, enrollment=enrollment, attendance=attendance)
+        if changes:
+            results_record(membership=membership, enrollment=enrollment, results=changes)
+        return
+    if any(change["outcome"] for change in changes.values()):
+        raise ValidationError(_("Mark the candidate present before recording results."))
+    if changes and enrollment.attendance == Attendance.PRESENT:
+        results_record(membership=membership, enrollment=enrollment, results=changes)
+    enrollment_attendance(membership=membership, enrollment=enrollment, attendance=attendance)
 
 
 # --- Certificates -----------------------------------------------------------------------------------
@@ -254,6 +337,10 @@ def certificate_issue(*, membership, enrollment, public_fields: str = PublicFiel
         raise ValidationError(_("Choose what the verification page may show about the person."))
     if Certificate.objects.filter(enrollment=enrollment).exists():
         raise ValidationError(_("A certificate was already issued for this enrolment."))
+    if not _session_has_begun(enrollment.session):
+        raise _not_before_session(enrollment.session)
+    if enrollment.attendance != Attendance.PRESENT:
+        raise ValidationError(_("Mark the candidate present before issuing the certificate."))
     progress = enrollment_progress(enrollment)
     if not progress.eligible:
         raise ValidationError(_("The candidate is not yet competent in every required unit."))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("programs/", views.programs, name="programs"),
     # Public, stable URLs (no sign-in): the body's keys, status lists and verification.
     path("bodies/<int:pk>/jwks.json", views.jwks, name="jwks"),
+    path("bodies/<int:pk>/keys/<slug:name>.json", views.public_key, name="public_key"),
     path("bodies/<int:pk>/did.json", views.did_document, name="did"),
     path("status/<int:pk>.json", views.status_list, name="status_list"),
     path("verify/", views.verify, name="verify"),

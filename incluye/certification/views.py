@@ -9,7 +9,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incluye.accounts.models import Organization, OrganizationKind
 from incluye.certification import credentials, selectors, services
-from incluye.certification.forms import AttendanceForm, IssueForm, ResultsForm, RevokeForm, SessionForm
+from incluye.certification.forms import (
+    AttendanceForm,
+    IssueForm,
+    ResultsForm,
+    RevokeForm,
+    SessionForm,
+    SessionResultsForm,
+)
 from incluye.certification.models import Certificate, StatusList
 from incluye.certification.pdf import qr_payload, render_certificate_pdf
 from incluye.certification.ratelimit import retry_after, verification_allowed
@@ -79,19 +86,57 @@ def sessions(request):
 
 @membership_required()
 def session_detail(request, pk):
+    """The session, its candidates and, for the body's assessors, attendance and results of every
+    candidate on one form (from the day of the session on)."""
     session = selectors.session_for_page(membership=request.membership, pk=pk)
     enrollments = list(session.enrollments.all())
     rows = [(e, selectors.enrollment_progress(e)) for e in enrollments]
+    for enrollment, progress in rows:
+        enrollment.progress = progress
+    can_manage = request.membership.can("assessments.manage")
+    today = timezone.localdate()
+    form = None
+    if can_manage and today >= session.date:
+        form = SessionResultsForm(
+            request.POST if request.method == "POST" else None,
+            session=session,
+            enrollments=enrollments,
+            units=session.standard.units.all(),
+            certified={e.pk for e in enrollments if getattr(e, "certificate", None)},
+            first_day=session.date,
+            last_day=today,
+        )
+    if request.method == "POST":
+        _require(request, "assessments.manage")
+        if form is None:
+            messages.error(request, services.not_before_session_message(session))
+            return redirect("certification:session", pk=session.pk)
+        if form.is_valid():
+            try:
+                services.session_results_record(
+                    membership=request.membership, session=session, rows=form.rows()
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    form.add_candidate_errors({k: v[0].messages[0] for k, v in error.error_dict.items()})
+                else:
+                    form.add_error(None, error.messages[0])
+            else:
+                messages.success(request, _("Attendance and results saved."))
+                return redirect("certification:session", pk=session.pk)
     return render(
         request,
         "certification/session.html",
         {
             "session": session,
             "rows": rows,
+            "form": form,
             "seats_left": max(0, session.capacity - len(enrollments)),
             "attendance_form": AttendanceForm(),
-            "can_manage": request.membership.can("assessments.manage"),
+            "can_manage": can_manage,
+            "not_yet": today < session.date,
         },
+        status=400 if form is not None and form.is_bound else 200,
     )
 
 
@@ -130,7 +175,9 @@ def enrollment_detail(request, pk):
         request.POST or None,
         units=[row.unit for row in progress.rows],
         results=results,
-        default_date=min(enrollment.session.date, timezone.localdate()),
+        default_date=enrollment.session.date if enrollment.session.date <= timezone.localdate() else None,
+        first_day=enrollment.session.date,
+        last_day=timezone.localdate(),
     )
     if request.method == "POST":
         _require(request, "assessments.manage")
@@ -171,24 +218,37 @@ def enrollment_detail(request, pk):
 
 
 @membership_required()
-@require_POST
 def certificate_issue(request, pk):
+    """A confirmation first (GET, or a POST without `confirm`): what will be certified, about whom,
+    and what the public page will show; the certificate is issued only on the confirmed POST."""
     enrollment = _enrollment(request, pk, "certificates.issue")
-    form = IssueForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose what the verification page may show about the person."))
-        return redirect("certification:enrollment", pk=enrollment.pk)
-    try:
-        certificate = services.certificate_issue(
-            membership=request.membership,
-            enrollment=enrollment,
-            public_fields=form.cleaned_data["public_fields"],
-        )
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("certification:enrollment", pk=enrollment.pk)
-    messages.success(request, _("Certificate %(number)s issued.") % {"number": certificate.number})
-    return redirect("certification:certificate", pk=certificate.pk)
+    form = IssueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") == "yes":
+        try:
+            certificate = services.certificate_issue(
+                membership=request.membership,
+                enrollment=enrollment,
+                public_fields=form.cleaned_data["public_fields"],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("certification:enrollment", pk=enrollment.pk)
+        messages.success(request, _("Certificate %(number)s issued.") % {"number": certificate.number})
+        return redirect("certification:certificate", pk=certificate.pk)
+    if request.method == "POST" and not form.is_valid():
+        form.add_error(None, _("Choose what the verification page may show about the person."))
+    progress = selectors.enrollment_progress(enrollment)
+    return render(
+        request,
+        "certification/issue_confirm.html",
+        {
+            "enrollment": enrollment,
+            "progress": progress,
+            "form": form,
+            "language": translation.get_language()[:2],
+        },
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
 
 
 # --- Enrolment, from the person's signed skills profile ------------------------------------------
@@ -263,7 +323,7 @@ def certificate_pdf(request, pk):
 def certificate_credential(request, pk):
     certificate = selectors.certificate_for_page(membership=request.membership, pk=pk)
     services.credential_downloaded(membership=request.membership, certificate=certificate)
-    response = HttpResponse(certificate.credential, content_type="application/vc+jwt")
+    response = HttpResponse(certificate.credential, content_type="application/jwt")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
     return response
 
@@ -341,6 +401,16 @@ def jwks(request, pk):
 
 
 @require_GET
+def public_key(request, pk, name):
+    """One public key, as the JWK itself: what a credential's `kid` dereferences to (OB 3.0 §8.2)."""
+    body = _body(pk)
+    key = next((k for k in body.signing_keys.all() if k.name == name), None)
+    if key is None:
+        raise Http404
+    return _public_json(credentials.public_jwk(key), "application/jwk+json")
+
+
+@require_GET
 def did_document(request, pk):
     return _public_json(credentials.did_document(_body(pk)), "application/did+json")
 
@@ -348,12 +418,13 @@ def did_document(request, pk):
 @require_GET
 @never_cache
 def status_list(request, pk):
-    """The Bitstring Status List credential, secured as a JWT signed by the body's active key."""
+    """The Bitstring Status List credential, a JWT signed like the certificates' credentials (ES256,
+    typ JWT, the key's URL as kid) by the body's active key."""
     status = get_scoped_or_404(StatusList.objects.select_related("body"), pk=pk)
     token = credentials.sign(
         credentials.status_list_credential(status), services.active_signing_key(status.body)
     )
-    response = HttpResponse(token, content_type="application/vc+jwt")
+    response = HttpResponse(token, content_type="application/jwt")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -1,11 +1,21 @@
 """Indicator tables and record lists as CSV, XLSX and HXL-tagged CSV.
 
-An indicator table is written long: one line per cell and per margin ("Total"), so that a
-spreadsheet can pivot it; hidden cells carry "<5" or "*" (see suppression.py) in the value column.
-HXL (Humanitarian Exchange Language) adds a second row of hashtags under the headers."""
+An indicator table is written long, one line per cell, so that a spreadsheet can pivot it, and so
+that HXL tools (libhxl's default schema) accept it:
+
+- the Value column holds numbers only; a cell hidden by small-cell suppression (see
+  suppression.py), or a figure not available, leaves Value empty and says why in a column of its
+  own ("Value withheld": "<5", "*", "not available"), tagged #meta+suppressed;
+- the margins ("Total") are marked rows: the Total row column (#meta+total) says "Total", and the
+  dimension that is totalled is left empty, so aggregation tools can leave them out;
+- HXL adds a second row of hashtags under the headers: core hashtags where HXL has them (#country,
+  #date, #indicator, #org, #adm1, #reached, #output), `#x_` ones where it does not (sex, age group,
+  category), and `+num` on the value column. The HXL file has no byte-order mark; the plain CSV
+  keeps one so that Excel reads the accents (or use the XLSX)."""
 
 import csv
 import io
+import re
 
 from django.utils.translation import gettext as _
 
@@ -16,14 +26,33 @@ HXL_DIMENSIONS = {
     "month": "#date+month",
     "organization": "#org+name",
     "department": "#adm1+name",
-    "sex": "#sex",
-    "age_group": "#age+group",
-    "category": "#category",
+    "sex": "#x_sex",
+    "age_group": "#x_age_group",
+    "category": "#x_category",
 }
+HXL_WITHHELD = "#meta+suppressed"
+HXL_TOTAL = "#meta+total"
+
+
+def value_tag(definition: dict) -> str:
+    """The hashtag of the value column: the indicator's (indicators.json), marked numeric."""
+    tag = definition["hxl"]
+    return tag if "+num" in tag.split("+") else f"{tag}+num"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _dimension_cell(dim: str, label) -> str:
+    label = "" if label is None else str(label)
+    if dim == "month" and not re.fullmatch(r"\d{4}-\d{2}", label):
+        return ""  # a month that is not a date stays out of the #date column
+    return label
 
 
 def table_rows(table: IndicatorTable, flt, *, language: str) -> tuple[list, list, list]:
-    """(headers, hxl tags, rows) of an indicator table, margins included."""
+    """(headers, hxl tags, rows) of an indicator table: the cells, then its margins as marked rows."""
     dims = [d for d in (table.rows_dim, table.cols_dim) if d]
     headers = [
         _("Country"),
@@ -33,6 +62,8 @@ def table_rows(table: IndicatorTable, flt, *, language: str) -> tuple[list, list
         _("Indicator"),
         *[_dim_label(d) for d in dims],
         _("Value"),
+        _("Value withheld"),
+        _("Total row"),
     ]
     tags = [
         "#country+code",
@@ -41,7 +72,9 @@ def table_rows(table: IndicatorTable, flt, *, language: str) -> tuple[list, list
         "#indicator+code",
         "#indicator+name",
         *[HXL_DIMENSIONS[d] for d in dims],
-        table.definition["hxl"] + "+value",
+        value_tag(table.definition),
+        HXL_WITHHELD,
+        HXL_TOTAL,
     ]
     head = [
         flt.country,
@@ -50,25 +83,33 @@ def table_rows(table: IndicatorTable, flt, *, language: str) -> tuple[list, list
         table.code,
         name(table.definition, language),
     ]
-    rows = []
+    total = _("Total")
+
+    def line(labels, shown, *, is_total=False):
+        cells = [_dimension_cell(d, label) for d, label in zip(dims, labels, strict=True)]
+        value, withheld = (shown, "") if _is_number(shown) else ("", "" if shown is None else str(shown))
+        return [*head, *cells, value, withheld, total if is_total else ""]
+
     if not table.available:
-        return headers, tags, [[*head, *([""] * len(dims)), _("not available")]]
-    total_label = _("Total")
+        return headers, tags, [line([None] * len(dims), _("not available"))]
+    rows = []
     if len(dims) == 0:
-        rows.append([*head, table.shown(table.total, table.means.get("total"))])
+        rows.append(line([], table.shown(table.total, table.means.get("total"))))
     elif len(dims) == 1:
         for label, _cells, row_total in table.grid():
-            rows.append([*head, label, row_total])
-        rows.append([*head, total_label, table.totals_row()[1]])
+            rows.append(line([label], row_total))
+        rows.append(line([None], table.totals_row()[1], is_total=True))
     else:
+        margins = []
         for label, cells, row_total in table.grid():
             for col_label, shown in zip(table.col_labels, cells, strict=True):
-                rows.append([*head, label, col_label, shown])
-            rows.append([*head, label, total_label, row_total])
+                rows.append(line([label, col_label], shown))
+            margins.append(line([label, None], row_total, is_total=True))
         col_totals, grand = table.totals_row()
         for col_label, shown in zip(table.col_labels, col_totals, strict=True):
-            rows.append([*head, total_label, col_label, shown])
-        rows.append([*head, total_label, total_label, grand])
+            margins.append(line([None, col_label], shown, is_total=True))
+        margins.append(line([None, None], grand, is_total=True))
+        rows.extend(margins)
     return headers, tags, rows
 
 
@@ -84,13 +125,15 @@ def _dim_label(dim: str) -> str:
 
 
 def to_csv(headers, rows, tags=None) -> bytes:
+    """CSV in UTF-8. With HXL tags: the tag row under the headers and no byte-order mark (HXL tools
+    read the first header as is); without: a byte-order mark, which Excel needs for the accents."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(safe_row(headers))
     if tags:
         writer.writerow(tags)
     writer.writerows(safe_row(row) for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read the accents
+    return (out.getvalue() if tags else "\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def to_xlsx(headers, rows, *, title: str) -> bytes:

@@ -75,21 +75,27 @@ def test_an_assessor_certifies_and_the_public_page_verifies_then_revoked(candida
     page.get_by_role("link", name=_es("Assessments")).click()
     # Today's session (the demo also schedules one in two weeks).
     page.locator("table tr", has_text="NTC-CON-012").get_by_role("link").first.click()
-    row = page.get_by_test_id("candidate").filter(has_text="Byron Estuardo Xitumul Ajú")
-    row.get_by_label(_es("Attendance")).select_option("present")
-    row.get_by_role("button", name=_es("Save")).click()
-    expect(page.get_by_text(_es("Attendance saved."))).to_be_visible()
+    # Attendance and results of the whole session on one page.
+    candidate_box = page.get_by_test_id("candidate").filter(has_text="Byron Estuardo Xitumul Ajú")
+    candidate_box.get_by_label(_es("Attendance")).select_option("present")
+    expect(candidate_box.get_by_label(_es("Date of the assessment"))).to_have_value(
+        timezone.localdate().isoformat()
+    )
+    for code in ("U1", "U2", "U3"):
+        candidate_box.get_by_label(code).select_option("competent")
+    page.get_by_role("button", name=_es("Save attendance and results")).click()
+    expect(page.get_by_text(_es("Attendance and results saved."))).to_be_visible()
 
     page.get_by_role("link", name="Byron Estuardo Xitumul Ajú").click()
-    for code in ("U1", "U2", "U3"):
-        unit = page.locator(f"tr[data-unit={code}]")
-        unit.get_by_label(f"{_es('Outcome')} {code}").select_option("competent")
-        unit.get_by_label(f"{_es('Evidence')} {code}").fill("Demostración práctica")
+    unit = page.locator("tr[data-unit=U1]")
+    unit.get_by_label(f"{_es('Evidence')} U1").fill("Demostración práctica")
     page.get_by_role("button", name=_es("Save the results")).click()
     expect(page.get_by_text(_es("The results were saved."))).to_be_visible()
 
     page.get_by_label(_es("Full name")).check()
-    page.get_by_role("button", name=_es("Issue the certificate")).click()
+    page.get_by_role("button", name=_es("Review and issue the certificate")).click()
+    expect(page.get_by_role("heading", name=_es("Issue the certificate?"))).to_be_visible()
+    page.get_by_role("button", name=_es("Yes, issue the certificate")).click()
     expect(page.get_by_test_id("certificate-status")).to_contain_text(_es("Valid"))
     number = page.locator("h1 .mono").inner_text()
     assert number.startswith(f"INTECAP-{timezone.localdate().year}-")

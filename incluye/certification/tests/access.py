@@ -6,7 +6,12 @@ anyone may read them, so they are not walked for 404s."""
 
 from django.urls import reverse
 
-PUBLIC_URL_NAMES = {"certification:jwks", "certification:did", "certification:status_list"}
+PUBLIC_URL_NAMES = {
+    "certification:jwks",
+    "certification:public_key",
+    "certification:did",
+    "certification:status_list",
+}
 
 
 def make_records(personas, person) -> dict:
@@ -73,8 +78,10 @@ def urls(personas, records) -> list[tuple[str, str]]:
     certificate = records["certificate"].pk
     return [
         ("get", reverse("certification:session", args=[session])),
+        ("post", reverse("certification:session", args=[session])),
         ("get", reverse("certification:enrollment", args=[enrollment])),
         ("post", reverse("certification:enrollment_attendance", args=[enrollment])),
+        ("get", reverse("certification:certificate_issue", args=[enrollment])),
         ("post", reverse("certification:certificate_issue", args=[enrollment])),
         ("get", reverse("certification:enroll", args=[records["signed_profile"].pk])),
         ("get", reverse("certification:certificate", args=[certificate])),

@@ -96,6 +96,23 @@ def session(assessor, standard):
     )
 
 
+def enrol_new_person(personas, session, given_names="Ana", first_surname="Coc"):
+    """Register another person, record their consent to share, and enrol them from a signed profile."""
+    person = person_register(
+        membership=personas.staff, given_names=given_names, first_surname=first_surname, nationality_id="GT"
+    )
+    consent_record(
+        membership=personas.caseworker,
+        person=person,
+        purpose="alliance_sharing",
+        given=True,
+        method="signed_form",
+    )
+    return services.enrollment_create(
+        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, person)
+    )
+
+
 @pytest.fixture
 def enrollment(personas, session, profile, consent):
     return services.enrollment_create(membership=personas.caseworker, session=session, profile=profile)
@@ -119,3 +136,38 @@ def assess(assessor, enrollment, outcomes: dict):
 def certificate(assessor, enrollment):
     assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
     return services.certificate_issue(membership=assessor, enrollment=enrollment, public_fields="initials")
+
+
+def make_legacy(certificate):
+    """Turn a freshly issued certificate into one issued before the move to ES256: signed with a
+    retired Ed25519 key whose kid is a did:web URL, with the header the old code wrote."""
+    import datetime as dt
+    import warnings
+
+    from joserfc import jwt
+    from joserfc.jwk import OKPKey
+
+    from incluye.certification import credentials
+    from incluye.certification.models import SigningKey
+
+    key = OKPKey.generate_key("Ed25519", private=True)
+    body = certificate.body
+    legacy = SigningKey.objects.create(
+        body=body,
+        kid=f"{credentials.body_did(body)}#key-20260101-legacy",
+        algorithm="EdDSA",
+        public_jwk=key.as_dict(private=False),
+        private_jwk_encrypted=credentials.encrypt_private_key(key),
+        active=False,
+        retired_at=timezone.now(),
+    )
+    SigningKey.objects.filter(pk=legacy.pk).update(created_at=timezone.now() - dt.timedelta(days=30))
+    header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": legacy.kid}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        certificate.credential = jwt.encode(
+            header, credentials.certificate_credential(certificate), key, algorithms=["EdDSA"]
+        )
+    certificate.signing_key = legacy
+    certificate.save(update_fields=["credential", "signing_key"])
+    return legacy

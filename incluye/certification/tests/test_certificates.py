@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from incluye.accounts.roles import Role
 from incluye.certification import credentials, services
-from incluye.certification.models import CertificateCounter
+from incluye.certification.models import Certificate, CertificateCounter
 from incluye.certification.pdf import qr_payload
-from incluye.certification.tests.conftest import assess, signed_profile
+from incluye.certification.tests.conftest import assess, enrol_new_person, signed_profile
 from incluye.core.actionlog import ActionLogEntry
 from incluye.core.testing import client_for, local_moment, make_member
 from incluye.people.services import consent_record, person_register
@@ -28,19 +28,7 @@ def pdf_text(content: bytes) -> str:
 def test_it_numbers_certificates_per_body_and_year_without_gaps(certificate, assessor, personas, session):
     year = timezone.localdate().year  # the deployment's year, not UTC's
     assert certificate.number == f"INTECAP-{year}-000001"
-    other = person_register(
-        membership=personas.staff, given_names="Ana", first_surname="Coc", nationality_id="GT"
-    )
-    consent_record(
-        membership=personas.caseworker,
-        person=other,
-        purpose="alliance_sharing",
-        given=True,
-        method="signed_form",
-    )
-    enrollment = services.enrollment_create(
-        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, other)
-    )
+    enrollment = enrol_new_person(personas, session)
     # A refused issue (not eligible yet) does not use up a number.
     with pytest.raises(ValidationError):
         services.certificate_issue(membership=assessor, enrollment=enrollment)
@@ -107,7 +95,8 @@ def test_the_qr_code_points_at_a_random_token_not_the_number(certificate):
 
 
 @pytest.mark.parametrize(
-    ("language", "title"), [("es", "Certificado de competencia"), ("en", "Certificate of competence")]
+    ("language", "title"),
+    [("es", "Certificado de competencia laboral"), ("en", "Certificate of occupational competence")],
 )
 def test_the_pdf_opens_with_the_number_and_the_qr_payload(certificate, assessor, language, title):
     response = client_for(assessor).get(
@@ -138,11 +127,16 @@ def test_the_pdf_embeds_the_qr_code_image(certificate):
 def test_an_assessor_issues_and_revokes_through_the_pages(assessor, enrollment):
     assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
     client = client_for(assessor)
-    response = client.post(
-        reverse("certification:certificate_issue", args=[enrollment.pk]), {"public_fields": "name"}
-    )
+    url = reverse("certification:certificate_issue", args=[enrollment.pk])
+    # First a confirmation of what will be certified: nothing is issued yet.
+    confirmation = client.post(url, {"public_fields": "name"})
+    assert confirmation.status_code == 200
+    assert 'name="confirm" value="yes"' in confirmation.content.decode()
+    assert "José Ángel Ordóñez Muñoz" in confirmation.content.decode()
+    assert not Certificate.objects.filter(enrollment=enrollment).exists()
+    response = client.post(url, {"public_fields": "name", "confirm": "yes"})
     assert response.status_code == 302
-    certificate = enrollment.certificate
+    certificate = Certificate.objects.get(enrollment=enrollment)
     assert certificate.public_fields == "name"
     page = client.get(response["Location"])
     assert certificate.number in page.content.decode()

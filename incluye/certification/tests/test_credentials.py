@@ -1,6 +1,6 @@
 """The certificate's verifiable credential, checked with an independent library (PyJWT) against the
-keys the body publishes: signature, issuer, subject and status; tampering, revocation and key
-rotation."""
+keys the body publishes: signature, issuer, subject and status; tampering, revocation, key rotation,
+and certificates signed with the legacy Ed25519 keys. (1EdTech's own rules: test_ob3_validator.py.)"""
 
 import base64
 import json
@@ -12,26 +12,33 @@ from django.urls import reverse
 
 from incluye.certification import credentials, services
 from incluye.certification.models import SigningKey
-from incluye.certification.tests.conftest import assess
+from incluye.certification.tests.conftest import assess, make_legacy
 
 pytestmark = pytest.mark.django_db
 
 
-def published_key(body, kid):
-    """The key with this kid, as a verifier fetches it from the public JWKS URL."""
-    response = Client().get(reverse("certification:jwks", args=[body.pk]))
-    assert response.status_code == 200
-    keys = {k["kid"]: k for k in response.json()["keys"]}
-    return jwt.PyJWK(keys[kid]).key
+def published_key(kid):
+    """The key a verifier fetches for this kid: the key's URL answers with the JWK itself; a legacy
+    did:web kid is found in the body's DID document."""
+    if kid.startswith("did:web:"):
+        key = SigningKey.objects.get(kid=kid)
+        document = Client().get(reverse("certification:did", args=[key.body_id])).json()
+        method = next(m for m in document["verificationMethod"] if m["id"] == kid)
+        return jwt.PyJWK(method["publicKeyJwk"], algorithm="EdDSA").key
+    response = Client().get(kid.removeprefix(credentials.site_url()))
+    assert response.status_code == 200 and response["Content-Type"] == "application/jwk+json"
+    return jwt.PyJWK(response.json()).key
 
 
-def verify_with_pyjwt(token, body):
+def verify_with_pyjwt(token, body, algorithm="ES256"):
     header = jwt.get_unverified_header(token)
-    assert header["alg"] == "EdDSA" and header["typ"] == "vc+jwt"
+    assert header["alg"] == algorithm
+    if algorithm == "ES256":
+        assert header["typ"] == "JWT" and header["kid"].startswith(credentials.site_url() + "/")
     return jwt.decode(
         token,
-        published_key(body, header["kid"]),
-        algorithms=["EdDSA"],
+        published_key(header["kid"]),
+        algorithms=[algorithm],
         issuer=credentials.body_did(body),
         options={"require": ["iss", "sub", "jti", "nbf"]},
     )
@@ -44,11 +51,13 @@ def status_bit(claims) -> bool:
     path = entry["statusListCredential"].removeprefix(credentials.site_url())
     response = Client().get(path)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/vc+jwt"
+    assert response["Content-Type"] == "application/jwt"
+    token = response.content.decode()
+    assert jwt.get_unverified_header(token)["typ"] == "JWT"
     status_list = jwt.decode(
-        response.content.decode(),
-        published_key_for(response.content.decode()),
-        algorithms=["EdDSA"],
+        token,
+        published_key(jwt.get_unverified_header(token)["kid"]),
+        algorithms=["ES256"],
         issuer=claims["iss"],
     )
     subject = status_list["credentialSubject"]
@@ -61,12 +70,6 @@ def status_bit(claims) -> bool:
     assert len(raw) * 8 >= 131072  # at least 16 KB
     index = int(entry["statusListIndex"])
     return bool(raw[index // 8] & (0x80 >> (index % 8)))
-
-
-def published_key_for(token):
-    kid = jwt.get_unverified_header(token)["kid"]
-    key = SigningKey.objects.get(kid=kid)
-    return published_key(key.body, kid)
 
 
 def test_it_issues_an_open_badge_credential_that_pyjwt_verifies(certificate, institute, person):
@@ -93,8 +96,8 @@ def test_a_tampered_credential_fails(certificate, institute):
     with pytest.raises(jwt.InvalidIssuerError):
         jwt.decode(
             certificate.credential,
-            published_key_for(certificate.credential),
-            algorithms=["EdDSA"],
+            published_key(jwt.get_unverified_header(certificate.credential)["kid"]),
+            algorithms=["ES256"],
             issuer="did:web:someone-else.example",
         )
 
@@ -122,7 +125,10 @@ def test_a_key_rotation_keeps_old_certificates_verifiable(
     assert [k["kid"] for k in jwks["keys"]] == [new_key.kid, old_kid]
     did = Client().get(reverse("certification:did", args=[institute.pk])).json()
     assert did["id"] == credentials.body_did(institute)
-    assert set(did["assertionMethod"]) == {new_key.kid, old_kid}
+    assert set(did["assertionMethod"]) == {
+        f"{did['id']}#{new_key.name}",
+        f"{did['id']}#{SigningKey.objects.get(kid=old_kid).name}",
+    }
 
     # A new certificate is signed with the new key.
     other = person_register(
@@ -172,6 +178,42 @@ def test_the_bitstring_encoding_round_trips():
 def test_the_credential_also_verifies_with_joserfc_against_the_key_set(certificate, institute):
     claims = credentials.verify(certificate.credential, institute)
     assert claims["credentialSubject"]["achievement"]["humanCode"] == "GT-CON-0012"
+
+
+def test_a_certificate_signed_with_a_legacy_ed25519_key_still_verifies(certificate, institute):
+    legacy = make_legacy(certificate)
+    header = jwt.get_unverified_header(certificate.credential)
+    assert (header["alg"], header["typ"], header["kid"]) == ("EdDSA", "vc+jwt", legacy.kid)
+    claims = verify_with_pyjwt(certificate.credential, institute, algorithm="EdDSA")
+    assert status_bit(claims) is False
+    assert credentials.verify(certificate.credential, institute)["jti"] == f"urn:uuid:{certificate.pk}"
+    jwks = Client().get(reverse("certification:jwks", args=[institute.pk])).json()
+    assert {k["kid"]: k["alg"] for k in jwks["keys"]}[legacy.kid] == "EdDSA"
+    assert Client().get(reverse("certification:public_key", args=[institute.pk, legacy.name])).json()[
+        "crv"
+    ] == ("Ed25519")
+
+
+def test_a_body_whose_active_key_is_ed25519_signs_the_next_certificate_with_a_new_es256_key(institute):
+    legacy = SigningKey.objects.create(
+        body=institute,
+        kid=f"{credentials.body_did(institute)}#key-legacy",
+        algorithm="EdDSA",
+        public_jwk={"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
+        private_jwk_encrypted="",
+    )
+    key = services.active_signing_key(institute)
+    assert key.algorithm == "ES256" and key.active
+    legacy.refresh_from_db()
+    assert not legacy.active and legacy.retired_at is not None
+    with pytest.raises(ValueError):
+        credentials.sign({"iss": "x"}, legacy)
+
+
+def test_the_key_url_of_an_unknown_key_is_404(institute, certificate):
+    assert (
+        Client().get(reverse("certification:public_key", args=[institute.pk, "key-nope"])).status_code == 404
+    )
 
 
 def test_public_key_documents_of_an_unknown_body_are_404(db):

@@ -65,10 +65,11 @@ def test_the_indicator_export_is_suppressed_and_logged(personas, coordinator, re
     response = client.get(url, {"indicator": "people_reached_direct", "rows": "age_group", "cols": "sex"})
     assert response.status_code == 200
     rows = rows_of(response)
-    values = {(r[5], r[6]): r[7] for r in rows[1:]}
-    assert values[("35-44", gettext("Female"))] == "<5"
-    assert values[(gettext("Total"), gettext("Total"))] == "14"
-    assert not any(v.isdigit() and 0 < int(v) < 5 for v in values.values())
+    values = {(r[5], r[6]): (r[7], r[8]) for r in rows[1:]}
+    assert values[("35-44", gettext("Female"))] == ("", "<5")  # hidden, and marked in its own column
+    assert values[("", "")] == ("14", "")  # the grand total, a marked row
+    assert [r[9] for r in rows[1:] if r[5] == "" and r[6] == ""] == [gettext("Total")]
+    assert not any(v.isdigit() and 0 < int(v) < 5 for v, _withheld in values.values())
     assert ActionLogEntry.objects.filter(action="incluye.impact.exported", actor=coordinator.user).exists()
 
 
@@ -79,7 +80,7 @@ def test_the_hxl_export_has_a_row_of_hashtags(personas, coordinator, reached):
     )
     _header, tags, *_rest = rows_of(response)
     assert tags[:4] == ["#country+code", "#date+start", "#date+end", "#indicator+code"]
-    assert "#sex" in tags and tags[-1] == "#reached+ind+direct+value"
+    assert "#x_sex" in tags and tags[-3:] == ["#reached+ind+direct+num", "#meta+suppressed", "#meta+total"]
 
 
 def test_the_xlsx_export_opens(personas, coordinator, reached):

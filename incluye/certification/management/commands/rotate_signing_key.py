@@ -7,7 +7,7 @@ from incluye.certification.services import signing_key_rotate
 
 class Command(BaseCommand):
     help = (
-        "Give a certifying body a new active Ed25519 signing key. The previous keys stay published, "
+        "Give a certifying body a new active ES256 (ECDSA P-256) signing key. The previous keys stay published, "
         "so certificates they signed remain verifiable."
     )
 
