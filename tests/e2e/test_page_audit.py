@@ -39,7 +39,7 @@ import pytest
 from django.urls import resolve
 
 from incluye.accounts.roles import Role
-from incluye.accounts.tests.test_access import object_urls, person, records  # noqa: F401
+from incluye.accounts.tests.test_access import object_urls, owner_memberships, person, records  # noqa: F401
 from incluye.accounts.tests.test_access_matrix import MATRIX, _urls_without_ids
 
 pytestmark = [
@@ -197,16 +197,8 @@ def _role_pages(personas, records):  # noqa: F811
     """[(who, organization, url)]: every GET page of the matrix, with the role and organization
     that open it; plus the id-less pages for the roles of the records' other organizations and for
     visitors who have not signed in (audited when they answer 200)."""
-    from incluye.accounts.tests.test_access import APP_ACCESS
-
     matrix = json.loads(MATRIX.read_text())
-    owners = {}
-    for module in APP_ACCESS:
-        if hasattr(module, "owner"):
-            for _method, url in module.urls(personas, records):
-                membership = module.owner(personas, records, url)
-                if membership is not None:
-                    owners[url] = membership.organization
+    owners = {url: m.organization for url, m in owner_memberships(personas, records).items()}
     pages, extra = [], []
     other_orgs = {o.pk: o for o in owners.values() if o.pk != personas.org.pk}
     object_gets = [url for method, url in object_urls(personas, records) if method == "get"]

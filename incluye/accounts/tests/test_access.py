@@ -104,6 +104,20 @@ def records(personas, person):
     return records
 
 
+def owner_memberships(personas, records) -> dict:
+    """{url: membership}: an app whose records belong to another organization (a certifying body,
+    an employer) names the membership that opens each of its URLs with `owner(personas, records,
+    url)`; every other URL is opened in `personas.org`."""
+    owners = {}
+    for module in APP_ACCESS:
+        if hasattr(module, "owner"):
+            for _method, url in module.urls(personas, records):
+                membership = module.owner(personas, records, url)
+                if membership is not None:
+                    owners[url] = membership
+    return owners
+
+
 def object_urls(personas, records):
     """Every URL that names one object, with an object of `personas.org`: (method, url)."""
     person, manifest = records["person"].pk, records["manifest"].pk
@@ -208,15 +222,7 @@ def test_the_owning_organization_opens_the_same_pages(personas, records):
 
     admin = personas.client("admin")
     psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
-    # An app whose records belong to another organization (a certifying body, an employer) names
-    # the membership that opens each of its URLs with `owner(personas, records, url)`.
-    owners = {}
-    for module in APP_ACCESS:
-        if hasattr(module, "owner"):
-            for _method, url in module.urls(personas, records):
-                membership = module.owner(personas, records, url)
-                if membership is not None:
-                    owners[url] = client_for(membership)
+    owners = {url: client_for(m) for url, m in owner_memberships(personas, records).items()}
     for method, url in object_urls(personas, records):
         if method == "get":
             # screenings: psychosocial staff only
