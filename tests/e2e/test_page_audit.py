@@ -427,6 +427,8 @@ def _audit_role(who, browser, live_server, axe_source, pages, extra):
 
     audit = Audit(browser, live_server, axe_source, who)
     sessions = {}
+    for old in SHOTS.glob(f"{who}-*.png"):  # this run's screenshots only
+        old.unlink()
 
     def session_for(organization):
         if who == ANONYMOUS or organization is None:
