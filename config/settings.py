@@ -309,3 +309,8 @@ INCLUYE_SUPPRESSION_THRESHOLD = env.int("INCLUYE_SUPPRESSION_THRESHOLD", default
 # People indirectly reached: the household members of each person reached; when the household size
 # was not recorded, this size is assumed (1: nobody else is counted).
 INCLUYE_DEFAULT_HOUSEHOLD_SIZE = env.int("INCLUYE_DEFAULT_HOUSEHOLD_SIZE", default=1)
+
+# Imports (manifests, KoboToolbox): bounded by what a file expands to, counted while it is read.
+INCLUYE_IMPORT_MAX_ROWS = env.int("INCLUYE_IMPORT_MAX_ROWS", default=100_000)
+INCLUYE_IMPORT_MAX_CELLS = env.int("INCLUYE_IMPORT_MAX_CELLS", default=5_000_000)
+INCLUYE_IMPORT_MAX_BYTES = env.int("INCLUYE_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)

@@ -67,6 +67,8 @@ PERMISSIONS: dict[str, set[str]] = {
         R.ADMINISTRATOR,
     },
     "manifests.import": {R.RECEPTION_OFFICER, R.ADMINISTRATOR},
+    # Where arrivals are pulled from (a KoboToolbox server and its API token).
+    "manifests.configure": {R.ADMINISTRATOR},
     "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
     "merges.undo": {R.ADMINISTRATOR},
     # Rights of the person: a copy of everything held about them, and erasure.

@@ -15,6 +15,7 @@ from incluye.cases.api import (
 from incluye.core.api import CountryListView, DivisionListView, IdValidationView, PhoneValidationView
 from incluye.people.api import (
     ManifestDetailView,
+    ManifestErrorsView,
     ManifestImportView,
     ManifestListView,
     PersonConsentsView,
@@ -76,6 +77,7 @@ urlpatterns = [
     path("v1/manifests/", ManifestListView.as_view(), name="manifests"),
     path("v1/manifests/<uuid:pk>/", ManifestDetailView.as_view(), name="manifest"),
     path("v1/manifests/<uuid:pk>/import/", ManifestImportView.as_view(), name="manifest_import"),
+    path("v1/manifests/<uuid:pk>/errors/", ManifestErrorsView.as_view(), name="manifest_errors"),
     path("v1/", include("incluye.certification.api_urls")),
     path("v1/", include("incluye.jobs.api_urls")),
     path("v1/", include("incluye.alliance.api_urls")),

@@ -25,3 +25,12 @@ def safe_cell(value):
 
 def safe_row(values) -> list:
     return [safe_cell(v) for v in values]
+
+
+def unneutralize(value: str) -> str:
+    """The value before `safe_cell`: a report neutralized against formulas, fixed and uploaded
+    again, must not bring the protecting apostrophe into the data. Only an apostrophe that
+    `safe_cell` would have added goes; any other stays."""
+    if value.startswith("'") and safe_cell(value[1:]) == value:
+        return value[1:]
+    return value

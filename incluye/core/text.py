@@ -23,3 +23,16 @@ def pick_language(texts, language: str | None = None) -> str:
         or texts.get("es")
         or next((text for text in texts.values() if text), "")
     )
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def words(text: str) -> list[str]:
+    """'¿Número de DPI (CUI)?' -> ['numero', 'de', 'dpi', 'cui']; 'villa_nueva' -> ['villa', 'nueva']."""
+    return _NOT_WORD.sub(" ", fold(text)).split()
+
+
+def word_key(text: str) -> str:
+    """Text compared by its words only: case, accents, punctuation and separators do not count."""
+    return " ".join(words(text))

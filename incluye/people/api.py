@@ -134,7 +134,14 @@ class IntakeSerializer(serializers.Serializer):
     )
     document_number = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
-    residence = serializers.CharField(required=False, allow_blank=True, help_text="division code, e.g. 0901")
+    residence = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="municipality: its code (e.g. 0901) or its name, resolved within `department` when given",
+    )
+    department = serializers.CharField(
+        required=False, allow_blank=True, help_text="department code or name (needed for a shared name)"
+    )
     arrived_on = serializers.DateField()
     mode = serializers.ChoiceField(choices=ReturnMode.choices, required=False)
     returned_from = serializers.ChoiceField(choices=ReturnedFrom.choices, required=False)
@@ -150,6 +157,25 @@ class IntakeSerializer(serializers.Serializer):
     attach_to = serializers.UUIDField(
         required=False, help_text="An existing person's id: record this return on that person instead."
     )
+
+
+def _resolve_residence(data, country: str) -> None:
+    """A municipality given by name is resolved within its department; an ambiguous name without
+    one is refused with both candidates named (the same rule as manifests)."""
+    from incluye.core.divisions import DivisionIndex
+
+    value, department = (data.get("residence") or "").strip(), (data.get("department") or "").strip()
+    if not value and not department:
+        return
+    places = DivisionIndex.for_country(country)
+    department_code, error = places.department(department) if department else ("", "")
+    if error:
+        raise serializers.ValidationError({"department": [error]})
+    if value:
+        code, error = places.municipality(value, department_code)
+        if error:
+            raise serializers.ValidationError({"residence": [error]})
+        data["residence"] = code
 
 
 class PersonListView(generics.ListCreateAPIView):
@@ -175,6 +201,7 @@ class PersonListView(generics.ListCreateAPIView):
         data.setdefault("mode", "air")
         data.setdefault("returned_from", "US")
         data.setdefault("consent_method", "signed_form")
+        _resolve_residence(data, membership.organization.country_id)
         form = IntakeForm(data, organization=membership.organization)
         if not form.is_valid():
             raise form_errors(form)
@@ -282,6 +309,14 @@ class SearchView(APIView):
 
 
 class ManifestSerializer(serializers.ModelSerializer):
+    """A manifest and what its check found. Never its whole list of errors: a count, a summary by
+    problem (at most 50, each with at most 5 rows) and the link to the paginated errors."""
+
+    problems = serializers.SerializerMethodField()
+    errors_url = serializers.SerializerMethodField()
+    new_submissions = serializers.SerializerMethodField()
+    already_imported = serializers.SerializerMethodField()
+
     class Meta:
         model = ManifestImport
         fields = [
@@ -290,16 +325,63 @@ class ManifestSerializer(serializers.ModelSerializer):
             "arrived_on",
             "mode",
             "returned_from",
+            "source",
             "file_name",
             "status",
             "total_rows",
             "processed_rows",
             "created_count",
             "skipped_count",
-            "errors",
+            "household_count",
+            "new_submissions",
+            "already_imported",
+            "error_count",
+            "problems",
+            "errors_url",
             "created_at",
             "finished_at",
         ]
+
+    def get_problems(self, manifest) -> list[dict]:
+        return [
+            {
+                "column": p.get("column", ""),
+                "message": p["message"],
+                "count": p["count"],
+                "rows": p["rows"][:5],
+            }
+            for p in manifest.error_summary[:50]
+        ]
+
+    def get_errors_url(self, manifest) -> str:
+        from django.urls import reverse
+
+        return reverse("api:manifest_errors", args=[manifest.pk])
+
+    def get_new_submissions(self, manifest) -> int:
+        return (manifest.review or {}).get("new", 0)
+
+    def get_already_imported(self, manifest) -> int:
+        return (manifest.review or {}).get("known", 0)
+
+
+class ManifestErrorsView(generics.ListAPIView):
+    """The problems kept for one manifest, row by row (the first ones of each kind), paginated; the
+    total is the manifest's `error_count`."""
+
+    required_permission = "manifests.import"
+
+    class ErrorSerializer(serializers.Serializer):
+        row = serializers.IntegerField()
+        sheet = serializers.CharField(default="")
+        column = serializers.CharField()
+        message = serializers.CharField()
+
+    serializer_class = ErrorSerializer
+
+    def get_queryset(self):
+        manifest = get_scoped_or_404(_manifests(self.request.membership), pk=self.kwargs["pk"])
+        return manifest.errors
 
 
 class ManifestUploadRequest(serializers.Serializer):
@@ -312,9 +394,7 @@ class ManifestUploadRequest(serializers.Serializer):
 
 
 def _manifests(membership):
-    return ManifestImport.objects.filter(organization_id=membership.organization_id).select_related(
-        "organization__country", "mapping"
-    )
+    return selectors.manifests_for(membership=membership)
 
 
 class ManifestListView(APIView):

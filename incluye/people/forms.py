@@ -309,13 +309,17 @@ class ManifestUploadForm(ArrivalForm):
         ),
     )
     file = forms.FileField(
-        label=_("File"), help_text=_("CSV or Excel (.xlsx), including KoboToolbox exports; up to 25 MB.")
+        label=_("File"),
+        help_text=_(
+            "CSV or Excel (.xlsx), or a KoboToolbox export in any style (XLSX keeps the family "
+            "members; JSON too); up to 25 MB."
+        ),
     )
     mapping = forms.ModelChoiceField(
         label=_("Column mapping"),
         queryset=ColumnMapping.objects.none(),
         required=False,
-        empty_label=_("Columns named as in the template"),
+        empty_label=_("Recognise the columns (or the mapping saved for the file's KoboToolbox form)"),
     )
 
     def __init__(self, *args, organization, **kwargs):
@@ -331,24 +335,64 @@ class ManifestUploadForm(ArrivalForm):
                 code="too_big",
             )
         name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx", ".txt")):
-            raise ValidationError(_("Upload a CSV or an Excel (.xlsx) file."), code="format")
+        if not name.endswith((".csv", ".xlsx", ".txt", ".json")):
+            raise ValidationError(
+                _("Upload a CSV, an Excel (.xlsx) or a KoboToolbox JSON file."), code="format"
+            )
         return upload
 
 
 class ColumnMappingForm(forms.Form):
-    """Which column of the file holds each intake field; saved under a name for the next files."""
+    """For each column of the file, the field it fills (or "do not import"); for each value the check
+    did not understand, the option it means. Saved under a name (and the KoboToolbox form version)
+    for the next files of the same source."""
 
+    IGNORE = "ignore"
     name = forms.CharField(label=_("Save this mapping as"), max_length=120)
 
-    def __init__(self, *args, columns: list[str], fields: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, columns: list[dict], values: list[dict], **kwargs):
+        """`columns`: [{"key", "header", "options", "initial", "sample"}]; `values`: [{"key",
+        "field", "label", "value", "options"}], as the view builds them from the check's report."""
         super().__init__(*args, **kwargs)
-        options = [("", "—"), *((c, c) for c in columns)]
-        for field, label in fields:
-            self.fields[f"col_{field}"] = forms.ChoiceField(label=label, choices=options, required=False)
+        self.column_specs, self.value_specs = columns, values
+        for i, spec in enumerate(columns):
+            self.fields[f"column_{i}"] = forms.ChoiceField(
+                label=spec["header"],
+                choices=[("", _("— not chosen (reported) —")), (self.IGNORE, _("Do not import"))]
+                + spec["options"],
+                required=False,
+                initial=spec["initial"],
+                help_text=spec.get("help", ""),
+            )
+        for i, spec in enumerate(values):
+            self.fields[f"value_{i}"] = forms.ChoiceField(
+                label=spec["label"],
+                choices=[("", _("— not mapped —"))] + spec["options"],
+                required=False,
+                help_text=spec.get("help", ""),
+            )
+
+    def column_fields(self):
+        return [self[f"column_{i}"] for i in range(len(self.column_specs))]
+
+    def value_fields(self):
+        return [self[f"value_{i}"] for i in range(len(self.value_specs))]
 
     def columns(self) -> dict:
-        return {k[4:]: v for k, v in self.cleaned_data.items() if k.startswith("col_") and v}
+        chosen = {}
+        for i, spec in enumerate(self.column_specs):
+            target = self.cleaned_data.get(f"column_{i}")
+            if target:
+                chosen[spec["key"]] = target
+        return chosen
+
+    def values(self) -> dict:
+        chosen: dict[str, dict] = {}
+        for i, spec in enumerate(self.value_specs):
+            code = self.cleaned_data.get(f"value_{i}")
+            if code:
+                chosen.setdefault(spec["field"], {})[spec["key"]] = "" if code == "__none__" else code
+        return chosen
 
 
 class MergeForm(forms.Form):
@@ -386,3 +430,73 @@ class EraseForm(forms.Form):
         if fold(value) != fold(expected):
             raise forms.ValidationError(_("That is not the person's first surname."))
         return value
+
+
+class KoboSourceForm(forms.ModelForm):
+    """A KoboToolbox project to pull arrivals from. The token is written, never shown again."""
+
+    token = forms.CharField(
+        label=_("API token"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "In KoboToolbox: Account settings → Security → API key. Leave it empty to keep the saved one."
+        ),
+    )
+
+    class Meta:
+        from incluye.people.models import KoboSource
+
+        model = KoboSource
+        fields = ["name", "server_url", "asset_uid", "token", "mapping", "mode", "returned_from"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = ColumnMapping.objects.filter(organization=organization)
+        self.fields["mapping"].required = False
+        self.fields["mapping"].empty_label = _("Recognise the columns")
+        if not self.instance.pk:
+            self.fields["token"].required = True
+            self.fields["token"].help_text = _("In KoboToolbox: Account settings → Security → API key.")
+
+    def clean_server_url(self):
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        value = self.cleaned_data["server_url"].strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme != "https" and not (settings.DEBUG and parts.scheme == "http"):
+            raise ValidationError(_("The server's address must start with https://"), code="scheme")
+        if parts.path not in ("", "/") or parts.query:
+            raise ValidationError(
+                _("Write only the server's address, e.g. https://kf.kobotoolbox.org"), code="path"
+            )
+        return value
+
+    def clean_asset_uid(self):
+        import re
+
+        value = self.cleaned_data["asset_uid"].strip()
+        if not re.fullmatch(r"[A-Za-z0-9]{10,40}", value):
+            raise ValidationError(
+                _("The project uid is the series of letters and digits in the project's address."), code="uid"
+            )
+        return value
+
+    def clean_token(self):
+        import re
+
+        value = self.cleaned_data.get("token", "")
+        if value and not re.fullmatch(r"[A-Za-z0-9]{20,64}", value):
+            raise ValidationError(_("This does not look like a KoboToolbox API token."), code="token")
+        return value
+
+    def save(self, commit=True):
+        token = self.cleaned_data.get("token")
+        if not token and self.instance.pk:
+            from incluye.people.models import KoboSource
+
+            self.instance.token = KoboSource.objects.get(pk=self.instance.pk).token
+        return super().save(commit=commit)

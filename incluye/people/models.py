@@ -237,14 +237,7 @@ class ReturnEvent(models.Model):
         verbose_name_plural = _("returns")
         ordering = ["-arrived_on", "-created_at"]
         indexes = [models.Index(fields=["organization", "arrived_on", "is_urgent"])]
-        constraints = [
-            # Importing the same manifest twice creates nothing twice.
-            models.UniqueConstraint(
-                fields=["organization", "manifest_reference", "manifest_row"],
-                condition=~models.Q(manifest_reference=""),
-                name="returnevent_unique_manifest_row",
-            )
-        ]
+        # Importing the same manifest twice creates nothing twice: see ImportedSubmission.
 
     def __str__(self):
         return f"{self.arrived_on} {self.get_mode_display()}"
@@ -318,11 +311,19 @@ class IntakeDraft(models.Model):
 
 
 class ColumnMapping(models.Model):
-    """How the columns of an outside file (e.g. a KoboToolbox export) map to intake fields."""
+    """How the columns and the values of an outside file (e.g. a KoboToolbox export) map to intake
+    fields: saved per organization, and per KoboToolbox form version when the file names one."""
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=120)
-    columns = models.JSONField(_("columns"), default=dict, help_text="{intake field: column in the file}")
+    # {column key: target}; a target is a field name, "field:choice" (one column of a multiple
+    # choice split into columns) or "ignore". Column keys are folded headers (see imports.columns).
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    # {field: {folded value in the file: code}}; for the municipality the key may be
+    # "department value|municipality value" (a name resolved within its department).
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    # The KoboToolbox form version (`__version__`) or form id the mapping was made for.
+    kobo_form = models.CharField(_("KoboToolbox form"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -345,6 +346,12 @@ class ManifestStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     IMPORTED = "imported", _("Imported")
     FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ManifestSource(models.TextChoices):
+    UPLOAD = "upload", _("Uploaded file")
+    KOBO = "kobo", _("KoboToolbox server")
 
 
 class ManifestImport(models.Model):
@@ -360,12 +367,18 @@ class ManifestImport(models.Model):
         max_length=80,
         help_text=_("e.g. the flight number and date: TA-102 2026-11-25"),
     )
-    arrived_on = models.DateField(_("arrival date"))
+    # The arrival date of every row that does not give its own (a pull from KoboToolbox has none:
+    # each submission's date is used).
+    arrived_on = models.DateField(_("arrival date"), null=True, blank=True)
     mode = models.CharField(_("mode"), max_length=8, choices=ReturnMode.choices, default=ReturnMode.AIR)
     returned_from = models.CharField(
         _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
     )
-    file = models.FileField(upload_to="manifests/%Y/%m/")
+    source = models.CharField(max_length=8, choices=ManifestSource.choices, default=ManifestSource.UPLOAD)
+    kobo_source = models.ForeignKey(
+        "people.KoboSource", null=True, blank=True, on_delete=models.SET_NULL, related_name="pulls"
+    )
+    file = models.FileField(upload_to="manifests/%Y/%m/", blank=True)
     # The rows as checked, for the import (deleted once imported).
     checked_rows = models.FileField(upload_to="manifests/checked/", blank=True)
     file_name = models.CharField(max_length=255)
@@ -376,8 +389,17 @@ class ManifestImport(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
+    # The first problems found (capped, see imports.check.ErrorLog), how many there were in all, and
+    # a summary by problem: [{"column", "message", "count", "rows"}].
     errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    error_summary = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)
+    # What the check found in the file's columns: recognised, split, ignored, not recognised.
+    columns_report = models.JSONField(default=dict, blank=True)
+    # Submissions compared with earlier imports: counts, and the edited and deleted ones to review.
+    review = models.JSONField(default=dict, blank=True)
+    household_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -392,6 +414,146 @@ class ManifestImport(models.Model):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def more_errors(self) -> int:
+        return max(self.error_count - len(self.errors), 0)
+
+
+class ImportedSubmission(models.Model):
+    """One submission (a row of a manifest, a KoboToolbox submission) that was imported, known by
+    its `_uuid` (or, for a plain list, by its content and arrival date): importing any export of
+    the same project again imports only what is new, and an edited or deleted submission is
+    reported. Only fingerprints are kept here, never the values themselves."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    # The KoboToolbox form (`_xform_id_string`, or the form version when the export has no id).
+    form_key = models.CharField(max_length=120, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    field_hashes = models.JSONField(default=dict, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    return_event = models.ForeignKey(
+        ReturnEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    manifest = models.ForeignKey(
+        ManifestImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="importedsubmission_unique_key")
+        ]
+        indexes = [models.Index(fields=["organization", "form_key", "submitted_at"])]
+
+    def __str__(self):
+        return self.key
+
+
+class KoboSource(models.Model):
+    """A KoboToolbox project an organization pulls arrivals from: its server, the asset (form) uid
+    and an API token, encrypted at rest like the other secrets."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    server_url = models.URLField(
+        _("server"), help_text=_("e.g. https://kf.kobotoolbox.org or your organization's own server")
+    )
+    asset_uid = models.CharField(
+        _("project (asset) uid"),
+        max_length=64,
+        help_text=_("The letters and digits after /forms/ in the project's address."),
+    )
+    token = EncryptedTextField(_("API token"))
+    mapping = models.ForeignKey(
+        ColumnMapping, verbose_name=_("column mapping"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    mode = models.CharField(_("mode"), max_length=8, choices=ReturnMode.choices, default=ReturnMode.AIR)
+    returned_from = models.CharField(
+        _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
+    )
+    last_pulled_at = models.DateTimeField(_("last pull"), null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("KoboToolbox project")
+        verbose_name_plural = _("KoboToolbox projects")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "asset_uid"], name="kobosource_unique_asset")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", _("Registered person")
+    SPOUSE = "spouse", _("Spouse or partner")
+    CHILD = "child", _("Son or daughter")
+    PARENT = "parent", _("Father or mother")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER = "other", _("Other relative or companion")
+
+
+class Household(models.Model):
+    """The people who arrived together as a family: followed together from the person's page."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class HouseholdMember(models.Model):
+    """One member of a household: a registered person (`person`), or a family member known by the
+    name, relationship and birth date given when `listed_by` was registered."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="household_memberships"
+    )
+    listed_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="listed_family"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    relationship = models.CharField(
+        _("relationship"), max_length=16, choices=Relationship.choices, default=Relationship.OTHER
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    arrived_with = models.ForeignKey(
+        ReturnEvent,
+        verbose_name=_("arrived with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="family",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["household", "created_at", "id"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.person.full_name if self.person_id else self.name
 
 
 class DuplicateStatus(models.TextChoices):

@@ -32,6 +32,11 @@ ERASURE: dict[str, str | tuple[str, ...]] = {
     "people.Consent": ("witness",),
     "people.DuplicateCandidate": DELETE,
     "people.PersonMerge": DELETE,
+    # Family members listed at the person's arrival, and the person's own place in the household.
+    "people.HouseholdMember": DELETE,
+    # Which KoboToolbox submission the person came from (the uuid stays, so that a later import of
+    # the same submission does not bring the person back); fingerprints of the values go.
+    "people.ImportedSubmission": ("fingerprint", "field_hashes"),
     "cases.Case": ("closure_outcome",),
     "cases.CaseStageChange": ("note",),
     "cases.CaseNote": DELETE,

@@ -149,3 +149,37 @@ def access_report(*, person):
     from incluye.core.models import ActionLogEntry
 
     return ActionLogEntry.objects.filter(person_id=person.pk).select_related("actor", "organization")
+
+
+def manifests_for(*, membership):
+    """The manifests (uploads and KoboToolbox pulls) of the membership's organization."""
+    from incluye.people.models import ManifestImport
+
+    if membership is None or not membership.can("manifests.import"):
+        return ManifestImport.objects.none()
+    return ManifestImport.objects.filter(organization_id=membership.organization_id).select_related(
+        "organization__country", "mapping", "uploaded_by", "kobo_source"
+    )
+
+
+def kobo_sources_for(*, membership):
+    from incluye.people.models import KoboSource
+
+    if membership is None or not membership.can("manifests.import"):
+        return KoboSource.objects.none()
+    return KoboSource.objects.filter(organization_id=membership.organization_id).select_related("mapping")
+
+
+def household_of(*, person) -> list:
+    """The members of the person's household(s) — the person first, then family in order of arrival;
+    each registered member with their person (a link on the page)."""
+    from incluye.people.models import HouseholdMember
+
+    households = HouseholdMember.objects.filter(person=person).values_list("household_id", flat=True)
+    return list(
+        HouseholdMember.objects.filter(
+            household_id__in=households, household__organization=person.organization_id
+        )
+        .select_related("person", "arrived_with")
+        .order_by("household__created_at", "created_at", "id")
+    )

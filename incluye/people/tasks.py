@@ -31,3 +31,15 @@ def import_manifest(*, manifest_id: str, actor_id: int | None = None, language: 
             ),
             actor=actor,
         )
+
+
+@task()
+def pull_kobo(*, source_id: int, actor_id: int | None = None, language: str = "es") -> None:
+    from incluye.people.imports.kobo import kobo_pull
+    from incluye.people.models import KoboSource
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    with translation.override(language):
+        kobo_pull(
+            source=KoboSource.objects.select_related("organization__country").get(pk=source_id), actor=actor
+        )

@@ -39,6 +39,7 @@ def person_detail(request, pk):
             "consents": selectors.consent_state(person=person),
             "consent_form": ConsentForm(),
             "open_case": open_case_of(membership=request.membership, person=person),
+            "household": selectors.household_of(person=person),
         },
     )
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # `make_records(personas, person) -> dict` and `urls(personas, records) -> [(method, url)]`.
 APP_ACCESS = [
     importlib.import_module(f"incluye.{app}.tests.access")
-    for app in ("skills", "certification", "jobs", "alliance", "impact")
+    for app in ("people", "skills", "certification", "jobs", "alliance", "impact")
     if importlib.util.find_spec(f"incluye.{app}.tests.access")
 ]
 

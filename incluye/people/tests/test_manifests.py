@@ -55,12 +55,14 @@ def csv_bytes(data: list[list[str]], header=HEADER, encoding="utf-8", delimiter=
     return out.getvalue().encode(encoding)
 
 
-def upload(client, content: bytes, name="vuelo.csv", reference="TA-102 2026-11-20", **extra):
+def upload(
+    client, content: bytes, name="vuelo.csv", reference="TA-102 2026-11-20", arrived_on="2026-11-20", **extra
+):
     return client.post(
         reverse("people:manifests"),
         {
             "reference": reference,
-            "arrived_on": "2026-11-20",
+            "arrived_on": arrived_on,
             "mode": "air",
             "returned_from": "US",
             "file": SimpleUploadedFile(name, content),
@@ -95,6 +97,8 @@ def test_a_flight_of_135_is_checked_then_imported_with_its_returns(personas):
         "created": 135,
         "attached": 0,
         "skipped": 0,
+        "households": 0,
+        "family_members": 0,
     }
 
 
@@ -158,12 +162,24 @@ def test_importing_the_same_manifest_twice_creates_nothing_twice(personas):
 
 def test_a_returning_person_gets_a_new_return_not_a_second_record(personas):
     client = personas.client("staff")
-    upload(client, csv_bytes(rows(3)), reference="TA-100")
+    upload(client, csv_bytes(rows(3)), reference="TA-100", arrived_on="2026-10-02")
     client.post(reverse("people:manifest_import", args=[latest().pk]))
     upload(client, csv_bytes(rows(3)), reference="TA-200")
     client.post(reverse("people:manifest_import", args=[latest().pk]))
     assert Person.objects.count() == 3
     assert ReturnEvent.objects.count() == 6
+
+
+def test_the_same_list_under_another_reference_creates_nothing_twice(personas):
+    client = personas.client("staff")
+    data = rows(4)
+    upload(client, csv_bytes(data), reference="TA-100")
+    client.post(reverse("people:manifest_import", args=[latest().pk]))
+    upload(client, csv_bytes(list(reversed(data))), reference="TA-100 bis")
+    manifest = latest()
+    assert manifest.review["new"] == 0 and manifest.review["known"] == 4
+    client.post(reverse("people:manifest_import", args=[manifest.pk]))
+    assert (Person.objects.count(), ReturnEvent.objects.count()) == (4, 4)
 
 
 def test_a_windows_1252_file_keeps_its_accents(personas):
@@ -182,26 +198,28 @@ def test_a_file_that_is_not_a_table_gets_a_clear_message(personas):
 
 def test_missing_columns_are_named_and_the_officer_can_map_them(personas):
     client = personas.client("staff")
-    header = ["name", "surname", "id"]
+    header = ["persona", "apellidos de la persona", "identificador"]
     upload(client, csv_bytes([["Ana", "López", dpi(1)]], header=header))
     manifest = latest()
     assert manifest.status == "invalid"
     assert "Columnas faltantes" in manifest.errors[0]["message"]
+    page = client.get(reverse("people:manifest_mapping", args=[manifest.pk])).content.decode()
+    assert "identificador" in page
     client.post(
         reverse("people:manifest_mapping", args=[manifest.pk]),
         {
             "name": "Kobo recepción",
-            "col_given_names": "name",
-            "col_first_surname": "surname",
-            "col_document_number": "id",
+            "column_0": "given_names",
+            "column_1": "first_surname",
+            "column_2": "document_number",
         },
     )
     manifest.refresh_from_db()
     assert manifest.status == "ready"
     assert manifest.mapping.columns == {
-        "given_names": "name",
-        "first_surname": "surname",
-        "document_number": "id",
+        "persona": "given_names",
+        "apellidos de la persona": "first_surname",
+        "identificador": "document_number",
     }
 
 
