@@ -29,11 +29,11 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _fresh_search_index():
     """The search index lives in the process: each test starts from its own database."""
-    from incluye.people import search
+    from incluye.people import searching
 
-    search.reset_index()
+    searching.reset_index()
     yield
-    search.reset_index()
+    searching.reset_index()
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +51,13 @@ def pytest_report_header(config):
     from django.db import connection
 
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture
+def costa_rica(db, time_machine):
+    """A Costa Rican NGO (every role) and employer, on 2 March 2026: see incluye.people.testing."""
+    from incluye.core.testing import local_moment
+    from incluye.people.testing import make_costa_rica
+
+    time_machine.move_to(local_moment("2026-03-02 10:00"))
+    return make_costa_rica()

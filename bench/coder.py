@@ -1,67 +1,56 @@
-"""Figures (Skills issue): occupation coder accuracy and speed.
+"""Figures of the occupation coder (incluye/skills/coder/): accuracy, calibration, "no confident
+match", several jobs, speed — for the bundled taxonomy alone and with the full O*NET imported.
 
-Accuracy: top-1 and top-5 at 6-digit SOC and at 4-digit ISCO-08 on a labelled set of job
-descriptions as returnees say them (bench/data/coder_test.tsv, held out; coder_dev.tsv is the
-development set), for the coder and for a plain baseline: the nearest title of the same index by
-rapidfuzz (WRatio), with the same "no match" threshold tuned on the dev set. Rows labelled NONE
-(nonsense or empty) count as right when the coder answers "no confident match".
+    DEBUG=1 .venv/bin/python bench/coder.py                 # both profiles (O*NET from ../shared/data)
+    DEBUG=1 .venv/bin/python bench/coder.py --profiles bundled --errors
 
-Speed: descriptions per second, single process, after start-up; start-up = building the index
-from the database.
+Sets (bench/data, see its README): tuning — coder_dev.tsv, coder_tune.tsv (the calibration is
+fitted on them by bench/coder_calibrate.py); held out — coder_test.tsv (returnee descriptions,
+written without looking at the coder), coder_heldout.tsv (descriptions, English, other languages,
+mixed talk, several jobs, texts that are no job, nonsense; written apart from the tuning set, its
+nonsense generated differently).
 
-    DEBUG=1 .venv/bin/python bench/coder.py                      # bundled taxonomy only
-    DEBUG=1 .venv/bin/python bench/coder.py --onet ../shared/data/onet \
-        --crosswalk ../shared/data/isco/derived/onetsoc2019_isco08_via_soc2018.csv   # plus O*NET
-
-Without DATABASE_URL it uses a fresh SQLite file in a temporary folder.
+- top-1 / top-5: a row with a job is right at k when an accepted code is among the first k
+  answers; "no confident match" on such a row is wrong. Several-jobs rows accept any of their jobs.
+- no confident match: the share of nonsense and of no-job texts that get no answer.
+- ECE (expected calibration error, 10 equal-width bins): the first answer's probability, shown or
+  not (0 when nothing matched at all), against whether it is right, over every row of a set.
+- several jobs: the share of the jobs named by the "several" rows that `code_jobs` returns, each
+  with an accepted code among its first three answers.
+- baseline: the nearest title of the same index by rapidfuzz (WRatio), its cutoff tuned on dev.
 """
 
 import argparse
-import csv
-import os
+import json
+import subprocess
 import sys
-import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "1")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import coder_data
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from rapidfuzz import fuzz, process  # noqa: E402
-
-from incluye.core.text import fold  # noqa: E402
-from incluye.skills import coder as coder_module  # noqa: E402
-
-
-def read_gold(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    for row in rows:
-        row["soc"] = set() if row["soc"] == "NONE" else set(row["soc"].split("|"))
-        row["isco"] = set() if row["isco"] == "NONE" else set(row["isco"].split("|"))
-    return rows
+SETS = ("coder_dev.tsv", "coder_tune.tsv", "coder_test.tsv", "coder_heldout.tsv")
 
 
 class Baseline:
     """Nearest title of the index by rapidfuzz, one occupation per title."""
 
     def __init__(self, coder, cutoff: float):
+        from incluye.core.text import fold
+
+        self.fold = fold
         self.titles = [fold(d.text) for d in coder.documents if d.kind == "title"]
         self.occupations = [coder.occupations[d.occupation] for d in coder.documents if d.kind == "title"]
         self.cutoff = cutoff
 
     def code(self, text: str, limit: int = 5) -> list[tuple[str, str]]:
+        """(Texts are cut at 300 characters: WRatio on a 5 000-character text takes seconds.)"""
+        from rapidfuzz import fuzz, process
+
         found = process.extract(
-            fold(text), self.titles, scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=self.cutoff
+            self.fold(text)[:300], self.titles, scorer=fuzz.WRatio, limit=limit * 8, score_cutoff=self.cutoff
         )
         out, seen = [], set()
         for _title, _score, index in found:
@@ -75,100 +64,178 @@ class Baseline:
         return out
 
 
-def score(rows, answers) -> dict:
+def accuracy(rows, answers) -> dict:
     """answers: per row, a ranked list of (soc, isco)."""
-    totals = {"soc@1": 0, "soc@5": 0, "isco@1": 0, "isco@5": 0}
-    labelled = [r for r in rows if r["soc"]]
-    for row, answer in zip(rows, answers, strict=True):
-        if not row["soc"]:
-            continue
-        socs = [a[0] for a in answer]
-        iscos = [a[1] for a in answer]
-        totals["soc@1"] += bool(socs[:1] and socs[0] in row["soc"])
-        totals["soc@5"] += bool(set(socs[:5]) & row["soc"])
-        totals["isco@1"] += bool(iscos[:1] and iscos[0] in row["isco"])
-        totals["isco@5"] += bool(set(iscos[:5]) & row["isco"])
-    result = {k: v / len(labelled) for k, v in totals.items()}
-    nonsense = [a for r, a in zip(rows, answers, strict=True) if not r["soc"]]
-    result["none_right"] = sum(1 for a in nonsense if not a) / len(nonsense) if nonsense else float("nan")
+    totals = defaultdict(int)
+    labelled = [(r, a) for r, a in zip(rows, answers, strict=True) if r["accepted_soc"]]
+    for row, answer in labelled:
+        socs, iscos = [a[0] for a in answer], [a[1] for a in answer]
+        totals["soc@1"] += bool(socs[:1] and socs[0] in row["accepted_soc"])
+        totals["soc@5"] += bool(set(socs[:5]) & row["accepted_soc"])
+        totals["isco@1"] += bool(iscos[:1] and iscos[0] in row["accepted_isco"])
+        totals["isco@5"] += bool(set(iscos[:5]) & row["accepted_isco"])
+    result = {k: v / len(labelled) for k, v in totals.items()} if labelled else {}
     result["labelled"] = len(labelled)
-    result["nonsense"] = len(nonsense)
+    for kind in ("nonsense", "nonwork"):
+        group = [a for r, a in zip(rows, answers, strict=True) if r["kind"] == kind]
+        result[f"silent_{kind}"] = sum(1 for a in group if not a) / len(group) if group else None
+        result[f"n_{kind}"] = len(group)
+    return result
+
+
+def evaluate_profile(profile: str, errors: bool) -> dict:
+    from incluye.skills import coding
+    from incluye.skills.coder.calibrate import expected_calibration_error
+
+    import_seconds = coder_data.load_profile(profile)
+    coding.reset()
+    started = time.perf_counter()
+    coder = coding.get_coder()
+    startup = time.perf_counter() - started
+    sets = {name: coder_data.read_set(name) for name in SETS}
+    cutoff = tune_baseline_cutoff(coder, sets["coder_dev.tsv"])
+    baseline = Baseline(coder, cutoff)
+    result = {
+        "profile": profile,
+        "import_seconds": import_seconds,
+        "startup_seconds": startup,
+        "occupations": len(coder.occupations),
+        "documents": len(coder.documents),
+        "features": len(coder.vocabulary),
+        "threshold": coder.calibration.threshold,
+        "baseline_cutoff": cutoff,
+        "sets": {},
+    }
+    for name, rows in sets.items():
+        ours = [[(m.soc, m.isco) for m in coder.code(r["text"])] for r in rows]
+        theirs = [baseline.code(r["text"]) for r in rows]
+        first_p, first_right = [], []
+        for row in rows:
+            analysis, ranked = coder.ranked(row["text"])
+            if ranked:
+                probability, position = ranked[0]
+                code = coder.occupations[analysis.candidates[position].occupation]["code"][:7]
+                first_p.append(probability)
+                first_right.append(code in row["accepted_soc"])
+            else:
+                first_p.append(0.0)
+                first_right.append(False)
+        by_kind = {}
+        for kind in sorted({r["kind"] for r in rows}):
+            picked = [i for i, r in enumerate(rows) if r["kind"] == kind]
+            by_kind[kind] = accuracy([rows[i] for i in picked], [ours[i] for i in picked])
+            by_kind[kind]["n"] = len(picked)
+            by_kind[kind]["ece"] = expected_calibration_error(
+                [first_p[i] for i in picked], [first_right[i] for i in picked]
+            )
+        jobs_named = jobs_found = 0
+        for row in rows:
+            if row["kind"] != "several":
+                continue
+            found = coder.code_jobs(row["text"])
+            for accepted in row["soc"]:
+                jobs_named += 1
+                jobs_found += any({m.soc for m in job.matches[:3]} & accepted for job in found)
+        result["sets"][name] = {
+            "rows": len(rows),
+            "coder": accuracy(rows, ours),
+            "baseline": accuracy(rows, theirs),
+            "ece": expected_calibration_error(first_p, first_right),
+            "mean_confidence": sum(first_p) / len(first_p),
+            "accuracy_first": sum(first_right) / len(first_right),
+            "by_kind": by_kind,
+            "several_jobs_found": jobs_found / jobs_named if jobs_named else None,
+        }
+        if errors:
+            for row, answer, p in zip(rows, ours, first_p, strict=True):
+                socs = [a[0] for a in answer]
+                if (row["accepted_soc"] and (not socs or socs[0] not in row["accepted_soc"])) or (
+                    not row["accepted_soc"] and socs
+                ):
+                    print(
+                        f"  ✗ [{name} {row['kind']}] {row['text'][:70]} → {socs[:3]} ({p:.2f}) "
+                        f"want {sorted(row['accepted_soc']) or 'NONE'}",
+                        file=sys.stderr,
+                    )
+    texts = [r["text"] for r in sets["coder_test.tsv"]]
+    coding.reset()
+    fresh = coding.get_coder()  # cold typo cache
+    started = time.perf_counter()
+    fresh.code_many(texts)
+    result["speed_cold"] = len(texts) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for _ in range(5):
+        fresh.code_many(texts)
+    result["speed_warm"] = len(texts) * 5 / (time.perf_counter() - started)
     return result
 
 
 def tune_baseline_cutoff(coder, dev) -> float:
     best, best_cutoff = -1.0, 80.0
     for cutoff in (60, 65, 70, 75, 80, 85, 90):
-        result = score(dev, [Baseline(coder, cutoff).code(r["text"]) for r in dev])
-        overall = result["soc@1"] + 0.2 * result["none_right"]
+        result = accuracy(dev, [Baseline(coder, cutoff).code(r["text"]) for r in dev])
+        overall = result["soc@1"] + 0.2 * (result["silent_nonwork"] or 0)
         if overall > best:
             best, best_cutoff = overall, cutoff
     return best_cutoff
 
 
+def print_profile(result: dict) -> None:
+    print(
+        f"\n## {result['profile']}: {result['occupations']} occupations, {result['documents']} documents, "
+        f"{result['features']} features; start-up {result['startup_seconds']:.2f} s; threshold "
+        f"{result['threshold']}; baseline cutoff {result['baseline_cutoff']}"
+    )
+    names = list(result["sets"])
+    header = (
+        "| figure | " + " | ".join(f"{n.removeprefix('coder_').removesuffix('.tsv')}" for n in names) + " |"
+    )
+    print(header)
+    print("|" + "---|" * (len(names) + 1))
+
+    def row(label, value):
+        cells = []
+        for name in names:
+            v = value(result["sets"][name])
+            cells.append("–" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v))
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+    row("rows", lambda s: s["rows"])
+    row("top-1, 6-digit SOC", lambda s: s["coder"].get("soc@1"))
+    row("top-5, 6-digit SOC", lambda s: s["coder"].get("soc@5"))
+    row("top-1, 4-digit ISCO-08", lambda s: s["coder"].get("isco@1"))
+    row("top-5, 4-digit ISCO-08", lambda s: s["coder"].get("isco@5"))
+    row("  baseline top-1 SOC", lambda s: s["baseline"].get("soc@1"))
+    row("no answer: nonsense", lambda s: s["coder"]["silent_nonsense"])
+    row("no answer: no job", lambda s: s["coder"]["silent_nonwork"])
+    row("  baseline no answer: no job", lambda s: s["baseline"]["silent_nonwork"])
+    row("ECE, first answer", lambda s: s["ece"])
+    row("mean confidence / accuracy", lambda s: f"{s['mean_confidence']:.3f} / {s['accuracy_first']:.3f}")
+    row("several jobs: jobs found", lambda s: s["several_jobs_found"])
+    for kind in ("work", "english", "other", "mixed", "several"):
+        row(f"top-1 SOC, {kind}", lambda s, k=kind: s["by_kind"].get(k, {}).get("soc@1"))
+    print(f"speed: {result['speed_cold']:,.0f} descriptions/s cold, {result['speed_warm']:,.0f}/s after")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--onet", help="folder of the O*NET text files to import first")
-    parser.add_argument("--crosswalk", help="O*NET-SOC → ISCO-08 crosswalk CSV to import after O*NET")
-    parser.add_argument("--gold", default=str(ROOT / "bench" / "data" / "coder_test.tsv"))
-    parser.add_argument("--dev", default=str(ROOT / "bench" / "data" / "coder_dev.tsv"))
-    parser.add_argument("--speed-rounds", type=int, default=10)
+    parser.add_argument("--profiles", default="bundled,official")
     parser.add_argument("--errors", action="store_true", help="print the rows the coder gets wrong")
+    parser.add_argument("--profile", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    if args.onet:
-        started = time.perf_counter()
-        call_command("import_taxonomy", "onet", args.onet, verbosity=0)
-        print(f"O*NET import: {time.perf_counter() - started:.1f} s")
-    if args.crosswalk:
-        call_command("import_taxonomy", "crosswalk", args.crosswalk, verbosity=0)
-    coder_module.reset()
-    started = time.perf_counter()
-    coder = coder_module.get_coder()
-    startup = time.perf_counter() - started
-    print(
-        f"index: {len(coder.occupations)} occupations, {len(coder.documents)} documents, "
-        f"{len(coder.vocabulary)} features; start-up {startup:.2f} s"
-    )
-
-    dev, gold = read_gold(Path(args.dev)), read_gold(Path(args.gold))
-    cutoff = tune_baseline_cutoff(coder, dev)
-    baseline = Baseline(coder, cutoff)
-    for name, rows in (("dev", dev), ("test", gold)):
-        ours = [[(m.soc, m.isco) for m in coder.code(r["text"])] for r in rows]
-        theirs = [baseline.code(r["text"]) for r in rows]
-        a, b = score(rows, ours), score(rows, theirs)
-        print(
-            f"\n{name}: {a['labelled']} labelled rows + {a['nonsense']} nonsense rows "
-            f"(baseline rapidfuzz WRatio, cutoff {cutoff} tuned on dev)"
-        )
-        print(f"| {'figure':<28} | {'coder':>7} | {'baseline':>8} |")
-        print(f"|{'-' * 30}|{'-' * 9}|{'-' * 10}|")
-        for key, label in (
-            ("soc@1", "top-1, 6-digit SOC"),
-            ("soc@5", "top-5, 6-digit SOC"),
-            ("isco@1", "top-1, 4-digit ISCO-08"),
-            ("isco@5", "top-5, 4-digit ISCO-08"),
-            ("none_right", "nonsense → no match"),
-        ):
-            print(f"| {label:<28} | {a[key]:>7.3f} | {b[key]:>8.3f} |")
-        if args.errors and name == "dev":
-            for row, answer in zip(rows, ours, strict=True):
-                socs = [x[0] for x in answer]
-                if (row["soc"] and (not socs or socs[0] not in row["soc"])) or (not row["soc"] and socs):
-                    print("  ✗", row["text"], "→", socs[:3], "want", sorted(row["soc"]) or "NONE")
-
-    texts = [r["text"] for r in gold]
-    coder_module.reset()
-    fresh = coder_module.get_coder()  # cold typo cache
-    started = time.perf_counter()
-    fresh.code_many(texts)
-    cold = len(texts) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for _ in range(args.speed_rounds):
-        fresh.code_many(texts)
-    warm = len(texts) * args.speed_rounds / (time.perf_counter() - started)
-    print(f"\nspeed: {cold:,.0f} descriptions/s on the first pass (cold caches), {warm:,.0f}/s after")
+    if args.profile:
+        coder_data.setup_django()
+        print(json.dumps(evaluate_profile(args.profile, args.errors)))
+        return
+    results = []
+    for profile in args.profiles.split(","):
+        command = [sys.executable, __file__, "--profile", profile] + (["--errors"] if args.errors else [])
+        out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+        print_profile(results[-1])
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,17 +1,31 @@
-"""Benchmark of the batch duplicate search (incluye/people/duplicates.py) against a baseline Splink
+"""Benchmark of the batch duplicate search (incluye/people/duplicates/) against a baseline Splink
 model with Splink's default comparisons, on synthetic people with a known ground truth.
 
-    DEBUG=1 .venv/bin/python bench/duplicates.py --records 1000000
+    DEBUG=1 .venv/bin/python bench/duplicates.py --records 1000000                   # the harder registry
+    DEBUG=1 .venv/bin/python bench/duplicates.py --records 1000000 --generator classic
 
-Generates N records (names drawn like incluye.people.generate: Spanish, Maya, Garífuna and Lenca
-surnames with their frequencies) of which a share (10 % by default) duplicate another record with
-one to three realistic corruptions at once: accents or case dropped, typos, nicknames, surnames
-swapped, married name, day and month swapped, second surname missing, one digit of the birth date
-wrong, one given name dropped; plus an identity number missing or mistyped, a new phone, a move.
+Two generators (names drawn like incluye.people.generate: Spanish, Maya, Garífuna and Lenca surnames
+with their frequencies). Corruptions: accents or case dropped, typos, nicknames, surnames swapped,
+married name, day and month swapped, second surname missing, one digit of the birth date wrong,
+one given name dropped; plus an identity number missing or mistyped, a new phone, a move.
+
+- `harder` (issue 18): 10 % of the records are further registrations of another person — one,
+  two or three copies of the same person — each with two or three corruptions at once; the
+  copy's identity number is missing (60 %), mistyped (15 %) or kept (25 %); 5 % of copies are
+  registered in another country; records carry the registering country and the nationality; and
+  0.5 % of the records are namesakes: different people with another's name and a birth date a few
+  days off, day and month swapped, or in the same year, with a different identity number or in
+  another country (they must not be linked).
+- `classic` (issue 9): 10 % of the records duplicate another with one to three corruptions; the
+  identity number missing (50 %) or mistyped (20 %).
+
 The records go to Parquet; each model then runs in a child process (its own peak memory) on the
 same records: the Incluye model through `score_pairs` (the very code the batch job runs: prepare,
-train, predict) and the reasons, the baseline through a plain Splink setup. Both print wall-clock
-time, peak memory, and precision and recall of the pairs above the threshold.
+train, predict), the reasons and the groups (`cluster_pairs`); the baseline through a plain Splink
+setup, its pairs grouped into connected components. Both print wall-clock time, peak memory, and
+precision and recall — of the pairs above the threshold, and of the pairs the groups imply (what
+an officer reviews) — overall, without identity numbers (pairs where a record has none), by number
+of corruptions, and how many namesakes were linked.
 """
 
 import argparse
@@ -213,6 +227,41 @@ def corrupt(record: dict, kind: str, rng: random.Random) -> bool:
     return True
 
 
+def second_registration(
+    record: dict,
+    wanted: int,
+    prng: random.Random,
+    *,
+    id_missing: float,
+    id_mistyped: float,
+    move: float = 0.3,
+) -> list[str]:
+    """Turn a copy of a record into a second registration: `wanted` corruptions at once (which ones
+    are returned), the identity number missing or mistyped, a new phone or none, maybe a move."""
+    kinds, weights = list(CORRUPTIONS), list(CORRUPTIONS.values())
+    done: list[str] = []
+    for _attempt in range(20):
+        if len(done) == wanted:
+            break
+        kind = prng.choices(kinds, weights=weights)[0]
+        if kind not in done and corrupt(record, kind, prng):
+            done.append(kind)
+    r = prng.random()
+    if record["national_id"] is not None:
+        if r < id_missing:
+            record["national_id"] = None
+        elif r < id_missing + id_mistyped:
+            record["national_id"] = typo_digits(record["national_id"], prng)
+    r = prng.random()
+    if r < 0.3:
+        record["phone"] = ""
+    elif r < 0.5:
+        record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
+    if prng.random() < move:
+        record["residence_id"] = record["residence_id"] // 1000 * 1000 + prng.randrange(1, 341)
+    return done
+
+
 def generate(n: int, *, duplicate_share: float = 0.1, seed: int = 2016) -> pa.Table:
     """N records, `duplicate_share` of which duplicate another: the columns of RAW_SCHEMA plus
     entity_id (the ground truth) and corruptions (what was done to a duplicate)."""
@@ -223,38 +272,94 @@ def generate(n: int, *, duplicate_share: float = 0.1, seed: int = 2016) -> pa.Ta
     columns = generate_originals(n_originals, rng)
     columns["entity_id"] = list(range(n_originals))
     columns["corruptions"] = [""] * n_originals
-    kinds, weights = list(CORRUPTIONS), list(CORRUPTIONS.values())
     keys = [k for k in columns if k not in ("entity_id", "corruptions")]
     sources = rng.integers(0, n_originals, n_duplicates)
     for source in sources.tolist():
         record = {k: columns[k][source] for k in keys}
         wanted = prng.choices((1, 2, 3), weights=(55, 30, 15))[0]
-        done: list[str] = []
-        for _ in range(12):
-            if len(done) == wanted:
-                break
-            kind = prng.choices(kinds, weights=weights)[0]
-            if kind not in done and corrupt(record, kind, prng):
-                done.append(kind)
-        r = prng.random()
-        if record["national_id"] is not None:
-            if r < 0.5:
-                record["national_id"] = None
-            elif r < 0.7:
-                record["national_id"] = typo_digits(record["national_id"], prng)
-        r = prng.random()
-        if r < 0.3:
-            record["phone"] = ""
-        elif r < 0.5:
-            record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
-        if prng.random() < 0.3:
-            record["residence_id"] = record["residence_id"] // 1000 * 1000 + prng.randrange(1, 341)
+        done = second_registration(record, wanted, prng, id_missing=0.5, id_mistyped=0.2)
         for k in keys:
             columns[k].append(record[k])
         columns["entity_id"].append(source)
         columns["corruptions"].append(" ".join(done))
-    del columns["country"]
+    columns["nationality"] = columns["country"]
     columns["unique_id"] = list(range(n))
+    schema = pa.schema([*duplicates.RAW_SCHEMA, ("entity_id", pa.int64()), ("corruptions", pa.string())])
+    return pa.table({name: columns[name] for name in schema.names}, schema=schema)
+
+
+def generate_harder(
+    n: int, *, duplicate_share: float = 0.1, namesake_share: float = 0.005, seed: int = 2016
+) -> pa.Table:
+    """The harder registry (issue 18): `duplicate_share` of the records are further registrations
+    of another person — one, two or three copies of the same person (70 / 20 / 10 % of the people
+    registered again) — each with two or three corruptions at once; the copy's identity number is
+    missing (60 %), mistyped (15 %) or kept (25 %); 5 % of copies are registered in another
+    country. Records carry the registering country and the nationality (Nicaraguans among Costa
+    Rica's, a few of another country elsewhere). `namesake_share` of the records are different
+    people who share another's name, with a birth date a few days off, with day and month swapped,
+    or in the same year, and either a different identity number or another country (or both):
+    they must not be linked."""
+    rng = np.random.default_rng(seed)
+    prng = random.Random(seed)
+    n_duplicates = int(n * duplicate_share)
+    n_namesakes = int(n * namesake_share)
+    n_originals = n - n_duplicates - n_namesakes
+    columns = generate_originals(n_originals, rng)
+    columns["nationality"] = [
+        ("NI" if c == "CR" and r < 0.35 else prng.choice(COUNTRIES) if r > 0.97 else c)
+        for c, r in zip(columns["country"], rng.random(n_originals), strict=True)
+    ]
+    columns["entity_id"] = list(range(n_originals))
+    columns["corruptions"] = [""] * n_originals
+    keys = [k for k in columns if k not in ("entity_id", "corruptions")]
+    made = 0
+    while made < n_duplicates:
+        source = int(rng.integers(0, n_originals))
+        copies = prng.choices((1, 2, 3), weights=(70, 20, 10))[0]
+        for _ in range(min(copies, n_duplicates - made)):
+            record = {k: columns[k][source] for k in keys}
+            done = second_registration(
+                record, prng.choice((2, 3)), prng, id_missing=0.6, id_mistyped=0.15, move=0.0
+            )
+            if prng.random() < 0.05:
+                record["country"] = prng.choice([c for c in COUNTRIES if c != record["country"]])
+                record["residence_id"] = COUNTRIES.index(record["country"]) * 1000 + prng.randrange(1, 341)
+            elif prng.random() < 0.3:
+                record["residence_id"] = record["residence_id"] // 1000 * 1000 + prng.randrange(1, 341)
+            for k in keys:
+                columns[k].append(record[k])
+            columns["entity_id"].append(source)
+            columns["corruptions"].append(" ".join(done))
+            made += 1
+    for number in range(n_namesakes):
+        source = int(rng.integers(0, n_originals))
+        record = {k: columns[k][source] for k in keys}
+        born = record["birth_date"]
+        style = prng.random()
+        if style < 0.45:
+            record["birth_date"] = born + datetime.timedelta(days=prng.choice((-3, -2, -1, 1, 2, 3)))
+        elif style < 0.75 and born.day <= 12 and born.day != born.month:
+            record["birth_date"] = born.replace(month=born.day, day=born.month)
+        else:
+            record["birth_date"] = born.replace(day=1 + (born.day + prng.randrange(1, 27)) % 28)
+        record["birth_date_precision"] = "day"
+        different_id, other_country = prng.random() < 0.7, prng.random() < 0.5
+        if not different_id:
+            other_country = True
+        record["national_id"] = str(int(rng.integers(10**12, 10**13))) if different_id else None
+        if columns["national_id"][source] is None and different_id:
+            columns["national_id"][source] = str(int(rng.integers(10**12, 10**13)))
+        if other_country:
+            record["country"] = prng.choice([c for c in COUNTRIES if c != record["country"]])
+            record["nationality"] = record["country"]
+        record["residence_id"] = COUNTRIES.index(record["country"]) * 1000 + prng.randrange(1, 341)
+        record["phone"] = f"+{CALLING_CODES[record['country']]}{prng.randrange(30_000_000, 60_000_000)}"
+        for k in keys:
+            columns[k].append(record[k])
+        columns["entity_id"].append(n_originals + number)  # someone else
+        columns["corruptions"].append(f"namesake_of:{source}")
+    columns["unique_id"] = list(range(len(columns["entity_id"])))
     schema = pa.schema([*duplicates.RAW_SCHEMA, ("entity_id", pa.int64()), ("corruptions", pa.string())])
     return pa.table({name: columns[name] for name in schema.names}, schema=schema)
 
@@ -269,8 +374,8 @@ def typo_digits(number: str, rng: random.Random) -> str:
 # -- the two models ------------------------------------------------------------------------------
 
 
-def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Table, dict]:
-    """The batch job's own code: score_pairs (prepare, train, predict), then the reasons."""
+def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Table, pa.Table, dict]:
+    """The batch job's own code: score_pairs (prepare, train, predict), the reasons, the groups."""
     model: dict = {}
     scored = duplicates.score_pairs(records, threshold=threshold, train_model=True, model_json=model)
     (data / "incluye-model.json").write_text(json.dumps(model, indent=1))
@@ -280,11 +385,34 @@ def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Tab
     ).to_pylist():
         duplicates.pair_reasons(row)
     scored.timings["reasons"] = time.perf_counter() - started
-    return scored.table.select(["unique_id_l", "unique_id_r", "match_probability"]), scored.timings
+    started = time.perf_counter()
+    ids = records.column("national_id").to_pylist()
+    national_ids = {i: "".join(c for c in n.upper() if c.isalnum()) for i, n in enumerate(ids) if n}
+    clusters = duplicates.cluster_pairs(
+        scored.table.column("unique_id_l").to_pylist(),
+        scored.table.column("unique_id_r").to_pylist(),
+        scored.table.column("match_probability").to_pylist(),
+        national_ids=national_ids,
+    )
+    scored.timings["group"] = time.perf_counter() - started
+    return (
+        scored.table.select(["unique_id_l", "unique_id_r", "match_probability"]),
+        groups_table(clusters),
+        scored.timings,
+    )
 
 
-def run_baseline(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Table, dict]:
-    """Splink out of the box: default comparisons on the raw columns, blocking like ours."""
+def groups_table(clusters) -> pa.Table:
+    members, ids = [], []
+    for number, cluster in enumerate(clusters):
+        members += cluster.members
+        ids += [number] * len(cluster.members)
+    return pa.table({"unique_id": pa.array(members, pa.int64()), "group_id": pa.array(ids, pa.int64())})
+
+
+def run_baseline(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Table, pa.Table, dict]:
+    """Splink out of the box: default comparisons on the raw columns, blocking like ours; its pairs
+    grouped into plain connected components."""
     import logging
 
     import splink.comparison_library as cl
@@ -294,6 +422,7 @@ def run_baseline(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Ta
     started = time.perf_counter()
     con = duplicates.duckdb_connection()
     # Minimal cleaning a plain setup would do: empty strings are missing values.
+    records = records.select([c for c in records.column_names if c not in ("country", "nationality")])
     records = records.set_column(
         records.schema.get_field_index("phone"),
         "phone",
@@ -339,58 +468,105 @@ def run_baseline(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Ta
     timings["train"] = time.perf_counter() - started
     started = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    table = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r, match_probability")
+    table = (
+        predictions.as_duckdbpyrelation()
+        .select("unique_id_l, unique_id_r, match_probability")
+        .to_arrow_table()
+    )
     timings["predict"] = time.perf_counter() - started
-    return table.to_arrow_table(), timings
+    started = time.perf_counter()
+    clusters = duplicates.cluster_pairs(
+        table.column("unique_id_l").to_pylist(),
+        table.column("unique_id_r").to_pylist(),
+        table.column("match_probability").to_pylist(),
+    )
+    timings["group"] = time.perf_counter() - started
+    return table, groups_table(clusters), timings
 
 
-def evaluate(pairs: pa.Table, truth: pa.Table) -> dict:
+def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
     import duckdb
 
     con = duckdb.connect()
-    con.register("pairs", pairs)
+    con.register("found_pairs", pairs)
+    con.register("groups", groups)
     con.register("truth", truth)
-    true_pairs = con.execute(
-        "select sum(k * (k - 1) / 2) from (select count(*) k from truth group by entity_id)"
-    ).fetchone()[0]
-    found, correct = con.execute("""
-        select count(*), count(*) filter (where a.entity_id = b.entity_id)
-        from pairs p join truth a on a.unique_id = p.unique_id_l join truth b on b.unique_id = p.unique_id_r
-    """).fetchone()
-    # Recall by corruption, over (original, duplicate) pairs.
-    by_kind = con.execute("""
-        with dup as (
-            select d.unique_id as dup_id, d.entity_id as orig_id, unnest(string_split(d.corruptions, ' ')) as kind
-            from truth d where d.corruptions <> ''
+    con.execute("""
+        create table true_pairs as
+        select a.unique_id as l, b.unique_id as r, a.national_id is null or b.national_id is null as no_id,
+               greatest(length(a.corruptions) - length(replace(a.corruptions, ' ', '')) + (a.corruptions <> '')::int,
+                        length(b.corruptions) - length(replace(b.corruptions, ' ', '')) + (b.corruptions <> '')::int)
+                   as corruptions,
+               a.corruptions <> '' and b.corruptions <> '' as copies
+        from truth a join truth b on a.entity_id = b.entity_id and a.unique_id < b.unique_id
+    """)
+    con.execute("""
+        create table namesakes as
+        select least(t.unique_id, cast(split_part(t.corruptions, ':', 2) as bigint)) as l,
+               greatest(t.unique_id, cast(split_part(t.corruptions, ':', 2) as bigint)) as r
+        from truth t where t.corruptions like 'namesake_of:%'
+    """)
+    result = {}
+    for level, table in (
+        (
+            "pairs",
+            "select least(unique_id_l, unique_id_r) as l, greatest(unique_id_l, unique_id_r) as r from found_pairs",
         ),
-        found as (
-            select least(unique_id_l, unique_id_r) as a, greatest(unique_id_l, unique_id_r) as b from pairs
-        )
-        select kind, count(*) as total,
-               count(*) filter (where exists (
-                   select 1 from found f where f.a = least(dup_id, orig_id) and f.b = greatest(dup_id, orig_id)
-               )) as found
-        from dup group by kind order by kind
-    """).fetchall()
-    return {
-        "true_pairs": int(true_pairs),
-        "predicted": int(found),
-        "correct": int(correct),
-        "precision": correct / found if found else 0.0,
-        "recall": correct / true_pairs if true_pairs else 0.0,
-        "recall_by_corruption": {kind: found / total for kind, total, found in by_kind},
-    }
+        (
+            "groups",
+            "select least(a.unique_id, b.unique_id) as l, greatest(a.unique_id, b.unique_id) as r "
+            "from groups a join groups b on a.group_id = b.group_id and a.unique_id < b.unique_id",
+        ),
+    ):
+        con.execute(f"create or replace table predicted as select distinct * from ({table})")
+        predicted, correct = con.execute("""
+            select count(*), count(*) filter (where a.entity_id = b.entity_id)
+            from predicted p join truth a on a.unique_id = p.l join truth b on b.unique_id = p.r
+        """).fetchone()
+        found = "exists (select 1 from predicted p where p.l = t.l and p.r = t.r)"
+        totals = con.execute(f"""
+            select count(*), count(*) filter (where {found}),
+                   count(*) filter (where no_id), count(*) filter (where no_id and {found}),
+                   count(*) filter (where copies), count(*) filter (where copies and {found})
+            from true_pairs t
+        """).fetchone()
+        by_count = {
+            k: f / n
+            for k, n, f in con.execute(f"""
+                select corruptions, count(*), count(*) filter (where {found}) from true_pairs t
+                group by corruptions order by corruptions
+            """).fetchall()
+        }
+        namesakes = con.execute(
+            f"select count(*), count(*) filter (where {found}) from namesakes t"
+        ).fetchone()
+        result[level] = {
+            "predicted": int(predicted),
+            "correct": int(correct),
+            "true_pairs": int(totals[0]),
+            "precision": correct / predicted if predicted else 0.0,
+            "recall": totals[1] / totals[0] if totals[0] else 0.0,
+            "recall_without_ids": totals[3] / totals[2] if totals[2] else 0.0,
+            "pairs_without_ids": int(totals[2]),
+            "recall_copy_to_copy": totals[5] / totals[4] if totals[4] else None,
+            "recall_by_corruptions": by_count,
+            "namesakes": int(namesakes[0]),
+            "namesakes_linked": int(namesakes[1]),
+        }
+    return result
 
 
 def worker(model: str, data: Path, threshold: float) -> None:
     records = pq.read_table(data / "records.parquet", columns=duplicates.RAW_SCHEMA.names)
     started = time.perf_counter()
-    pairs, timings = (run_incluye if model == "incluye" else run_baseline)(records, threshold, data)
+    pairs, groups, timings = (run_incluye if model == "incluye" else run_baseline)(records, threshold, data)
     wall = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux: KiB)
-    truth = pq.read_table(data / "records.parquet", columns=["unique_id", "entity_id", "corruptions"])
+    truth = pq.read_table(
+        data / "records.parquet", columns=["unique_id", "entity_id", "corruptions", "national_id"]
+    )
     result = {"model": model, "wall_seconds": wall, "peak_mib": peak, "timings": timings}
-    result |= evaluate(pairs, truth)
+    result |= evaluate(pairs, groups, truth)
     print(json.dumps(result))
 
 
@@ -400,11 +576,13 @@ def worker(model: str, data: Path, threshold: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--generator", choices=("harder", "classic"), default="harder")
     parser.add_argument("--duplicate-share", type=float, default=0.1)
-    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--threshold", type=float, default=duplicates.THRESHOLD)
     parser.add_argument("--models", default="incluye,baseline")
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--keep", type=Path, help="write the generated records to this folder and keep them")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--worker", choices=("incluye", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -417,9 +595,10 @@ def main() -> None:
         data = args.keep or Path(tmp)
         data.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        table = generate(args.records, duplicate_share=args.duplicate_share, seed=args.seed)
+        make = generate_harder if args.generator == "harder" else generate
+        table = make(args.records, duplicate_share=args.duplicate_share, seed=args.seed)
         pq.write_table(table, data / "records.parquet")
-        print(f"generated {args.records:,} records in {time.perf_counter() - started:.0f} s", flush=True)
+        print(f"generated {table.num_rows:,} records in {time.perf_counter() - started:.0f} s", flush=True)
         results = []
         for model in args.models.split(","):
             command = [sys.executable, __file__, "--worker", model, "--data", str(data)]
@@ -428,29 +607,49 @@ def main() -> None:
             results.append(json.loads(out.strip().splitlines()[-1]))
             print(f"{model}: {results[-1]['wall_seconds']:.0f} s", flush=True)
     print_table(args, results, load=(load_before, os.getloadavg()[0]))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
 
 
 def print_table(args, results: list[dict], load: tuple[float, float]) -> None:
     print(
-        f"\n{args.records:,} records, {args.duplicate_share:.0%} duplicates, threshold {args.threshold}, "
-        f"{os.cpu_count()} cores, load average {load[0]:.1f} before and {load[1]:.1f} after"
+        f"\n{args.records:,} records ({args.generator}), {args.duplicate_share:.0%} duplicates, threshold "
+        f"{args.threshold}, {os.cpu_count()} cores, load average {load[0]:.1f} before and {load[1]:.1f} after"
         " (other processes share the cores when it is above 0)"
     )
     rows = [
         ("wall clock (s)", lambda r: f"{r['wall_seconds']:.0f}"),
         *(
             (f"  {step} (s)", lambda r, s=step: f"{r['timings'].get(s, 0):.0f}" if s in r["timings"] else "-")
-            for step in ("prepare", "train", "predict", "reasons")
+            for step in ("prepare", "train", "predict", "reasons", "group")
         ),
         ("peak memory (MiB)", lambda r: f"{r['peak_mib']:.0f}"),
-        ("pairs above threshold", lambda r: f"{r['predicted']:,}"),
-        ("true pairs", lambda r: f"{r['true_pairs']:,}"),
-        ("wrong pairs", lambda r: f"{r['predicted'] - r['correct']:,}"),
-        ("precision", lambda r: f"{r['precision']:.4f}"),
-        ("recall", lambda r: f"{r['recall']:.3f}"),
+        ("true pairs", lambda r: f"{r['pairs']['true_pairs']:,}"),
+        ("  of which without ids", lambda r: f"{r['pairs']['pairs_without_ids']:,}"),
     ]
-    kinds = sorted({k for r in results for k in r["recall_by_corruption"]})
-    rows += [(f"  recall, {k}", lambda r, k=k: f"{r['recall_by_corruption'].get(k, 0):.3f}") for k in kinds]
+    for level, label in (("pairs", "pairs above the threshold"), ("groups", "pairs in the groups")):
+        rows += [
+            (f"{label}", lambda r, lv=level: f"{r[lv]['predicted']:,}"),
+            ("  wrong", lambda r, lv=level: f"{r[lv]['predicted'] - r[lv]['correct']:,}"),
+            ("  precision", lambda r, lv=level: f"{r[lv]['precision']:.4f}"),
+            ("  recall", lambda r, lv=level: f"{r[lv]['recall']:.4f}"),
+            ("  recall without ids", lambda r, lv=level: f"{r[lv]['recall_without_ids']:.4f}"),
+            (
+                "  recall, copy to copy",
+                lambda r, lv=level: (
+                    "-" if r[lv]["recall_copy_to_copy"] is None else f"{r[lv]['recall_copy_to_copy']:.4f}"
+                ),
+            ),
+            ("  namesakes linked", lambda r, lv=level: f"{r[lv]['namesakes_linked']} / {r[lv]['namesakes']}"),
+        ]
+        counts = sorted({k for r in results for k in r[level]["recall_by_corruptions"]})
+        rows += [
+            (
+                f"  recall, {k} corruption(s)",
+                lambda r, k=k, lv=level: f"{r[lv]['recall_by_corruptions'].get(k, 0):.4f}",
+            )
+            for k in counts
+        ]
     names = [r["model"] for r in results]
     width = max(len(label) for label, _ in rows)
     print(f"| {'':{width}} | " + " | ".join(f"{n:>10}" for n in names) + " |")

@@ -15,6 +15,6 @@ timeout = 60
 
 
 def post_worker_init(worker):
-    from incluye.people.search import get_index
+    from incluye.people.searching import get_index
 
     threading.Thread(target=get_index, name="search-index-warmup", daemon=True).start()

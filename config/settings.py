@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks_db",
+    "django_countries",  # country names (ISO 3166-1) in Spanish and English
     "incluye.core",
     "incluye.accounts",
     "incluye.people",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "incluye.alliance",
     "incluye.impact",
     "incluye.api",
+    "incluye.workspace",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "incluye.accounts.context_processors.membership",
+                "incluye.workspace.context_processors.inbox",
             ],
         },
     },
@@ -309,6 +312,17 @@ INCLUYE_SUPPRESSION_THRESHOLD = env.int("INCLUYE_SUPPRESSION_THRESHOLD", default
 # People indirectly reached: the household members of each person reached; when the household size
 # was not recorded, this size is assumed (1: nobody else is counted).
 INCLUYE_DEFAULT_HOUSEHOLD_SIZE = env.int("INCLUYE_DEFAULT_HOUSEHOLD_SIZE", default=1)
+# Across the alliance: days the receiving organization has to answer a handoff, a transfer or an
+# access request (referrals take theirs from the service; invitations from employers below),
+# after which it shows as overdue in both organizations' inboxes.
+INCLUYE_HANDOFF_ANSWER_DAYS = env.int("INCLUYE_HANDOFF_ANSWER_DAYS", default=2)
+INCLUYE_TRANSFER_ANSWER_DAYS = env.int("INCLUYE_TRANSFER_ANSWER_DAYS", default=5)
+INCLUYE_ACCESS_ANSWER_DAYS = env.int("INCLUYE_ACCESS_ANSWER_DAYS", default=3)
+# Days a person has (through their caseworker) to answer an employer's invitation.
+INCLUYE_INVITATION_ANSWER_DAYS = env.int("INCLUYE_INVITATION_ANSWER_DAYS", default=7)
+# A risk alert nobody acknowledged after this many hours escalates to the organization's
+# administrators (`manage.py escalate_alerts`, run every few minutes).
+INCLUYE_ALERT_ESCALATION_HOURS = env.int("INCLUYE_ALERT_ESCALATION_HOURS", default=4)
 
 # Imports (manifests, KoboToolbox): bounded by what a file expands to, counted while it is read.
 INCLUYE_IMPORT_MAX_ROWS = env.int("INCLUYE_IMPORT_MAX_ROWS", default=100_000)

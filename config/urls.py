@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from incluye.core import views as core_views
+from incluye.workspace import views as workspace_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", workspace_views.home, name="home"),
+    path("inbox/", workspace_views.inbox, name="inbox"),
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

@@ -1,15 +1,18 @@
-"""Validate the occupation-coder gold files coder_dev.tsv and coder_test.tsv.
+"""Validate the occupation-coder gold files: coder_dev.tsv and coder_test.tsv (four columns), and
+the calibration sets coder_tune.tsv and coder_heldout.tsv (five: a `kind` column before the note).
 
 Run from the repository root (standard library only):
 
     python bench/data/check_gold.py
 
-Checks: exact header; four tab-separated columns per row; non-empty text; code syntax;
+Checks: exact header; four (or five) tab-separated columns per row; non-empty text; code syntax;
 every SOC code in the SOC 2018 6-digit list and every ISCO code an ISCO-08 unit group
 (level 4) when the reference files exist at ../shared/data relative to the repository
 (the check is skipped with a message when they do not); NONE rows carry NONE in both
 columns and nothing else; no text repeated within or across the files (compared case- and
-accent-insensitively, whitespace collapsed). Exits 1 on any error.
+accent-insensitively, whitespace collapsed); in the calibration sets, a known kind, NONE exactly on
+the nonsense and no-job rows, and several jobs (";" between jobs, "|" between the codes accepted
+for one job) exactly on the "several" rows. Exits 1 on any error.
 """
 
 import csv
@@ -23,8 +26,10 @@ REPO = HERE.parent.parent
 SHARED = REPO.parent / "shared" / "data"
 SOC_FILE = SHARED / "isco" / "codingsystems_danielruss" / "soc2018_6digit.csv"
 ISCO_FILE = SHARED / "isco" / "derived" / "isco08_ciuo08_es_en.csv"
-FILES = ("coder_dev.tsv", "coder_test.tsv")
+FILES = ("coder_dev.tsv", "coder_test.tsv", "coder_tune.tsv", "coder_heldout.tsv")
 HEADER = ["text", "soc", "isco", "note"]
+HEADER_WITH_KIND = ["text", "soc", "isco", "kind", "note"]
+KINDS = {"work", "english", "other", "mixed", "several", "nonsense", "nonwork"}
 SOC_RE = re.compile(r"^\d{2}-\d{4}$")
 ISCO_RE = re.compile(r"^\d{4}$")
 
@@ -51,6 +56,10 @@ def load_isco():
 
 
 def check_codes(cell, pattern, known, system, where, errors):
+    if ";" in cell:
+        for job in cell.split(";"):
+            check_codes(job, pattern, known, system, where, errors)
+        return
     codes = cell.split("|")
     if cell == "NONE":
         return
@@ -91,16 +100,27 @@ def main():
             continue
         if lines and lines[-1] == "":
             lines.pop()
-        if not lines or lines[0].split("\t") != HEADER:
-            errors.append(f"{name}: header must be exactly {'<TAB>'.join(HEADER)}")
+        header = HEADER_WITH_KIND if name in ("coder_tune.tsv", "coder_heldout.tsv") else HEADER
+        if not lines or lines[0].split("\t") != header:
+            errors.append(f"{name}: header must be exactly {'<TAB>'.join(header)}")
         rows = none_rows = 0
         for lineno, line in enumerate(lines[1:], start=2):
             where = f"{name}:{lineno}"
             cols = line.split("\t")
-            if len(cols) != 4:
-                errors.append(f"{where}: expected 4 tab-separated columns, got {len(cols)}")
+            if len(cols) != len(header):
+                errors.append(f"{where}: expected {len(header)} tab-separated columns, got {len(cols)}")
                 continue
-            text, soc, isco, _note = cols
+            text, soc, isco = cols[:3]
+            if header is HEADER_WITH_KIND:
+                kind = cols[3]
+                if kind not in KINDS:
+                    errors.append(f"{where}: unknown kind '{kind}'")
+                if (kind in ("nonsense", "nonwork")) != (soc == "NONE"):
+                    errors.append(f"{where}: NONE exactly on nonsense and nonwork rows")
+                if (kind == "several") != (";" in soc) or soc.count(";") != isco.count(";"):
+                    errors.append(f"{where}: several jobs exactly on 'several' rows, as many in soc and isco")
+            elif ";" in soc or ";" in isco:
+                errors.append(f"{where}: ';' only in the calibration sets")
             rows += 1
             if not text.strip() or text != text.strip():
                 errors.append(f"{where}: empty text or leading/trailing spaces")

@@ -43,7 +43,6 @@ from django.utils import timezone  # noqa: E402
 from incluye.accounts.models import Membership, Organization, User  # noqa: E402
 from incluye.cases import services as case_services  # noqa: E402
 from incluye.cases.models import Case, CaseNote, Task  # noqa: E402
-from incluye.core.demo import DEMO  # noqa: E402
 from incluye.jobs.demo import DEMO_VACANCIES  # noqa: E402
 from incluye.jobs.forms import municipalities  # noqa: E402
 from incluye.jobs.models import Vacancy, VacancyStatus  # noqa: E402
@@ -57,6 +56,7 @@ from incluye.skills.models import (  # noqa: E402
     System,
     WorkExperience,
 )
+from incluye.workspace.demo import DEMO  # noqa: E402
 
 PASSWORD = DEMO["password"]
 COUNTRIES = ["GT", "SV", "HN", "CR"]

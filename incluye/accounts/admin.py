@@ -23,6 +23,7 @@ class UserAdmin(BaseUserAdmin):
                     "first_name",
                     "last_name",
                     "preferred_language",
+                    "notification_mode",
                     "is_active",
                     "is_staff",
                     "is_superuser",

@@ -17,5 +17,6 @@ class AccountsConfig(AppConfig):
                 "incluye.membership.changed": _("Changed a member's role or access"),
                 "incluye.membership.switched": _("Switched the active organization"),
                 "incluye.user.signed_in": _("Signed in"),
+                "incluye.user.notifications_changed": _("Changed how they receive notifications"),
             }
         )

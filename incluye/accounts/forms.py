@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from incluye.accounts.models import GrammaticalGender
+from incluye.accounts.models import GrammaticalGender, NotificationMode
 from incluye.accounts.roles import Role
 from incluye.core.actionlog import action_choices
 
@@ -32,6 +32,30 @@ class MembershipForm(forms.Form):
     )
     read_only = forms.BooleanField(label=_("Read only"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
+    is_psychosocial_lead = forms.BooleanField(
+        label=_("Psychosocial lead"),
+        required=False,
+        help_text=_("Receives every risk alert of the organization and those nobody acknowledged in time."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_psychosocial_lead") and data.get("role") != Role.PSYCHOSOCIAL:
+            self.add_error(
+                "is_psychosocial_lead", _("Only a psychosocial professional can be the psychosocial lead.")
+            )
+        return data
+
+
+class NotificationsForm(forms.Form):
+    notification_mode = forms.ChoiceField(
+        label=_("How do you want to hear about work that arrives?"),
+        choices=NotificationMode.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Messages never carry a person's name or details, only a link. Risk alerts always arrive at once."
+        ),
+    )
 
 
 class ActionLogFilterForm(forms.Form):

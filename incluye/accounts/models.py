@@ -34,6 +34,11 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class NotificationMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("One message for each thing that arrives")
+    DIGEST = "digest", _("One message a day with everything that arrived")
+
+
 class User(AbstractUser):
     """Someone who works in Incluye. Signs in with an e-mail address."""
 
@@ -52,6 +57,13 @@ class User(AbstractUser):
         default=GrammaticalGender.NEUTRAL,
         blank=True,
         help_text=_("How role names and messages address this person. Neutral forms when not said."),
+    )
+    # How the user hears about work that arrives (risk alerts are always sent at once).
+    notification_mode = models.CharField(
+        _("notifications"),
+        max_length=10,
+        choices=NotificationMode.choices,
+        default=NotificationMode.IMMEDIATE,
     )
 
     USERNAME_FIELD = "email"
@@ -117,6 +129,13 @@ class Membership(models.Model):
         _("read only"), default=False, help_text=_("Can see what the role allows but change nothing.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The organization's psychosocial lead is told of every risk alert and of those nobody
+    # acknowledged in time. Set by an administrator; meaningful for psychosocial professionals.
+    is_psychosocial_lead = models.BooleanField(
+        _("psychosocial lead"),
+        default=False,
+        help_text=_("Receives every risk alert of the organization and those nobody acknowledged in time."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -71,6 +71,14 @@ PERMISSIONS: dict[str, set[str]] = {
     "manifests.configure": {R.ADMINISTRATOR},
     "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
     "merges.undo": {R.ADMINISTRATOR},
+    # Protection-sensitive data of people who arrive (migration status, nationality, country of
+    # origin, asylum claim, documents for foreigners and of the country of origin): as sensitive as
+    # psychosocial notes. Reception registers arrivals with their status; the caseworker and the
+    # documents officer work with it (documents checklist, permits, renewals); the administrator
+    # produces the person's copy of their data. Psychosocial staff, assessors, employers and the
+    # coordinator do not need it: they never see it (indicators count it only with suppression).
+    "protection.view": {R.RECEPTION_OFFICER, R.CASEWORKER, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "protection.record": {R.RECEPTION_OFFICER, R.CASEWORKER, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
     # Rights of the person: a copy of everything held about them, and erasure.
     "people.export": {R.ADMINISTRATOR},
     "people.erase": {R.ADMINISTRATOR},
@@ -81,9 +89,22 @@ PERMISSIONS: dict[str, set[str]] = {
     "notes.psychosocial": {R.PSYCHOSOCIAL},
     # Referrals across the alliance: caseworkers send them; the receiving organization's case team
     # handles them. Everyone in the country's alliance may browse the service directory.
-    "referrals.view": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    # A certifying body's assessors receive referrals to its programmes (and answer them).
+    "referrals.view": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ASSESSOR, R.ADMINISTRATOR},
     "referrals.send": {R.CASEWORKER, R.ADMINISTRATOR},
-    "referrals.handle": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
+    "referrals.handle": {R.CASEWORKER, R.PSYCHOSOCIAL, R.DOCUMENTS_OFFICER, R.ASSESSOR, R.ADMINISTRATOR},
+    # The person moves between organizations of one country's alliance. A handoff gives an
+    # arrival to a case-management organization (reception → NGO); a transfer moves a case's
+    # ownership; an access request asks the organization that holds a record to share it.
+    "handoffs.send": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
+    "handoffs.handle": {R.CASEWORKER, R.ADMINISTRATOR},
+    "transfers.send": {R.CASEWORKER, R.ADMINISTRATOR},
+    "transfers.handle": {R.CASEWORKER, R.ADMINISTRATOR},
+    "access.request": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
+    "access.handle": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
+    # Risk alerts raised by screenings: psychosocial staff acknowledge them and keep the safety
+    # plan; everyone else on the case sees only that the person needs psychosocial attention.
+    "alerts.handle": {R.PSYCHOSOCIAL},
     # Recognition of experience abroad: the work history, the occupation coder and the skills
     # profile a counsellor signs; the catalogue of competency standards is open to the alliance.
     "skills.view": {R.RECEPTION_OFFICER, R.CASEWORKER, R.DOCUMENTS_OFFICER, R.ADMINISTRATOR},
@@ -133,6 +154,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "members.view": {R.ADMINISTRATOR, R.COORDINATOR},
     "members.manage": {R.ADMINISTRATOR},
     "actionlog.view": {R.ADMINISTRATOR},
+    # Everyone lands on an inbox of their own work.
+    "inbox.view": set(Role.values),
 }
 
 # Roles that read sensitive data (psychosocial notes, deportation history, identity documents):

@@ -72,12 +72,21 @@ def membership_update(
     read_only: bool,
     is_active: bool,
     grammatical_gender: str | None = None,
+    is_psychosocial_lead: bool | None = None,
 ):
     if membership.organization_id != actor_membership.organization_id:
         raise PermissionDenied
+    if is_psychosocial_lead is None:
+        is_psychosocial_lead = membership.is_psychosocial_lead
+    values = {
+        "role": role,
+        "read_only": read_only,
+        "is_active": is_active,
+        "is_psychosocial_lead": is_psychosocial_lead,
+    }
     changes = {
         field: [getattr(membership, field), value]
-        for field, value in (("role", role), ("read_only", read_only), ("is_active", is_active))
+        for field, value in values.items()
         if getattr(membership, field) != value
     }
     user = membership.user
@@ -87,8 +96,9 @@ def membership_update(
         user.save(update_fields=["grammatical_gender"])
     if not changes:
         return membership
-    membership.role, membership.read_only, membership.is_active = role, read_only, is_active
-    membership.save(update_fields=["role", "read_only", "is_active"])
+    for field, value in values.items():
+        setattr(membership, field, value)
+    membership.save(update_fields=list(values))
     log_action(
         actor=actor_membership.user,
         organization=membership.organization,
@@ -111,4 +121,20 @@ def membership_switch(*, request, membership: Membership) -> None:
         organization=membership.organization,
         action="incluye.membership.switched",
         obj=membership,
+    )
+
+
+def user_notifications_set(*, user, notification_mode: str) -> None:
+    """The user chooses immediate messages or a daily digest."""
+    if user.notification_mode == notification_mode:
+        return
+    previous = user.notification_mode
+    user.notification_mode = notification_mode
+    user.save(update_fields=["notification_mode"])
+    log_action(
+        actor=user,
+        organization=None,
+        action="incluye.user.notifications_changed",
+        obj=user,
+        data={"from": previous, "to": notification_mode},
     )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
     path("log/", views.action_log, name="action_log"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.accounts import services
-from incluye.accounts.forms import ActionLogFilterForm, MemberAddForm, MembershipForm
+from incluye.accounts.forms import ActionLogFilterForm, MemberAddForm, MembershipForm, NotificationsForm
 from incluye.accounts.selectors import memberships_of, organization_members, organizations_visible_to
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.core.selectors import action_log_for
@@ -67,6 +67,7 @@ def member_edit(request, pk):
             "read_only": target.read_only,
             "is_active": target.is_active,
             "grammatical_gender": target.user.grammatical_gender,
+            "is_psychosocial_lead": target.is_psychosocial_lead,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -75,7 +76,12 @@ def member_edit(request, pk):
         )
         messages.success(request, _("The membership was saved."))
         return redirect("accounts:members")
-    return render(request, "accounts/member_edit.html", {"form": form, "target": target})
+    return render(
+        request,
+        "accounts/member_edit.html",
+        {"form": form, "target": target},
+        status=400 if form.errors else 200,
+    )
 
 
 @membership_required("actionlog.view")
@@ -90,3 +96,16 @@ def action_log(request):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/action_log.html", {"form": form, "page": page})
+
+
+@login_required
+def notifications(request):
+    """Each user chooses how they hear about work that arrives: at once or in a daily digest."""
+    form = NotificationsForm(
+        request.POST or None, initial={"notification_mode": request.user.notification_mode}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_notifications_set(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your choice was saved."))
+        return redirect("accounts:notifications")
+    return render(request, "accounts/notifications.html", {"form": form}, status=400 if form.errors else 200)

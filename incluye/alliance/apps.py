@@ -22,3 +22,6 @@ class AllianceConfig(AppConfig):
                 "incluye.alliance.decision_added": _("Recorded a decision of the council"),
             }
         )
+        from incluye.alliance import inbox
+
+        inbox.register()

@@ -17,7 +17,7 @@ COUNCIL_NAMES = {
 
 @transaction.atomic
 def demo_alliance(organizations: dict, countries: list[str]) -> dict:
-    """`organizations`: {(country, key): Organization} as core.demo.demo_alliances returns."""
+    """`organizations`: {(country, key): Organization} as workspace.demo.demo_alliances returns."""
     from incluye.alliance.models import Agreement, AllianceMember, Commitment, Council, Decision, Meeting
 
     councils = {}

@@ -135,3 +135,35 @@ class GoalForm(forms.Form):
     due_on = forms.DateField(
         label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+
+class AlertAcknowledgeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SafetyPlanForm(forms.Form):
+    """The country's checklist (data) as checkboxes, and a note; `complete` closes the plan."""
+
+    done = forms.MultipleChoiceField(
+        label=_("Steps done"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Notes of the safety plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only psychosocial professionals read them."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, checklist, **kwargs):
+        super().__init__(*args, **kwargs)
+        from incluye.core.text import pick_language
+
+        self.fields["done"].choices = [
+            (
+                item["code"],
+                pick_language(item["label"])
+                + ("" if item.get("required") else " " + str(_("(if it applies)"))),
+            )
+            for item in checklist
+        ]

@@ -13,6 +13,9 @@ The "scoring" object of a file:
     "flags":       [{"code", "when": CONDITION, "urgent"?, "positive"?, "level"?}, ...]   optional
     "bands":       [{"code", "label": {"es", "en"}, "when": CONDITION}, ..., {"code", "label"}]
     "levels":      [{"when": CONDITION, "level": LEVEL}, ..., {"level": LEVEL}]
+    "alerts":      [{"code", "label": {"es", "en"}, "when": CONDITION | "bands": [band codes]}, ...]
+                   optional: answers that signal risk raise an alert on the case (PHQ-9 item 9
+                   above 0, the RHS-15 thermometer at its cut-off, each instrument's severe band)
     "note":        free text for the people who maintain the file (allowed anywhere, ignored)
 
 A CONDITION is {"any": [CONDITION, ...]}, {"all": [CONDITION, ...]}, {"positive": true|false}
@@ -23,9 +26,10 @@ A CONDITION is {"any": [CONDITION, ...]}, {"all": [CONDITION, ...]}, {"positive"
      "reason": {"es": "...", "en": "..."}}      optional; may use {value} and {threshold}
 
 Order of evaluation: positive, then flags (a flag can make the screen positive and urgent), then
-the first band and the first level whose condition holds (the last of each has no condition). The
-suggested level is the highest of that level and the flags' levels. Reasons are the texts of the
-comparisons that made positive, a flag or the chosen level hold, in the order flags, positive, level.
+the first band and the first level whose condition holds (the last of each has no condition), then
+the alerts (a condition, or the band found). The suggested level is the highest of that level and
+the flags' levels. Reasons are the texts of the comparisons that made positive, a flag or the
+chosen level hold, in the order flags, positive, level.
 """
 
 from __future__ import annotations
@@ -199,6 +203,11 @@ class ScreeningResult:
     suggested_level: str
     reasons: list[str]
     flags: list[str]  # codes of the flags that fired, e.g. "self_harm", "depression_assessment"
+    alerts: list[str] = ()  # codes of the alert rules that fired: the case needs a risk alert
+
+    @property
+    def alert(self) -> bool:
+        return bool(self.alerts)
 
     @property
     def suggested_level_label(self) -> str:
@@ -331,7 +340,7 @@ def _item_from_dict(raw: Any, check: _Checker) -> Item:
 
 
 def _check_scoring(scoring: dict, items: dict[str, Item], check: _Checker) -> None:
-    known = {"note", "total", "percent", "thermometer", "positive", "flags", "bands", "levels"}
+    known = {"note", "total", "percent", "thermometer", "positive", "flags", "bands", "levels", "alerts"}
     check.that(not set(scoring) - known, f"unknown keys {sorted(set(scoring) - known)}")
     total = scoring.get("total")
     check.that(isinstance(total, dict) and isinstance(total.get("items"), list), "total.items is required")
@@ -377,6 +386,27 @@ def _check_scoring(scoring: dict, items: dict[str, Item], check: _Checker) -> No
             else:
                 at.that(entry.get("level") in LEVELS, f"level must be one of {list(LEVELS)}")
                 at.that(not set(entry) - {"note", "when", "level"}, "unknown keys")
+    band_codes = {entry.get("code") for entry in scoring["bands"]}
+    check.that(isinstance(scoring.get("alerts", []), list), "alerts must be a list")
+    codes = set()
+    for n, alert in enumerate(scoring.get("alerts", [])):
+        at = check.at(f"alerts[{n}]")
+        at.that(
+            isinstance(alert, dict) and isinstance(alert.get("code"), str) and alert["code"],
+            "code is required",
+        )
+        at.that(alert["code"] not in codes, "alert codes must be unique")
+        codes.add(alert["code"])
+        at.that(not set(alert) - {"note", "code", "label", "when", "bands"}, "unknown keys")
+        at.texts(alert.get("label"), "label")
+        at.that(("when" in alert) != ("bands" in alert), "give either 'when' or 'bands'")
+        if "when" in alert:
+            _check_condition(alert["when"], quantities, at.at("when"), allow_positive=False)
+        else:
+            at.that(
+                isinstance(alert["bands"], list) and alert["bands"] and set(alert["bands"]) <= band_codes,
+                f"bands must name some of {sorted(band_codes)}",
+            )
 
 
 def _is_number(value: Any) -> bool:
@@ -447,6 +477,11 @@ def score(instrument: Instrument, answers: dict[str, int]) -> ScreeningResult:
     )
     suggested = max([level, *flag_levels], key=_LEVEL_RANK.__getitem__)
     reasons = list(dict.fromkeys(flag_reasons + positive_reasons + level_reasons))
+    alerts = [
+        alert["code"]
+        for alert in rules.get("alerts", [])
+        if (band["code"] in alert["bands"] if "bands" in alert else _holds(alert["when"], values))
+    ]
     return ScreeningResult(
         instrument=instrument.code,
         version=instrument.version,
@@ -460,7 +495,14 @@ def score(instrument: Instrument, answers: dict[str, int]) -> ScreeningResult:
         suggested_level=suggested,
         reasons=reasons,
         flags=flags,
+        alerts=alerts,
     )
+
+
+def alert_labels(instrument: Instrument, codes) -> list[str]:
+    """The labels of the alert rules `codes` of an instrument, in the active language."""
+    labels = {alert["code"]: alert["label"] for alert in instrument.scoring.get("alerts", [])}
+    return [localized(labels[code]) for code in codes if code in labels]
 
 
 def _validate(instrument: Instrument, answers: dict[str, int]) -> None:

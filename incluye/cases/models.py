@@ -120,6 +120,8 @@ class CaseStageChange(models.Model):
 class Sensitivity(models.TextChoices):
     GENERAL = "general", _("General: the case team")
     PSYCHOSOCIAL = "psychosocial", _("Psychosocial: psychosocial professionals only")
+    # About a migration status (a card to renew): the roles with `protection.view` only.
+    PROTECTION = "protection", _("Protection: the roles that see migration status")
 
 
 class CaseNote(models.Model):
@@ -161,6 +163,9 @@ class Task(models.Model):
     # A psychosocial task (e.g. after a positive screening) is seen only by psychosocial staff:
     # even its title tells something about the person's mental health.
     sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices, default=Sensitivity.GENERAL)
+    # What made the task, when a daily job did (e.g. "document:<id>:<expiry date>"): one task per
+    # key and case, however often the job runs.
+    key = models.CharField(max_length=80, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("task")
@@ -200,15 +205,28 @@ DOCUMENT_PIPELINE = Pipeline(
 )
 
 
-def document_checklist(country_code: str) -> list[dict]:
-    """The checklist items of a country, from data (cases/data/document_checklists.json)."""
+def document_checklist(country_code: str, status: str | None = None) -> list[dict]:
+    """The checklist items of a country, from data (cases/data/document_checklists.json): for a
+    returned national (`status` None), or for someone who arrived, by migration status ("unknown"
+    when none is recorded): what every country asks, then the country's documents for foreigners of
+    that status (item code "doc:<type code>")."""
     import json
     from pathlib import Path
+
+    from incluye.core.models import IdDocumentType
 
     data = json.loads(
         (Path(__file__).parent / "data" / "document_checklists.json").read_text(encoding="utf-8")
     )
-    return data.get(country_code, []) + data["common"]
+    if status is None:
+        return data.get(country_code, []) + data["common"]
+    items = list(data["by_status"].get(status, data["by_status"]["unknown"]))
+    for document_type in IdDocumentType.objects.filter(country_id=country_code, for_foreigners=True).order_by(
+        "pk"
+    ):
+        if status in document_type.statuses:
+            items.append({"code": f"doc:{document_type.code}", "name": document_type.names})
+    return items
 
 
 class CaseDocument(models.Model):
@@ -341,3 +359,64 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged: safety plan in progress")
+    RESOLVED = "resolved", _("Safety plan completed")
+
+
+class RiskAlert(models.Model):
+    """Answers of a screening that signal risk (rules in the instrument's data). Psychosocial
+    staff acknowledge it and keep its safety plan (a checklist kept as data, per country); an alert
+    nobody acknowledged in time escalates. Everyone else on the case sees only that the person
+    needs psychosocial attention, never the answers."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="alert")
+    rules = models.JSONField(default=list)  # codes of the instrument's alert rules that fired
+    status = models.CharField(
+        _("status"), max_length=14, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("safety plan completed"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The safety plan: {item code: {"done": bool, "at": ISO time, "by": user id}} and a note.
+    plan_items = models.JSONField(default=dict, blank=True)
+    plan_note = EncryptedTextField(_("notes of the safety plan"), blank=True)  # encrypted at rest
+    plan_country = models.CharField(max_length=2, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("risk alert")
+        verbose_name_plural = _("risk alerts")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["status", "raised_at"])]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != AlertStatus.RESOLVED
+
+
+def safety_plan_checklist(country_code: str) -> list[dict]:
+    """The safety plan's checklist for a country, from data (cases/data/safety_plans.json): the
+    common items, then the country's own."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "data" / "safety_plans.json").read_text(encoding="utf-8"))
+    return data["common"] + data.get(country_code, [])

@@ -1,6 +1,16 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
-from incluye.cases.models import Case, CaseNote, CaseStageChange, Sensitivity
+from incluye.accounts.roles import Role
+from incluye.cases.models import AlertStatus, Case, CaseNote, CaseStageChange, RiskAlert, Sensitivity
+
+# The stage whose cases wait for each role: the psychologist's work is the organization's cases in
+# "Psychosocial support", the documents officer's those in "Documents", a caseworker's the new
+# cases given to them (still at "Reception").
+ROLE_STAGES = {
+    Role.PSYCHOSOCIAL: ("psychosocial",),
+    Role.DOCUMENTS_OFFICER: ("documents",),
+    Role.CASEWORKER: ("reception",),
+}
 
 
 def cases_visible_to(*, membership):
@@ -11,8 +21,12 @@ def cases_visible_to(*, membership):
 
 
 def caseload(*, membership, mine: bool = True, status: str = ""):
-    qs = cases_visible_to(membership=membership).select_related("person", "caseworker")
-    if mine:
+    """The open cases of the organization, or the membership's own: a caseworker's are the cases
+    given to them; a psychologist's or a documents officer's, those waiting in their stage."""
+    qs = with_attention_flag(cases_visible_to(membership=membership).select_related("person", "caseworker"))
+    if mine and membership.role in (Role.PSYCHOSOCIAL, Role.DOCUMENTS_OFFICER):
+        qs = qs.filter(status__in=ROLE_STAGES[membership.role])
+    elif mine:
         qs = qs.filter(caseworker_id=membership.user_id)
     qs = qs.filter(status=status) if status else qs.exclude(status="closed")
     return qs.order_by("person__name_key")
@@ -59,16 +73,15 @@ def my_work(*, membership):
     """The user's open tasks in this organization, overdue first (they are the earliest due)."""
     from incluye.cases.models import Task
 
-    return (
-        Task.objects.filter(
-            assigned_to_id=membership.user_id,
-            done_at__isnull=True,
-            case__organization_id=membership.organization_id,
-            case__person__merged_into__isnull=True,
-        )
-        .select_related("case__person")
-        .order_by("due_on", "id")
+    tasks = Task.objects.filter(
+        assigned_to_id=membership.user_id,
+        done_at__isnull=True,
+        case__organization_id=membership.organization_id,
+        case__person__merged_into__isnull=True,
     )
+    if not membership.can("protection.view"):
+        tasks = tasks.exclude(sensitivity=Sensitivity.PROTECTION)
+    return tasks.select_related("case__person").order_by("due_on", "id")
 
 
 def caseload_by_caseworker(*, membership):
@@ -96,4 +109,55 @@ def tasks_of(*, membership, case):
     tasks = case.tasks.select_related("assigned_to").filter(done_at__isnull=True)
     if not membership.can("notes.psychosocial"):
         tasks = tasks.exclude(sensitivity=Sensitivity.PSYCHOSOCIAL)
+    if not membership.can("protection.view"):
+        tasks = tasks.exclude(sensitivity=Sensitivity.PROTECTION)
     return tasks
+
+
+# Risk alerts ------------------------------------------------------------------------------------
+
+
+def with_attention_flag(cases):
+    """Annotate `needs_attention`: the case has a risk alert whose safety plan is not completed.
+    All that roles other than psychosocial staff ever learn of an alert."""
+    active = RiskAlert.objects.filter(case_id=OuterRef("pk")).exclude(status=AlertStatus.RESOLVED)
+    return cases.annotate(needs_attention=Exists(active))
+
+
+def case_needs_attention(*, case) -> bool:
+    return case.alerts.exclude(status=AlertStatus.RESOLVED).exists()
+
+
+def alerts_visible_to(*, membership):
+    """Risk alerts of the organization's cases, for psychosocial staff only."""
+    if membership is None or not membership.can("alerts.handle"):
+        return RiskAlert.objects.none()
+    return RiskAlert.objects.filter(case__in=cases_visible_to(membership=membership))
+
+
+def alert_for_page(*, membership, pk):
+    """One alert: another organization's is a 404 (as for the case); for someone of the case's
+    organization who is not psychosocial staff, a 403 (they see the case's flag, not the alert)."""
+    from django.core.exceptions import PermissionDenied
+
+    from incluye.core.access import get_scoped_or_404
+
+    alert = get_scoped_or_404(
+        RiskAlert.objects.filter(case__in=cases_visible_to(membership=membership)).select_related(
+            "case__person", "case__organization", "screening", "acknowledged_by", "raised_by", "resolved_by"
+        ),
+        pk=pk,
+    )
+    if not membership.can("alerts.handle"):
+        raise PermissionDenied
+    return alert
+
+
+def alerts_of_case(*, membership, case):
+    return alerts_visible_to(membership=membership).filter(case=case).select_related("screening")
+
+
+def documents_visible(*, membership, case) -> bool:
+    """The checklist of someone who arrived tells their migration status (an asylum seeker's card,
+    a work permit): only the roles with `protection.view` see it."""
+    return case.person.nationality_id == case.organization.country_id or membership.can("protection.view")

@@ -8,10 +8,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incluye.accounts.selectors import psychosocial_staff
 from incluye.cases.models import (
     CASE_PIPELINE,
     DOCUMENT_PIPELINE,
     FOLLOW_UP_MONTHS,
+    AlertStatus,
     Case,
     CaseDocument,
     CaseNote,
@@ -20,10 +22,12 @@ from incluye.cases.models import (
     DocumentScan,
     FollowUp,
     Goal,
+    RiskAlert,
     Screening,
     Sensitivity,
     Task,
     document_checklist,
+    safety_plan_checklist,
 )
 from incluye.core.actionlog import log_action
 from incluye.core.pipeline import TransitionNotAllowed
@@ -57,14 +61,56 @@ def case_open(*, membership, person, caseworker=None) -> Case:
     return case
 
 
-def _save_versioned(case: Case, expected_version: int, **fields) -> None:
-    """Update the case only if nobody changed it since `expected_version` (optimistic locking)."""
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+@transaction.atomic
+def case_take_over(*, membership, case: Case, caseworker, expected_version: int) -> Case:
+    """The membership's organization becomes the case's owner (a transfer it accepted): the case
+    keeps its history, documents, plan and notes; its open tasks go to the new caseworker."""
+    if not membership.can("transfers.handle"):
+        raise PermissionDenied
+    if not case.is_open:
+        raise TransitionNotAllowed(_("The case is closed: it cannot be transferred."))
+    if (
+        Case.objects.filter(person_id=case.person_id, organization_id=membership.organization_id)
+        .exclude(status=CaseStatus.CLOSED)
+        .exists()
+    ):
+        raise TransitionNotAllowed(_("This person already has an open case here."))
+    previous = case.organization_id
+    _save_versioned(case, expected_version, organization=membership.organization, caseworker=caseworker)
+    open_tasks = case.tasks.filter(done_at__isnull=True)
+    open_tasks.exclude(sensitivity=Sensitivity.PSYCHOSOCIAL).update(assigned_to=caseworker)
+    psychologist = psychosocial_staff(organization=membership.organization).first()
+    if psychologist is not None:  # a psychosocial task stays with psychosocial staff
+        open_tasks.filter(sensitivity=Sensitivity.PSYCHOSOCIAL).update(assigned_to=psychologist)
+    CaseStageChange.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=case.status,
+        note=_("Transferred from another organization"),
+        changed_by=membership.user,
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.case.transferred",
+        obj=case,
+        data={"from_organization": previous, "caseworker": caseworker.pk},
+    )
+    return case
+
+
+def _save_versioned(record, expected_version: int, **fields) -> None:
+    """Update a case (or its risk alert) only if nobody changed it since `expected_version`
+    (optimistic locking): a change made on an old copy is refused, never silently lost."""
+    model = type(record)
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        fields.setdefault("updated_at", timezone.now())
+    updated = model.objects.filter(pk=record.pk, version=expected_version).update(
+        version=F("version") + 1, **fields
     )
     if not updated:
         raise StaleCase
-    case.refresh_from_db()
+    record.refresh_from_db()
 
 
 def _change_stage(
@@ -228,15 +274,31 @@ class ScanRefused(Exception):
 
 
 def documents_ensure(*, case: Case) -> None:
-    """Create the country's checklist items the case does not have yet."""
+    """Create the checklist items the case does not have yet: the country's list for a returned
+    national; for someone who arrived, the list of their current migration status (a new status
+    adds its items and keeps the others, with their progress)."""
+    from incluye.people.selectors import current_status
+
+    country = case.organization.country_id
+    if case.person.nationality_id == country:
+        status = None
+    else:
+        current = current_status(person=case.person)
+        status = current.kind if current else "unknown"
     existing = set(case.documents.values_list("code", flat=True))
     CaseDocument.objects.bulk_create(
         [
             CaseDocument(case=case, code=item["code"], name=item["name"])
-            for item in document_checklist(case.organization.country_id)
+            for item in document_checklist(country, status)
             if item["code"] not in existing
         ]
     )
+
+
+def documents_follow_status(*, person) -> None:
+    """After a change of migration status: the person's open cases get that status's checklist."""
+    for case in Case.objects.filter(person=person).exclude(status=CaseStatus.CLOSED).select_related("person"):
+        documents_ensure(case=case)
 
 
 @transaction.atomic
@@ -332,6 +394,8 @@ def screening_record(*, membership, case: Case, instrument_code: str, answers: d
         suggested_level=result.suggested_level,
         administered_by=membership.user,
     )
+    if result.alert:
+        alert_raise(membership=membership, case=case, screening=screening, rules=result.alerts)
     if result.positive:
         days = 1 if result.urgent else 7
         task_create(
@@ -436,3 +500,163 @@ def case_viewed(*, membership, case: Case, notes) -> None:
         obj=case,
         data={"psychosocial_notes_read": [n.pk for n in shown]} if shown else {},
     )
+
+
+# Risk alerts ------------------------------------------------------------------------------------
+
+
+def _alert_link(alert: RiskAlert) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse("cases:alert", args=[alert.pk])
+
+
+def alert_raise(*, membership, case: Case, screening: Screening, rules) -> RiskAlert:
+    """Answers that signal risk: an alert on the case, the organization's psychosocial lead told
+    at once (every psychosocial professional when it has no lead). The message says where to look,
+    never who it is or what was answered."""
+    from incluye.core.notify import notify_on_commit
+
+    alert = RiskAlert.objects.create(
+        case=case,
+        screening=screening,
+        rules=list(rules),
+        raised_by=membership.user,
+        plan_country=case.organization.country_id,
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.alert.raised",
+        obj=case,
+        data={"alert": alert.pk, "screening": screening.pk},
+    )
+    staff = psychosocial_staff(organization=case.organization)
+    leads = list(staff.filter(lead=True)) or list(staff)
+    notify_on_commit(
+        to_users=leads, template="cases/email/alert_raised", context={"link": _alert_link(alert)}, urgent=True
+    )
+    return alert
+
+
+def _require_alert_staff(membership, alert: RiskAlert) -> None:
+    if not membership.can("alerts.handle") or alert.case.organization_id != membership.organization_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def alert_acknowledge(*, membership, alert: RiskAlert, expected_version: int) -> RiskAlert:
+    """A psychosocial professional takes the alert: its safety plan starts."""
+    _require_alert_staff(membership, alert)
+    if alert.status != AlertStatus.OPEN:
+        raise TransitionNotAllowed(_("This alert was already acknowledged."))
+    _save_versioned(
+        alert,
+        expected_version,
+        status=AlertStatus.ACKNOWLEDGED,
+        acknowledged_at=timezone.now(),
+        acknowledged_by=membership.user,
+    )
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.alert.acknowledged",
+        obj=alert.case,
+        data={"alert": alert.pk},
+    )
+    return alert
+
+
+@transaction.atomic
+def safety_plan_update(
+    *, membership, alert: RiskAlert, done: list, note: str, expected_version: int, complete: bool = False
+) -> RiskAlert:
+    """Record the safety plan's checked items and its note; `complete` closes it, once every
+    required item of the country's checklist is done."""
+    _require_alert_staff(membership, alert)
+    if alert.status != AlertStatus.ACKNOWLEDGED:
+        raise TransitionNotAllowed(_("Acknowledge the alert before working on its safety plan."))
+    checklist = safety_plan_checklist(alert.plan_country or alert.case.organization.country_id)
+    codes = {item["code"] for item in checklist}
+    now = timezone.now().isoformat()
+    items = {}
+    for code in codes:
+        before = alert.plan_items.get(code) or {}
+        if code in done:
+            items[code] = (
+                before if before.get("done") else {"done": True, "at": now, "by": membership.user_id}
+            )
+        elif before.get("done"):
+            items[code] = {"done": False, "at": now, "by": membership.user_id}
+    fields = {"plan_items": items, "plan_note": note}
+    if complete:
+        missing = [item for item in checklist if item.get("required") and item["code"] not in done]
+        if missing:
+            raise TransitionNotAllowed(
+                _("The safety plan cannot be completed before every required step is done.")
+            )
+        fields.update(status=AlertStatus.RESOLVED, resolved_at=timezone.now(), resolved_by=membership.user)
+    _save_versioned(alert, expected_version, **fields)
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.alert.resolved" if complete else "incluye.alert.plan_updated",
+        obj=alert.case,
+        data={
+            "alert": alert.pk,
+            "steps_done": sorted(code for code, item in items.items() if item.get("done")),
+        },
+    )
+    return alert
+
+
+def alert_viewed(*, membership, alert: RiskAlert) -> None:
+    """Reading an alert (which answers fired it) is reading psychosocial data: logged."""
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.alert.viewed",
+        obj=alert.case,
+        data={"alert": alert.pk},
+    )
+
+
+def alerts_escalate(*, now=None) -> int:
+    """Alerts nobody acknowledged within INCLUYE_ALERT_ESCALATION_HOURS go to the organization's
+    administrators and, again, to all its psychosocial professionals (each alert once). Returns how
+    many escalated."""
+    import datetime
+
+    from django.conf import settings
+
+    from incluye.accounts.selectors import members_who_can
+    from incluye.core.notify import notify_on_commit
+
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(hours=settings.INCLUYE_ALERT_ESCALATION_HOURS)
+    escalated = 0
+    for alert in RiskAlert.objects.filter(
+        status=AlertStatus.OPEN, escalated_at__isnull=True, raised_at__lte=limit
+    ).select_related("case__organization"):
+        with transaction.atomic():
+            if not RiskAlert.objects.filter(pk=alert.pk, escalated_at__isnull=True).update(escalated_at=now):
+                continue
+            organization = alert.case.organization
+            recipients = [*members_who_can(organization=organization, permission="members.manage")]
+            recipients += list(psychosocial_staff(organization=organization))
+            log_action(
+                actor=None,
+                organization=organization,
+                action="incluye.alert.escalated",
+                obj=alert.case,
+                data={"alert": alert.pk, "hours": settings.INCLUYE_ALERT_ESCALATION_HOURS},
+            )
+            notify_on_commit(
+                to_users=recipients,
+                template="cases/email/alert_escalated",
+                context={"link": _alert_link(alert), "hours": settings.INCLUYE_ALERT_ESCALATION_HOURS},
+                urgent=True,
+            )
+            escalated += 1
+    return escalated

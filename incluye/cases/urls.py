@@ -21,4 +21,7 @@ urlpatterns = [
     path("<uuid:pk>/reopen/", views.case_reopen, name="reopen"),
     path("<uuid:pk>/notes/", views.note_add, name="note_add"),
     path("<uuid:pk>/screenings/<slug:instrument>/", views.screening_new, name="screening_new"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
+    path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<int:pk>/plan/", views.alert_plan, name="alert_plan"),
 ]

@@ -75,12 +75,17 @@ def _page(request, case, **forms):
         "documents": [
             (document, DocumentForm(document=document), ScanForm(prefix=f"scan{document.pk}"))
             for document in case.documents.prefetch_related("scans")
-        ],
+        ]
+        if selectors.documents_visible(membership=request.membership, case=case)
+        else None,
         "screenings": selectors.screenings_for(membership=request.membership, case=case),
         "instruments": all_instruments(),
         "follow_ups": case.follow_ups.all(),
         "goals": case.goals.select_related("owner"),
         "referrals": referral_selectors.referrals_of_case(membership=request.membership, case=case),
+        "transfers": referral_selectors.transfers_of_case(membership=request.membership, case=case),
+        "needs_attention": selectors.case_needs_attention(case=case),
+        "alerts": selectors.alerts_of_case(membership=request.membership, case=case),
         "goal_form": forms.get("goal_form") or GoalForm(),
     }
     response = render(request, "cases/case_detail.html", context, status=400 if forms else 200)
@@ -200,12 +205,15 @@ def note_add(request, pk):
 def _document(request, pk):
     from incluye.cases.models import CaseDocument
 
-    return get_scoped_or_404(
+    document = get_scoped_or_404(
         CaseDocument.objects.filter(
             case__in=selectors.cases_visible_to(membership=request.membership)
-        ).select_related("case__organization"),
+        ).select_related("case__organization", "case__person"),
         pk=pk,
     )
+    if not selectors.documents_visible(membership=request.membership, case=document.case):
+        raise PermissionDenied
+    return document
 
 
 @membership_required()
@@ -255,9 +263,11 @@ def scan_download(request, pk):
     scan = get_scoped_or_404(
         DocumentScan.objects.filter(
             document__case__in=selectors.cases_visible_to(membership=request.membership)
-        ).select_related("document__case"),
+        ).select_related("document__case__person", "document__case__organization"),
         pk=pk,
     )
+    if not selectors.documents_visible(membership=request.membership, case=scan.document.case):
+        raise PermissionDenied
     services.scan_viewed(membership=request.membership, scan=scan)
     response = FileResponse(
         scan.file.open("rb"), content_type=scan.content_type, as_attachment=True, filename=scan.original_name
@@ -285,6 +295,16 @@ def screening_new(request, pk, instrument):
             membership=request.membership, case=case, instrument_code=loaded.code, answers=form.answers()
         )
         result = screening.result()
+        if result.alert:
+            # Not a "saved" banner: the answers signal risk, and the protocol starts now.
+            messages.error(
+                request,
+                _(
+                    "%(instrument)s: the answers signal risk. A risk alert was raised: acknowledge it and start the safety plan."
+                )
+                % {"instrument": loaded.code},
+            )
+            return redirect("cases:alert", pk=screening.alert.pk)
         messages.success(
             request,
             _("%(instrument)s: %(band)s. Suggested support: %(level)s.")
@@ -360,3 +380,94 @@ def goal_status(request, pk):
             status=status,
         )
     return redirect("cases:detail", pk=goal.case_id)
+
+
+def _alert_page(request, alert, *, status=200, plan_form=None, error=None):
+    from incluye.cases.forms import AlertAcknowledgeForm, SafetyPlanForm
+    from incluye.cases.instruments import alert_labels, load_instrument
+    from incluye.cases.models import safety_plan_checklist
+    from incluye.core.text import pick_language
+
+    checklist = safety_plan_checklist(alert.plan_country or alert.case.organization.country_id)
+    done = [code for code, item in alert.plan_items.items() if item.get("done")]
+    instrument = load_instrument(alert.screening.instrument)
+    emergency_kinds = {item["directory_kind"] for item in checklist if item.get("directory_kind")}
+    services_for_plan = [
+        service
+        for kind in sorted(emergency_kinds)
+        for service in referral_selectors.services_directory(membership=request.membership, kind=kind)
+    ]
+    services.alert_viewed(membership=request.membership, alert=alert)
+    context = {
+        "alert": alert,
+        "case": alert.case,
+        "instrument": instrument,
+        "rules": alert_labels(instrument, alert.rules),
+        "result": alert.screening.result(),
+        "checklist": [
+            {**item, "text": pick_language(item["label"]), "done": item["code"] in done} for item in checklist
+        ],
+        "ack_form": AlertAcknowledgeForm(initial={"version": alert.version}, auto_id="ack_%s"),
+        "plan_form": plan_form
+        or SafetyPlanForm(
+            initial={"done": done, "note": alert.plan_note, "version": alert.version},
+            checklist=checklist,
+            auto_id="plan_%s",
+        ),
+        "emergency_services": services_for_plan,
+        "error": error,
+    }
+    return render(request, "cases/alert.html", context, status=status)
+
+
+@membership_required()
+def alert_detail(request, pk):
+    return _alert_page(request, selectors.alert_for_page(membership=request.membership, pk=pk))
+
+
+@membership_required()
+@require_POST
+def alert_acknowledge(request, pk):
+    from incluye.cases.forms import AlertAcknowledgeForm
+
+    alert = selectors.alert_for_page(membership=request.membership, pk=pk)
+    form = AlertAcknowledgeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise TransitionNotAllowed(_("Reload the page and try again."))
+        services.alert_acknowledge(
+            membership=request.membership, alert=alert, expected_version=form.cleaned_data["version"]
+        )
+    except (TransitionNotAllowed, services.StaleCase) as error:
+        return _alert_page(request, alert, status=400, error=error.message)
+    messages.success(request, _("You acknowledged the alert. Go through the safety plan with the person."))
+    return redirect("cases:alert", pk=alert.pk)
+
+
+@membership_required()
+@require_POST
+def alert_plan(request, pk):
+    from incluye.cases.forms import SafetyPlanForm
+    from incluye.cases.models import safety_plan_checklist
+
+    alert = selectors.alert_for_page(membership=request.membership, pk=pk)
+    checklist = safety_plan_checklist(alert.plan_country or alert.case.organization.country_id)
+    form = SafetyPlanForm(request.POST, checklist=checklist, auto_id="plan_%s")
+    if not form.is_valid():
+        return _alert_page(request, alert, status=400, plan_form=form)
+    complete = request.POST.get("action") == "complete"
+    try:
+        services.safety_plan_update(
+            membership=request.membership,
+            alert=alert,
+            done=form.cleaned_data["done"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+            complete=complete,
+        )
+    except (TransitionNotAllowed, services.StaleCase) as error:
+        return _alert_page(request, alert, status=400, plan_form=form, error=error.message)
+    messages.success(
+        request, _("The safety plan was completed.") if complete else _("The safety plan was saved.")
+    )
+    return redirect("cases:alert", pk=alert.pk)

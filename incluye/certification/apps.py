@@ -34,3 +34,6 @@ class CertificationConfig(AppConfig):
                 "incluye.certificate.credential_downloaded": _("Downloaded a verifiable credential"),
             }
         )
+        from incluye.certification import inbox
+
+        inbox.register()

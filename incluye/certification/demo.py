@@ -1,6 +1,7 @@
 """Demo data of the certification app: a signing key for each country's vocational institute and,
 when the Guatemalan NGO has a signed skills profile that leads to one of INTECAP's standards, an
-upcoming assessment session at INTECAP with that person enrolled (with their consent)."""
+assessment session at INTECAP in five days with that person enrolled (with their consent): it is in
+the assessor's inbox."""
 
 import datetime
 
@@ -41,7 +42,7 @@ def demo_certification(organizations, countries) -> dict:
         session = services.session_create(
             membership=assessor,
             standard=standard,
-            date=timezone.localdate() + datetime.timedelta(days=14),
+            date=timezone.localdate() + datetime.timedelta(days=5),
             place="INTECAP, Centro de Capacitación Zona 6, Ciudad de Guatemala",
             capacity=12,
             assessors=[assessor.user],

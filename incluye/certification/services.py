@@ -26,6 +26,7 @@ from incluye.certification.models import (
 )
 from incluye.certification.selectors import enrollment_progress, profile_leads_to, sharing_consent
 from incluye.core.actionlog import log_action
+from incluye.people.selectors import person_is_visible_to
 from incluye.skills.models import ProfileStatus
 
 
@@ -133,8 +134,8 @@ def enrollment_create(*, membership, session, profile) -> Enrollment:
     leads to the session's standard, with the person's consent to share with the alliance."""
     _require(membership, "candidates.enroll")
     person = profile.person
-    if person.organization_id != membership.organization_id:
-        raise PermissionDenied
+    if not person_is_visible_to(membership=membership, person=person):
+        raise PermissionDenied  # the person's organizations: the one that registered them, or one they share with
     if profile.status != ProfileStatus.SIGNED:
         raise ValidationError(_("Only a signed skills profile can be used to enrol."))
     if not profile_leads_to(profile, session.standard):

@@ -57,6 +57,29 @@ def log_action(
     )
 
 
+def log_reads(*, actor, organization, action: str, objs, data: dict | None = None) -> int:
+    """One entry per object read, written in one query (e.g. every stub a search result showed)."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unregistered action code {action!r}: add it with register_actions()")
+    objs = list(objs)
+    if not objs:
+        return 0
+    content_type = ContentType.objects.get_for_model(objs[0])
+    ActionLogEntry.objects.bulk_create(
+        ActionLogEntry(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            organization=organization,
+            action=action,
+            content_type=content_type,
+            object_id=str(obj.pk),
+            data=data or {},
+            person_id=person_of(obj),
+        )
+        for obj in objs
+    )
+    return len(objs)
+
+
 def describe(entry: ActionLogEntry) -> str:
     return str(ACTIONS.get(entry.action, entry.action))
 

@@ -7,10 +7,11 @@ def load_configured_countries(sender, using="default", **kwargs):
     """Every database (production, demo, tests) gets its countries' configuration after migrate."""
     from django.conf import settings
 
-    from incluye.core.services import country_load
+    from incluye.core.services import countries_of_origin_load, country_load
 
     for code in settings.INCLUYE_COUNTRIES:
         country_load(code=code)
+    countries_of_origin_load()
 
 
 class CoreConfig(AppConfig):

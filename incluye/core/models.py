@@ -8,16 +8,23 @@ from incluye.core.text import pick_language
 
 
 class Country(models.Model):
-    """A country the alliance works in; configured from data files (core/data/countries/)."""
+    """A country. Those the alliance works in are configured from their data files
+    (core/data/countries/*.json: divisions, documents, migration rules); every other country is
+    a nationality or a country of origin, with its name and the identity documents known for it
+    (core/data/countries/origins.json)."""
 
     code = models.CharField(_("code"), max_length=2, primary_key=True)
     names = models.JSONField(_("names"), help_text="{'es': ..., 'en': ...}")
-    time_zone = models.CharField(_("time zone"), max_length=64)
-    phone_region = models.CharField(_("phone region"), max_length=2)
-    calling_code = models.CharField(_("calling code"), max_length=4)
-    currency = models.CharField(_("currency"), max_length=3)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    phone_region = models.CharField(_("phone region"), max_length=2, blank=True)
+    calling_code = models.CharField(_("calling code"), max_length=4, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
     division_levels = models.JSONField(_("division levels"), default=list)
     divisions_source = models.TextField(_("source of the divisions"), blank=True)
+    # What a foreigner's migration status lets them do there (work by status or by document),
+    # its residence categories, the bodies that recognise qualifications from abroad: see the
+    # "migration" key of the country's data file.
+    migration = models.JSONField(_("migration rules"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("country")
@@ -70,6 +77,20 @@ class IdDocumentType(models.Model):
     rule = models.CharField(_("validation rule"), max_length=32)
     example = models.CharField(_("example"), max_length=32, blank=True)
     is_national_id = models.BooleanField(_("national identity document"), default=False)
+    # A document the country issues to foreigners (an asylum seeker's card, a residence card, a
+    # work permit), with what it means for the person: see "foreigner_documents" in the data.
+    for_foreigners = models.BooleanField(_("document for foreigners"), default=False)
+    issued_by = models.CharField(_("issued by"), max_length=200, blank=True)
+    has_expiry = models.BooleanField(_("expires"), default=False)
+    remind_days = models.PositiveSmallIntegerField(_("remind this many days before it expires"), default=0)
+    # The migration statuses whose documents checklist includes it.
+    statuses = models.JSONField(_("statuses"), default=list, blank=True)
+    # Held and valid, it lets the person work (where the status says work comes with a document),
+    # provided the documents named in `requires` are held too.
+    grants_work = models.BooleanField(_("authorizes work"), default=False)
+    requires = models.JSONField(_("requires"), default=list, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    illustrative = models.BooleanField(_("illustrative"), default=False)
 
     class Meta:
         verbose_name = _("identity document type")
@@ -140,3 +161,19 @@ class ActionLogEntry(models.Model):
         from incluye.core.actionlog import describe
 
         return describe(self)
+
+
+class PendingNotification(models.Model):
+    """A notification kept for a user's daily digest (users who chose one message a day). Holds
+    what the notification would have said — a template and its context, never personal data."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    template = models.CharField(max_length=120)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.template}"

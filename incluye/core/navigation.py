@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (url name, label, permission or None, extra condition on the membership or None)
 SECTIONS = [
-    ("home", _("Home"), None, None),
+    ("home", _("My inbox"), None, None),
     ("people:intake", _("Register"), "people.register", None),
     ("people:today", _("Today"), "people.view", None),
     ("people:list", _("People"), "people.view", None),
@@ -43,7 +43,7 @@ def navigation_for(membership, path: str) -> list[dict]:
             url = reverse(name)
         except NoReverseMatch:  # a section whose app is not installed in this deployment
             continue
-        items.append({"url": url, "label": label, "active": False})
+        items.append({"url": url, "label": label, "active": False, "inbox": name == "home"})
     matches = [i for i in items if (path == i["url"] if i["url"] == "/" else path.startswith(i["url"]))]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True

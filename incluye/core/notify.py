@@ -8,6 +8,11 @@ phone. Each e-mail is rendered in its recipient's preferred language.
 Messages travel outside Incluye: never put sensitive values in the context (no person's name,
 no reason, no note), only what tells the recipient where to look — a service's name and a link.
 
+Each user chooses immediate messages or a daily digest (`User.notification_mode`). For a user who
+chose the digest, an e-mail notification is kept as a `PendingNotification` and `send_digest`
+(`manage.py send_digest`, daily) sends them one message listing everything that arrived. An
+`urgent` notification (a risk alert) is always sent at once.
+
 The short-message backend is chosen by the setting `INCLUYE_SMS_BACKEND` (a dotted path; default
 `ConsoleSMSBackend`, which writes to the console). A gateway (an SMS provider, the WhatsApp Business
 API) is a subclass of `BaseSMSBackend` implementing `send_messages`.
@@ -83,13 +88,31 @@ def _render_email(user, template: str, context: dict) -> EmailMessage:
     return EmailMessage(subject, body, to=[user.email])
 
 
-def notify(*, to_users=(), to_phone: str | None = None, template: str, context: dict, language=None) -> int:
+def notify(
+    *,
+    to_users=(),
+    to_phone: str | None = None,
+    template: str,
+    context: dict,
+    language=None,
+    urgent: bool = False,
+) -> int:
     """Send the notification `template` to users by e-mail (each in their preferred language) and,
     when `to_phone` is given, as a short message in `language` (default: the site's language).
+    Users who chose a daily digest get it in their next digest instead, unless it is `urgent`.
 
     Returns how many messages were sent. Inactive users and users without an address are skipped.
     """
-    emails = [_render_email(user, template, context) for user in to_users if user.is_active and user.email]
+    from incluye.core.models import PendingNotification
+
+    recipients = [user for user in to_users if user.is_active and user.email]
+    if not urgent:
+        later = [user for user in recipients if getattr(user, "notification_mode", "") == "digest"]
+        PendingNotification.objects.bulk_create(
+            PendingNotification(user=user, template=template, context=context) for user in later
+        )
+        recipients = [user for user in recipients if user not in later]
+    emails = [_render_email(user, template, context) for user in recipients]
     sent = mailers.default.send_messages(emails) if emails else 0
     if to_phone:
         with translation.override(language or settings.LANGUAGE_CODE):
@@ -100,23 +123,77 @@ def notify(*, to_users=(), to_phone: str | None = None, template: str, context: 
 
 @task()
 def send_notification(
-    *, user_ids: list, to_phone: str | None, template: str, context: dict, language: str | None
+    *,
+    user_ids: list,
+    to_phone: str | None,
+    template: str,
+    context: dict,
+    language: str | None,
+    urgent: bool = False,
 ) -> int:
     """`notify` as a background task (run by `manage.py db_worker`)."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(pk__in=user_ids)
-    return notify(to_users=users, to_phone=to_phone, template=template, context=context, language=language)
+    return notify(
+        to_users=users,
+        to_phone=to_phone,
+        template=template,
+        context=context,
+        language=language,
+        urgent=urgent,
+    )
 
 
-def notify_on_commit(*, to_users=(), to_phone=None, template: str, context: dict, language=None) -> None:
+def notify_on_commit(
+    *, to_users=(), to_phone=None, template: str, context: dict, language=None, urgent: bool = False
+) -> None:
     """Queue the notification once the current transaction commits: a change that is rolled back
     notifies nobody, and a slow mail server never holds up the page. `context` must be JSON-ready."""
-    user_ids = [user.pk for user in to_users]
+    user_ids = list(dict.fromkeys(user.pk for user in to_users))
     if not user_ids and not to_phone:
         return
     transaction.on_commit(
         lambda: send_notification.enqueue(
-            user_ids=user_ids, to_phone=to_phone, template=template, context=context, language=language
+            user_ids=user_ids,
+            to_phone=to_phone,
+            template=template,
+            context=context,
+            language=language,
+            urgent=urgent,
         )
     )
+
+
+def send_digest() -> int:
+    """One e-mail per user with everything kept for their digest since the last one (each line the
+    subject the notification would have had, in the user's language), then forget them. Returns
+    how many digests were sent."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from incluye.core.models import PendingNotification
+
+    pending: dict = {}
+    for item in PendingNotification.objects.order_by("user_id", "created_at", "id"):
+        pending.setdefault(item.user_id, []).append(item)
+    users = get_user_model().objects.filter(pk__in=pending, is_active=True).exclude(email="")
+    link = settings.SITE_URL.rstrip("/") + reverse("home")
+    emails = []
+    for user in users:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            lines = [
+                " ".join(
+                    render_to_string(
+                        f"{item.template}_subject.txt", {**item.context, "recipient": user}
+                    ).split()
+                )
+                for item in pending[user.pk]
+            ]
+            context = {"recipient": user, "lines": lines, "link": link}
+            subject = " ".join(render_to_string("core/email/digest_subject.txt", context).split())
+            body = render_to_string("core/email/digest_body.txt", context)
+        emails.append(EmailMessage(subject, body, to=[user.email]))
+    sent = mailers.default.send_messages(emails) if emails else 0
+    PendingNotification.objects.filter(pk__in=[i.pk for items in pending.values() for i in items]).delete()
+    return sent or 0

@@ -39,6 +39,7 @@ def country_load(*, code: str, actor=None) -> Country:
             "currency": data["currency"],
             "division_levels": data["division_levels"],
             "divisions_source": data.get("divisions_source", ""),
+            "migration": data.get("migration", {}),
         },
     )
     existing = {d.code: d for d in Division.objects.filter(country=country)}
@@ -66,17 +67,7 @@ def country_load(*, code: str, actor=None) -> Country:
     Division.objects.bulk_update(
         {d.pk: d for d in to_update + parent_changes}.values(), ["name", "level", "parent"], batch_size=500
     )
-    for doc in data["id_document_types"]:
-        IdDocumentType.objects.update_or_create(
-            country=country,
-            code=doc["code"],
-            defaults={
-                "names": doc["name"],
-                "rule": doc["rule"],
-                "example": doc.get("example", ""),
-                "is_national_id": doc.get("is_national_id", False),
-            },
-        )
+    _document_types_load(country, data)
     if to_create or to_update or parent_changes:
         log_action(
             actor=actor,
@@ -86,3 +77,82 @@ def country_load(*, code: str, actor=None) -> Country:
             data={"created": len(to_create), "updated": len({d.pk for d in to_update + parent_changes})},
         )
     return country
+
+
+def _document_types_load(country: Country, data: dict) -> None:
+    """The country's identity documents and, for a country served, its documents for foreigners."""
+    specs = [(doc, False) for doc in data.get("id_document_types", [])]
+    specs += [(doc, True) for doc in data.get("foreigner_documents", [])]
+    for doc, for_foreigners in specs:
+        IdDocumentType.objects.update_or_create(
+            country=country,
+            code=doc["code"],
+            defaults={
+                "names": doc["name"],
+                "rule": doc["rule"],
+                "example": doc.get("example", ""),
+                "is_national_id": doc.get("is_national_id", False),
+                "for_foreigners": for_foreigners,
+                "issued_by": doc.get("issued_by", ""),
+                "has_expiry": doc.get("has_expiry", False),
+                "remind_days": doc.get("remind_days", 0),
+                "statuses": doc.get("statuses", []),
+                "grants_work": doc.get("grants_work", False),
+                "requires": doc.get("requires", []),
+                "source": doc.get("source", ""),
+                "illustrative": doc.get("illustrative", False),
+            },
+        )
+
+
+PASSPORT = {
+    "code": "PASSPORT",
+    "name": {"es": "Pasaporte", "en": "Passport"},
+    "rule": "passport",
+    "example": "A1234567",
+}
+
+
+@transaction.atomic
+def countries_of_origin_load() -> int:
+    """Every country (ISO 3166-1, named in Spanish and English by django-countries) as a
+    nationality and a country of origin, with a passport and the identity documents known for it:
+    those of origins.json, and the national documents of the countries that have a file of their
+    own (their divisions are loaded only where they are served). Idempotent; keeps what a
+    served country's file configured. Returns how many countries were added."""
+    from django.utils import translation
+    from django_countries import countries
+
+    names: dict[str, dict] = {}
+    for language in ("es", "en"):
+        with translation.override(language):
+            for code, name in countries:
+                names.setdefault(code, {})[language] = str(name)
+    existing = set(Country.objects.values_list("code", flat=True))
+    Country.objects.bulk_create(
+        [Country(code=code, names=value) for code, value in names.items() if code not in existing]
+    )
+    origins = json.loads((COUNTRY_DATA_DIR / "origins.json").read_text(encoding="utf-8"))["countries"]
+    served = set(Division.objects.values_list("country_id", flat=True).distinct())
+    for path in sorted(COUNTRY_DATA_DIR.glob("??.json")):
+        code = path.stem.upper()
+        if code not in served:
+            own = json.loads(path.read_text(encoding="utf-8"))
+            origins.setdefault(code, {"id_document_types": own["id_document_types"]})
+    for code, spec in origins.items():
+        _document_types_load(Country(code=code), spec)
+    passports = set(IdDocumentType.objects.filter(code="PASSPORT").values_list("country_id", flat=True))
+    IdDocumentType.objects.bulk_create(
+        [
+            IdDocumentType(
+                country_id=code,
+                code="PASSPORT",
+                names=PASSPORT["name"],
+                rule=PASSPORT["rule"],
+                example=PASSPORT["example"],
+            )
+            for code in names
+            if code not in passports
+        ]
+    )
+    return len(set(names) - existing)

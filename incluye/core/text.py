@@ -3,8 +3,6 @@
 import re
 import unicodedata
 
-from django.utils.translation import get_language
-
 
 def fold(text: str) -> str:
     """'  Núñez  de   León ' -> 'nunez de leon'."""
@@ -16,7 +14,11 @@ def fold(text: str) -> str:
 def pick_language(texts, language: str | None = None) -> str:
     """The text of a {"es": …, "en": …} mapping in the active language ("es-gt" counts as "es"),
     falling back to Spanish, then to any text there is."""
-    language = (language or get_language() or "es").lower()
+    if language is None:
+        from django.utils.translation import get_language  # fold() stays free of Django
+
+        language = get_language()
+    language = (language or "es").lower()
     return (
         texts.get(language)
         or texts.get(language[:2])

@@ -1,19 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from incluye.core.home import home_cards_for
-
-
-@login_required
-def home(request):
-    membership = request.membership
-    if membership is None:
-        return redirect("accounts:no_membership")
-    return render(request, "core/home.html", {"cards": home_cards_for(membership=membership)})
 
 
 @require_GET

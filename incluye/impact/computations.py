@@ -449,3 +449,144 @@ def businesses_started(flt, group_by):
 def _not_available(flt, group_by):
     """The formula of an indicator whose records this deployment does not hold."""
     return NOT_AVAILABLE
+
+
+# -- the network ----------------------------------------------------------------------------------
+
+
+@register_indicator("answered_within_days")
+def answered_within_days(flt, group_by):
+    """Requests between organizations answered within N days (N: the definition's `within_days`):
+    value = answered in time, n = answered or sent at least N days ago, so that value / n is the
+    share. Each kind of request is its own aggregate query; the results add up by key."""
+    from django.utils import timezone
+
+    from incluye.impact.registry import definition
+    from incluye.jobs.models import Application
+    from incluye.referrals.models import (
+        AccessRequest,
+        ActStatus,
+        Handoff,
+        Referral,
+        ReferralStatus,
+        RequestKind,
+        Transfer,
+    )
+
+    within = datetime.timedelta(days=definition("answered_within_days")["within_days"])
+    decided_before = timezone.now() - within
+
+    def measure(qs, *, person, organization, kind):
+        qs = qs.annotate(_d=TruncDate("_sent")).filter(
+            Q(_answered__isnull=False) | Q(_sent__lte=decided_before)
+        )
+        in_time = Case(
+            When(_answered__lte=F("_sent") + within, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return grouped(
+            qs,
+            flt,
+            group_by,
+            date="_d",
+            person=person,
+            organization=organization,
+            category=Value(str(kind)),
+            value=Sum(in_time),
+            n=Count("pk"),
+        )
+
+    parts = [
+        measure(
+            Referral.objects.exclude(status=ReferralStatus.CANCELLED).annotate(
+                _sent=F("sent_at"), _answered=Coalesce("accepted_at", "declined_at")
+            ),
+            person="case__person",
+            organization="to_organization",
+            kind=RequestKind.REFERRAL,
+        ),
+        measure(
+            Application.objects.filter(answer_due_on__isnull=False)
+            .exclude(status="withdrawn")
+            .annotate(_sent=F("created_at"), _answered=F("answered_at")),
+            person="person",
+            organization="person__organization",
+            kind=RequestKind.INVITATION,
+        ),
+    ]
+    for model, kind in (
+        (Handoff, RequestKind.HANDOFF),
+        (Transfer, RequestKind.TRANSFER),
+        (AccessRequest, RequestKind.ACCESS_REQUEST),
+    ):
+        parts.append(
+            measure(
+                model.objects.exclude(status=ActStatus.CANCELLED).annotate(
+                    _sent=F("sent_at"), _answered=F("answered_at")
+                ),
+                person="person",
+                organization="to_organization",
+                kind=kind,
+            )
+        )
+    result: dict = {}
+    for part in parts:
+        for key, (value, n) in part.items():
+            old = result.get(key, (0, 0))
+            result[key] = (old[0] + value, old[1] + n)
+    return result
+
+
+# -- populations: returnees, refugees, asylum seekers, other migrants (protection-sensitive) ------
+
+
+def population_expression(person: str = ""):
+    """Case/When over a Person path: refugee or asylum seeker by the migration status that holds
+    today (in the country served), returnee for a national of the country served, other migrant
+    for any other foreigner."""
+    from django.utils import timezone
+
+    from incluye.people.models import MigrationStatus, Population, StatusKind
+
+    p = f"{person}__" if person else ""
+    today = timezone.localdate()
+    status = Subquery(
+        MigrationStatus.objects.filter(
+            person=OuterRef(f"{p}pk" if p else "pk"),
+            since__lte=today,
+            country=OuterRef(f"{p}organization__country"),
+        )
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .order_by("-since", "-created_at")
+        .values("kind")[:1]
+    )
+    return status, Case(
+        When(_status=StatusKind.REFUGEE, then=Value(Population.REFUGEE)),
+        When(_status=StatusKind.ASYLUM_SEEKER, then=Value(Population.ASYLUM_SEEKER)),
+        When(**{f"{p}nationality_id": F(f"{p}organization__country_id")}, then=Value(Population.RETURNEE)),
+        default=Value(Population.OTHER_MIGRANT),
+        output_field=CharField(),
+    )
+
+
+@register_indicator("people_reached_by_population")
+def people_reached_by_population(flt, group_by):
+    status, population = population_expression()
+    qs = _people().annotate(_status=status).annotate(_population=population)
+    return grouped(
+        qs, flt, group_by, date="_first", person="", organization="organization", category=F("_population")
+    )
+
+
+@register_indicator("people_reached_by_nationality")
+def people_reached_by_nationality(flt, group_by):
+    return grouped(
+        _people(),
+        flt,
+        group_by,
+        date="_first",
+        person="",
+        organization="organization",
+        category=F("nationality_id"),
+    )

@@ -26,6 +26,7 @@ HEADLINES = [
     "retention_3m",
     "retention_6m",
     "businesses_started",
+    "answered_within_days",
 ]
 PATHWAY = [
     "reception",
@@ -74,6 +75,9 @@ def dashboard_data(flt: IndicatorFilter, *, suppress: bool, public: bool = False
     # chart gives away what the table hides (and no bar says "<5" where the table says 81).
     sex_age = indicators.table("people_reached_direct", flt, "age_group", "sex", **threshold_kw)
     funnel = indicators.table("pathway_entries", flt, "category", **threshold_kw)
+    # Protection-sensitive: suppressed whatever the dashboard (the table enforces it).
+    by_population = indicators.table("people_reached_by_population", flt, "category", **threshold_kw)
+    by_nationality = indicators.table("people_reached_by_nationality", flt, "category", **threshold_kw)
     funnel_series = dict(zip(funnel.row_keys, funnel.series(), strict=True))
     funnel_rows = [funnel_series[k] for k in PATHWAY if k in funnel_series]
     return {
@@ -105,6 +109,22 @@ def dashboard_data(flt: IndicatorFilter, *, suppress: bool, public: bool = False
                 _("People directly reached, by their age when first served."),
                 sex_age.series(),
                 slug="by-age",
+                hidden_text=hidden,
+            ),
+            charts.bar_chart(
+                _("People reached by population"),
+                _(
+                    "Returnees, refugees, asylum seekers and other migrants directly reached (small numbers hidden)."
+                ),
+                by_population.series(),
+                slug="by-population",
+                hidden_text=hidden,
+            ),
+            charts.bar_chart(
+                _("People reached by nationality of origin"),
+                _("People directly reached, by nationality (small numbers hidden)."),
+                by_nationality.series(),
+                slug="by-nationality",
                 hidden_text=hidden,
             ),
             charts.funnel_chart(

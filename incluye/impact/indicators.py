@@ -152,9 +152,26 @@ def dimension_labels(dim: str, keys, *, language: str | None = None) -> dict:
     if dim == "category":
         from incluye.accounts.models import Sector
         from incluye.cases.models import CaseStatus
-        from incluye.referrals.models import ServiceKind
+        from incluye.core.models import Country
+        from incluye.core.text import pick_language
+        from incluye.people.models import Population
+        from incluye.referrals.models import RequestKind, ServiceKind
 
-        labels = {**dict(CaseStatus.choices), **dict(ServiceKind.choices), **dict(Sector.choices)}
+        labels = {
+            **dict(CaseStatus.choices),
+            **dict(ServiceKind.choices),
+            **dict(Sector.choices),
+            **dict(RequestKind.choices),
+            **dict(Population.choices),
+        }
+        codes = [k for k in keys if isinstance(k, str) and len(k) == 2 and k.isupper() and k not in labels]
+        if codes:  # a nationality
+            labels.update(
+                {
+                    code: pick_language(names, language)
+                    for code, names in Country.objects.filter(code__in=codes).values_list("code", "names")
+                }
+            )
         return {k: str(labels.get(k, k)) for k in keys}
     return {k: str(k) for k in keys}
 
@@ -169,7 +186,9 @@ def dimension_order(dim: str, keys) -> list:
     if dim == "sex":
         return sorted(keys, key=lambda k: SEXES.index(k) if k in SEXES else 9)
     if dim == "category":
-        order = [*CaseStatus.values, *Sector.values]
+        from incluye.people.models import Population
+
+        order = [*CaseStatus.values, *Sector.values, *Population.values]
         return sorted(keys, key=lambda k: (order.index(k) if k in order else len(order), str(k)))
     return sorted(keys, key=lambda k: (k is None, k))
 
@@ -256,6 +275,9 @@ def table(
 ) -> IndicatorTable:
     threshold = threshold_setting() if threshold is None else threshold
     definition = registry.definition(code)
+    if definition.get("protected"):  # population, nationality: counted only through suppression
+        suppress = True
+        threshold = max(threshold, threshold_setting())
     group_by = tuple(d for d in (rows_dim, cols_dim) if d)
     result = values(code, flt, group_by, source=source)
     if result is NOT_AVAILABLE:

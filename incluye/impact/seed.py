@@ -79,8 +79,8 @@ def household_sizes(count: int, others: int, rng: random.Random) -> list[int]:
 def seed_impact(*, scale: float = 1.0, seed: int = 2016, batch: int = 20_000, progress=None) -> dict:
     """Create the seed's totals; refuses a registry that already has people (the totals must be
     exact). Returns what it created and the expected indicator values."""
-    from incluye.core.demo import demo_alliances
     from incluye.people.models import Person
+    from incluye.workspace.demo import demo_alliances
 
     if Person.objects.exists():
         raise ValueError("seed_impact needs an empty registry: its totals must be exact.")

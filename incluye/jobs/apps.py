@@ -48,3 +48,6 @@ class JobsConfig(AppConfig):
                 "incluye.candidates.exported": _("Exported the anonymized candidates of a vacancy"),
             }
         )
+        from incluye.jobs import inbox
+
+        inbox.register()

@@ -6,7 +6,10 @@ from `values_list` rows (never model instances) and refreshed at every query:
   English), availability, people (residence) and vacancies; services of this app also name the
   rows they changed (`mark_dirty`);
 - a person is in the candidate pool only with a signed skills profile and a given, unexpired
-  consent to the purpose "profile shown to employers" (the latest decision counts);
+  consent to the purpose "profile shown to employers" (the latest decision counts); they are matched
+  only on the days they may work (work authorization: by nationality, or by migration status and
+  documents — `incluye.people.authorization`); a change of status or document, or a new day after
+  a period lapsed, reloads them;
 - a new standard or unit of competence changes the vocabularies: the index is rebuilt.
 
 The index only proposes: every result is fetched again from the database with the same rules
@@ -30,7 +33,9 @@ from django.utils.module_loading import import_string
 
 from incluye.jobs import matching as m
 from incluye.jobs.models import Availability, Schedule, Vacancy, VacancyStatus
+from incluye.people.authorization import period_for
 from incluye.people.models import Consent, ConsentPurpose, Person
+from incluye.people.selectors import people_whose_authorization_changed, work_periods_by_person
 from incluye.skills.models import (
     CompetencyStandard,
     CompetencyUnit,
@@ -165,6 +170,7 @@ class JobsIndex:
         self.vocab: Vocabulary | None = None
         self.engine: m.Engine | None = None
         self.seen_at = None
+        self.seen_on = None
         self.dirty_people: set = set()
         self.dirty_vacancies: set = set()
 
@@ -182,6 +188,7 @@ class JobsIndex:
             if vacancies:
                 self.engine.upsert_vacancies(self._vacancy_batch(vacancies), bulk=True)
             self.seen_at = started
+            self.seen_on = timezone.localdate()
             self.dirty_people.clear()
             self.dirty_vacancies.clear()
 
@@ -212,6 +219,9 @@ class JobsIndex:
         country = np.zeros(n, np.int16)
         available = np.zeros(n, np.int32)
         schedules = np.zeros(n, np.uint8)
+        authorized_from = np.full(n, m.NEVER, np.int32)  # no authorization known: never
+        authorized_until = np.zeros(n, np.int32)
+        today = timezone.localdate()
         occ_rows, occ_cols, occ_years, lic_rows, lic_cols, unit_rows, unit_cols = [], [], [], [], [], [], []
         for chunk in _chunks(ids):
             for pk, residence, parent, country_code in Person.objects.filter(pk__in=chunk).values_list(
@@ -251,6 +261,12 @@ class JobsIndex:
                 i = row[person_id]
                 available[i] = (since.toordinal() if since else 0) if looking else m.NEVER
                 schedules[i] = schedule_mask(wanted)
+            for person_id, periods in work_periods_by_person(chunk).items():
+                period = period_for(periods, today)
+                if period is not None:
+                    i = row[person_id]
+                    authorized_from[i] = period.start.toordinal() if period.start else m.ALWAYS
+                    authorized_until[i] = period.end.toordinal() if period.end else m.NEVER
             for person_id, units in certified_units(chunk).items():
                 for unit in units:
                     if unit in vocab.unit and person_id in row:
@@ -271,6 +287,8 @@ class JobsIndex:
             schedules=schedules,
             unit_rows=np.array(unit_rows, np.int64),
             unit_cols=np.array(unit_cols, np.int64),
+            authorized_from=authorized_from,
+            authorized_until=authorized_until,
         )
 
     def _open_vacancies(self, ids=None):
@@ -388,6 +406,9 @@ class JobsIndex:
                 Availability.objects.filter(updated_at__gte=since).values_list("person_id", flat=True)
             )
             people |= set(Person.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+            people |= people_whose_authorization_changed(since=since)
+            if self.seen_on != timezone.localdate():  # a new day: authorizations may have lapsed
+                people |= set(self.engine.authorization_lapsed(today_number()))
             vacancies = set(self.dirty_vacancies)
             vacancies |= set(Vacancy.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
             try:
@@ -404,6 +425,7 @@ class JobsIndex:
             except UnknownKey:
                 return self.build()
             self.seen_at = now
+            self.seen_on = timezone.localdate()
             self.dirty_people -= people
             self.dirty_vacancies -= vacancies
 

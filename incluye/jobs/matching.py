@@ -24,7 +24,9 @@ one column space:
 so the sparse part of the score is one sparse dot product. Attributes with few values are dense
 NumPy columns compared vectorially: English (person ≥ asked), location (same municipality, else
 same department), availability (available by now) and schedule (bit masks). Requirements are a hard
-filter: a second sparse product counts the required licences and standards a person meets.
+filter: a second sparse product counts the required licences and standards a person meets. So is
+work authorization: a person is matched only on a day inside their authorization period (two day
+numbers per person; a national's period has no bounds).
 
     score = 100 × (sparse dot + dense terms) / (the most the vacancy can give)
 
@@ -64,6 +66,7 @@ RECOGNISED = 0.5  # a standard the signed profile recognises, not (yet) certifie
 BLOCKS = ("occ", "yrs", "isco", "skill", "lic", "std", "unit")
 DENSE_REASONS = ("english", "location", "department", "availability", "schedule")
 NEVER = np.iinfo(np.int32).max  # "not available" as a day number
+ALWAYS = 0  # before any day: "authorized since ever" (a national)
 
 
 @dataclass
@@ -133,6 +136,17 @@ class PeopleBatch:
     schedules: np.ndarray  # uint8 bit mask, 0 = any
     unit_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     unit_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Work authorization: the days (numbers) from and until which the person may work. A person is
+    # matched only on a day inside it (a hard filter, both ways). Not given: always authorized.
+    authorized_from: np.ndarray | None = None  # int32 (ALWAYS: since ever; NEVER: not authorized)
+    authorized_until: np.ndarray | None = None  # int32 (NEVER: without end)
+
+    def __post_init__(self):
+        n = len(self.ids)
+        if self.authorized_from is None:
+            self.authorized_from = np.full(n, ALWAYS, np.int32)
+        if self.authorized_until is None:
+            self.authorized_until = np.full(n, NEVER, np.int32)
 
     def __len__(self):
         return len(self.ids)
@@ -425,7 +439,13 @@ class PeopleSide(Side):
         ("country", np.int16),
         ("available_from", np.int32),
         ("schedules", np.uint8),
+        ("authorized_from", np.int32),
+        ("authorized_until", np.int32),
     )
+
+    def authorized(self, today: int) -> np.ndarray:
+        d = self.dense
+        return (d["authorized_from"] <= today) & (today <= d["authorized_until"])
 
 
 class VacancySide(Side):
@@ -508,6 +528,8 @@ class Engine:
                 attrs = {name: self.people.dense[name][r] for name, _ in PeopleSide.DENSE}
             else:
                 row, attrs = query
+            if not (attrs["authorized_from"] <= today <= attrs["authorized_until"]):
+                return []  # not authorized to work today: no vacancy is a match
             V = self.vacancies
             work, licences = self._split(row)
             raw = V.dot(work)
@@ -577,7 +599,7 @@ class Engine:
                 schedule = np.ones(len(P), bool)
             raw += W_ENGLISH * english + W_LOCATION * same_muni + W_DEPARTMENT * same_dept
             raw += W_AVAILABLE * available + W_SCHEDULE * schedule
-            ok = substantive & P.alive & (d["country"] == v["country"])
+            ok = substantive & P.alive & (d["country"] == v["country"]) & P.authorized(today)
             if v["n_req"] > 0:
                 req = V.req[r]
                 binary_t_main = P.main_t
@@ -609,6 +631,14 @@ class Engine:
                 Match(P.ids[p], float(score[p]), self._reasons(contributions, i, dense_parts))
                 for i, p in enumerate(top)
             ]
+
+    def authorization_lapsed(self, today: int) -> list:
+        """People whose authorization period ended before `today`: a later period (a renewed
+        permit) may start, so the index reads them again."""
+        with self.lock:
+            P = self.people
+            lapsed = P.alive & (P.dense["authorized_until"] < today)
+            return [P.ids[r] for r in np.nonzero(lapsed)[0]]
 
     def _split(self, row: sp.csr_matrix):
         """The row's work columns (occupation, years, ISCO, skills, standards, units) and its

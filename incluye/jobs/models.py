@@ -213,6 +213,9 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An employer's invitation waits for the person's answer (through their caseworker) until then.
+    answer_due_on = models.DateField(_("answer due on"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application")

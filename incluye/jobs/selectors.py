@@ -178,6 +178,8 @@ class CandidateCard:
     licences: list = field(default_factory=list)
     english_level: str = "none"
     department: str = ""
+    # Whether the person may work today: all the employer learns of migration status or nationality.
+    authorized_to_work: bool = False
     application: Application | None = None
     # Only once the person accepted this application:
     name: str = ""
@@ -200,6 +202,16 @@ def consenting(person_ids) -> set:
     ):
         latest[person_id] = given and (expires is None or expires >= today)
     return {pk for pk, ok in latest.items() if ok}
+
+
+def authorized_today(person_ids) -> set:
+    """Of these people, those who may work today (re-checked in the database: the index only
+    proposes)."""
+    from incluye.people.authorization import authorized_on
+    from incluye.people.selectors import work_periods_by_person
+
+    today = timezone.localdate()
+    return {pk for pk, periods in work_periods_by_person(person_ids).items() if authorized_on(periods, today)}
 
 
 def _work_of(person_ids) -> dict:
@@ -232,6 +244,7 @@ def _cards(vacancy, entries, *, applications=None) -> list[CandidateCard]:
     applications = applications or {}
     ids = [pk for pk, _s, _r in entries]
     work = _work_of(ids)
+    authorized = authorized_today(ids)
     people = Person.objects.filter(pk__in=ids).select_related("residence__parent").in_bulk()
     cards = []
     for pk, score, reasons in entries:
@@ -245,6 +258,7 @@ def _cards(vacancy, entries, *, applications=None) -> list[CandidateCard]:
             score=round(score, 1),
             reasons=reasons,
             department=department,
+            authorized_to_work=pk in authorized,
             application=applications.get(pk),
             **work.get(pk, {}),
         )
@@ -264,6 +278,7 @@ def matched_candidates(*, vacancy, k=50) -> list[CandidateCard]:
     allowed &= set(
         Person.objects.filter(pk__in=list(allowed), merged_into__isnull=True).values_list("pk", flat=True)
     )
+    allowed &= authorized_today(allowed)
     entries = [
         (match.id, match.score, reason_texts(index.describe(match.reasons)))
         for match in matches
@@ -277,8 +292,10 @@ def candidate_by_pseudonym(*, vacancy, name: str, k=200):
     for match in get_index().people_for_vacancy(
         vacancy, k=k, exclude=set(vacancy.applications.values_list("person_id", flat=True))
     ):
-        if pseudonym(person_id=match.id, vacancy_id=vacancy.pk) == name and match.id in consenting(
-            [match.id]
+        if (
+            pseudonym(person_id=match.id, vacancy_id=vacancy.pk) == name
+            and match.id in consenting([match.id])
+            and match.id in authorized_today([match.id])
         ):
             return Person.objects.filter(pk=match.id).first(), match
     return None, None

@@ -2,6 +2,7 @@
 applications through their pipeline, placements with retention follow-ups, and businesses. Every
 write is logged; the matching index is told which rows changed."""
 
+import datetime
 import hashlib
 import hmac
 
@@ -37,6 +38,7 @@ from incluye.jobs.models import (
     Vacancy,
     VacancyStatus,
 )
+from incluye.people.selectors import work_authorized_on
 
 VACANCY_FIELDS = [
     "title",
@@ -214,6 +216,8 @@ def candidate_invite(*, membership, vacancy: Vacancy, person, score=0.0, reasons
             "score": score,
             "reasons": list(reasons),
             "created_by": membership.user,
+            "answer_due_on": timezone.localdate()
+            + datetime.timedelta(days=settings.INCLUYE_INVITATION_ANSWER_DAYS),
         },
     )
     if not created:
@@ -221,7 +225,29 @@ def candidate_invite(*, membership, vacancy: Vacancy, person, score=0.0, reasons
     _step(membership, application, "", ApplicationStatus.INVITED)
     _log(membership, "incluye.application.invited", application, {"vacancy": str(vacancy.pk)})
     _notify_person(person, "jobs/sms/invited", {})
+    _notify_caseworkers(person, application)
     return application
+
+
+def _notify_caseworkers(person, application) -> None:
+    """The person answers through their caseworkers: tell those who follow the person (at the
+    organization that registered them and those it is shared with) — where to look, not who."""
+    from django.urls import reverse
+
+    from incluye.accounts.selectors import members_who_can
+    from incluye.people.selectors import organizations_sharing
+
+    recipients = []
+    for organization in organizations_sharing(person=person):
+        recipients += list(members_who_can(organization=organization, permission="applications.manage"))
+    notify_on_commit(
+        to_users=recipients,
+        template="jobs/email/invitation",
+        context={
+            "employer": str(application.vacancy.employer),
+            "link": settings.SITE_URL.rstrip("/") + reverse("jobs:application", args=[application.pk]),
+        },
+    )
 
 
 @transaction.atomic
@@ -251,10 +277,14 @@ def vacancy_shortlist(*, membership, person, vacancy: Vacancy, score=0.0, reason
 def side_of(membership, application) -> str | None:
     """Which side of the application the membership acts for: the employer, or the person's
     organization; None: neither."""
+    from incluye.people.selectors import person_is_visible_to
+
     if application.vacancy.employer_id == membership.organization_id:
         return EMPLOYER_SIDE
-    if application.person.organization_id == membership.organization_id:
-        return PERSON_SIDE
+    if membership.can("people.view") and person_is_visible_to(
+        membership=membership, person=application.person
+    ):
+        return PERSON_SIDE  # the organization that registered the person, or one it is shared with
     return None
 
 
@@ -297,9 +327,16 @@ def application_step(
         raise ValidationError({"interview_at": [_("Give the date and time of the interview.")]})
     if to_status == ApplicationStatus.NOT_HIRED and not reason:
         raise ValidationError({"reason": [_("Give the reason.")]})
+    if to_status == ApplicationStatus.HIRED:
+        start = started_on or timezone.localdate()
+        if not work_authorized_on(person=application.person, day=start):
+            raise ValidationError({"started_on": [not_authorized_message(start)]})
     previous = application.status
     application.status = to_status
     fields = ["status", "updated_at"]
+    if previous == ApplicationStatus.INVITED and side == PERSON_SIDE:
+        application.answered_at = timezone.now()
+        fields.append("answered_at")
     if interview_at is not None:
         application.interview_at = interview_at
         fields.append("interview_at")
@@ -326,8 +363,20 @@ def application_step(
     return application
 
 
+def not_authorized_message(day) -> str:
+    """Said to the employer too: the date only, never why (status, nationality)."""
+    from django.utils import formats
+
+    return _(
+        "The person is not authorized to work on %(date)s: agree on another start date with their caseworker."
+    ) % {"date": formats.date_format(day, "SHORT_DATE_FORMAT")}
+
+
 def placement_open(*, membership, application, started_on=None) -> Placement:
+    """A placement starts only on a day the person may work (work authorization)."""
     started_on = started_on or timezone.localdate()
+    if not work_authorized_on(person=application.person, day=started_on):
+        raise ValidationError({"started_on": [not_authorized_message(started_on)]})
     placement = Placement.objects.create(
         application=application,
         person=application.person,

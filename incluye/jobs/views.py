@@ -124,7 +124,17 @@ def vacancy_detail(request, pk):
     return render(request, "jobs/vacancy_detail.html", context)
 
 
-CSV_COLUMNS = ["candidate", "score", "occupations", "skills", "licences", "english", "department", "reasons"]
+CSV_COLUMNS = [
+    "candidate",
+    "score",
+    "occupations",
+    "skills",
+    "licences",
+    "english",
+    "department",
+    "authorized_to_work",
+    "reasons",
+]
 
 
 @membership_required()
@@ -147,6 +157,7 @@ def vacancy_candidates_csv(request, pk):
                     "; ".join(card.licences),
                     card.english_label,
                     card.department,
+                    _("yes") if card.authorized_to_work else _("no"),
                     "; ".join(r["text"] for r in card.reasons),
                 ]
             )

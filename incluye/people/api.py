@@ -18,13 +18,16 @@ from incluye.core.access import get_scoped_or_404
 from incluye.people import imports, selectors, services
 from incluye.people.forms import ConsentForm, IntakeForm, ManifestUploadForm
 from incluye.people.models import (
+    AccompaniedBy,
     Consent,
     ConsentMethod,
     ConsentPurpose,
     DatePrecision,
     IdentityDocument,
     ManifestImport,
+    MigrationStatus,
     Person,
+    Population,
     ReturnedFrom,
     ReturnEvent,
     ReturnMode,
@@ -50,10 +53,11 @@ def _as_querydict(data) -> QueryDict:
 
 class IdentityDocumentSerializer(serializers.ModelSerializer):
     document_type = serializers.CharField(source="document_type.code")
+    country = serializers.CharField(source="document_type.country_id")
 
     class Meta:
         model = IdentityDocument
-        fields = ["document_type", "number"]
+        fields = ["document_type", "country", "number", "issued_on", "expires_on"]
 
 
 class ReturnEventSerializer(serializers.ModelSerializer):
@@ -61,8 +65,11 @@ class ReturnEventSerializer(serializers.ModelSerializer):
         model = ReturnEvent
         fields = [
             "id",
+            "kind",
             "arrived_on",
             "returned_from",
+            "origin_country",
+            "accompanied_by",
             "mode",
             "reception_point",
             "transport_reference",
@@ -119,6 +126,30 @@ class PersonDetailSerializer(PersonListSerializer):
         ]
 
 
+class MigrationStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MigrationStatus
+        fields = ["id", "kind", "category", "since", "until", "reference"]
+
+
+def person_detail_data(person, *, membership) -> dict:
+    """The person as the API gives them: protection-sensitive fields (nationality, documents for
+    foreigners or of the country of origin, an arrival's country of origin, the migration status)
+    only for the roles with `protection.view` — the same rules as the person's page."""
+    data = PersonDetailSerializer(person).data
+    if selectors.can_see_protection(membership):
+        data["migration_statuses"] = MigrationStatusSerializer(
+            selectors.statuses_of(person=person), many=True
+        ).data
+        return data
+    data["nationality"] = None
+    shown, _protected = selectors.documents_for_page(membership=membership, person=person)
+    data["documents"] = IdentityDocumentSerializer(shown, many=True).data
+    for event in data["returns"]:
+        event["origin_country"] = None
+    return data
+
+
 class IntakeSerializer(serializers.Serializer):
     """One arrival, as in the intake form. Field rules and messages are the form's."""
 
@@ -145,6 +176,20 @@ class IntakeSerializer(serializers.Serializer):
     arrived_on = serializers.DateField()
     mode = serializers.ChoiceField(choices=ReturnMode.choices, required=False)
     returned_from = serializers.ChoiceField(choices=ReturnedFrom.choices, required=False)
+    population = serializers.ChoiceField(
+        choices=Population.choices, required=False, help_text="returnee (default) or an arrival's population"
+    )
+    nationality = serializers.CharField(
+        required=False, allow_blank=True, help_text="an arrival's, ISO code: VE"
+    )
+    origin_country = serializers.CharField(required=False, allow_blank=True)
+    border_point = serializers.CharField(required=False, allow_blank=True)
+    accompanied_by = serializers.ChoiceField(choices=AccompaniedBy.choices, required=False)
+    status_since = serializers.DateField(required=False, allow_null=True)
+    other_status = serializers.CharField(required=False, allow_blank=True)
+    resident_category = serializers.CharField(required=False, allow_blank=True)
+    status_reference = serializers.CharField(required=False, allow_blank=True)
+    document_expires_on = serializers.DateField(required=False, allow_null=True)
     transport_reference = serializers.CharField(required=False, allow_blank=True)
     months_abroad = serializers.IntegerField(required=False, allow_null=True)
     needs = serializers.ListField(
@@ -156,6 +201,11 @@ class IntakeSerializer(serializers.Serializer):
     consent_witness = serializers.CharField(required=False, allow_blank=True)
     attach_to = serializers.UUIDField(
         required=False, help_text="An existing person's id: record this return on that person instead."
+    )
+    confirm_new = serializers.BooleanField(
+        required=False,
+        help_text="The identity number is already held in the alliance, but this is a different person: "
+        "register a new record anyway (logged).",
     )
 
 
@@ -211,19 +261,48 @@ class PersonListView(generics.ListCreateAPIView):
             )
             services.intake_attach(membership=membership, person=person, form=form)
         else:
+            # An identity number the alliance already holds is never registered again silently:
+            # refused unless the caller confirms, like the officer at the desk, that it is a
+            # different person (and then logged).
+            matches = selectors.intake_matches(
+                membership=membership, person_fields=form.person_fields(), documents=form.documents()
+            )
+            confirmed = str(data.get("confirm_new", "")).lower() in ("1", "true", "yes", "on")
+            if matches.number_match and not confirmed:
+                raise serializers.ValidationError(
+                    {
+                        "document_number": [
+                            _(
+                                "This identity number is already registered in the alliance. Record the return on "
+                                "that record or ask its organization for access; if it is a different person, "
+                                "send confirm_new."
+                            )
+                        ]
+                    }
+                )
             person = services.person_register(
                 membership=membership,
-                documents=form.documents(),
+                documents=form.documents(with_dates=True),
                 return_event=form.return_event_fields(),
+                migration_status=form.migration_status_fields(),
                 consents=form.consents(),
                 **form.person_fields(),
             )
+            if matches.number_match:
+                services.person_registered_over_match(
+                    membership=membership,
+                    person=person,
+                    stubs=matches.stubs,
+                    number_held_elsewhere=matches.number_held_elsewhere,
+                )
         person = selectors.person_for_page(membership=membership, pk=person.pk)
-        return Response(PersonDetailSerializer(person).data, status=status.HTTP_201_CREATED)
+        return Response(person_detail_data(person, membership=membership), status=status.HTTP_201_CREATED)
 
 
 class PersonDetailView(generics.RetrieveAPIView):
-    """One person with documents, returns and consents; the read is written to the action log."""
+    """One person with documents, returns and consents; the read is written to the action log.
+    Nationality, migration status and the documents that tell them only for the roles that see
+    protection-sensitive data (and their read is logged too)."""
 
     serializer_class = PersonDetailSerializer
 
@@ -231,6 +310,14 @@ class PersonDetailView(generics.RetrieveAPIView):
         person = selectors.person_for_page(membership=self.request.membership, pk=self.kwargs["pk"])
         services.person_viewed(membership=self.request.membership, person=person)
         return person
+
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        if selectors.can_see_protection(request.membership):
+            services.protection_viewed(
+                membership=request.membership, person=person, shown=["nationality", "migration_status"]
+            )
+        return Response(person_detail_data(person, membership=request.membership))
 
 
 class ConsentRequest(serializers.Serializer):
@@ -469,7 +556,11 @@ class PersonReturnsView(APIView):
 
     @extend_schema(responses=ReturnEventSerializer(many=True))
     def get(self, request, pk):
-        return Response(ReturnEventSerializer(self._person(request, pk).returns.all(), many=True).data)
+        data = ReturnEventSerializer(self._person(request, pk).returns.all(), many=True).data
+        if not selectors.can_see_protection(request.membership):
+            for event in data:  # an arrival's country of origin tells the nationality
+                event["origin_country"] = None
+        return Response(data)
 
     @extend_schema(request=ReturnRequest, responses={201: ReturnEventSerializer})
     def post(self, request, pk):

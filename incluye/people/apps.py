@@ -34,5 +34,23 @@ class PeopleConfig(AppConfig):
                 "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
                 "incluye.duplicates.found": _("Searched the registry for duplicates"),
                 "incluye.arrivals.exported": _("Exported a day's list of arrivals"),
+                "incluye.duplicates.group_merged": _("Merged a group of records of the same person"),
+                "incluye.duplicates.search_requested": _("Asked for a check for duplicates"),
+                "incluye.person.stub_viewed": _("Saw the minimal record of a person of another organization"),
+                "incluye.person.access_granted": _("Shared a person's record with another organization"),
+                "incluye.person.access_ended": _(
+                    "Stopped sharing a person's record with another organization"
+                ),
+                "incluye.person.registered_over_match": _(
+                    "Registered a new record although the alliance holds the same identity number"
+                ),
+                "incluye.arrival.recorded": _("Recorded an arrival"),
+                "incluye.migration_status.recorded": _("Recorded a migration status"),
+                "incluye.migration_status.ended": _("Ended a migration status"),
+                "incluye.document.recorded": _("Recorded an identity document"),
+                "incluye.document.renewed": _("Renewed an identity document"),
+                "incluye.protection.viewed": _(
+                    "Read protection-sensitive data (migration status, nationality)"
+                ),
             }
         )

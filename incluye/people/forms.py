@@ -6,21 +6,28 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incluye.core.models import Division, IdDocumentType
 from incluye.core.phones import clean_phone
+from incluye.core.selectors import origin_country_choices
+from incluye.core.text import pick_language
 from incluye.people.models import (
+    AccompaniedBy,
     ColumnMapping,
     ConsentMethod,
     ConsentPurpose,
     DatePrecision,
     Education,
     Language,
+    MobilityKind,
+    Population,
     ReturnedFrom,
     ReturnMode,
     Sex,
+    StatusKind,
     Vulnerability,
 )
 
@@ -73,9 +80,77 @@ class ArrivalForm(forms.Form):
         return value
 
 
-class IntakeForm(ArrivalForm):
-    """One arrival, in the order an officer asks the questions."""
+ARRIVAL_POPULATIONS = (Population.ASYLUM_SEEKER, Population.REFUGEE, Population.OTHER_MIGRANT)
+# Of the others (an arrival that is neither an asylum seeker nor a refugee): the status recorded.
+OTHER_STATUSES = [
+    ("", _("Not known yet")),
+    (StatusKind.RESIDENT, StatusKind.RESIDENT.label),
+    (StatusKind.IRREGULAR, StatusKind.IRREGULAR.label),
+    (StatusKind.STATELESS, StatusKind.STATELESS.label),
+]
+# The fields only one population is asked (the rest are everyone's).
+RETURNEE_FIELDS = ("returned_from", "transport_reference", "months_abroad")
+ARRIVAL_FIELDS = (
+    "nationality",
+    "origin_country",
+    "border_point",
+    "accompanied_by",
+    "status_since",
+    "other_status",
+    "resident_category",
+    "status_reference",
+)
+# A document of the country of origin is chosen as "<country>:<code>"; "*:PASSPORT" is the passport
+# of the nationality given.
+NATIONALITY_PASSPORT = "*:PASSPORT"
 
+
+def document_key(document_type, served_country: str) -> str:
+    """How a form (and a checked manifest row) names a document type: its code for the country
+    served, "<country>:<code>" for another country's."""
+    if document_type.country_id == served_country:
+        return document_type.code
+    return f"{document_type.country_id}:{document_type.code}"
+
+
+def origin_document_choices(served_country: str) -> list:
+    """The identity documents of the countries people come from, by country."""
+    types = (
+        IdDocumentType.objects.exclude(country_id=served_country)
+        .exclude(code="PASSPORT")
+        .select_related("country")
+        .order_by("country_id", "code")
+    )
+    return [(NATIONALITY_PASSPORT, _("Passport of the country of nationality"))] + [
+        (f"{t.country_id}:{t.code}", f"{t.name} ({t.country.name})") for t in types
+    ]
+
+
+class ConfirmNumberForm(forms.Form):
+    """Beside the possible matches of an intake: the officer checked that the identity number
+    the alliance holds belongs to someone else (the box submits with the intake form)."""
+
+    confirm_number = forms.BooleanField(
+        label=_(
+            "I checked: this identity number belongs to a different person, register a new record anyway."
+        ),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"form": "intake", "value": "1"}),
+    )
+
+
+class IntakeForm(ArrivalForm):
+    """One arrival, in the order an officer asks the questions: a returnee, or someone arriving in
+    the country (an asylum seeker, a refugee, another migrant), each asked their own questions."""
+
+    population = forms.ChoiceField(
+        label=_("Who arrives"),
+        choices=Population.choices,
+        initial=Population.RETURNEE,
+        required=False,  # a manifest of returnees does not say it
+        widget=forms.RadioSelect,
+        help_text=_("A national coming home is a returnee; anyone else arriving is an arrival."),
+    )
     # Who
     given_names = forms.CharField(label=_("Given names"), max_length=120)
     first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
@@ -98,6 +173,13 @@ class IntakeForm(ArrivalForm):
     )
     document_type = forms.ChoiceField(label=_("Identity document"), required=False)
     document_number = forms.CharField(label=_("Document number"), max_length=32, required=False)
+    document_expires_on = forms.DateField(
+        label=_("The document expires on"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=date_widget(),
+        help_text=_("For a card or permit that expires: a reminder comes before it does."),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     residence = forms.ChoiceField(label=_("Municipality where the person will live"), required=False)
     languages = forms.MultipleChoiceField(
@@ -108,6 +190,33 @@ class IntakeForm(ArrivalForm):
     # The return (arrival date, mode, returned from: see ArrivalForm)
     transport_reference = forms.CharField(label=_("Flight or bus"), max_length=40, required=False)
     months_abroad = forms.IntegerField(label=_("Months abroad"), min_value=0, max_value=900, required=False)
+    # An arrival: where from, how, with whom, and the migration status
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    origin_country = forms.ChoiceField(
+        label=_("Country of origin"),
+        required=False,
+        help_text=_("Where the person comes from, if not the country of their nationality."),
+    )
+    border_point = forms.CharField(
+        label=_("Border point or place of arrival"), max_length=120, required=False
+    )
+    accompanied_by = forms.ChoiceField(
+        label=_("Accompanied by"), choices=[("", "—"), *AccompaniedBy.choices], required=False
+    )
+    status_since = forms.DateField(
+        label=_("Date of the asylum application or of the recognition"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=date_widget(),
+        help_text=_(
+            "An asylum seeker: the day the application was filed. A refugee: the day of the recognition."
+        ),
+    )
+    other_status = forms.ChoiceField(label=_("Migration status"), choices=OTHER_STATUSES, required=False)
+    resident_category = forms.ChoiceField(label=_("Residence category"), required=False)
+    status_reference = forms.CharField(
+        label=_("File number of the application or resolution"), max_length=60, required=False
+    )
     needs = forms.MultipleChoiceField(
         label=_("Urgent needs and vulnerabilities"),
         choices=Vulnerability.choices,
@@ -137,19 +246,37 @@ class IntakeForm(ArrivalForm):
         self.document_types = document_types or {
             t.code: t for t in IdDocumentType.objects.filter(country_id=country).select_related("country")
         }
-        self.fields["document_type"].choices = [("", "—")] + [
-            (c, t.name) for c, t in self.document_types.items()
+        self.fields["resident_category"].choices = [("", "—")] + [
+            (c["code"], pick_language(c["name"]))
+            for c in organization.country.migration.get("resident_categories", [])
         ]
         if residence_ids is not None:
-            # Many rows at once (a manifest): a plain field checked against the known codes, since
+            # Many rows at once (a manifest): plain fields checked against the known codes, since
             # copying hundreds of choices into every form costs more than the rest of the check.
             self.fields["residence"] = forms.CharField(label=_("Municipality"), required=False)
+            self.fields["document_type"] = forms.CharField(label=_("Identity document"), required=False)
+            for name in ("nationality", "origin_country"):
+                self.fields[name] = forms.CharField(label=self.fields[name].label, required=False)
         else:
             self.fields["residence"].choices = residence_choices(country)
+            self.fields["document_type"].choices = [
+                ("", "—"),
+                (
+                    _("Documents of %(country)s") % {"country": organization.country.name},
+                    [(c, t.name) for c, t in self.document_types.items()],
+                ),
+                (_("Documents of the country of origin"), origin_document_choices(country)),
+            ]
+            countries = [("", "—"), *origin_country_choices()]
+            self.fields["nationality"].choices = countries
+            self.fields["origin_country"].choices = countries
         self.fields["given_names"].widget.attrs.update(autofocus=True, autocomplete="off")
         for name in ("first_surname", "second_surname", "document_number", "phone"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.attrs["inputmode"] = "tel"
+
+    def clean_population(self):
+        return self.cleaned_data.get("population") or Population.RETURNEE
 
     def clean_given_names(self):
         return " ".join(self.cleaned_data["given_names"].split())
@@ -161,6 +288,18 @@ class IntakeForm(ArrivalForm):
         if value and value < datetime.date(1900, 1, 1):
             raise ValidationError(_("Check the year of birth."), code="too_old")
         return value
+
+    @property
+    def current_population(self) -> str:
+        """The population chosen (typed, else the initial one): which fields the page shows."""
+        value = (self.data.get(self.add_prefix("population")) if self.is_bound else None) or self.initial.get(
+            "population", self.fields["population"].initial
+        )
+        return value if value in Population.values else Population.RETURNEE
+
+    @property
+    def is_arrival(self) -> bool:
+        return self.current_population in ARRIVAL_POPULATIONS
 
     def clean_residence(self):
         value = self.cleaned_data.get("residence", "")
@@ -178,16 +317,23 @@ class IntakeForm(ArrivalForm):
         data = super().clean()
         if not data.get("first_surname") and not data.get("second_surname") and "given_names" in data:
             self.add_error("first_surname", _("Write at least one surname."))
+        if data.get("population") in ARRIVAL_POPULATIONS:
+            self._clean_arrival(data)
         doc_type, number = data.get("document_type"), data.get("document_number", "").strip()
         if number and not doc_type:
             self.add_error("document_type", _("Choose the type of this document."))
         elif doc_type and number:
-            try:
-                data["document_number"] = self.document_types[doc_type].clean_number(
-                    number, places=self.division_codes
-                )
-            except ValidationError as error:
-                self.add_error("document_number", error)
+            document_type = self._document_type(doc_type, data)
+            if document_type is not None:
+                try:
+                    places = (
+                        self.division_codes
+                        if document_type.country_id == self.organization.country_id
+                        else None
+                    )
+                    data["document_number"] = document_type.clean_number(number, places=places)
+                except ValidationError as error:
+                    self.add_error("document_number", error)
         elif doc_type and not number:
             self.add_error("document_number", _("Write the number of the document."))
         if (
@@ -197,6 +343,74 @@ class IntakeForm(ArrivalForm):
         ):
             self.add_error("consent_witness", _("A verbal consent needs the name of a witness."))
         return data
+
+    def _clean_arrival(self, data) -> None:
+        served = self.organization.country
+        nationality = data.get("nationality")
+        if not nationality:
+            self.add_error("nationality", _("Choose the person's nationality."))
+        elif nationality == served.code:
+            self.add_error(
+                "nationality",
+                _("A national of %(country)s coming home is a returnee: choose “Returnee” above.")
+                % {"country": served.name},
+            )
+        elif not self._country_exists(nationality):
+            self.add_error("nationality", _("%(value)s is not a country.") % {"value": nationality})
+        origin = data.get("origin_country")
+        if origin and not self._country_exists(origin):
+            self.add_error("origin_country", _("%(value)s is not a country.") % {"value": origin})
+        population = data["population"]
+        if population in (Population.ASYLUM_SEEKER, Population.REFUGEE) and not data.get("status_since"):
+            self.add_error(
+                "status_since",
+                _("Write the date of the asylum application.")
+                if population == Population.ASYLUM_SEEKER
+                else _("Write the date of the recognition as refugee."),
+            )
+        since = data.get("status_since")
+        if since and since > timezone.localdate():
+            self.add_error("status_since", _("This date cannot be in the future."))
+        if (
+            population == Population.OTHER_MIGRANT
+            and data.get("other_status") == StatusKind.RESIDENT
+            and not data.get("resident_category")
+        ):
+            self.add_error("resident_category", _("Choose the residence category."))
+
+    def _country_exists(self, code: str) -> bool:
+        from incluye.core.models import Country
+
+        if not hasattr(self, "_country_codes"):
+            self._country_codes = set(Country.objects.values_list("code", flat=True))
+        return code in self._country_codes
+
+    def _document_type(self, value: str, data):
+        """The IdDocumentType chosen: of the country served ("DPI"), of the country of origin
+        ("NI:CEDULA") or the passport of the nationality ("*:PASSPORT"); None after an error."""
+        if ":" not in value:
+            if value not in self.document_types:
+                self.add_error(
+                    "document_type", _("%(value)s is not a document of this country.") % {"value": value}
+                )
+                return None
+            return self.document_types[value]
+        country, code = value.split(":", 1)
+        nationality = data.get("nationality") if data.get("population") in ARRIVAL_POPULATIONS else None
+        if country == "*":
+            country = nationality or ""
+        elif country not in {nationality, data.get("origin_country")}:
+            self.add_error(
+                "document_type",
+                _(
+                    "This document is issued by another country than the nationality or the country of origin chosen."
+                ),
+            )
+            return None
+        found = IdDocumentType.objects.filter(country_id=country, code=code).select_related("country").first()
+        if found is None:
+            self.add_error("document_type", _("Choose the person's nationality first."))
+        return found
 
     def rebound(self, data) -> "IntakeForm":
         """A copy of this form bound to other data, sharing its fields (they are not changed by
@@ -209,6 +423,7 @@ class IntakeForm(ArrivalForm):
     # -- what the services need ---------------------------------------------------------------
     def person_fields(self) -> dict:
         d = self.cleaned_data
+        arrival = d.get("population") in ARRIVAL_POPULATIONS
         return {
             "given_names": d["given_names"],
             "first_surname": d["first_surname"].strip(),
@@ -217,7 +432,7 @@ class IntakeForm(ArrivalForm):
             "sex": d["sex"],
             "birth_date": d["birth_date"],
             "birth_date_precision": d["birth_date_precision"],
-            "nationality_id": self.organization.country_id,
+            "nationality_id": d["nationality"] if arrival else self.organization.country_id,
             "phone": d["phone"],
             "residence_id": self._residence_id(d.get("residence")),
             "languages": d["languages"],
@@ -236,14 +451,30 @@ class IntakeForm(ArrivalForm):
             .first()
         )
 
-    def documents(self) -> list:
+    def documents(self, *, with_dates: bool = False) -> list:
+        """[(IdDocumentType, number)], or with its dates: [(type, number, valid from, expires on)]."""
         d = self.cleaned_data
         if d.get("document_type") and d.get("document_number"):
-            return [(self.document_types[d["document_type"]], d["document_number"])]
+            document_type = self._document_type(d["document_type"], d)
+            if with_dates:
+                return [(document_type, d["document_number"], None, d.get("document_expires_on"))]
+            return [(document_type, d["document_number"])]
         return []
 
     def return_event_fields(self) -> dict:
         d = self.cleaned_data
+        if d.get("population") in ARRIVAL_POPULATIONS:
+            return {
+                "kind": MobilityKind.ARRIVAL,
+                "arrived_on": d["arrived_on"],
+                "mode": d["mode"],
+                "returned_from": ReturnedFrom.OTHER,
+                "origin_country_id": d.get("origin_country") or d["nationality"],
+                "accompanied_by": d.get("accompanied_by", ""),
+                "transport_reference": d.get("transport_reference", "").strip(),
+                "vulnerabilities": d["needs"],
+                "reception_point": d.get("border_point", "").strip() or str(self.organization),
+            }
         return {
             "arrived_on": d["arrived_on"],
             "mode": d["mode"],
@@ -252,6 +483,23 @@ class IntakeForm(ArrivalForm):
             "months_abroad": d["months_abroad"],
             "vulnerabilities": d["needs"],
             "reception_point": str(self.organization),
+        }
+
+    def migration_status_fields(self) -> dict | None:
+        """The status an arrival declares, or None (a returnee; an arrival whose status is not
+        known yet)."""
+        d = self.cleaned_data
+        population = d.get("population")
+        if population not in ARRIVAL_POPULATIONS:
+            return None
+        kind = population if population != Population.OTHER_MIGRANT else d.get("other_status")
+        if not kind:
+            return None
+        return {
+            "kind": kind,
+            "since": d.get("status_since") or d["arrived_on"],
+            "category": d.get("resident_category", "") if kind == StatusKind.RESIDENT else "",
+            "reference": d.get("status_reference", "").strip(),
         }
 
     def consents(self) -> list[dict]:
@@ -299,7 +547,18 @@ MANIFEST_MAX_BYTES = 25 * 1024 * 1024
 
 
 class ManifestUploadForm(ArrivalForm):
-    field_order = ["reference", "arrived_on", "mode", "returned_from", "file", "mapping"]
+    field_order = ["reference", "population", "arrived_on", "mode", "returned_from", "file", "mapping"]
+
+    population = forms.ChoiceField(
+        label=_("Who is on the list"),
+        choices=Population.choices,
+        initial=Population.RETURNEE,
+        required=False,
+        help_text=_("Returnees (a flight or bus of returned nationals), or people arriving in the country."),
+    )
+
+    def clean_population(self):
+        return self.cleaned_data.get("population") or Population.RETURNEE
 
     reference = forms.CharField(
         label=_("Manifest reference"),
@@ -410,6 +669,70 @@ class MergeForm(forms.Form):
             )
 
 
+class GroupMergeForm(forms.Form):
+    """A group's review: the record that stays, which others are the same person, and for each
+    field that differs, whose value the staying record keeps."""
+
+    def __init__(self, *args, members, fields: list[tuple[str, str, list[str]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        choices = [
+            (str(p.pk), _("Record %(number)s") % {"number": i}) for i, p in enumerate(members, start=1)
+        ]
+        self.fields["keep"] = forms.ChoiceField(
+            label=_("Record that stays"), choices=choices, initial=choices[0][0], widget=forms.RadioSelect
+        )
+        self.fields["same"] = forms.MultipleChoiceField(
+            label=_("Same person"),
+            choices=choices,
+            initial=[value for value, _label in choices],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.differing = []
+        for name, label, values in fields:
+            choices = [(str(p.pk), value or "—") for p, value in zip(members, values, strict=True)]
+            self.fields[f"field_{name}"] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                # The first record that has a value: the most complete unless the officer says otherwise.
+                initial=next(
+                    (pk for (pk, _label), value in zip(choices, values, strict=True) if value), None
+                ),
+                required=False,  # not chosen: the staying record keeps its value
+                widget=forms.RadioSelect,
+            )
+            self.differing.append(name)
+
+    def clean(self):
+        data = super().clean()
+        keep, same = data.get("keep"), set(data.get("same") or [])
+        if keep and keep not in same:
+            same.add(keep)
+        if len(same) < 2:
+            raise forms.ValidationError(_("Choose at least two records that are the same person."))
+        data["same"] = sorted(same)
+        for name in self.differing:
+            chosen = data.get(f"field_{name}")
+            if chosen and chosen not in same:
+                self.add_error(
+                    f"field_{name}",
+                    _("Choose a value from a record that is being merged, or leave it as it is."),
+                )
+        return data
+
+    def choices(self) -> dict[str, str]:
+        """Field -> primary key of the record whose value stays (the staying record's by default)."""
+        keep = self.cleaned_data["keep"]
+        return {name: self.cleaned_data.get(f"field_{name}") or keep for name in self.differing}
+
+    def field_rows(self):
+        """(label, [(record's radio, value)], field) per differing field, for the template."""
+        for name in self.differing:
+            bound = self[f"field_{name}"]
+            yield bound.label, list(bound), bound
+
+
 class EraseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why"),
@@ -430,6 +753,91 @@ class EraseForm(forms.Form):
         if fold(value) != fold(expected):
             raise forms.ValidationError(_("That is not the person's first surname."))
         return value
+
+
+class MigrationStatusForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Migration status"), choices=StatusKind.choices)
+    category = forms.ChoiceField(label=_("Residence category"), required=False)
+    since = forms.DateField(
+        label=_("Since"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=date_widget(),
+        help_text=_(
+            "An asylum seeker: the day the application was filed. A refugee: the day of the recognition."
+        ),
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, input_formats=DATE_INPUT_FORMATS, widget=date_widget()
+    )
+    reference = forms.CharField(
+        label=_("File number of the application or resolution"), max_length=60, required=False
+    )
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + [
+            (c["code"], pick_language(c["name"])) for c in country.migration.get("resident_categories", [])
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == StatusKind.RESIDENT and not data.get("category"):
+            self.add_error("category", _("Choose the residence category."))
+        if data.get("since") and data["since"] > timezone.localdate():
+            self.add_error("since", _("This date cannot be in the future."))
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", _("A status cannot end before it began."))
+        return data
+
+
+class ForeignDocumentForm(forms.Form):
+    """A document for foreigners of the country served, or a document of the country of origin,
+    with its dates: recorded, or renewed (the same type replaces the number and the dates)."""
+
+    document_type = forms.ChoiceField(label=_("Document"))
+    number = forms.CharField(label=_("Number"), max_length=40)
+    issued_on = forms.DateField(
+        label=_("Valid from"), required=False, input_formats=DATE_INPUT_FORMATS, widget=date_widget()
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, input_formats=DATE_INPUT_FORMATS, widget=date_widget()
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        served = person.organization.country_id
+        self.types = {
+            str(t.pk): t
+            for t in IdDocumentType.objects.filter(
+                models.Q(country_id=served, for_foreigners=True)
+                | models.Q(country_id__in={person.nationality_id} - {served})
+            ).select_related("country")
+        }
+        self.fields["document_type"].choices = [("", "—")] + [
+            (pk, t.name if t.country_id == served else f"{t.name} · {t.country.name}")
+            for pk, t in sorted(
+                self.types.items(), key=lambda item: (item[1].country_id != served, item[1].name)
+            )
+        ]
+
+    def clean(self):
+        data = super().clean()
+        document_type = self.types.get(data.get("document_type") or "")
+        data["document_type"] = document_type
+        if document_type is not None and data.get("number"):
+            try:
+                data["number"] = document_type.clean_number(data["number"])
+            except ValidationError as error:
+                self.add_error("number", error)
+        if document_type is not None and document_type.has_expiry and not data.get("expires_on"):
+            self.add_error("expires_on", _("This document expires: write the date."))
+        if data.get("issued_on") and data.get("expires_on") and data["expires_on"] < data["issued_on"]:
+            self.add_error("expires_on", _("A document cannot expire before it is valid."))
+        return data
+
+
+class StatusEndForm(forms.Form):
+    until = forms.DateField(label=_("Ended on"), input_formats=DATE_INPUT_FORMATS, widget=date_widget())
 
 
 class KoboSourceForm(forms.ModelForm):

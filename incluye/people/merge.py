@@ -1,17 +1,27 @@
-"""Merging two records of the same person, and undoing it.
+"""Merging records of the same person, and undoing it.
 
 The surviving record takes, field by field, the value the officer chose; the other record's
 returns, documents and consents move to it; the merged record stays (pointing at the survivor,
 invisible everywhere) so that an administrator can undo the merge exactly.
+
+A group found by the duplicate search is reviewed as a whole: the officer keeps one record, picks
+which of the others are the same person, and chooses each differing field's value among them; the
+merge is one action (one merge per record, sharing a batch) that an administrator undoes at once.
+The records left out are recorded as different people, so the search never groups them again.
 """
 
+import uuid
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
 from incluye.people.models import (
     Consent,
     DuplicateCandidate,
+    DuplicateCluster,
     DuplicateStatus,
     IdentityDocument,
     Person,
@@ -45,7 +55,15 @@ def _serializable(value):
 
 
 @transaction.atomic
-def person_merge(*, membership, survivor: Person, merged: Person, choices: dict[str, str]) -> PersonMerge:
+def person_merge(
+    *,
+    membership,
+    survivor: Person,
+    merged: Person,
+    choices: dict[str, str],
+    batch: uuid.UUID | None = None,
+    cluster: DuplicateCluster | None = None,
+) -> PersonMerge:
     """`choices` maps a differing field to "a" (keep the survivor's value) or "b" (take the other's)."""
     if survivor.pk == merged.pk or merged.merged_into_id or survivor.merged_into_id:
         raise ValueError("Both records must be distinct and not merged already")
@@ -82,6 +100,8 @@ def person_merge(*, membership, survivor: Person, merged: Person, choices: dict[
         previous_survivor_fields=previous,
         moved=moved,
         performed_by=membership.user,
+        batch=batch,
+        cluster=cluster,
     )
     log_action(
         actor=membership.user,
@@ -99,9 +119,29 @@ def person_merge(*, membership, survivor: Person, merged: Person, choices: dict[
 
 @transaction.atomic
 def person_unmerge(*, membership, merge: PersonMerge) -> None:
-    """Put both records back exactly as they were before the merge."""
+    """Put the records back exactly as they were before the merge — every record of a group's
+    merge, last merged first — and the group back in the queue."""
     if merge.undone_at:
         raise ValueError("This merge was already undone")
+    if merge.batch is None:
+        _unmerge_one(membership=membership, merge=merge)
+        return
+    steps = list(PersonMerge.objects.filter(batch=merge.batch, undone_at__isnull=True).order_by("-pk"))
+    for step in steps:
+        _unmerge_one(membership=membership, merge=step)
+    for step in steps:
+        for pk, status in step.moved.get("kept_apart", []):
+            if status is None:
+                DuplicateCandidate.objects.filter(pk=pk).delete()
+            else:
+                DuplicateCandidate.objects.filter(pk=pk).update(status=status)
+    if merge.cluster_id:
+        DuplicateCluster.objects.filter(pk=merge.cluster_id).update(
+            status=DuplicateStatus.PENDING, reviewed_by=None, reviewed_at=None
+        )
+
+
+def _unmerge_one(*, membership, merge: PersonMerge) -> None:
     survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
     merged = Person.objects.select_for_update().get(pk=merge.merged_id)
     for f, value in merge.previous_survivor_fields.items():
@@ -123,4 +163,103 @@ def person_unmerge(*, membership, merge: PersonMerge) -> None:
         action="incluye.person.unmerged",
         obj=survivor,
         data={"merged": str(merged.pk), "merge": merge.pk},
+    )
+
+
+def group_members(cluster: DuplicateCluster) -> list[Person]:
+    """The group's records still standing, the first registered first."""
+    return list(
+        cluster.members.filter(merged_into__isnull=True)
+        .select_related("residence", "nationality", "organization")
+        .order_by("created_at", "pk")
+    )
+
+
+def _keep_apart(*, membership, a: Person, b: Person, now) -> tuple[int, str | None]:
+    """Record that two records are different people: (pair pk, its previous status or None)."""
+    first, second = (a, b) if str(a.pk) < str(b.pk) else (b, a)
+    pair, created = DuplicateCandidate.objects.get_or_create(
+        person_a=first,
+        person_b=second,
+        defaults={
+            "organization_id": first.organization_id,
+            "match_weight": 0.0,
+            "match_probability": 0.0,
+            "status": DuplicateStatus.DISTINCT,
+            "reviewed_by": membership.user,
+            "reviewed_at": now,
+        },
+    )
+    previous = None if created else pair.status
+    if not created:
+        pair.status, pair.reviewed_by, pair.reviewed_at = DuplicateStatus.DISTINCT, membership.user, now
+        pair.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return pair.pk, previous
+
+
+@transaction.atomic
+def group_merge(
+    *, membership, cluster: DuplicateCluster, survivor: Person, same: list[Person], choices: dict[str, str]
+) -> list[PersonMerge]:
+    """Merge the records `same` of a group into `survivor`, in one action.
+
+    `choices` maps a differing field to the primary key (as a string) of the record whose value
+    the survivor keeps (its own when absent). The group's other records are recorded as different
+    people from the survivor."""
+    members = group_members(cluster)
+    by_pk = {str(p.pk): p for p in members}
+    if str(survivor.pk) not in by_pk or any(str(p.pk) not in by_pk for p in same):
+        raise ValidationError(_("These records are not all in the group any more. Reload the page."))
+    same = [p for p in same if p.pk != survivor.pk]
+    if not same:
+        raise ValidationError(_("Choose at least one other record that is the same person."))
+    batch = uuid.uuid4()
+    merges = [
+        person_merge(
+            membership=membership,
+            survivor=survivor,
+            merged=person,
+            choices={field: "b" if choices.get(field) == str(person.pk) else "a" for field in MERGE_FIELDS},
+            batch=batch,
+            cluster=cluster,
+        )
+        for person in same
+    ]
+    now = timezone.now()
+    apart = [p for p in members if p.pk != survivor.pk and p not in same]
+    kept_apart = [_keep_apart(membership=membership, a=survivor, b=person, now=now) for person in apart]
+    merges[0].moved = {**merges[0].moved, "kept_apart": kept_apart}
+    merges[0].save(update_fields=["moved"])
+    cluster.status, cluster.reviewed_by, cluster.reviewed_at = DuplicateStatus.MERGED, membership.user, now
+    cluster.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.duplicates.group_merged",
+        obj=survivor,
+        data={
+            "group": cluster.pk,
+            "merged": [str(p.pk) for p in same],
+            "kept_apart": [str(p.pk) for p in apart],
+        },
+    )
+    return merges
+
+
+@transaction.atomic
+def group_distinct(*, membership, cluster: DuplicateCluster) -> None:
+    """Every record of the group is a different person: the search never groups them again."""
+    members = group_members(cluster)
+    now = timezone.now()
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            _keep_apart(membership=membership, a=a, b=b, now=now)
+    cluster.status, cluster.reviewed_by, cluster.reviewed_at = DuplicateStatus.DISTINCT, membership.user, now
+    cluster.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.duplicates.reviewed",
+        obj=cluster,
+        data={"decision": "distinct", "records": len(members)},
     )

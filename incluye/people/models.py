@@ -156,7 +156,12 @@ class IdentityDocument(models.Model):
     # Encrypted at rest; searchable by exact value through its keyed hash.
     number = EncryptedTextField(_("number"))
     number_hash = BlindIndexField(source="number")
+    # Documents for foreigners are valid from one date to another: reminders come before they lapse,
+    # and some of them authorize work while valid.
+    issued_on = models.DateField(_("valid from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("identity document")
@@ -175,6 +180,22 @@ class IdentityDocument(models.Model):
         from incluye.core.identity import format_document_number
 
         return format_document_number(self.document_type.rule, self.number)
+
+
+class MobilityKind(models.TextChoices):
+    """A return (a national coming home) or an arrival (someone arriving in a country not their
+    own: an asylum seeker, a refugee, a migrant who stays)."""
+
+    RETURN = "return", _("Return")
+    ARRIVAL = "arrival", _("Arrival")
+
+
+class AccompaniedBy(models.TextChoices):
+    ALONE = "alone", _("Alone")
+    FAMILY = "family", _("With family")
+    CHILDREN = "children", _("With their children only")
+    OTHERS = "others", _("With other people, not family")
+    UNACCOMPANIED_MINOR = "unaccompanied_minor", _("A minor without an adult")
 
 
 class ReturnMode(models.TextChoices):
@@ -205,16 +226,34 @@ URGENT_NEEDS = {Vulnerability.MEDICAL, Vulnerability.UNACCOMPANIED_MINOR, Vulner
 
 
 class ReturnEvent(models.Model):
-    """One return: a person may come back more than once."""
+    """One mobility event: a return home (a person may come back more than once) or an arrival in
+    the country served. Both are received at a point (an airport, a border post), are on the day's
+    list and in the indicators; `returned_from` is for returns, `origin_country` and
+    `accompanied_by` for arrivals."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="returns")
     organization = models.ForeignKey(
         "accounts.Organization", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=MobilityKind.choices, default=MobilityKind.RETURN, db_index=True
+    )
     arrived_on = models.DateField(_("arrival date"))
     returned_from = models.CharField(
         _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
+    )
+    # An arrival: where the person comes from (protection-sensitive, like the nationality).
+    origin_country = models.ForeignKey(
+        "core.Country",
+        verbose_name=_("country of origin"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accompanied_by = models.CharField(
+        _("accompanied by"), max_length=20, choices=AccompaniedBy.choices, blank=True
     )
     mode = models.CharField(_("mode"), max_length=8, choices=ReturnMode.choices, default=ReturnMode.AIR)
     reception_point = models.CharField(_("reception point"), max_length=120, blank=True)
@@ -246,9 +285,129 @@ class ReturnEvent(models.Model):
         self.is_urgent = bool(URGENT_NEEDS & set(self.vulnerabilities))
         super().save(*args, **kwargs)
 
+    @property
+    def is_arrival(self) -> bool:
+        return self.kind == MobilityKind.ARRIVAL
+
     def vulnerability_labels(self) -> list[str]:
         labels = dict(Vulnerability.choices)
         return [str(labels.get(v, v)) for v in self.vulnerabilities]
+
+
+class AccessReason(models.TextChoices):
+    HANDOFF = "handoff", _("Handoff accepted")
+    TRANSFER = "transfer", _("Case transferred")
+    ACCESS_REQUEST = "access_request", _("Access request granted")
+
+
+class PersonAccess(models.Model):
+    """Another organization of the alliance may see and work with a person's record: given when it
+    accepts a handoff or a transfer, or when the holding organization grants its access request.
+
+    A grant needs the person's consent to share with alliance members: it ends when that consent is
+    withdrawn and lapses when the consent expires (`expires_on`, copied from the consent)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_grants")
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("why"), max_length=16, choices=AccessReason.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why it ended"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("access to a person's record")
+        verbose_name_plural = _("accesses to people's records")
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["organization", "revoked_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="personaccess_one_active_per_organization",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} → {self.organization_id} ({self.reason})"
+
+
+class StatusKind(models.TextChoices):
+    """Migration status of a foreigner in the country served (a national has none)."""
+
+    ASYLUM_SEEKER = "asylum_seeker", _("Asylum seeker")
+    REFUGEE = "refugee", _("Recognized refugee")
+    RESIDENT = "resident", _("Resident")
+    IRREGULAR = "irregular", _("Irregular")
+    STATELESS = "stateless", _("Stateless")
+
+
+class Population(models.TextChoices):
+    """Whom the pathway serves, for the intake form and the indicators: derived from the person's
+    nationality and current migration status, never stored."""
+
+    RETURNEE = "returnee", _("Returnee")
+    REFUGEE = "refugee", _("Refugee")
+    ASYLUM_SEEKER = "asylum_seeker", _("Asylum seeker")
+    OTHER_MIGRANT = "other_migrant", _("Other migrant")
+
+
+class MigrationStatus(models.Model):
+    """One period of a person's migration status in the country served, with its dates: an asylum
+    claim from its application date, a recognition as refugee, a residence of a category, an
+    irregular stay, a statelessness determination. A new status ends the one before.
+
+    Protection-sensitive: read only by the roles with `protection.view`, every read logged, never
+    shown to employers, published or exported outside the person's own copy."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="migration_statuses")
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey(
+        "core.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("status"), max_length=16, choices=StatusKind.choices)
+    # A residence category of the country's data (e.g. Costa Rica: permanent, temporary, special).
+    category = models.CharField(_("category"), max_length=24, blank=True)
+    since = models.DateField(
+        _("since"), help_text=_("For an asylum seeker, the date the application was filed.")
+    )
+    until = models.DateField(_("until"), null=True, blank=True)
+    # The file number of the asylum claim or of the resolution: encrypted at rest.
+    reference = EncryptedTextField(_("file number"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("migration status")
+        verbose_name_plural = _("migration statuses")
+        ordering = ["-since", "-created_at"]
+        indexes = [models.Index(fields=["person", "-since"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.since}"
+
+    def is_current(self, on) -> bool:
+        return self.since <= on and (self.until is None or self.until >= on)
+
+    @property
+    def category_label(self) -> str:
+        from incluye.core.text import pick_language
+
+        for category in self.country.migration.get("resident_categories", []):
+            if category["code"] == self.category:
+                return pick_language(category["name"])
+        return self.category
 
 
 class ConsentPurpose(models.TextChoices):
@@ -373,6 +532,11 @@ class ManifestImport(models.Model):
     mode = models.CharField(_("mode"), max_length=8, choices=ReturnMode.choices, default=ReturnMode.AIR)
     returned_from = models.CharField(
         _("returned from"), max_length=8, choices=ReturnedFrom.choices, default=ReturnedFrom.US
+    )
+    # Whom the list holds: returnees (a flight of deportees), or foreigners arriving (a border
+    # post's list of asylum seekers…) — rows may say it one by one.
+    population = models.CharField(
+        _("who is on the list"), max_length=16, choices=Population.choices, default=Population.RETURNEE
     )
     source = models.CharField(max_length=8, choices=ManifestSource.choices, default=ManifestSource.UPLOAD)
     kobo_source = models.ForeignKey(
@@ -562,12 +726,50 @@ class DuplicateStatus(models.TextChoices):
     DISTINCT = "distinct", _("Different people")
 
 
+class DuplicateCluster(models.Model):
+    """A group of records that may all be one person, reviewed and merged as a whole.
+
+    Found by the duplicate search in a scope: one organization's records, or a whole country's.
+    A group whose records belong to one organization is that organization's to review; a group
+    spanning organizations (`organization` empty) waits for the country's review."""
+
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    members = models.ManyToManyField(Person, related_name="duplicate_clusters")
+    # The same records found again are the same group: a hash of their sorted primary keys.
+    key = models.CharField(max_length=64, unique=True)
+    size = models.PositiveSmallIntegerField(_("records"))
+    score = models.FloatField(_("probability of the group"))  # its weakest link
+    density = models.FloatField(_("share of pairs linked"), default=1.0)
+    reasons = models.JSONField(default=list, blank=True)  # message ids, translated when shown
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING)
+    found_at = models.DateTimeField(auto_now_add=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        indexes = [models.Index(fields=["organization", "status", "-score"])]
+
+    def __str__(self):
+        return f"{self.size} records ({self.score:.0%})"
+
+
 class DuplicateCandidate(models.Model):
-    """A pair of records that may be the same person, for an officer to review."""
+    """A pair of records that may be the same person: a link of a group (`cluster`), or a pair an
+    officer reviewed as different people, which the search never joins again."""
 
     person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    cluster = models.ForeignKey(
+        DuplicateCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"
+    )
     match_weight = models.FloatField(_("match weight"))
     match_probability = models.FloatField(_("match probability"))
     reasons = models.JSONField(default=list, blank=True)
@@ -588,11 +790,16 @@ class DuplicateCandidate(models.Model):
 
 
 class PersonMerge(models.Model):
-    """A merge of two records, kept so an administrator can undo it."""
+    """A merge of two records, kept so an administrator can undo it. Merging a group is one action
+    of several such merges into one survivor, sharing a `batch`: undone together, last first."""
 
     survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     merged = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    cluster = models.ForeignKey(
+        DuplicateCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
     field_choices = models.JSONField(default=dict)
     previous_survivor_fields = models.JSONField(default=dict)
     moved = models.JSONField(default=dict)
@@ -610,3 +817,35 @@ class PersonMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class SearchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class DuplicateSearch(models.Model):
+    """One run of the duplicate search over a scope (an organization, or a whole country): the
+    nightly job, or "check duplicates now" from the queue."""
+
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=SearchStatus.choices, default=SearchStatus.QUEUED)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["country", "organization", "-requested_at"])]
+
+    def __str__(self):
+        return f"{self.country_id}/{self.organization_id or '*'} {self.status}"

@@ -29,9 +29,12 @@ DEPENDENT = (models.CASCADE, models.PROTECT)
 ERASURE: dict[str, str | tuple[str, ...]] = {
     "people.IdentityDocument": DELETE,
     "people.ReturnEvent": ("transport_reference", "reception_point", "manifest_reference"),
+    # The kind and dates of a status stay for anonymous counts by population; the file number goes.
+    "people.MigrationStatus": ("reference",),
     "people.Consent": ("witness",),
     "people.DuplicateCandidate": DELETE,
     "people.PersonMerge": DELETE,
+    "people.PersonAccess": DELETE,
     # Family members listed at the person's arrival, and the person's own place in the household.
     "people.HouseholdMember": DELETE,
     # Which KoboToolbox submission the person came from (the uuid stays, so that a later import of
@@ -50,6 +53,7 @@ ERASURE: dict[str, str | tuple[str, ...]] = {
     "skills.WorkExperience": ("job_title", "employer", "city", "region", "tasks", "tools"),
     "skills.SkillsProfile": ("summary", "snapshot"),
     "skills.ProfileOccupation": (),
+    "skills.ForeignQualification": ("title", "institution", "outcome"),
     # A story is the person's own words and photo: it goes entirely.
     "impact.Story": DELETE,
 }

@@ -1,37 +1,70 @@
 """Writes of the people registry. Each one logs what it did (ids and field names, never values)."""
 
 import contextlib
+import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from incluye.core.actionlog import log_action
-from incluye.people.models import Consent, IdentityDocument, IntakeDraft, Person, ReturnEvent
+from incluye.core.actionlog import log_action, log_reads
+from incluye.people.models import (
+    Consent,
+    ConsentPurpose,
+    IdentityDocument,
+    IntakeDraft,
+    MigrationStatus,
+    Person,
+    PersonAccess,
+    ReturnEvent,
+    StatusKind,
+)
+from incluye.people.selectors import is_protected_document
 
 
 def _documents_create(person, documents):
-    for document_type, number in documents:
+    """`documents`: (IdDocumentType, number) or (IdDocumentType, number, valid from, expires on)."""
+    for document_type, number, *dates in documents:
+        issued_on, expires_on = (*dates, None, None)[:2]
         IdentityDocument.objects.create(
-            person=person, document_type=document_type, number=document_type.clean_number(number)
+            person=person,
+            document_type=document_type,
+            number=document_type.clean_number(number),
+            issued_on=issued_on,
+            expires_on=expires_on,
         )
 
 
 @transaction.atomic
 def person_register(
-    *, membership, documents=(), return_event: dict | None = None, consents=(), **fields
+    *,
+    membership,
+    documents=(),
+    return_event: dict | None = None,
+    consents=(),
+    migration_status: dict | None = None,
+    **fields,
 ) -> Person:
     """Register a person in the membership's organization, with their identity documents, the
-    return that brought them (optional) and the consents they gave.
+    return or arrival that brought them (optional), their migration status (an arrival's, optional)
+    and the consents they gave.
 
-    `documents` is a sequence of (IdDocumentType, number as typed); numbers are validated by the
-    type's rule and stored normalized. `consents` is a sequence of dicts with purpose, given, method
-    and optionally witness and expires_on.
+    `documents` is a sequence of (IdDocumentType, number as typed[, valid from, expires on]);
+    numbers are validated by the type's rule and stored normalized. `consents` is a sequence of
+    dicts with purpose, given, method and optionally witness and expires_on.
     """
     person = Person.objects.create(organization=membership.organization, created_by=membership.user, **fields)
     _documents_create(person, documents)
     event = (
         return_event_record(membership=membership, person=person, log=False, **return_event)
         if return_event
+        else None
+    )
+    status = (
+        migration_status_record(membership=membership, person=person, log=False, **migration_status)
+        if migration_status
         else None
     )
     for consent in consents:
@@ -42,8 +75,9 @@ def person_register(
         action="incluye.person.registered",
         obj=person,
         data={
-            "documents": [document_type.code for document_type, _ in documents],
+            "documents": [document[0].code for document in documents],
             "return_event": str(event.pk) if event else None,
+            "migration_status": str(status.pk) if status else None,
             "consents": sorted(c["purpose"] for c in consents),
         },
     )
@@ -62,7 +96,7 @@ def return_event_record(*, membership, person: Person, log: bool = True, **field
         log_action(
             actor=membership.user,
             organization=membership.organization,
-            action="incluye.return.recorded",
+            action="incluye.arrival.recorded" if event.is_arrival else "incluye.return.recorded",
             obj=event,
             data={"person": str(person.pk)},
         )
@@ -100,7 +134,111 @@ def consent_record(
             obj=person,
             data={"purpose": purpose, "method": method},
         )
+    if purpose == ConsentPurpose.ALLIANCE_SHARING:
+        _grants_follow_consent(membership=membership, person=person, consent=consent)
     return consent
+
+
+def _grants_follow_consent(*, membership, person: Person, consent: Consent) -> None:
+    """The records shared with other organizations are shared under this consent: withdrawn, the
+    sharing ends now; given again with another expiry, the sharing lapses with it."""
+    active = PersonAccess.objects.filter(person=person, revoked_at__isnull=True)
+    if consent.given:
+        active.exclude(expires_on=consent.expires_on).update(expires_on=consent.expires_on)
+        return
+    ended = list(active.values_list("organization_id", flat=True))
+    if not ended:
+        return
+    active.update(revoked_at=timezone.now(), revoked_reason="consent_withdrawn")
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.access_ended",
+        obj=person,
+        data={"organizations": ended, "why": "consent_withdrawn"},
+    )
+
+
+@transaction.atomic
+def person_access_grant(*, membership, person: Person, organization, reason: str) -> PersonAccess:
+    """Share a person's record with `organization` (a handoff or a transfer it accepted, an access
+    request it was granted). Refused, like a referral, without the person's consent to share with
+    alliance members; the sharing lapses with that consent."""
+    from incluye.people.selectors import alliance_sharing_consent, sharing_allowed
+
+    consent = alliance_sharing_consent(person=person)
+    if consent is None or not sharing_allowed(given=consent.given, expires_on=consent.expires_on):
+        raise PermissionDenied
+    if organization.pk == person.organization_id or organization.country_id != person.organization.country_id:
+        raise PermissionDenied
+    grant = PersonAccess.objects.filter(
+        person=person, organization=organization, revoked_at__isnull=True
+    ).first()
+    if grant is None:
+        grant = PersonAccess.objects.create(
+            person=person,
+            organization=organization,
+            reason=reason,
+            granted_by=membership.user,
+            expires_on=consent.expires_on,
+        )
+    elif grant.expires_on != consent.expires_on:
+        grant.expires_on = consent.expires_on
+        grant.save(update_fields=["expires_on"])
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.access_granted",
+        obj=person,
+        data={"organization": organization.pk, "reason": reason},
+    )
+    return grant
+
+
+@transaction.atomic
+def person_access_end(*, membership, person: Person, organization, why: str) -> int:
+    """End the sharing of a person's record with `organization` (e.g. its case was transferred
+    away). The registering organization's own access never ends this way."""
+    ended = PersonAccess.objects.filter(
+        person=person, organization=organization, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_reason=why[:40])
+    if ended:
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.person.access_ended",
+            obj=person,
+            data={"organizations": [organization.pk], "why": why},
+        )
+    return ended
+
+
+def stubs_viewed(*, membership, stubs) -> int:
+    """Every stub of another organization's person shown to a member is a read of that person's
+    data: one entry each, in the person's "who saw my data" report."""
+    return log_reads(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.stub_viewed",
+        objs=[Person(pk=stub.person_id) for stub in stubs],
+    )
+
+
+def person_registered_over_match(
+    *, membership, person: Person, stubs=(), number_held_elsewhere=False
+) -> None:
+    """The officer registered a new record although the alliance already holds this identity
+    number: never silent — logged on the new record, naming the records it may duplicate."""
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.registered_over_match",
+        obj=person,
+        data={
+            "possible_duplicates": [str(stub.person_id) for stub in stubs if stub.from_number],
+            "number_held_elsewhere": bool(number_held_elsewhere),
+        },
+    )
 
 
 def person_viewed(*, membership, person: Person) -> None:
@@ -113,7 +251,16 @@ def person_viewed(*, membership, person: Person) -> None:
     )
 
 
-DRAFT_IGNORED_KEYS = {"csrfmiddlewaretoken", "action", "draft", "attach", "confirm_new", "next"}
+DRAFT_IGNORED_KEYS = {
+    "csrfmiddlewaretoken",
+    "action",
+    "draft",
+    "attach",
+    "confirm_new",
+    "confirm_number",
+    "ask_access",
+    "next",
+}
 
 
 def intake_draft_save(*, membership, draft_id, data) -> IntakeDraft:
@@ -147,9 +294,15 @@ def intake_attach(*, membership, person: Person, form) -> ReturnEvent:
     and consent) on the existing record instead of creating a duplicate."""
     event = return_event_record(membership=membership, person=person, **form.return_event_fields())
     known_types = set(person.documents.values_list("document_type_id", flat=True))
-    for document_type, number in form.documents():
-        if document_type.pk not in known_types:  # a different number of a known type is for a merge review
-            _documents_create(person, [(document_type, number)])
+    for document in form.documents(with_dates=True):
+        if document[0].pk not in known_types:  # a different number of a known type is for a merge review
+            _documents_create(person, [document])
+    status = form.migration_status_fields()
+    current = MigrationStatus.objects.filter(person=person, until__isnull=True).first()
+    if status and (
+        current is None or (current.kind, current.category) != (status["kind"], status["category"])
+    ):
+        migration_status_record(membership=membership, person=person, **status)
     for consent in form.consents():
         consent_record(membership=membership, person=person, **consent)
     return event
@@ -166,10 +319,163 @@ def person_exported(*, membership, person: Person, form: str) -> None:
 
 
 def person_erase(*, membership, person: Person, reason: str) -> dict:
-    from django.core.exceptions import PermissionDenied
-
     from incluye.people.rights import person_erase as erase
 
     if not membership.can("people.erase"):
         raise PermissionDenied
     return erase(person=person, actor=membership.user, organization=membership.organization, reason=reason)
+
+
+def duplicate_search_request(*, membership):
+    """Check the organization's records for duplicates now, in the background (Django's task
+    framework): (the search, whether it was started now). One at a time per organization."""
+    from incluye.people.models import DuplicateSearch, SearchStatus
+    from incluye.people.tasks import search_duplicates
+
+    with transaction.atomic():
+        under_way = (
+            DuplicateSearch.objects.select_for_update()
+            .filter(
+                organization_id=membership.organization_id,
+                status__in=[SearchStatus.QUEUED, SearchStatus.RUNNING],
+            )
+            .first()
+        )
+        if under_way is not None:
+            return under_way, False
+        search = DuplicateSearch.objects.create(
+            country_id=membership.organization.country_id,
+            organization_id=membership.organization_id,
+            requested_by=membership.user,
+        )
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.duplicates.search_requested",
+            obj=search,
+        )
+    transaction.on_commit(lambda: search_duplicates.enqueue(search_id=search.pk))
+    return search, True
+
+
+# -- Migration status and documents for foreigners (protection-sensitive) ---------------------------
+
+# Sent after a person's migration status changed (their checklists and matches follow it).
+migration_status_changed = Signal()
+
+
+def _require(membership, permission):
+    from django.core.exceptions import PermissionDenied
+
+    if not membership.can(permission):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def migration_status_record(
+    *,
+    membership,
+    person: Person,
+    kind: str,
+    since,
+    category: str = "",
+    until=None,
+    reference: str = "",
+    log: bool = True,
+) -> MigrationStatus:
+    """Record a status from `since`; the status that held until then ends the day before (an
+    asylum seeker recognized as refugee stops being an asylum seeker). The log says which record
+    changed, never the status itself."""
+    _require(membership, "protection.record")
+    country = membership.organization.country
+    earlier = MigrationStatus.objects.filter(
+        person=person, country=country, since__lt=since, until__isnull=True
+    ) | MigrationStatus.objects.filter(person=person, country=country, since__lt=since, until__gte=since)
+    for previous in earlier:
+        previous.until = since - datetime.timedelta(days=1)
+        previous.save(update_fields=["until", "updated_at"])
+    status = MigrationStatus.objects.create(
+        person=person,
+        organization=membership.organization,
+        country=country,
+        kind=kind,
+        category=category if kind == StatusKind.RESIDENT else "",
+        since=since,
+        until=until,
+        reference=reference,
+        recorded_by=membership.user,
+    )
+    if log:
+        log_action(
+            actor=membership.user,
+            organization=membership.organization,
+            action="incluye.migration_status.recorded",
+            obj=status,
+        )
+    migration_status_changed.send(sender=MigrationStatus, person=person)
+    return status
+
+
+@transaction.atomic
+def migration_status_end(*, membership, status: MigrationStatus, until) -> MigrationStatus:
+    """The status ended (the claim was refused in last instance, the person left)."""
+    _require(membership, "protection.record")
+    if until < status.since:
+        raise ValidationError(_("A status cannot end before it began."), code="before_start")
+    status.until = until
+    status.save(update_fields=["until", "updated_at"])
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.migration_status.ended",
+        obj=status,
+    )
+    migration_status_changed.send(sender=MigrationStatus, person=status.person)
+    return status
+
+
+@transaction.atomic
+def identity_document_set(
+    *, membership, person: Person, document_type, number: str, issued_on=None, expires_on=None
+) -> IdentityDocument:
+    """Record a document, or renew it: one per type, the new number and dates replace the old."""
+    if not membership.can("people.correct") and not membership.can("protection.record"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if is_protected_document(document_type, country_id=person.organization.country_id):
+        _require(membership, "protection.record")
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError(_("A document cannot expire before it is valid."), code="expires_before")
+    document, created = IdentityDocument.objects.get_or_create(
+        person=person,
+        document_type=document_type,
+        defaults={
+            "number": document_type.clean_number(number),
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+        },
+    )
+    if not created:
+        document.number = document_type.clean_number(number)
+        document.issued_on, document.expires_on = issued_on, expires_on
+        document.save()
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.document.recorded" if created else "incluye.document.renewed",
+        obj=person,
+        data={"document": document.pk},
+    )
+    return document
+
+
+def protection_viewed(*, membership, person: Person, shown: list[str]) -> None:
+    """A read of protection-sensitive data (which kinds were shown, never their values)."""
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.protection.viewed",
+        obj=person,
+        data={"shown": sorted(shown)},
+    )

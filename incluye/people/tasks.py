@@ -34,6 +34,14 @@ def import_manifest(*, manifest_id: str, actor_id: int | None = None, language: 
 
 
 @task()
+def search_duplicates(*, search_id: int) -> None:
+    """A duplicate search asked for from the queue ("check duplicates now")."""
+    from incluye.people.deduplication import duplicate_search_run
+    from incluye.people.models import DuplicateSearch
+
+    duplicate_search_run(DuplicateSearch.objects.get(pk=search_id))
+
+
 def pull_kobo(*, source_id: int, actor_id: int | None = None, language: str = "es") -> None:
     from incluye.people.imports.kobo import kobo_pull
     from incluye.people.models import KoboSource

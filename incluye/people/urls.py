@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incluye.people import views, views_duplicates, views_manifests
+from incluye.people import views, views_duplicates, views_manifests, views_status
 
 app_name = "people"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("<uuid:pk>/export.json", views.person_export_json, name="export_json"),
     path("<uuid:pk>/export.pdf", views.person_export_pdf, name="export_pdf"),
     path("<uuid:pk>/erase/", views.person_erase, name="erase"),
+    path("<uuid:pk>/status/", views_status.status_page, name="status"),
+    path("<uuid:pk>/status/add/", views_status.status_add, name="status_add"),
+    path("<uuid:pk>/status/<uuid:status_pk>/end/", views_status.status_end, name="status_end"),
+    path("<uuid:pk>/status/documents/", views_status.document_add, name="status_document"),
+    path("documents/expiring/", views_status.expiring, name="expiring"),
     path("manifests/", views_manifests.manifest_list, name="manifests"),
     path("manifests/template.xlsx", views_manifests.manifest_template, name="manifest_template"),
     path("manifests/form.xlsx", views_manifests.manifest_xlsform, name="manifest_xlsform"),
@@ -29,6 +34,7 @@ urlpatterns = [
     path("manifests/<uuid:pk>/discard/", views_manifests.manifest_discard, name="manifest_discard"),
     path("manifests/<uuid:pk>/errors.csv", views_manifests.manifest_errors, name="manifest_errors"),
     path("duplicates/", views_duplicates.queue, name="duplicates"),
+    path("duplicates/check/", views_duplicates.check_now, name="duplicates_check"),
     path("duplicates/<int:pk>/", views_duplicates.review, name="duplicate"),
     path("merges/<int:pk>/undo/", views_duplicates.unmerge, name="unmerge"),
 ]

@@ -4,27 +4,49 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
-from incluye.people.forms import ConsentForm, IntakeForm, date_widget
+from incluye.people.forms import ConfirmNumberForm, ConsentForm, IntakeForm, date_widget
+from incluye.people.protection import withhold_protected
 
 
 @membership_required("people.view")
 def person_list(request):
     query = request.GET.get("q", "").strip()
+    stubs = []
     if query:
-        results = selectors.people_search(membership=request.membership, query=query)
+        results, stubs = selectors.alliance_search(membership=request.membership, query=query)
+        services.stubs_viewed(membership=request.membership, stubs=stubs)
         page = Paginator(results, 25).get_page(1)
     else:
         people = selectors.people_list(membership=request.membership, today=bool(request.GET.get("today")))
         page = Paginator(people, 25).get_page(request.GET.get("page"))
     template = "people/_results.html" if request.htmx else "people/person_list.html"
-    return render(request, template, {"page": page, "query": query})
+    return render(request, template, {"page": page, "query": query, "stubs": stubs})
+
+
+def _protection_context(request, person) -> dict:
+    """What the person's page shows of the protection-sensitive data, by role; a read of it by a
+    protection role is logged when the person is not a national of the country served."""
+    shown, protected = selectors.documents_for_page(membership=request.membership, person=person)
+    see = selectors.can_see_protection(request.membership)
+    context = {"documents_shown": shown + protected, "see_protection": see}
+    foreign = person.nationality_id != person.organization.country_id
+    if see:
+        status = selectors.current_status(person=person)
+        context["current_status"] = status
+        if foreign or status is not None or protected:
+            services.protection_viewed(
+                membership=request.membership, person=person, shown=["nationality", "migration_status"]
+            )
+    return context
 
 
 @membership_required()
@@ -39,6 +61,8 @@ def person_detail(request, pk):
             "consents": selectors.consent_state(person=person),
             "consent_form": ConsentForm(),
             "open_case": open_case_of(membership=request.membership, person=person),
+            "shared_with": selectors.access_grants_of(person=person),
+            **_protection_context(request, person),
             "household": selectors.household_of(person=person),
         },
     )
@@ -174,6 +198,9 @@ def today_export(request):
 
 
 def _intake_form(request, data=None, initial=None):
+    population = request.GET.get("population")
+    if population:
+        initial = {**(initial or {}), "population": population}
     return IntakeForm(data, organization=request.membership.organization, initial=initial)
 
 
@@ -206,6 +233,14 @@ def intake(request):
         return redirect(f"{request.path}?draft={saved.pk}")
 
     form = _intake_form(request, request.POST)
+    if action == "population":  # without JavaScript: show the fields of the population chosen
+        form.is_valid()
+        form.errors.clear()
+        return render(
+            request,
+            "people/intake.html",
+            {"form": form, "draft": draft, "drafts": selectors.drafts_of(membership=membership)},
+        )
     if not form.is_valid():
         return render(
             request,
@@ -214,37 +249,63 @@ def intake(request):
             status=400,
         )
 
+    if request.POST.get("ask_access"):  # a stub of another organization: ask, do not register again
+        saved = services.intake_draft_save(
+            membership=membership, draft_id=request.POST.get("draft"), data=request.POST
+        )
+        return redirect(
+            f"{reverse('referrals:access_new')}?{urlencode({'stub': request.POST['ask_access'], 'draft': saved.pk})}"
+        )
+
     if request.POST.get("attach"):  # "same person": the officer chose an existing record
         person = get_scoped_or_404(
             selectors.people_visible_to(membership=membership), pk=request.POST["attach"]
         )
-        services.intake_attach(membership=membership, person=person, form=form)
+        event = services.intake_attach(membership=membership, person=person, form=form)
         services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))
-        messages.success(request, _("A new return was recorded for %(name)s.") % {"name": person.full_name})
+        message = (
+            _("A new arrival was recorded for %(name)s.")
+            if event.is_arrival
+            else _("A new return was recorded for %(name)s.")
+        )
+        messages.success(request, message % {"name": person.full_name})
         return redirect("people:detail", pk=person.pk)
 
-    if not request.POST.get("confirm_new"):
-        matches = selectors.intake_matches(
-            membership=membership, person_fields=form.person_fields(), documents=form.documents()
+    matches = selectors.intake_matches(
+        membership=membership, person_fields=form.person_fields(), documents=form.documents()
+    )
+    confirmed = request.POST.get("confirm_new") and (
+        not matches.number_match or request.POST.get("confirm_number") == "1"
+    )
+    if matches and not confirmed:
+        if not request.POST.get("confirm_new"):
+            services.stubs_viewed(membership=membership, stubs=matches.stubs)
+        return render(
+            request,
+            "people/intake.html",
+            {
+                "form": form,
+                "matches": matches,
+                "confirm_number_form": ConfirmNumberForm(),
+                "draft": draft,
+                "drafts": selectors.drafts_of(membership=membership),
+            },
         )
-        if matches:
-            return render(
-                request,
-                "people/intake.html",
-                {
-                    "form": form,
-                    "matches": matches,
-                    "draft": draft,
-                    "drafts": selectors.drafts_of(membership=membership),
-                },
-            )
     person = services.person_register(
         membership=membership,
-        documents=form.documents(),
+        documents=form.documents(with_dates=True),
         return_event=form.return_event_fields(),
+        migration_status=form.migration_status_fields(),
         consents=form.consents(),
         **form.person_fields(),
     )
+    if matches.number_match:
+        services.person_registered_over_match(
+            membership=membership,
+            person=person,
+            stubs=matches.stubs,
+            number_held_elsewhere=matches.number_held_elsewhere,
+        )
     services.intake_draft_discard(membership=membership, draft_id=request.POST.get("draft"))
     messages.success(request, _("%(name)s was registered.") % {"name": person.full_name})
     if request.POST.get("next") == "another":
@@ -276,7 +337,12 @@ def consent_add(request, pk):
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "consents": selectors.consent_state(person=person), "consent_form": form},
+        {
+            "person": person,
+            "consents": selectors.consent_state(person=person),
+            "consent_form": form,
+            **_protection_context(request, person),
+        },
         status=400,
     )
 
@@ -311,9 +377,8 @@ def person_export_json(request, pk):
 
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="json")
-    response = JsonResponse(
-        rights.person_export(person), json_dumps_params={"ensure_ascii": False, "indent": 1}
-    )
+    data = withhold_protected(rights.person_export(person), person=person, membership=request.membership)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.json"'
     return response
 
@@ -326,9 +391,8 @@ def person_export_pdf(request, pk):
 
     person = _person_for_right(request, pk, "people.export")
     services.person_exported(membership=request.membership, person=person, form="pdf")
-    response = HttpResponse(
-        rights.render_export_pdf(person, rights.person_export(person)), content_type="application/pdf"
-    )
+    data = withhold_protected(rights.person_export(person), person=person, membership=request.membership)
+    response = HttpResponse(rights.render_export_pdf(person, data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="datos-{person.pk}.pdf"'
     return response
 

@@ -1,25 +1,21 @@
-"""The review queue of possible duplicates, the side-by-side merge screen, and undoing a merge."""
+"""The review queue of possible duplicates (groups of records that may be one person), the review
+of a group side by side, "check duplicates now", and undoing a merge."""
+
+from itertools import groupby
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.core.access import get_scoped_or_404, membership_required
-from incluye.core.actionlog import log_action
 from incluye.people import merge as merging
-from incluye.people.forms import MergeForm
-from incluye.people.models import DuplicateCandidate, DuplicateStatus, Person, PersonMerge
-from incluye.people.selectors import people_visible_to
-
-
-def candidates_of(membership):
-    visible = people_visible_to(membership=membership)
-    return DuplicateCandidate.objects.filter(
-        organization_id=membership.organization_id, person_a__in=visible, person_b__in=visible
-    ).select_related("person_a", "person_b")
+from incluye.people import selectors, services
+from incluye.people.duplicates import describe
+from incluye.people.forms import GroupMergeForm
+from incluye.people.models import DuplicateStatus, Person, PersonMerge
 
 
 def _display(person: Person, field: str) -> str:
@@ -43,67 +39,103 @@ def _display(person: Person, field: str) -> str:
     return "" if value is None else str(value)
 
 
+def _label(field: str) -> str:
+    return str(Person._meta.get_field(field.removesuffix("_id")).verbose_name).capitalize()
+
+
 @membership_required("duplicates.review")
 def queue(request):
-    pending = candidates_of(request.membership).filter(status=DuplicateStatus.PENDING)[:100]
-    merges = PersonMerge.objects.filter(organization_id=request.membership.organization_id).select_related(
+    membership = request.membership
+    groups = list(
+        selectors.duplicate_groups(membership=membership)
+        .filter(status=DuplicateStatus.PENDING)
+        .prefetch_related(
+            Prefetch(
+                "members", queryset=Person.objects.filter(merged_into__isnull=True).order_by("created_at")
+            )
+        )[:100]
+    )
+    for group in groups:
+        group.explained = describe(group.reasons, _)
+    merges = PersonMerge.objects.filter(organization_id=membership.organization_id).select_related(
         "survivor", "merged", "performed_by"
-    )[:20]
-    return render(request, "people/duplicates.html", {"pending": pending, "merges": merges})
+    )[:40]
+    # One line per action: a group's merge is several merges sharing a batch.
+    actions = [list(items) for _key, items in groupby(merges, key=lambda m: m.batch or m.pk)][:20]
+    return render(
+        request,
+        "people/duplicates.html",
+        {
+            "groups": groups,
+            "actions": actions,
+            "search": selectors.duplicate_search_state(membership=membership),
+            "can_undo": membership.can("merges.undo"),
+        },
+    )
+
+
+@membership_required("duplicates.review")
+@require_POST
+def check_now(request):
+    _search, started = services.duplicate_search_request(membership=request.membership)
+    if started:
+        messages.success(request, _("The check has started. New groups appear here when it finishes."))
+    else:
+        messages.info(request, _("A check is already under way for your organization."))
+    return redirect("people:duplicates")
 
 
 @membership_required()
 def review(request, pk):
-    candidate = get_scoped_or_404(candidates_of(request.membership), pk=pk)
+    group = get_scoped_or_404(selectors.duplicate_groups(membership=request.membership), pk=pk)
     if not request.membership.can("duplicates.review"):
         raise PermissionDenied
-    a, b = candidate.person_a, candidate.person_b
-    fields = [
-        (
-            f,
-            str(Person._meta.get_field(f.removesuffix("_id")).verbose_name).capitalize(),
-            _display(a, f),
-            _display(b, f),
-        )
-        for f in merging.differing_fields(a, b)
+    members = merging.group_members(group)
+    differing = [f for f in merging.MERGE_FIELDS if len({repr(getattr(p, f)) for p in members}) > 1]
+    fields = [(f, _label(f), [_display(p, f) for p in members]) for f in differing]
+    same = [
+        (_label(f), _display(members[0], f))
+        for f in merging.MERGE_FIELDS
+        if f not in differing and members and _display(members[0], f)
     ]
-    form = MergeForm(request.POST or None, fields=fields)
+    pending = group.status == DuplicateStatus.PENDING and len(members) >= 2
+    form = GroupMergeForm(request.POST or None, members=members, fields=fields) if pending else None
     if request.method == "POST":
+        if form is None:
+            messages.error(request, _("This group was already reviewed."))
+            return redirect("people:duplicates")
         if request.POST.get("decision") == "distinct":
-            candidate.status, candidate.reviewed_by, candidate.reviewed_at = (
-                DuplicateStatus.DISTINCT,
-                request.user,
-                timezone.now(),
-            )
-            candidate.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-            log_action(
-                actor=request.user,
-                organization=request.membership.organization,
-                action="incluye.duplicates.reviewed",
-                obj=candidate,
-                data={"decision": "distinct"},
-            )
+            merging.group_distinct(membership=request.membership, cluster=group)
             messages.success(request, _("Marked as different people."))
             return redirect("people:duplicates")
         if form.is_valid():
-            merging.person_merge(
-                membership=request.membership, survivor=a, merged=b, choices=form.cleaned_data
-            )
+            by_pk = {str(p.pk): p for p in members}
+            survivor = by_pk[form.cleaned_data["keep"]]
+            try:
+                merging.group_merge(
+                    membership=request.membership,
+                    cluster=group,
+                    survivor=survivor,
+                    same=[by_pk[pk] for pk in form.cleaned_data["same"]],
+                    choices=form.choices(),
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+                return redirect("people:duplicate", pk=group.pk)
             messages.success(request, _("The records were merged. An administrator can undo it."))
-            return redirect("people:detail", pk=a.pk)
+            return redirect("people:detail", pk=survivor.pk)
     return render(
         request,
         "people/duplicate_review.html",
-        {"candidate": candidate, "a": a, "b": b, "form": form, "same": _same_fields(a, b)},
+        {
+            "group": group,
+            "members": members,
+            "form": form,
+            "same": same,
+            "explained": describe(group.reasons, _),
+        },
+        status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
     )
-
-
-def _same_fields(a, b):
-    return [
-        (str(Person._meta.get_field(f.removesuffix("_id")).verbose_name).capitalize(), _display(a, f))
-        for f in merging.MERGE_FIELDS
-        if f not in merging.differing_fields(a, b) and _display(a, f)
-    ]
 
 
 @membership_required()
@@ -118,5 +150,5 @@ def unmerge(request, pk):
     if not request.membership.can("merges.undo"):
         raise PermissionDenied
     merging.person_unmerge(membership=request.membership, merge=merge)
-    messages.success(request, _("The merge was undone: both records are back as they were."))
+    messages.success(request, _("The merge was undone: the records are back as they were."))
     return redirect("people:detail", pk=merge.survivor_id)

@@ -16,7 +16,7 @@ from incluye.people import imports, selectors
 from incluye.people.forms import ColumnMappingForm, KoboSourceForm, ManifestUploadForm, residence_choices
 from incluye.people.imports import services as import_services
 from incluye.people.imports.columns import IGNORE, META, column_key
-from incluye.people.imports.fields import ARRIVALS, DEPARTMENT, MULTIPLE, MUNICIPALITY, NONE
+from incluye.people.imports.fields import ARRIVALS, DEPARTMENT, MULTIPLE, MUNICIPALITY, NONE, kind_of
 from incluye.people.imports.report import accepted_values, template_workbook
 from incluye.people.imports.xlsform import xlsform_workbook
 from incluye.people.models import ManifestStatus, Relationship, Sex, Vulnerability
@@ -50,11 +50,14 @@ def manifest_list(request):
 
 @membership_required("manifests.import")
 def manifest_template(request):
-    """An XLSX to fill in, with the accepted values of every field and the country's places."""
+    """An XLSX to fill in, with the accepted values of every field and the country's places: for a
+    list of returnees, or (``?population=asylum_seeker``…) for a list of people arriving."""
+    kind = kind_of(request.GET.get("population", ""))
     response = HttpResponse(
-        template_workbook(ARRIVALS, request.membership.organization.country), content_type=XLSX
+        template_workbook(kind, request.membership.organization.country), content_type=XLSX
     )
-    response["Content-Disposition"] = 'attachment; filename="manifiesto-plantilla.xlsx"'
+    name = "manifiesto-plantilla" if kind is ARRIVALS else "llegadas-plantilla"
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
 
@@ -76,6 +79,7 @@ def manifest_detail(request, pk):
 def _detail(manifest) -> dict:
     """What the page shows of the check, with the labels of the viewer's language."""
     report = manifest.columns_report or {}
+    kind = kind_of(manifest.population)
     residences = dict(
         Division.objects.filter(
             pk__in=[p["residence"] for p in manifest.preview if p.get("residence")]
@@ -100,7 +104,7 @@ def _detail(manifest) -> dict:
     used = [c for t in tables for c in t["columns"] if c["target"] not in ("", IGNORE, META)]
     meta = [c for t in tables for c in t["columns"] if c["target"] == META]
     unknown_values = [
-        {"field": str(ARRIVALS.get(name).label), **entry}
+        {"field": str(kind.get(name).label), **entry}
         for name, entries in report.get("unknown_values", {}).items()
         for entry in entries.values()
     ]
@@ -176,9 +180,10 @@ def _suggested_name(manifest) -> str:
 
 def _mapping_specs(manifest) -> tuple[list[dict], list[dict]]:
     report = manifest.columns_report or {}
+    kind = kind_of(manifest.population)
     columns = []
     for table in report.get("tables", []):
-        fields = ARRIVALS.member_fields if table.get("members") else ARRIVALS.fields
+        fields = kind.member_fields if table.get("members") else kind.fields
         options = []
         for field in fields:
             options.append((field.name, str(field.label)))
@@ -210,7 +215,7 @@ def _mapping_specs(manifest) -> tuple[list[dict], list[dict]]:
             )
     values = []
     for name, entries in report.get("unknown_values", {}).items():
-        field = ARRIVALS.get(name)
+        field = kind.get(name)
         if field.kind == MUNICIPALITY:
             options = [c for c in residence_choices(manifest.organization.country_id) if c[0] != ""]
         elif field.kind == DEPARTMENT:

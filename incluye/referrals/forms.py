@@ -113,3 +113,131 @@ class DeclineForm(forms.Form):
 
 class CompleteForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Handoffs, transfers and access requests ----------------------------------------------------------
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, organization):
+        if organization.short_name and organization.short_name != organization.name:
+            return f"{organization.short_name} — {organization.name}"
+        return organization.name
+
+
+class VersionForm(forms.Form):
+    """The version of the record the user saw: a change made on a stale page is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class HandoffForm(forms.Form):
+    to_organization = OrganizationChoiceField(
+        label=_("Hand off to"),
+        queryset=None,
+        empty_label="—",
+        help_text=_("An organization of the alliance that manages cases."),
+    )
+    note = forms.CharField(
+        label=_("Message for the organization"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What it needs to know to take the person on. Write only what it needs."),
+    )
+
+    def __init__(self, *args, destinations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organization"].queryset = destinations
+
+
+class _PeopleCheckboxes(forms.CheckboxSelectMultiple):
+    """One box per arrival; a person already handed off (waiting or accepted) cannot be chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unavailable = set()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.unavailable:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class ArrivalsHandoffForm(HandoffForm):
+    """The day's arrivals: some people, or everyone of one flight or bus."""
+
+    people = forms.MultipleChoiceField(label=_("People"), required=False, widget=_PeopleCheckboxes)
+    flight = forms.ChoiceField(label=_("Or everyone of the flight or bus"), required=False)
+
+    def __init__(self, *args, arrivals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.arrivals = list(arrivals)
+        self.fields["people"].choices = [(str(r.person_id), r.person.sortable_name) for r in self.arrivals]
+        self.fields["people"].widget.unavailable = {
+            str(r.person_id)
+            for r in self.arrivals
+            if getattr(r, "handoff_status", None) in ("sent", "accepted")
+        }
+        flights = sorted({r.transport_reference for r in self.arrivals if r.transport_reference})
+        self.fields["flight"].choices = [("", "—"), *((f, f) for f in flights)]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("people") and not data.get("flight"):
+            raise forms.ValidationError(_("Choose the people to hand off, or a flight or bus."))
+        return data
+
+    def rows(self):
+        """(arrival, its check box) for the table of the day's arrivals."""
+        return zip(self.arrivals, self["people"], strict=True)
+
+    def chosen_people(self) -> list:
+        wanted, flight = set(self.cleaned_data.get("people") or ()), self.cleaned_data.get("flight")
+        chosen = {}
+        for arrival in self.arrivals:
+            if str(arrival.person_id) in wanted or (flight and arrival.transport_reference == flight):
+                chosen.setdefault(arrival.person_id, arrival.person)
+        return list(chosen.values())
+
+
+class AcceptForm(VersionForm):
+    caseworker = forms.ModelChoiceField(label=_("Caseworker"), queryset=None, empty_label="—")
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = caseworkers
+
+
+class ActDeclineForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The other organization reads it, to look for another way."),
+    )
+
+
+class TransferForm(forms.Form):
+    to_organization = OrganizationChoiceField(label=_("Transfer the case to"), queryset=None, empty_label="—")
+    note = forms.CharField(
+        label=_("Why the case is transferred"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The other organization reads it before accepting. Write only what it needs."),
+    )
+
+    def __init__(self, *args, destinations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organization"].queryset = destinations
+
+
+class AccessRequestForm(forms.Form):
+    stub = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Why your organization needs the record"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The organization that holds the record reads it before answering."),
+    )

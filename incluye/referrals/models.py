@@ -1,5 +1,16 @@
-"""Referrals across the alliance: a service directory, and referrals from a case of one
-organization to a service of another in the same country.
+"""Acts across the alliance: a service directory, and the ways a person moves between the
+organizations of one country.
+
+- a **referral** (from a case of one organization to a service of another) gives access to a
+  service without ownership;
+- a **handoff** gives an arrival to a case-management organization (reception → NGO): accepted,
+  a case opens there;
+- a **transfer** moves a case's ownership to another organization;
+- an **access request** asks the organization that holds a record to share it.
+
+Each waits for the other organization's answer by an expected date (`answer_due_on`): overdue, it
+shows in both organizations' inboxes. All of them need the person's consent to share with alliance
+members, checked when they are sent and when they are answered.
 
 A referral carries a snapshot of the few fields the sender chose to share (from an allow-list),
 stored on the referral itself: the receiving organization never reads the person's record or the
@@ -22,6 +33,7 @@ class ServiceKind(models.TextChoices):
     PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
     DOCUMENTS = "documents", _("Documents")
     HEALTH = "health", _("Health")
+    MENTAL_HEALTH_EMERGENCY = "mh_emergency", _("Mental health emergencies")
     SHELTER = "shelter", _("Shelter")
     LEGAL = "legal", _("Legal aid")
     TRAINING = "training", _("Training and certification")
@@ -31,6 +43,7 @@ class ServiceKind(models.TextChoices):
 
 
 DEFAULT_OUTCOME_DUE_DAYS = 14
+DEFAULT_ANSWER_DUE_DAYS = 3
 
 
 class Service(models.Model):
@@ -60,6 +73,14 @@ class Service(models.Model):
         default=DEFAULT_OUTCOME_DUE_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("A referral to this service is overdue if it has no outcome after this many days."),
+    )
+    answer_due_days = models.PositiveSmallIntegerField(
+        _("days to answer a referral"),
+        default=DEFAULT_ANSWER_DUE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "A referral to this service is overdue if nobody accepts or declines it after this many days."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -164,6 +185,7 @@ class Referral(models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answer_due_on = models.DateField(_("answer due on"), null=True, blank=True)
     outcome_due_on = models.DateField(_("outcome due on"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
@@ -199,7 +221,14 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.outcome_due_on < timezone.localdate()
+        today = timezone.localdate()
+        if self.status == RS.SENT and self.answer_due_on and self.answer_due_on < today:
+            return True
+        return self.is_open and self.outcome_due_on < today
+
+    @property
+    def answered_at(self):
+        return self.accepted_at or self.declined_at
 
     def snapshot_items(self) -> list[tuple[str, str]]:
         """(label, value) of each shared field, in the allow-list's order."""
@@ -219,3 +248,173 @@ class Referral(models.Model):
         self.snapshot_hidden = True
         self.given_names = self.surnames = self.phone = self.preferred_language = self.reason = ""
         self.municipality = None
+
+
+# Handoffs, transfers and access requests ----------------------------------------------------------
+
+
+class RequestKind(models.TextChoices):
+    """Every kind of request between organizations that waits for an answer (for the network
+    indicator: the share answered in time)."""
+
+    REFERRAL = "referral", _("Referral")
+    HANDOFF = "handoff", _("Handoff")
+    TRANSFER = "transfer", _("Transfer")
+    ACCESS_REQUEST = "access_request", _("Access request")
+    INVITATION = "invitation", _("Employer's invitation")
+
+
+class ActStatus(models.TextChoices):
+    SENT = "sent", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACT_PIPELINE = Pipeline(
+    transitions={
+        ActStatus.SENT: {ActStatus.ACCEPTED, ActStatus.DECLINED, ActStatus.CANCELLED},
+        ActStatus.ACCEPTED: set(),
+        ActStatus.DECLINED: set(),
+        ActStatus.CANCELLED: set(),
+    },
+    labels=dict(ActStatus.choices),
+    refusal=_("It cannot go from “%(current)s” to “%(new)s”: someone already answered."),
+)
+
+
+class CrossOrganizationAct(models.Model):
+    """What handoffs, transfers and access requests share: two organizations of one country, an
+    expected answer date, the answer (with the reason when declined, which goes back to the
+    sender), and a version so that two people answering at once cannot both succeed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    from_organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ActStatus.choices, default=ActStatus.SENT)
+    note = models.TextField(_("message for the other organization"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answer_due_on = models.DateField(_("answer due on"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The sender saw a declined one and dealt with it: it leaves the sender's inbox.
+    sender_closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-sent_at"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ActStatus.SENT
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.answer_due_on < timezone.localdate()
+
+
+def _act_indexes():
+    """Each side's inbox reads its open acts by answer date."""
+    return [
+        models.Index(fields=["to_organization", "status", "answer_due_on"]),
+        models.Index(fields=["from_organization", "status", "answer_due_on"]),
+    ]
+
+
+def _act_constraints(name: str, *, one_open_per: list[str]):
+    return [
+        models.UniqueConstraint(
+            fields=one_open_per, condition=models.Q(status="sent"), name=f"{name}_one_open"
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(from_organization=models.F("to_organization")),
+            name=f"{name}_between_two_organizations",
+        ),
+    ]
+
+
+class Handoff(CrossOrganizationAct):
+    """An arrival given by the organization that received the person (a reception center) to a
+    case-management organization. Accepted, a case opens there for the caseworker chosen and the
+    record is shared with it."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="handoffs")
+    return_event = models.ForeignKey(
+        "people.ReturnEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta(CrossOrganizationAct.Meta):
+        verbose_name = _("handoff")
+        verbose_name_plural = _("handoffs")
+        indexes = _act_indexes()
+        constraints = _act_constraints("handoff", one_open_per=["person", "to_organization"])
+
+    def __str__(self):
+        return f"{self.from_organization_id} → {self.to_organization_id} · {self.get_status_display()}"
+
+
+class Transfer(CrossOrganizationAct):
+    """A case's ownership moves to another organization (a referral only gives access to a
+    service; a transfer gives the case itself). Until it is accepted the case stays where it is."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="transfers")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(CrossOrganizationAct.Meta):
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        indexes = _act_indexes()
+        constraints = _act_constraints("transfer", one_open_per=["case"])
+
+    def __str__(self):
+        return f"{self.case_id} → {self.to_organization_id} · {self.get_status_display()}"
+
+
+class AccessRequest(CrossOrganizationAct):
+    """A member of the alliance found a person's stub and asks the organization that holds the
+    record (`to_organization`) to share it with it (`from_organization`)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(CrossOrganizationAct.Meta):
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        indexes = _act_indexes()
+        constraints = _act_constraints("accessrequest", one_open_per=["person", "from_organization"])
+
+    def __str__(self):
+        return f"{self.from_organization_id} asks {self.to_organization_id} · {self.get_status_display()}"

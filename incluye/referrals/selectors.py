@@ -8,15 +8,27 @@ withdrawal stops the sharing from that moment."""
 
 from django.core.paginator import Paginator
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from incluye.accounts.models import User
-from incluye.accounts.roles import PERMISSIONS
+from incluye.accounts.selectors import members_who_can, organizations_that_can
 from incluye.core.access import get_scoped_or_404
 from incluye.core.models import Division
-from incluye.people.models import Consent, ConsentPurpose
-from incluye.referrals.models import OPEN_STATUSES, RECEIVER, SENDER, Referral, Service
+from incluye.people.selectors import (  # noqa: F401  (person_allows_sharing: for the views)
+    person_allows_sharing,
+    sharing_allowed,
+    with_sharing_consent,
+)
+from incluye.referrals.models import (
+    OPEN_STATUSES,
+    RECEIVER,
+    SENDER,
+    AccessRequest,
+    Handoff,
+    Referral,
+    Service,
+    Transfer,
+)
 
 PAGE_SIZE = 50
 
@@ -24,37 +36,10 @@ PAGE_SIZE = 50
 # Consent -------------------------------------------------------------------------------------
 
 
-def sharing_allowed(*, given, expires_on, today=None) -> bool:
-    """A consent allows sharing when it is given and not expired: it expires at the start of its
-    `expires_on` day."""
-    today = today or timezone.localdate()
-    return bool(given) and (expires_on is None or expires_on > today)
-
-
-def alliance_sharing_consent(*, person) -> Consent | None:
-    """The person's latest decision about sharing with alliance members."""
-    return (
-        Consent.objects.filter(person=person, purpose=ConsentPurpose.ALLIANCE_SHARING)
-        .order_by("-recorded_at", "-id")
-        .first()
-    )
-
-
-def person_allows_sharing(*, person) -> bool:
-    consent = alliance_sharing_consent(person=person)
-    return consent is not None and sharing_allowed(given=consent.given, expires_on=consent.expires_on)
-
-
 def _with_sharing_consent(queryset):
     """Annotate each referral with the person's latest alliance-sharing decision (in SQL: neither
     the case nor the person is loaded)."""
-    latest = Consent.objects.filter(
-        person_id=OuterRef("case__person_id"), purpose=ConsentPurpose.ALLIANCE_SHARING
-    ).order_by("-recorded_at", "-id")
-    return queryset.annotate(
-        sharing_given=Subquery(latest.values("given")[:1]),
-        sharing_expires_on=Subquery(latest.values("expires_on")[:1]),
-    )
+    return with_sharing_consent(queryset, person_path="case__person_id")
 
 
 def _apply_consent(referrals, *, membership) -> None:
@@ -213,13 +198,7 @@ def referral_for_page(*, membership, pk) -> Referral:
 
 def referral_handlers(*, organization):
     """Who handles referrals received by `organization`: its active members whose role may."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__organization=organization,
-        memberships__is_active=True,
-        memberships__read_only=False,
-        memberships__role__in=PERMISSIONS["referrals.handle"],
-    ).distinct()
+    return members_who_can(organization=organization, permission="referrals.handle")
 
 
 def referrals_of_case(*, membership, case):
@@ -234,4 +213,85 @@ def referrals_of_case(*, membership, case):
         Referral.objects.filter(case=case, from_organization_id=membership.organization_id)
         .select_related("service", "to_organization")
         .order_by("-sent_at", "-id")
+    )
+
+
+# Handoffs, transfers and access requests ----------------------------------------------------------
+
+VIEW_PERMISSION = {Handoff: "people.view", Transfer: "cases.view", AccessRequest: "people.view"}
+
+
+def acts_visible_to(model, *, membership):
+    """Handoffs, transfers or access requests the membership's organization sent or received."""
+    if membership is None or not membership.can(VIEW_PERMISSION[model]):
+        return model.objects.none()
+    org = membership.organization_id
+    return model.objects.filter(Q(from_organization_id=org) | Q(to_organization_id=org))
+
+
+def act_for_page(model, *, membership, pk):
+    """One handoff, transfer or access request, for either side, with the person's stub when the
+    consent to share with the alliance stands (else `stub` is None); another's is a 404."""
+    from incluye.people.selectors import act_stub
+
+    act = get_scoped_or_404(
+        acts_visible_to(model, membership=membership).select_related(
+            "from_organization", "to_organization", "sent_by", "answered_by"
+        ),
+        pk=pk,
+    )
+    act.side = SENDER if act.from_organization_id == membership.organization_id else RECEIVER
+    act.stub = act_stub(person_id=act.person_id)
+    return act
+
+
+def destinations(*, membership, permission: str):
+    """Where a handoff or a transfer may go: the country's other organizations that can take it."""
+    return organizations_that_can(
+        country_id=membership.organization.country_id,
+        permission=permission,
+        exclude_id=membership.organization_id,
+    )
+
+
+def caseworkers_of(*, membership):
+    """Who may be given a case at the membership's organization."""
+    return members_who_can(organization=membership.organization, permission="cases.manage")
+
+
+def handoffs_of_person(*, membership, person):
+    """The handoffs of a person the membership's organization sent or received, newest first."""
+    return (
+        acts_visible_to(Handoff, membership=membership)
+        .filter(person=person)
+        .select_related("to_organization", "from_organization")
+        .order_by("-sent_at")
+    )
+
+
+def transfers_of_case(*, membership, case):
+    return (
+        acts_visible_to(Transfer, membership=membership)
+        .filter(case=case)
+        .select_related("to_organization", "from_organization")
+        .order_by("-sent_at")
+    )
+
+
+def arrivals_to_hand_off(*, membership, day):
+    """The day's arrivals at the organization, with each person's latest handoff from here (to
+    show who was already handed to whom), urgent needs first."""
+    from django.db.models import OuterRef, Subquery
+
+    from incluye.people.selectors import returns_of_the_day, with_sharing_consent
+
+    latest = Handoff.objects.filter(
+        person_id=OuterRef("person_id"), from_organization_id=membership.organization_id
+    ).order_by("-sent_at")
+    return with_sharing_consent(
+        returns_of_the_day(membership=membership, day=day), person_path="person_id"
+    ).annotate(
+        handoff_status=Subquery(latest.values("status")[:1]),
+        handoff_to=Subquery(latest.values("to_organization__short_name")[:1]),
+        handoff_to_name=Subquery(latest.values("to_organization__name")[:1]),
     )

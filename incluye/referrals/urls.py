@@ -15,4 +15,16 @@ urlpatterns = [
     path("services/ours/", views.our_services, name="our_services"),
     path("services/new/", views.service_new, name="service_new"),
     path("services/<int:pk>/edit/", views.service_edit, name="service_edit"),
+    path("handoffs/arrivals/", views.handoff_arrivals, name="handoff_arrivals"),
+    path("handoffs/person/<uuid:person_pk>/", views.handoff_person, name="handoff_person"),
+    path("transfers/new/<uuid:case_pk>/", views.transfer_new, name="transfer_new"),
+    path("access/new/", views.access_new, name="access_new"),
 ]
+for kind, prefix in (("handoff", "handoffs"), ("transfer", "transfers"), ("access", "access")):
+    urlpatterns += [
+        path(f"{prefix}/<uuid:pk>/", views.act_detail, {"kind": kind}, name=kind),
+        path(f"{prefix}/<uuid:pk>/accept/", views.act_accept, {"kind": kind}, name=f"{kind}_accept"),
+        path(f"{prefix}/<uuid:pk>/decline/", views.act_decline, {"kind": kind}, name=f"{kind}_decline"),
+        path(f"{prefix}/<uuid:pk>/cancel/", views.act_cancel, {"kind": kind}, name=f"{kind}_cancel"),
+        path(f"{prefix}/<uuid:pk>/close/", views.act_close, {"kind": kind}, name=f"{kind}_close"),
+    ]

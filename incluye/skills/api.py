@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from incluye.api.errors import error_response, form_errors
 from incluye.core.access import get_scoped_or_404
 from incluye.skills import selectors, services
-from incluye.skills.coder import get_coder
+from incluye.skills.coding import suggest
 from incluye.skills.forms import WorkExperienceForm
 from incluye.skills.models import Occupation, System
 from incluye.skills.profile import profile_document
@@ -154,17 +154,32 @@ class CoderRequest(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="title, task or tool")
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="the title, task or tool of the occupation that matched")
+    language = serializers.CharField(help_text="of that text: es, en, or empty when unknown")
+    words = serializers.ListField(
+        child=serializers.CharField(), help_text="the words of the request that matched it"
+    )
 
 
 class MatchSerializer(OccupationSerializer):
-    confidence = serializers.FloatField()
+    confidence = serializers.FloatField(
+        help_text="the probability that this occupation is right (calibrated)"
+    )
     reasons = ReasonSerializer(many=True)
+    explanations = serializers.ListField(
+        child=serializers.CharField(), help_text="the reasons in the caller's language"
+    )
+
+
+class JobSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="the words of the request that name this job")
+    matches = MatchSerializer(many=True)
 
 
 class CoderResponse(serializers.Serializer):
     confident = serializers.BooleanField(help_text="false: no confident match; ask for more detail")
     matches = MatchSerializer(many=True)
+    jobs = JobSerializer(many=True, help_text="when the text names several jobs, each of them")
 
 
 class CoderView(APIView):
@@ -176,8 +191,12 @@ class CoderView(APIView):
     def post(self, request):
         data = CoderRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        matches = get_coder().code(data.validated_data["text"], limit=data.validated_data["limit"])
-        return Response(CoderResponse({"confident": bool(matches), "matches": matches}).data)
+        found = suggest(data.validated_data["text"], limit=data.validated_data["limit"])
+        return Response(
+            CoderResponse(
+                {"confident": bool(found.matches), "matches": found.matches, "jobs": found.jobs}
+            ).data
+        )
 
 
 class ProfileSerializer(serializers.Serializer):

@@ -35,5 +35,9 @@ class SkillsConfig(AppConfig):
                 "incluye.profile.signed": _("Signed a skills profile"),
                 "incluye.profile.printed": _("Printed a skills profile"),
                 "incluye.standards.imported": _("Imported a catalogue of competency standards"),
+                "incluye.qualification.added": _("Recorded a qualification from abroad"),
+                "incluye.qualification.progressed": _(
+                    "Updated the recognition of a qualification from abroad"
+                ),
             }
         )

@@ -72,6 +72,17 @@ DEMO_JOBS = [
         ["osha10"],
         "basic",
     ),
+    (
+        "hojalatero y pintor de carros",
+        "Enderezaba golpes y pintaba carros en un body shop",
+        "martillo, lijadora, pistola de pintura",
+        "Phoenix",
+        "AZ",
+        2015,
+        2021,
+        [],
+        "basic",
+    ),
 ]
 
 
@@ -80,7 +91,7 @@ def demo_skills(organizations, countries) -> int:
     from incluye.accounts.models import Membership
     from incluye.people.models import Person
     from incluye.skills import services
-    from incluye.skills.coder import get_coder
+    from incluye.skills.coding import get_coder
 
     for code in countries:
         catalogue = demo_catalogue(code)
@@ -113,8 +124,9 @@ def demo_skills(organizations, countries) -> int:
             english_level=english,
         )
         added += 1
-        matches = coder.code(f"{title} {tasks} {tools}")
-        if matches and added % 2:  # half are coded; the others wait for the counsellor
+        matches = coder.code_job(title, f"{tasks}, {tools}")
+        # Half are coded; the others (and a job naming several trades) wait for the counsellor.
+        if matches and added % 2 and not coder.code_jobs(title):
             from incluye.skills.models import Occupation
 
             occupation = Occupation.objects.get(pk=matches[0].occupation_id)

@@ -1,11 +1,18 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incluye.people.models import DatePrecision
-from incluye.skills.models import COUNTRIES_ABROAD, EnglishLevel, Licence
+from incluye.skills.models import (
+    COUNTRIES_ABROAD,
+    EnglishLevel,
+    Licence,
+    QualificationLevel,
+    RecognitionStatus,
+)
 
 MONTHS = [
     ("", "—"),
@@ -148,6 +155,12 @@ class CodeForm(forms.Form):
     confidence = forms.FloatField(required=False, widget=forms.HiddenInput)
 
 
+class SplitForm(CodeForm):
+    """One of several jobs a description named, to become a job of its own."""
+
+    job_title = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+
 class CoderSearchForm(forms.Form):
     q = forms.CharField(label=_("Describe the job another way"), max_length=300, required=False)
 
@@ -194,3 +207,71 @@ class CatalogueUploadForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+class QualificationForm(forms.Form):
+    """A degree or trade title from abroad, and whether its recognition was already requested."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("As written on the diploma."))
+    level = forms.ChoiceField(label=_("Level"), choices=QualificationLevel.choices)
+    institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country where it was obtained"))
+    year = forms.IntegerField(label=_("Year obtained"), min_value=1940, max_value=2100, required=False)
+    body = forms.ChoiceField(label=_("Competent body for the recognition"), required=False)
+    requested_on = forms.DateField(
+        label=_("Recognition requested on"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty if it was not requested yet."),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        from incluye.core.selectors import origin_country_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *origin_country_choices()]
+        self.fields["body"].choices = [("", "—")] + [
+            (b["code"], b["name"]) for b in organization.country.migration.get("qualification_bodies", [])
+        ]
+
+    def clean_year(self):
+        from django.utils import timezone
+
+        year = self.cleaned_data.get("year")
+        if year and year > timezone.localdate().year:
+            raise ValidationError(_("The year cannot be in the future."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if data.get("requested_on") and not data.get("body"):
+            self.add_error("body", _("Choose the body the recognition was requested to."))
+        data["country_id"] = data.pop("country", None)
+        return data
+
+
+class RecognitionStepForm(forms.Form):
+    status = forms.ChoiceField(label=_("Recognition"), choices=RecognitionStatus.choices)
+    on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    body = forms.ChoiceField(label=_("Competent body"), required=False)
+    outcome = forms.CharField(label=_("Outcome"), max_length=300, required=False)
+
+    def __init__(self, *args, qualification, **kwargs):
+        from incluye.skills.models import RECOGNITION_PIPELINE
+
+        super().__init__(*args, **kwargs)
+        allowed = RECOGNITION_PIPELINE.allowed(qualification.status)
+        self.fields["status"].choices = [(s, label) for s, label in RecognitionStatus.choices if s in allowed]
+        self.fields["body"].choices = [("", "—")] + [
+            (b["code"], b["name"])
+            for b in qualification.organization.country.migration.get("qualification_bodies", [])
+        ]
+        self.fields["body"].initial = qualification.body
+        for name in ("status", "on", "body", "outcome"):
+            self.fields[name].widget.attrs["id"] = f"id_{name}_{qualification.pk.hex[:8]}"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.pipeline import Pipeline
 from incluye.core.text import pick_language
 from incluye.people.models import DatePrecision
 
@@ -479,3 +480,98 @@ class ProfileOccupation(models.Model):
 
     def __str__(self):
         return f"{self.occupation_id}: {self.years}"
+
+
+# --- Recognition of qualifications from abroad ------------------------------------------------------
+
+
+class QualificationLevel(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    SECONDARY = "secondary", _("Secondary school")
+    TECHNICAL = "technical", _("Technical or vocational title")
+    TRADE = "trade", _("Trade certificate")
+    UNIVERSITY = "university", _("University degree")
+    POSTGRADUATE = "postgraduate", _("Postgraduate degree")
+
+
+class RecognitionStatus(models.TextChoices):
+    NOT_REQUESTED = "not_requested", _("Not requested yet")
+    REQUESTED = "requested", _("Requested")
+    IN_REVIEW = "in_review", _("In review (documents or exams asked)")
+    RECOGNIZED = "recognized", _("Recognized")
+    PARTIAL = "partial", _("Partly recognized")
+    REFUSED = "refused", _("Refused")
+
+
+R = RecognitionStatus
+# A request's course, as data: a decision can be appealed (back to review).
+RECOGNITION_PIPELINE = Pipeline(
+    transitions={
+        R.NOT_REQUESTED: {R.REQUESTED},
+        R.REQUESTED: {R.IN_REVIEW, R.RECOGNIZED, R.PARTIAL, R.REFUSED},
+        R.IN_REVIEW: {R.RECOGNIZED, R.PARTIAL, R.REFUSED},
+        R.RECOGNIZED: set(),
+        R.PARTIAL: {R.IN_REVIEW},
+        R.REFUSED: {R.IN_REVIEW},
+    },
+    labels=dict(RecognitionStatus.choices),
+    refusal=_("A recognition cannot go from “%(current)s” to “%(new)s”."),
+)
+DECIDED = (R.RECOGNIZED, R.PARTIAL, R.REFUSED)
+
+
+class ForeignQualification(models.Model):
+    """A degree or trade title obtained in another country, and its recognition: the route beside
+    the certification of competencies. The request goes to the competent body of the country served
+    (its data lists them: Costa Rica's CONARE for university degrees, the MEP for school studies…)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="foreign_qualifications"
+    )
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200, help_text=_("As written on the diploma."))
+    level = models.CharField(_("level"), max_length=16, choices=QualificationLevel.choices)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    country = models.ForeignKey(
+        "core.Country",
+        verbose_name=_("country where it was obtained"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year obtained"), null=True, blank=True)
+    body = models.CharField(_("competent body"), max_length=40, blank=True)
+    status = models.CharField(
+        _("recognition"),
+        max_length=16,
+        choices=RecognitionStatus.choices,
+        default=RecognitionStatus.NOT_REQUESTED,
+    )
+    requested_on = models.DateField(_("requested on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. what it was recognized as, or why it was refused."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("qualification from abroad")
+        verbose_name_plural = _("qualifications from abroad")
+        ordering = ["-year", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def body_name(self) -> str:
+        for body in self.organization.country.migration.get("qualification_bodies", []):
+            if body["code"] == self.body:
+                return body["name"]
+        return self.body

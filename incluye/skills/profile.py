@@ -236,3 +236,28 @@ def suggested_occupations(person) -> list[tuple[Occupation, Decimal, list[WorkEx
         )
         for pk, jobs in grouped.items()
     ]
+
+
+def qualifications_document(person) -> list[dict]:
+    """The person's qualifications from abroad and their recognition, as the profile shows them
+    (read live: a recognition is decided long after a profile is signed)."""
+    from incluye.skills.models import ForeignQualification
+
+    return [
+        {
+            "title": q.title,
+            "level": q.get_level_display(),
+            "institution": q.institution,
+            "country": q.country.name,
+            "year": q.year,
+            "body": q.body_name,
+            "status": q.status,
+            "status_label": q.get_status_display(),
+            "requested_on": q.requested_on,
+            "decided_on": q.decided_on,
+            "outcome": q.outcome,
+        }
+        for q in ForeignQualification.objects.filter(person=person).select_related(
+            "country", "organization__country"
+        )
+    ]

@@ -67,3 +67,21 @@ def standard_for_page(*, membership, pk):
         .prefetch_related(Prefetch("units", queryset=CompetencyUnit.objects.prefetch_related("criteria"))),
         pk=pk,
     )
+
+
+def qualifications_visible_to(*, membership):
+    from incluye.skills.models import ForeignQualification
+
+    if membership is None or not membership.can("skills.view"):
+        return ForeignQualification.objects.none()
+    return ForeignQualification.objects.filter(
+        person__in=people_visible_to(membership=membership)
+    ).select_related("organization__country", "country")
+
+
+def qualifications_of(*, person):
+    from incluye.skills.models import ForeignQualification
+
+    return ForeignQualification.objects.filter(person=person).select_related(
+        "organization__country", "country"
+    )

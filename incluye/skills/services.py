@@ -92,6 +92,34 @@ def work_code(*, membership, experience: WorkExperience, occupation, confidence=
 
 
 @transaction.atomic
+def work_split(
+    *, membership, experience: WorkExperience, job_title: str, occupation, confidence=None
+) -> WorkExperience:
+    """A description that named several jobs ("hojalatero y pintor de carros"): one of them becomes
+    a job of its own, with the same employer, place and dates, coded to its occupation."""
+    _require(membership, "skills.record")
+    copied = ["employer", "industry", "city", "region", "country", "started_on", "started_precision",
+              "ended_on", "ended_precision", "licences", "english_level"]  # fmt: skip
+    job = WorkExperience.objects.create(
+        person=experience.person,
+        organization=membership.organization,
+        created_by=membership.user,
+        job_title=job_title[:200],
+        occupation=occupation,
+        coder_confidence=confidence,
+        **{field: getattr(experience, field) for field in copied},
+    )
+    _log(
+        membership,
+        "incluye.work.added",
+        job,
+        {"person": str(experience.person_id), "split_from": str(experience.pk)},
+    )
+    _log(membership, "incluye.work.coded", job, {"occupation": occupation.code, "confidence": confidence})
+    return job
+
+
+@transaction.atomic
 def profile_start(*, membership, person) -> SkillsProfile:
     """A draft profile holding the occupations of the coded jobs, with their years summed. A person
     has at most one draft: starting again returns it."""
@@ -176,3 +204,56 @@ def profile_sign(*, membership, profile: SkillsProfile) -> SkillsProfile:
 
 def profile_printed(*, membership, profile: SkillsProfile, language: str) -> None:
     _log(membership, "incluye.profile.printed", profile, {"language": language})
+
+
+# -- Recognition of qualifications from abroad ---------------------------------------------------
+
+
+@transaction.atomic
+def qualification_add(*, membership, person, **fields):
+    """Record a degree or title from abroad (its recognition starts "not requested" unless the
+    request was already made)."""
+    from incluye.skills.models import ForeignQualification, RecognitionStatus
+
+    _require(membership, "skills.record")
+    if (
+        fields.get("requested_on")
+        and fields.get("status", RecognitionStatus.NOT_REQUESTED) == RecognitionStatus.NOT_REQUESTED
+    ):
+        fields["status"] = RecognitionStatus.REQUESTED
+    qualification = ForeignQualification.objects.create(
+        person=person, organization=membership.organization, created_by=membership.user, **fields
+    )
+    _log(membership, "incluye.qualification.added", qualification, {"person": str(person.pk)})
+    return qualification
+
+
+@transaction.atomic
+def qualification_progress(
+    *, membership, qualification, status: str, on=None, outcome: str = "", body: str = ""
+):
+    """The request moves on: made (to a competent body), in review, decided (with the outcome)."""
+    from incluye.skills.models import DECIDED, RECOGNITION_PIPELINE, RecognitionStatus
+
+    _require(membership, "skills.record")
+    RECOGNITION_PIPELINE.check(qualification.status, status)
+    on = on or timezone.localdate()
+    previous = qualification.status
+    qualification.status = status
+    if status == RecognitionStatus.REQUESTED:
+        qualification.requested_on = on
+        qualification.body = body or qualification.body
+    if status in DECIDED:
+        if not outcome and status != RecognitionStatus.RECOGNIZED:
+            raise ValidationError({"outcome": [_("Say what was recognized, or why it was refused.")]})
+        qualification.decided_on = on
+    if outcome:
+        qualification.outcome = outcome
+    qualification.save()
+    _log(
+        membership,
+        "incluye.qualification.progressed",
+        qualification,
+        {"person": str(qualification.person_id), "from": previous, "to": status},
+    )
+    return qualification

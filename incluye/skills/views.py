@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,26 +11,29 @@ from django.views.decorators.http import require_POST
 from incluye.accounts.models import OrganizationKind
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.skills import selectors, services
-from incluye.skills.coder import get_coder
+from incluye.skills.coding import explained, get_coder, suggest
 from incluye.skills.forms import (
     CatalogueUploadForm,
     CodeForm,
     CoderSearchForm,
     ProfileForm,
+    QualificationForm,
+    RecognitionStepForm,
+    SplitForm,
     WorkExperienceForm,
 )
 from incluye.skills.models import Occupation, ProfileStatus, Skill, System
 from incluye.skills.pdf import render_profile_pdf
-from incluye.skills.profile import profile_document
+from incluye.skills.profile import profile_document, qualifications_document
 from incluye.skills.standards import TEMPLATE
 from incluye.skills.standards import catalogue_import as import_catalogue
 
 
-def _work_page(request, person, form=None, status=200):
+def _work_page(request, person, form=None, status=200, qualification_form=None):
     jobs = list(selectors.work_history_of(person=person))
-    coder = get_coder()
+    qualifications = list(selectors.qualifications_of(person=person))
     suggestions = {
-        job.pk: coder.code(" ".join(filter(None, [job.job_title, job.tasks, job.tools])))
+        job.pk: suggest(job.job_title, details=", ".join(filter(None, [job.tasks, job.tools])))
         for job in jobs
         if job.occupation_id is None
     }
@@ -42,9 +46,52 @@ def _work_page(request, person, form=None, status=200):
             "form": form or WorkExperienceForm(),
             "profiles": person.skills_profiles.select_related("signed_by"),
             "can_record": request.membership.can("skills.record"),
+            # Several forms on one page: each has its prefix so that their ids stay unique.
+            "qualifications": [
+                (q, RecognitionStepForm(qualification=q, prefix=f"step{q.pk}")) for q in qualifications
+            ],
+            "qualification_form": qualification_form
+            or QualificationForm(organization=request.membership.organization, prefix="qualification"),
         },
         status=status,
     )
+
+
+@membership_required("skills.view")
+@require_POST
+def qualification_add(request, pk):
+    person = selectors.person_for_skills(membership=request.membership, pk=pk)
+    _require(request, "skills.record")
+    form = QualificationForm(
+        request.POST, organization=request.membership.organization, prefix="qualification"
+    )
+    if not form.is_valid():
+        return _work_page(request, person, status=400, qualification_form=form)
+    services.qualification_add(membership=request.membership, person=person, **form.cleaned_data)
+    messages.success(request, _("The qualification was recorded."))
+    return redirect(f"{reverse('skills:work_history', args=[person.pk])}#qualifications")
+
+
+@membership_required("skills.view")
+@require_POST
+def qualification_step(request, pk):
+    qualification = get_scoped_or_404(
+        selectors.qualifications_visible_to(membership=request.membership), pk=pk
+    )
+    _require(request, "skills.record")
+    form = RecognitionStepForm(request.POST, qualification=qualification, prefix=f"step{qualification.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose the next step of the recognition."))
+    else:
+        try:
+            services.qualification_progress(
+                membership=request.membership, qualification=qualification, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The recognition was updated."))
+    return redirect(f"{reverse('skills:work_history', args=[qualification.person_id])}#qualifications")
 
 
 @membership_required("skills.view")
@@ -99,23 +146,49 @@ def work_remove(request, pk):
     return redirect("skills:work_history", pk=person_id)
 
 
-@membership_required()
-@require_POST
-def work_code(request, pk):
+def _coding(request, pk, form_class):
+    """A job in scope, a valid coding form for it (else 404), and the O*NET occupation it names."""
     job = _job(request, pk)
-    form = CodeForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         raise Http404
     occupation = get_scoped_or_404(
         Occupation.objects.filter(system=System.ONET), code=form.cleaned_data["occupation"]
     )
+    return job, form.cleaned_data, occupation
+
+
+@membership_required()
+@require_POST
+def work_code(request, pk):
+    job, data, occupation = _coding(request, pk, CodeForm)
     services.work_code(
         membership=request.membership,
         experience=job,
         occupation=occupation,
-        confidence=form.cleaned_data.get("confidence"),
+        confidence=data.get("confidence"),
     )
     messages.success(request, _("Occupation confirmed: %(occupation)s.") % {"occupation": occupation.title})
+    return redirect("skills:work_history", pk=job.person_id)
+
+
+@membership_required()
+@require_POST
+def work_split(request, pk):
+    """One of several jobs a description named becomes a job of its own, coded."""
+    job, data, occupation = _coding(request, pk, SplitForm)
+    services.work_split(
+        membership=request.membership,
+        experience=job,
+        job_title=data["job_title"],
+        occupation=occupation,
+        confidence=data.get("confidence"),
+    )
+    messages.success(
+        request,
+        _("Added as another job: %(job)s (%(occupation)s).")
+        % {"job": data["job_title"], "occupation": occupation.title},
+    )
     return redirect("skills:work_history", pk=job.person_id)
 
 
@@ -125,11 +198,11 @@ def work_suggestions(request, pk):
     job = _job(request, pk)
     form = CoderSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    matches = get_coder().code(query) if query else []
+    suggestions = suggest(query) if query else None
     return render(
         request,
         "skills/_suggestions.html" if request.htmx else "skills/suggestions.html",
-        {"job": job, "matches": matches, "query": query},
+        {"job": job, "suggestions": suggestions, "query": query},
     )
 
 
@@ -169,10 +242,11 @@ def profile_detail(request, pk):
         {
             "profile": profile,
             "document": profile_document(profile),
+            "qualifications": qualifications_document(profile.person),
             "form": form,
             "language": translation.get_language()[:2],
             "search": CoderSearchForm(request.GET or None),
-            "matches": get_coder().code(request.GET["q"]) if request.GET.get("q") else None,
+            "matches": explained(get_coder().code(request.GET["q"])) if request.GET.get("q") else None,
             "removed_skills": Skill.objects.filter(code__in=profile.removed_skills or []).order_by(
                 "label_es"
             ),

@@ -18,10 +18,10 @@ def _es(text):
 def candidate(live_server, settings):
     from incluye.accounts.models import Membership
     from incluye.certification import services
-    from incluye.core.demo import demo_load
     from incluye.people.services import consent_record, person_register
     from incluye.skills import services as skills_services
     from incluye.skills.models import Occupation
+    from incluye.workspace.demo import demo_load
 
     settings.INCLUYE_REQUIRE_MFA = False  # the second factor has its own browser test
     settings.SITE_URL = live_server.url
@@ -73,7 +73,7 @@ def test_an_assessor_certifies_and_the_public_page_verifies_then_revoked(candida
     page.get_by_role("button", name="Iniciar sesión").click()
 
     page.get_by_role("link", name=_es("Assessments")).click()
-    # Today's session (the demo also schedules one in two weeks).
+    # Today's session (the demo also schedules one in five days).
     page.locator("table tr", has_text="NTC-CON-012").get_by_role("link").first.click()
     # Attendance and results of the whole session on one page.
     candidate_box = page.get_by_test_id("candidate").filter(has_text="Byron Estuardo Xitumul Ajú")

@@ -17,11 +17,11 @@ def _es(text):
 @pytest.fixture
 def world(live_server, settings):
     from incluye.accounts.models import Membership
-    from incluye.core.demo import demo_load
     from incluye.jobs.index import reset_index
     from incluye.people.services import consent_record, person_register
     from incluye.skills.models import Occupation
     from incluye.skills.services import profile_sign, profile_start, work_add, work_code
+    from incluye.workspace.demo import demo_load
 
     settings.INCLUYE_REQUIRE_MFA = False
     reset_index()

@@ -15,8 +15,8 @@ MFA_PATH = "/accounts/2fa/authenticate/"
 @pytest.fixture
 def demo(live_server):
     """The demo alliances and one account per role, with TOTP enrolled wherever the product asks for it."""
-    from incluye.core.demo import demo_load
     from incluye.core.testing import enable_totp
+    from incluye.workspace.demo import demo_load
 
     result = demo_load(people=20)
     secrets = {}

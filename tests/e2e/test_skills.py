@@ -15,7 +15,7 @@ def _es(text):
 
 @pytest.fixture
 def counsellor(live_server, settings):
-    from incluye.core.demo import demo_load
+    from incluye.workspace.demo import demo_load
 
     settings.INCLUYE_REQUIRE_MFA = False  # the second factor has its own browser test
     result = demo_load(people=0)

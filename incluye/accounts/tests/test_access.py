@@ -39,7 +39,13 @@ def records(personas, person):
     """One record of each kind that has its own URL, all belonging to `personas.org`."""
     from django.core.files.base import ContentFile
 
-    from incluye.people.models import DuplicateCandidate, IntakeDraft, ManifestImport, PersonMerge
+    from incluye.people.models import (
+        DuplicateCandidate,
+        DuplicateCluster,
+        IntakeDraft,
+        ManifestImport,
+        PersonMerge,
+    )
 
     other = person_register(
         membership=personas.staff, given_names="Jose", first_surname="Tzul", nationality_id="GT"
@@ -83,6 +89,7 @@ def records(personas, person):
     )
     records = {
         "referral": referral,
+        **_pathway_records(personas, partner, person, third, case),
         "service": Service.objects.create(organization=personas.org, name="Trámite de DPI", kind="documents"),
         "goal": goal_set(membership=personas.caseworker, case=case, title="DPI", due_on="2026-12-01"),
         "document": document,
@@ -97,8 +104,12 @@ def records(personas, person):
         "candidate": DuplicateCandidate.objects.create(
             person_a=person, person_b=other, organization=personas.org, match_weight=1, match_probability=0.9
         ),
+        "group": DuplicateCluster.objects.create(
+            key="access-test", country_id="GT", organization=personas.org, size=2, score=0.9
+        ),
         "merge": PersonMerge.objects.create(survivor=person, merged=third, organization=personas.org),
     }
+    records["group"].members.add(person, other)
     for module in APP_ACCESS:
         records.update(module.make_records(personas, person))
     return records
@@ -116,6 +127,46 @@ def owner_memberships(personas, records) -> dict:
                 if membership is not None:
                     owners[url] = membership
     return owners
+
+
+def _pathway_records(personas, partner, person, third, case):
+    """A handoff, a transfer and an access request sent by `personas.org`, and a risk alert on its
+    case: records of the pathway across organizations."""
+    from incluye.accounts.roles import Role
+    from incluye.cases.services import screening_record
+    from incluye.core.testing import make_member
+    from incluye.people.services import consent_record
+    from incluye.referrals import services as acts
+
+    partner_caseworker = make_member(partner, Role.CASEWORKER)
+    consent_record(
+        membership=personas.staff, person=person, purpose="alliance_sharing", given=True, method="signed_form"
+    )
+    theirs = person_register(
+        membership=partner_caseworker, given_names="Lesbia", first_surname="Ajcot", nationality_id="GT"
+    )
+    consent_record(
+        membership=partner_caseworker,
+        person=theirs,
+        purpose="alliance_sharing",
+        given=True,
+        method="signed_form",
+    )
+    psychologist = make_member(personas.org, Role.PSYCHOSOCIAL)
+    screening = screening_record(
+        membership=psychologist,
+        case=case,
+        instrument_code="PHQ-9",
+        answers={"1": 1, "2": 1, "3": 0, "4": 0, "5": 0, "6": 0, "7": 0, "8": 0, "9": 1},
+    )
+    return {
+        "handoff": acts.handoff_send(membership=personas.staff, person=person, to_organization=partner),
+        "transfer": acts.transfer_send(
+            membership=personas.caseworker, case=case, to_organization=partner, note="Se muda a Xela"
+        ),
+        "access": acts.access_request_send(membership=personas.caseworker, person=theirs, note="Documentos"),
+        "alert": screening.alert,
+    }
 
 
 def object_urls(personas, records):
@@ -141,7 +192,8 @@ def _core_urls(personas, records, person, manifest):
         ("get", reverse("people:manifest_mapping", args=[manifest])),
         ("post", reverse("people:manifest_import", args=[manifest])),
         ("get", reverse("people:manifest_errors", args=[manifest])),
-        ("get", reverse("people:duplicate", args=[records["candidate"].pk])),
+        ("get", reverse("people:duplicate", args=[records["group"].pk])),
+        ("post", reverse("people:duplicate", args=[records["group"].pk])),
         ("post", reverse("people:unmerge", args=[records["merge"].pk])),
         ("get", reverse("cases:detail", args=[records["case"].pk])),
         ("post", reverse("cases:open", args=[person])),
@@ -168,6 +220,22 @@ def _core_urls(personas, records, person, manifest):
         ("get", reverse("referrals:service_edit", args=[records["service"].pk])),
         ("post", reverse("cases:goal_add", args=[records["case"].pk])),
         ("post", reverse("cases:goal_status", args=[records["goal"].pk])),
+        *(
+            (method, reverse(f"referrals:{kind}{suffix}", args=[records[kind].pk]))
+            for kind in ("handoff", "transfer", "access")
+            for method, suffix in (
+                ("get", ""),
+                ("post", "_accept"),
+                ("post", "_decline"),
+                ("post", "_cancel"),
+                ("post", "_close"),
+            )
+        ),
+        ("get", reverse("referrals:handoff_person", args=[person])),
+        ("get", reverse("referrals:transfer_new", args=[records["case"].pk])),
+        ("get", reverse("cases:alert", args=[records["alert"].pk])),
+        ("post", reverse("cases:alert_acknowledge", args=[records["alert"].pk])),
+        ("post", reverse("cases:alert_plan", args=[records["alert"].pk])),
         ("get", reverse("accounts:organization", args=[personas.org.pk])),
         ("get", reverse("accounts:member_edit", args=[personas.staff.pk])),
         ("get", reverse("api:person", args=[person])),
@@ -225,8 +293,8 @@ def test_the_owning_organization_opens_the_same_pages(personas, records):
     owners = {url: client_for(m) for url, m in owner_memberships(personas, records).items()}
     for method, url in object_urls(personas, records):
         if method == "get":
-            # screenings: psychosocial staff only
-            client = psychologist if "screenings/" in url else owners.get(url, admin)
+            # screenings and risk alerts: psychosocial staff only
+            client = psychologist if "screenings/" in url or "/alerts/" in url else owners.get(url, admin)
             assert client.get(url).status_code == 200, url
 
 

@@ -124,3 +124,25 @@ def test_a_role_is_named_in_the_grammatical_gender_the_person_chose(personas):
     assert "Está trabajando como Gestora de casos" in home
     entry = ActionLogEntry.objects.filter(action="incluye.membership.changed").latest("pk")
     assert entry.data["changes"]["grammatical_gender"] == ["", "feminine"]
+
+
+def test_an_administrator_names_the_psychosocial_lead(personas):
+    from incluye.accounts.roles import Role
+    from incluye.core.testing import make_member
+
+    psychologist = make_member(personas.org, Role.PSYCHOSOCIAL)
+    client = personas.client("admin")
+    url = reverse("accounts:member_edit", args=[psychologist.pk])
+    data = {"role": Role.PSYCHOSOCIAL, "is_active": "on", "is_psychosocial_lead": "on"}
+    assert client.post(url, data).status_code == 302
+    psychologist.refresh_from_db()
+    assert psychologist.is_psychosocial_lead
+    # Only a psychosocial professional can be the lead.
+    refused = client.post(
+        reverse("accounts:member_edit", args=[personas.caseworker.pk]),
+        {"role": Role.CASEWORKER, "is_active": "on", "is_psychosocial_lead": "on"},
+    )
+    assert refused.status_code == 400
+    assert "Solo un profesional psicosocial puede ser responsable psicosocial." in refused.content.decode()
+    personas.caseworker.refresh_from_db()
+    assert not personas.caseworker.is_psychosocial_lead

@@ -139,8 +139,8 @@ def test_the_network_api(personas, council, coordinator):
 
 def test_the_demo_builds_councils_and_two_consented_stories(db):
     from incluye.alliance.demo import demo_alliance
-    from incluye.core.demo import COUNTRIES, demo_alliances, demo_casework, demo_users
     from incluye.impact.selectors import public_stories
+    from incluye.workspace.demo import COUNTRIES, demo_alliances, demo_casework, demo_users
 
     organizations = demo_alliances()
     demo_users(organizations)

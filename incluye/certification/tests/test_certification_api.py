@@ -135,8 +135,8 @@ def test_the_indicator_counts_recognition_routes_per_country(personas, institute
 
 def test_the_demo_catalogues_report_the_routes_per_country(db):
     from incluye.certification.selectors import migrant_routes_by_country
-    from incluye.core.demo import COUNTRIES, demo_alliances
     from incluye.skills.demo import demo_skills
+    from incluye.workspace.demo import COUNTRIES, demo_alliances
 
     demo_skills(demo_alliances(), COUNTRIES)
     counts = {r["country"]: r["standards"] for r in migrant_routes_by_country()}
@@ -145,7 +145,7 @@ def test_the_demo_catalogues_report_the_routes_per_country(db):
 
 def test_the_demo_gives_each_institute_a_key_and_is_idempotent(db):
     from incluye.certification.demo import demo_certification
-    from incluye.core.demo import COUNTRIES, demo_alliances
+    from incluye.workspace.demo import COUNTRIES, demo_alliances
 
     organizations = demo_alliances()
     first = demo_certification(organizations, COUNTRIES)

@@ -13,8 +13,10 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def test_the_four_countries_are_configured_after_migrate():
-    assert list(Country.objects.values_list("code", flat=True)) == ["CR", "GT", "HN", "SV"]
-    zones = dict(Country.objects.values_list("code", "time_zone"))
+    from incluye.core.selectors import country_list
+
+    assert list(country_list().values_list("code", flat=True)) == ["CR", "GT", "HN", "SV"]
+    zones = dict(country_list().values_list("code", "time_zone"))
     assert zones == {
         "GT": "America/Guatemala",
         "SV": "America/El_Salvador",
@@ -74,3 +76,40 @@ def test_the_load_countries_command_refuses_an_unknown_country():
 def test_the_bundled_data_files_pass_their_consistency_checks(script):
     result = subprocess.run([sys.executable, str(DATA / script)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_country_is_a_nationality_with_its_spanish_name_and_a_passport():
+    from incluye.core.models import IdDocumentType
+
+    assert Country.objects.count() == 249
+    assert Country.objects.get(code="VE").names == {"es": "Venezuela", "en": "Venezuela"}
+    assert Country.objects.get(code="HT").names["es"] == "Haití"
+    assert (
+        not IdDocumentType.objects.filter(code="PASSPORT")
+        .values("country")
+        .annotate()
+        .exclude(country__in=Country.objects.all())
+        .exists()
+    )
+    assert IdDocumentType.objects.filter(code="PASSPORT").count() == 249
+
+
+def test_the_documents_of_a_country_of_origin_are_loaded_where_it_is_not_served(settings):
+    from incluye.core.models import IdDocumentType
+
+    assert IdDocumentType.objects.get(country_id="NI", code="CEDULA").rule == "ni_cedula"
+    assert IdDocumentType.objects.get(country_id="VE", code="CEDULA").rule == "ve_cedula"
+    # Costa Rica issues documents to foreigners: the asylum seeker's card, the work permit…
+    permit = IdDocumentType.objects.get(country_id="CR", code="PERMISO_LABORAL")
+    assert permit.for_foreigners and permit.grants_work and permit.requires == ["CCSS"]
+    assert "43810" in permit.source and not permit.illustrative
+    assert Country.objects.get(code="CR").migration["statuses"]["refugee"]["work"] == "status"
+
+
+def test_loading_the_countries_of_origin_twice_changes_nothing():
+    from incluye.core.models import IdDocumentType
+    from incluye.core.services import countries_of_origin_load
+
+    before = (Country.objects.count(), IdDocumentType.objects.count())
+    assert countries_of_origin_load() == 0
+    assert (Country.objects.count(), IdDocumentType.objects.count()) == before

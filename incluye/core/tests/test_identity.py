@@ -100,3 +100,64 @@ def test_the_error_is_in_english_when_the_user_works_in_english():
 def test_every_country_example_is_valid():
     for t in IdDocumentType.objects.select_related("country"):
         assert t.clean_number(t.example), t
+
+
+# -- Documents of the countries people arrive from, and documents for foreigners ------------------
+
+
+def test_it_accepts_a_nicaraguan_cedula_whose_letter_matches_its_digits():
+    assert doc_type("NI", "CEDULA").clean_number("001-010190-0001n") == "0010101900001N"
+    assert format_document_number("ni_cedula", "0010101900001N") == "001-010190-0001N"
+
+
+def test_it_rejects_a_nicaraguan_cedula_with_the_wrong_letter():
+    assert "letra" in error_of("NI", "CEDULA", "001-010190-0001A")
+
+
+def test_it_rejects_a_nicaraguan_cedula_whose_birth_date_is_impossible():
+    assert "fecha de nacimiento" in error_of("NI", "CEDULA", "001-450190-0001N")
+
+
+@pytest.mark.parametrize("typed", ["V-12.345.678", "12345678", "v 12345678"])
+def test_it_accepts_a_venezuelan_cedula_as_people_write_it(typed):
+    assert doc_type("VE", "CEDULA").clean_number(typed) == "V12345678"
+    assert format_document_number("ve_cedula", "V12345678") == "V-12.345.678"
+
+
+@pytest.mark.parametrize("typed", ["X-1234", "V-123456789", "V-0"])
+def test_it_rejects_a_venezuelan_cedula_that_is_not_v_or_e_and_up_to_eight_digits(typed):
+    assert "cédula venezolana" in error_of("VE", "CEDULA", typed)
+
+
+def test_it_checks_a_honduran_dni_by_place_where_honduras_is_served():
+    assert "no es un municipio de Honduras" in error_of("HN", "DNI", "9999-1990-12345")
+
+
+def test_a_honduran_dni_is_checked_by_length_only_where_honduras_divisions_are_not_loaded():
+    from incluye.core.identity import validate_document_number
+
+    assert validate_document_number("hn_dni", "0801-1990-12345", places=set()) == "0801199012345"
+    with pytest.raises(ValidationError):
+        validate_document_number("hn_dni", "0801-1990-1234", places=set())
+
+
+@pytest.mark.parametrize(
+    "typed,expected", [("155812345678", "155812345678"), ("1-558-1234567", "15581234567")]
+)
+def test_it_accepts_a_dimex_of_eleven_or_twelve_digits(typed, expected):
+    assert doc_type("CR", "DIMEX").clean_number(typed) == expected
+
+
+@pytest.mark.parametrize("typed,message", [("255812345678", "empieza con 1"), ("1558123", "11 o 12 dígitos")])
+def test_it_rejects_a_dimex_that_does_not_start_with_1_or_has_the_wrong_length(typed, message):
+    assert message in error_of("CR", "SOLICITANTE", typed)
+
+
+def test_it_accepts_a_cuban_card_and_rejects_an_impossible_birth_date():
+    assert doc_type("CU", "CI").clean_number("85061512345") == "85061512345"
+    assert "fecha de nacimiento" in error_of("CU", "CI", "85136112345")
+
+
+def test_a_permit_number_is_kept_as_written_in_capitals():
+    assert doc_type("CR", "PERMISO_LABORAL").clean_number(" pl-2026/0034 ") == "PL-2026/0034"
+    assert "letras, dígitos" in error_of("CR", "PERMISO_LABORAL", "¿?")

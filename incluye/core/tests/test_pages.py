@@ -12,10 +12,32 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_reception_officer_sees_todays_arrivals_and_how_to_find_a_person(personas):
-    person_register(membership=personas.staff, given_names="Pedro", first_surname="Coc", nationality_id="GT")
-    page = personas.client("staff").get(reverse("home")).content.decode()
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    person_register(
+        membership=personas.staff,
+        given_names="Pedro",
+        first_surname="Coc",
+        nationality_id="GT",
+        return_event={"arrived_on": today},
+    )
+    # Registered today, but arrived last week: not one of today's arrivals.
+    person_register(
+        membership=personas.staff,
+        given_names="Juana",
+        first_surname="Tum",
+        nationality_id="GT",
+        return_event={"arrived_on": today - datetime.timedelta(days=7)},
+    )
+    client = personas.client("staff")
+    page = client.get(reverse("home")).content.decode()
     assert "Llegadas de hoy" in page
-    assert "1 persona se registró hoy" in page
+    # The card counts what the day's list it links to shows: arrivals, not records created today.
+    assert "1 persona llegó hoy a Centro de Recepción La Aurora." in page
+    assert len(client.get(reverse("people:today")).context["returns"]) == 1
     assert reverse("people:list") in page
     assert reverse("accounts:action_log") not in page
 

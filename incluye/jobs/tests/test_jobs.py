@@ -132,6 +132,7 @@ def test_the_csv_export_is_anonymized_and_logged(personas, candidate, vacancy):
         "licences",
         "english",
         "department",
+        "authorized_to_work",
         "reasons",
     ]
     assert len(rows) == 2 and rows[1][0].startswith("C-")

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incluye.core.models import IdDocumentType
+from incluye.core.selectors import country_code
 from incluye.core.text import word_key
-from incluye.people.forms import DATE_INPUT_FORMATS, IntakeForm
+from incluye.people.forms import DATE_INPUT_FORMATS, NATIONALITY_PASSPORT, IntakeForm, document_key
 from incluye.people.imports.base import ManifestFileError, Source, Table
 from incluye.people.imports.columns import IGNORE, Recognizer, TablePlan, column_key, plan_table, selected
 from incluye.people.imports.fields import (
@@ -144,6 +145,20 @@ class Check:
             for text in (code, *doc_type.names.values()):
                 self.document_names.setdefault(word_key(text), code)
         self.national_type = next((c for c, t in self.document_types.items() if t.is_national_id), "")
+        self.foreign = kind.name != "arrivals"
+        if self.foreign:
+            # Foreigners arriving hold the country's documents for foreigners and those of their
+            # own country ("cédula" is the cédula of the row's nationality, not the country's);
+            # a number without a type is their passport.
+            self.document_names = {}
+            for code, doc_type in self.document_types.items():
+                if doc_type.for_foreigners:
+                    for text in (code, *doc_type.names.values()):
+                        self.document_names.setdefault(word_key(text), code)
+            for origin in IdDocumentType.objects.exclude(country_id=self.country):
+                for text in (origin.code, *origin.names.values()):
+                    self.document_names.setdefault(word_key(text), f"*:{origin.code}")
+            self.national_type = NATIONALITY_PASSPORT
         places = self.values.places
         self.residence_ids = dict(
             self.organization.country.divisions.filter(level=places.deepest).values_list("code", "id")
@@ -324,7 +339,7 @@ class Check:
                     _("“%(value)s” is not an identity document of this country.") % {"value": type_value},
                     code="unknown:document_type",
                 )
-        if doc_type and doc_type not in self.document_types:
+        if doc_type and doc_type not in self.document_types and not doc_type.startswith("*:"):
             doc_type = ""
         data["document_type"] = (doc_type or self.national_type) if number_value else ""
         # When: the row's own arrival date, the manifest's, or the day the form was filled in.
@@ -335,6 +350,10 @@ class Check:
             )
         data["mode"] = data.get("mode") or self.manifest.mode
         data["returned_from"] = data.get("returned_from") or self.manifest.returned_from
+        if self.foreign:
+            data["population"] = data.get("population") or self.manifest.population
+            data["nationality"] = country_code(data.get("nationality", ""))
+            data["origin_country"] = country_code(data.get("origin_country", ""))
         data["consent_method"] = data.get("consent_method") or "signed_form"
         data["birth_date_precision"] = "day"
         data["education"] = data.get("education") or "unknown"
@@ -498,8 +517,10 @@ class Check:
             "fingerprint": _digest(hashes),
             "field_hashes": hashes,
             "person": form.person_fields(),
-            "documents": [[t.code, n] for t, n in form.documents()],
+            "documents": [[document_key(t, self.country), n] for t, n in form.documents()],
+            "document_expires_on": form.cleaned_data.get("document_expires_on"),
             "return": form.return_event_fields(),
+            "status": form.migration_status_fields(),
             "consents": consents,
             "members": family,
         }

@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from incluye.people.models import (
+    AccompaniedBy,
     ConsentMethod,
     Education,
     Language,
+    Population,
     Relationship,
     ReturnedFrom,
     ReturnMode,
     Sex,
+    StatusKind,
     Vulnerability,
 )
 
@@ -493,4 +496,149 @@ ARRIVALS = ImportKind(
         ),
     ),
 )
-KINDS = {ARRIVALS.name: ARRIVALS}
+POPULATION_OPTIONS = _options(
+    Population.choices,
+    {
+        "returnee": ("retornado", "retornada", "persona retornada", "deportado", "deportada", "returnee"),
+        "refugee": ("refugiado", "refugiada", "persona refugiada", "refugee"),
+        "asylum_seeker": (
+            "solicitante",
+            "solicitante de refugio",
+            "solicitante de asilo",
+            "solicitante de la condicion de refugiado",
+            "asylum seeker",
+        ),
+        "other_migrant": ("migrante", "otra persona migrante", "otro migrante", "en transito", "migrant"),
+    },
+)
+ACCOMPANIED_OPTIONS = _options(
+    AccompaniedBy.choices,
+    {
+        "alone": ("solo", "sola", "sin compania", "alone"),
+        "family": ("familia", "con familia", "con su familia", "family"),
+        "children": ("con hijos", "con sus hijos", "con hijas e hijos", "children"),
+        "others": ("con otras personas", "grupo", "others"),
+        "unaccompanied_minor": ("nna no acompanado", "menor no acompanado", "menor no acompanada"),
+    },
+)
+OTHER_STATUS_OPTIONS = _options(
+    [
+        (StatusKind.RESIDENT, StatusKind.RESIDENT.label),
+        (StatusKind.IRREGULAR, StatusKind.IRREGULAR.label),
+        (StatusKind.STATELESS, StatusKind.STATELESS.label),
+    ],
+    {
+        "resident": ("residente", "residencia", "resident"),
+        "irregular": ("irregular", "sin documentos", "indocumentado", "indocumentada"),
+        "stateless": ("apatrida", "stateless"),
+    },
+)
+RETURNEE_ONLY = ("returned_from", "months_abroad")
+# A list of people arriving in the country served (a border post's list of asylum seekers, a
+# shelter's register of migrants who stay): the same person, document and consent fields, without
+# the return's, with where the person comes from and the status they declare. The list says whom
+# it holds (its population); a column may say it row by row.
+FOREIGN_ARRIVALS = ImportKind(
+    name="foreign_arrivals",
+    label=_("Arrivals of foreigners (asylum seekers, refugees, other migrants)"),
+    groups={**ARRIVALS.groups, "status": _("Migration status")},
+    fields=(
+        *(f for f in ARRIVALS.fields if f.name not in RETURNEE_ONLY),
+        ImportField(
+            "population",
+            _("Who arrives"),
+            CHOICE,
+            ("poblacion", "población", "tipo de persona", "perfil", "population"),
+            (("poblacion",), ("perfil", "migratorio")),
+            options=POPULATION_OPTIONS,
+            hxl="#affected+type",
+            group="status",
+        ),
+        ImportField(
+            "nationality",
+            _("Nationality"),
+            TEXT,
+            ("nacionalidad", "pais de nacionalidad", "nationality", "citizenship"),
+            (("nacionalidad",),),
+            hxl="#affected+nationality",
+            required=True,
+            hint=_("The country's name or its ISO code (VE, NI…)."),
+            group="person",
+        ),
+        ImportField(
+            "origin_country",
+            _("Country of origin"),
+            TEXT,
+            ("pais de origen", "país de origen", "procedencia", "country of origin", "origin"),
+            (("pais", "origen"), ("procedencia",)),
+            hxl="#country+origin",
+            group="arrival",
+        ),
+        ImportField(
+            "border_point",
+            _("Border point or place of arrival"),
+            TEXT,
+            ("puesto fronterizo", "frontera", "punto de ingreso", "lugar de llegada", "border point"),
+            (("puesto", "fronterizo"), ("punto", "ingreso"), ("frontera",)),
+            hxl="#loc+entry",
+            group="arrival",
+        ),
+        ImportField(
+            "accompanied_by",
+            _("Accompanied by"),
+            CHOICE,
+            ("acompanado por", "acompañado por", "con quien viaja", "con quien llego", "accompanied by"),
+            (("acompanad",), ("con", "quien")),
+            options=ACCOMPANIED_OPTIONS,
+            group="arrival",
+        ),
+        ImportField(
+            "status_since",
+            _("Date of the asylum application or of the recognition"),
+            DATE,
+            (
+                "fecha de solicitud",
+                "fecha de solicitud de refugio",
+                "fecha de reconocimiento",
+                "application date",
+            ),
+            (("fecha", "solicitud"), ("fecha", "reconocimiento")),
+            hxl="#date+application",
+            group="status",
+        ),
+        ImportField(
+            "other_status",
+            _("Migration status"),
+            CHOICE,
+            ("situacion migratoria", "estatus migratorio", "condicion migratoria", "migration status"),
+            (("situacion", "migratoria"), ("estatus", "migratorio"), ("condicion", "migratoria")),
+            options=OTHER_STATUS_OPTIONS,
+            group="status",
+        ),
+        ImportField(
+            "status_reference",
+            _("File number of the application or resolution"),
+            TEXT,
+            ("expediente", "numero de expediente", "file number"),
+            (("expediente",),),
+            group="status",
+        ),
+        ImportField(
+            "document_expires_on",
+            _("The document expires on"),
+            DATE,
+            ("vencimiento", "fecha de vencimiento", "vence", "expiry date", "expires"),
+            (("vencimiento",), ("vence",)),
+            hxl="#date+expiry",
+            group="person",
+        ),
+    ),
+    member_fields=ARRIVALS.member_fields,
+    member_label=ARRIVALS.member_label,
+)
+KINDS = {ARRIVALS.name: ARRIVALS, FOREIGN_ARRIVALS.name: FOREIGN_ARRIVALS}
+
+
+def kind_of(population: str) -> ImportKind:
+    """The list a manifest holds: returnees, or foreigners arriving (any other population)."""
+    return ARRIVALS if population in ("", Population.RETURNEE) else FOREIGN_ARRIVALS

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from incluye.core.actionlog import log_action
 from incluye.people.imports.base import Budget, ManifestFileError
 from incluye.people.imports.check import Check, ErrorLog, form_version
-from incluye.people.imports.fields import ARRIVALS
+from incluye.people.imports.fields import kind_of
 from incluye.people.imports.read import read_source
 from incluye.people.imports.write import write_rows
-from incluye.people.models import ColumnMapping, ManifestImport, ManifestStatus
+from incluye.people.models import ColumnMapping, ManifestImport, ManifestStatus, Population
 
 INLINE_MAX_ROWS = 300  # above this, validation and import run as background tasks
 INLINE_MAX_BYTES = 256 * 1024
@@ -64,7 +64,7 @@ def manifest_validate(*, manifest: ManifestImport) -> ManifestImport:
             saved = mapping_for_version(manifest.organization, form_version(source))
             if saved is not None:
                 _set(manifest, mapping=saved)
-        check = Check(manifest, source, ARRIVALS, manifest.mapping)
+        check = Check(manifest, source, kind_of(manifest.population), manifest.mapping)
     except ManifestFileError as error:
         return _fail(manifest, str(error), total_rows=0, columns_report={})
     _set(manifest, total_rows=len(source.main.rows))
@@ -168,7 +168,15 @@ def manifest_import(*, manifest: ManifestImport, actor=None) -> ManifestImport:
 
 
 def manifest_upload(
-    *, membership, reference, arrived_on, mode, returned_from, file, mapping=None
+    *,
+    membership,
+    reference,
+    arrived_on,
+    mode,
+    returned_from,
+    file,
+    mapping=None,
+    population=Population.RETURNEE,
 ) -> ManifestImport:
     """Store the file privately and check it: at once for a flight, in the background for more."""
     content = file.read()
@@ -180,6 +188,7 @@ def manifest_upload(
         arrived_on=arrived_on,
         mode=mode,
         returned_from=returned_from,
+        population=population,
         file=file,
         file_name=file.name[:255],
         file_sha256=hashlib.sha256(content).hexdigest(),

@@ -9,6 +9,7 @@ from incluye.core.crypto import blind_index
 from incluye.core.db import insert_many
 from incluye.core.models import IdDocumentType
 from incluye.core.text import fold
+from incluye.people.forms import document_key
 from incluye.people.models import (
     URGENT_NEEDS,
     Consent,
@@ -16,6 +17,7 @@ from incluye.people.models import (
     HouseholdMember,
     IdentityDocument,
     ImportedSubmission,
+    MigrationStatus,
     Person,
     Relationship,
     ReturnEvent,
@@ -29,7 +31,15 @@ def _chunks(items: list, size: int):
 
 def write_rows(manifest, rows: list[dict], actor) -> dict:
     organization = manifest.organization
-    types = {t.code: t for t in IdDocumentType.objects.filter(country_id=organization.country_id)}
+    served = organization.country_id
+    wanted = {t for r in rows for t, _n in r["documents"]}
+    types = {
+        key: t
+        for t in IdDocumentType.objects.filter(
+            country_id__in={served} | {k.split(":", 1)[0] for k in wanted if ":" in k}
+        )
+        if (key := document_key(t, served)) in wanted or t.country_id == served
+    }
     keys = [r["key"] for r in rows]
     done = set()
     for chunk in _chunks(keys, 5000):
@@ -43,16 +53,16 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
     numbers = {n for r in pending for _t, n in r["documents"]}
     known = {}
     for chunk in _chunks(sorted(numbers), 5000):
-        for code, number, person_id in IdentityDocument.objects.filter(
+        for country, code, number, person_id in IdentityDocument.objects.filter(
             number_hash__in=[blind_index(n) for n in chunk],
             person__organization=organization,
             person__merged_into__isnull=True,
-        ).values_list("document_type__code", "number", "person_id"):
-            known[(code, number)] = person_id
+        ).values_list("document_type__country_id", "document_type__code", "number", "person_id"):
+            known[(code if country == served else f"{country}:{code}", number)] = person_id
     households = _households_of(
         organization, {known[k] for r in pending for k in map(tuple, r["documents"]) if k in known}
     )
-    people, documents, returns, consents, submissions = [], [], [], [], []
+    people, documents, returns, consents, submissions, statuses = [], [], [], [], [], []
     new_households, members = [], []
     attached = 0
     now = timezone.now()
@@ -63,8 +73,24 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
             person.refresh_name_key()
             people.append(person)
             documents += [
-                IdentityDocument(person=person, document_type=types[t], number=n) for t, n in row["documents"]
+                IdentityDocument(
+                    person=person,
+                    document_type=types[t],
+                    number=n,
+                    expires_on=row.get("document_expires_on") if types[t].has_expiry else None,
+                )
+                for t, n in row["documents"]
             ]
+            if row.get("status"):  # an arrival's declared status (new people only)
+                statuses.append(
+                    MigrationStatus(
+                        person=person,
+                        organization=organization,
+                        country_id=served,
+                        recorded_by=actor,
+                        **row["status"],
+                    )
+                )
             for t, n in row["documents"]:
                 known[(t, n)] = person.pk  # the same person twice in one file is one person
             person_id = person.pk
@@ -135,6 +161,7 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
     insert_many(Person, people)
     insert_many(IdentityDocument, documents)
     insert_many(ReturnEvent, returns)
+    insert_many(MigrationStatus, statuses)
     insert_many(Consent, consents)
     insert_many(ImportedSubmission, submissions)
     insert_many(Household, new_households)
@@ -145,6 +172,7 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
         "created": len(people),
         "attached": attached,
         "skipped": len(rows) - len(pending),
+        "statuses": len(statuses),
         "households": len({m.household_id for m in members}),
         "family_members": sum(1 for m in members if m.person_id is None),
     }

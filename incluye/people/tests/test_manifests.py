@@ -99,6 +99,7 @@ def test_a_flight_of_135_is_checked_then_imported_with_its_returns(personas):
         "skipped": 0,
         "households": 0,
         "family_members": 0,
+        "statuses": 0,  # a list of returnees declares no migration status
     }
 
 

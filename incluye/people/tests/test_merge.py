@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from incluye.core.models import ActionLogEntry, IdDocumentType
-from incluye.people.models import DuplicateCandidate, Person, PersonMerge, ReturnEvent
+from incluye.people.deduplication import group_key
+from incluye.people.models import DuplicateCandidate, DuplicateCluster, Person, PersonMerge, ReturnEvent
 from incluye.people.services import consent_record, person_register
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +37,33 @@ def pair(personas):
     consent_record(
         membership=personas.staff, person=b, purpose="case_management", given=True, method="signed_form"
     )
-    candidate = DuplicateCandidate.objects.create(
-        person_a=a,
-        person_b=b,
+    group = DuplicateCluster.objects.create(
+        key=group_key([str(a.pk), str(b.pk)]),
+        country_id="GT",
+        organization=personas.org,
+        size=2,
+        score=0.97,
+        reasons=["same given names"],
+    )
+    group.members.add(a, b)
+    DuplicateCandidate.objects.create(
+        person_a=min(a, b, key=lambda p: str(p.pk)),
+        person_b=max(a, b, key=lambda p: str(p.pk)),
         organization=personas.org,
         match_weight=12.0,
         match_probability=0.97,
-        reasons=["nombre 100 %"],
+        cluster=group,
     )
-    return a, b, candidate
+    return a, b, group
+
+
+def merge_form(a, b, **fields):
+    """The review form: `a` stays, both are the same person, and each field named takes the
+    value of the record given ("a" or "b")."""
+    data = {"decision": "merge", "keep": str(a.pk), "same": [str(a.pk), str(b.pk)]}
+    for name, which in fields.items():
+        data[f"field_{name}"] = str((a if which == "a" else b).pk)
+    return data
 
 
 def test_the_review_screen_shows_both_records_side_by_side(personas, pair):
@@ -64,14 +83,7 @@ def test_merging_keeps_the_chosen_values_and_moves_returns_documents_and_consent
     a, b, candidate = pair
     response = personas.client("staff").post(
         reverse("people:duplicate", args=[candidate.pk]),
-        {
-            "decision": "merge",
-            "given_names": "a",
-            "first_surname": "a",
-            "second_surname": "a",
-            "birth_date": "a",
-            "phone": "b",
-        },
+        merge_form(a, b, given_names="a", first_surname="a", second_surname="a", birth_date="a", phone="b"),
     )
     assert response.status_code == 302
     a.refresh_from_db()
@@ -83,13 +95,17 @@ def test_merging_keeps_the_chosen_values_and_moves_returns_documents_and_consent
     assert a.consents.count() == 1
     candidate.refresh_from_db()
     assert candidate.status == "merged"
+    assert candidate.pairs.get().status == "merged"
     assert ActionLogEntry.objects.filter(action="incluye.person.merged", object_id=str(a.pk)).exists()
+    assert ActionLogEntry.objects.filter(
+        action="incluye.duplicates.group_merged", object_id=str(a.pk)
+    ).exists()
 
 
 def test_a_merged_record_disappears_from_lists_and_its_page(personas, pair):
-    _a, b, candidate = pair
+    a, b, candidate = pair
     client = personas.client("staff")
-    client.post(reverse("people:duplicate", args=[candidate.pk]), {"decision": "merge"})
+    client.post(reverse("people:duplicate", args=[candidate.pk]), merge_form(a, b))
     assert client.get(reverse("people:detail", args=[b.pk])).status_code == 404
     assert "Lopez" not in client.get(reverse("people:list")).content.decode()
 
@@ -97,8 +113,7 @@ def test_a_merged_record_disappears_from_lists_and_its_page(personas, pair):
 def test_an_administrator_undoes_a_merge_exactly(personas, pair):
     a, b, candidate = pair
     personas.client("staff").post(
-        reverse("people:duplicate", args=[candidate.pk]),
-        {"decision": "merge", "given_names": "b", "phone": "b"},
+        reverse("people:duplicate", args=[candidate.pk]), merge_form(a, b, given_names="b", phone="b")
     )
     merge = PersonMerge.objects.get()
     assert personas.client("staff").post(reverse("people:unmerge", args=[merge.pk])).status_code == 403
@@ -112,6 +127,7 @@ def test_an_administrator_undoes_a_merge_exactly(personas, pair):
     assert b.consents.count() == 1
     candidate.refresh_from_db()
     assert candidate.status == "pending"
+    assert candidate.pairs.get().status == "pending"
     assert ActionLogEntry.objects.filter(action="incluye.person.unmerged").exists()
 
 
@@ -120,12 +136,13 @@ def test_marking_a_pair_as_different_people_closes_it(personas, pair):
     personas.client("staff").post(reverse("people:duplicate", args=[candidate.pk]), {"decision": "distinct"})
     candidate.refresh_from_db()
     assert candidate.status == "distinct"
+    assert candidate.pairs.get().status == "distinct"
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
 
 
 def test_another_organization_cannot_review_or_undo(personas, pair):
-    _a, _b, candidate = pair
-    personas.client("staff").post(reverse("people:duplicate", args=[candidate.pk]), {"decision": "merge"})
+    a, b, candidate = pair
+    personas.client("staff").post(reverse("people:duplicate", args=[candidate.pk]), merge_form(a, b))
     merge = PersonMerge.objects.get()
     outsider = personas.client("outsider_admin")
     assert outsider.get(reverse("people:duplicate", args=[candidate.pk])).status_code == 404

@@ -27,7 +27,15 @@ def test_the_api_registers_an_arrival_with_the_forms_rules(personas):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["documents"] == [{"document_type": "DPI", "number": "2746138590901"}]
+    assert body["documents"] == [
+        {
+            "document_type": "DPI",
+            "country": "GT",
+            "number": "2746138590901",
+            "issued_on": None,
+            "expires_on": None,
+        }
+    ]
     assert body["returns"][0]["is_urgent"] is True
     assert {c["purpose"]: c["given"] for c in body["consents"]} == {
         "case_management": True,

@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from incluye.core.models import IdDocumentType
-from incluye.people import search
+from incluye.people import searching
 from incluye.people.generate import PeopleGenerator
 from incluye.people.models import Person
-from incluye.people.search import get_index, search_people
+from incluye.people.searching import get_index, search_people
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_index():
     """Each test builds the index from its own database."""
-    search.reset_index()
+    searching.reset_index()
     yield
-    search.reset_index()
+    searching.reset_index()
 
 
 @pytest.fixture
@@ -263,3 +263,23 @@ def test_nothing_is_searched_for_nobody_or_for_nothing(personas, filler):
     register(personas, "Elmer | Choc | Tiul")
     assert search_people(organization_ids=[], query="Elmer") == []
     assert find(personas, "   ") == []
+
+
+def test_namesakes_come_most_recent_first_and_a_new_return_brings_one_up(personas, filler):
+    from incluye.people.services import return_event_record
+
+    older = register(personas, "Marta Elena | Ruiz | Pérez", sex="F")
+    newer = register(personas, "Marta | Ruiz | Coc", sex="F")
+    assert ids(find(personas, "Marta Ruiz"))[:2] == [newer.pk, older.pk]
+    return_event_record(membership=personas.staff, person=older, arrived_on=datetime.date(2026, 11, 20))
+    assert ids(find(personas, "Marta Ruiz"))[:2] == [older.pk, newer.pk]
+
+
+def test_initials_and_lost_spaces_find_the_person(personas, filler):
+    erick = register(personas, "Erick Yovani | Guzmán | López")
+    register(personas, "Erick | Guzmán | López")
+    oscar = register(personas, "Óscar | Santos | Ajú")
+    assert ids(find(personas, "Erick Y. Guzmán"))[0] == erick.pk
+    hits = find(personas, "ÓscarmSantos Ajú")
+    assert hits[0].person_id == oscar.pk
+    assert "espacios corregidos en «ÓscarmSantos»" in hits[0].reasons

@@ -22,7 +22,16 @@ def make_records(personas, person) -> dict:
             }
         ],
     )
+    from incluye.skills.services import qualification_add
+
     return {
+        "qualification": qualification_add(
+            membership=personas.caseworker,
+            person=person,
+            title="Perito contador",
+            level="secondary",
+            country_id="SV",
+        ),
         "job": work_add(membership=personas.caseworker, person=person, job_title="line cook"),
         "profile": profile_start(membership=personas.caseworker, person=person),
         "standard": institute.standards.get(),
@@ -35,9 +44,12 @@ def urls(personas, records) -> list[tuple[str, str]]:
     return [
         ("get", reverse("skills:work_history", args=[person])),
         ("post", reverse("skills:profile_start", args=[person])),
+        ("post", reverse("skills:qualification_add", args=[person])),
+        ("post", reverse("skills:qualification_step", args=[records["qualification"].pk])),
         ("get", reverse("skills:work_edit", args=[job])),
         ("post", reverse("skills:work_remove", args=[job])),
         ("post", reverse("skills:work_code", args=[job])),
+        ("post", reverse("skills:work_split", args=[job])),
         ("get", reverse("skills:work_suggestions", args=[job])),
         ("get", reverse("skills:profile", args=[profile])),
         ("post", reverse("skills:profile_add_occupation", args=[profile])),

@@ -1,8 +1,10 @@
 """The occupation coder, on a small hand-built taxonomy (no database) and on the bundled one."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
-from incluye.skills.coder import Coder, Document, Normalizer, stem
+from incluye.skills.coder import Calibration, Coder, Document, Normalizer, stem
 
 OCCUPATIONS = [
     {
@@ -59,7 +61,8 @@ def coder():
         Document(0, "tool", "pistola de clavos", "bundled"),
         Document(3, "task", "Instalar tejas y láminas en techos", "bundled"),
     ]
-    return Coder(OCCUPATIONS, documents, Normalizer(SPELLING, STOPWORDS))
+    # A hand-made index: the fitted calibration is for the real taxonomy, so raw scores here.
+    return Coder(OCCUPATIONS, documents, Normalizer(SPELLING, STOPWORDS), Calibration.uncalibrated())
 
 
 def test_a_returnee_phrase_with_filler_finds_the_occupation(coder):
@@ -112,7 +115,7 @@ def test_stemming_folds_plurals_and_gender():
 
 @pytest.mark.django_db
 def test_the_bundled_taxonomy_codes_common_returnee_jobs_out_of_the_box():
-    from incluye.skills.coder import get_coder, reset
+    from incluye.skills.coding import get_coder, reset
 
     reset()
     coder = get_coder()
@@ -121,3 +124,101 @@ def test_the_bundled_taxonomy_codes_common_returnee_jobs_out_of_the_box():
     assert coder.code("dishwasher en un restaurante")[0].soc == "35-9021"
     assert coder.code("montacarguista en bodega")[0].soc == "53-7051"
     assert coder.code("xyzzy") == []
+
+
+def test_short_words_never_match_a_title_on_their_own():
+    occupations = [
+        {
+            "id": 1,
+            "code": "29-1071.00",
+            "isco": "2240",
+            "title_es": "Asistente médico",
+            "title_en": "Physician Assistants",
+        },
+        {
+            "id": 2,
+            "code": "31-9092.00",
+            "isco": "3256",
+            "title_es": "Asistente médico",
+            "title_en": "Medical Assistants",
+        },
+        {
+            "id": 3,
+            "code": "49-2097.00",
+            "isco": "7421",
+            "title_es": "Técnico de TV",
+            "title_en": "TV Repairers",
+        },
+    ]
+    documents = [
+        Document(0, "title", "PA-C", "onet", "en"),
+        Document(1, "title", "MA", "onet", "en"),
+        Document(2, "title", "TV repairer", "onet", "en"),
+    ]
+    coder = Coder(occupations, documents, Normalizer(SPELLING, STOPWORDS), Calibration.uncalibrated())
+    for text in ("pa", "ma", "ok", "trabajé pa una empresa", "PA", "MA OK"):
+        assert coder.code(text) == [], text
+    # A short word still counts as part of a pair.
+    assert coder.code("tv repairer")[0].soc == "49-2097"
+
+
+def test_reasons_are_given_in_the_readers_language():
+    occupations = [
+        {
+            "id": 1,
+            "code": "37-2011.00",
+            "isco": "9112",
+            "title_es": "Conserje",
+            "title_en": "Janitors and Cleaners",
+        },
+    ]
+    documents = [
+        Document(0, "title", "conserje", "bundled", "es"),
+        Document(0, "task", "Operate floor buffers and scrubbers", "onet", "en"),
+    ]
+    coder = Coder(occupations, documents, Normalizer(SPELLING, STOPWORDS), Calibration.uncalibrated())
+    match = coder.code("operated the floor buffers and scrubbers")[0]
+    task = next(r for r in match.reasons if r.kind == "task")
+    assert task.words == ("operated", "floor", "buffers", "and", "scrubbers")  # "the" is not in the task
+    assert task.describe("en") == "task “Operate floor buffers and scrubbers”"
+    with translation.override("es"):
+        said = task.describe("es", gettext)
+    assert "Operate" not in said
+    assert said == "«operated floor buffers and scrubbers» coincide con una de sus tareas (en inglés)"
+    # A document in the reader's language is quoted as it is.
+    title = coder.code("conserje")[0].reasons[0]
+    assert title.describe("es", gettext) == "título «conserje»"
+
+
+@pytest.mark.django_db
+def test_the_bundled_coder_says_when_it_does_not_know():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    made_up = " ".join(["blorf quendar mistravo plenk zapatrunco melifo"] * 100)  # ~5 000 characters
+    for text in (made_up, "utz awach in k'o pa ri tinamit", "trabajé pa una compañía", "me gusta el fútbol"):
+        assert coder.code(text) == [], text
+    # What it answers, it answers with a probability.
+    match = coder.code("trabajé 6 años de framer en Houston")[0]
+    assert match.soc == "47-2031"
+    assert 0.5 < match.confidence <= 1
+
+
+@pytest.mark.django_db
+def test_a_description_naming_two_jobs_returns_each_of_them():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    jobs = get_coder().code_jobs("hojalatero y pintor de carros")
+    assert [job.text for job in jobs] == ["hojalatero", "pintor de carros"]
+    assert jobs[0].matches[0].soc == "49-3021"
+    assert jobs[1].matches[0].soc in {"51-9124", "49-3021"}
+    assert get_coder().code_jobs("pintaba casas por dentro y por fuera") == []  # one job
+
+
+def test_the_calibration_ships_as_fitted_data_for_both_index_profiles():
+    for profile in ("bundled", "official"):
+        calibration = Calibration.load(profile)
+        assert calibration.first is not None and calibration.others is not None
+        assert 0.05 <= calibration.threshold <= 0.8

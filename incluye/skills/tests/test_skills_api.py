@@ -25,7 +25,7 @@ def test_the_coder_endpoint_answers_no_confident_match_for_nonsense(personas):
     response = personas.client("caseworker").post(
         reverse("api:coder"), {"text": "qwerty asdf"}, content_type="application/json"
     )
-    assert response.json() == {"confident": False, "matches": []}
+    assert response.json() == {"confident": False, "matches": [], "jobs": []}
 
 
 def test_the_coder_endpoint_gives_a_structured_400_without_text(personas):

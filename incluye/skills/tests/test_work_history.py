@@ -300,3 +300,68 @@ def test_the_counsellor_removes_a_skill_the_person_lacks_and_can_put_it_back(per
     client.post(reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code})
     profile.refresh_from_db()
     assert profile.removed_skills == []
+
+
+def test_a_job_naming_two_trades_offers_each_and_the_second_becomes_a_job_of_its_own(personas, person):
+    job = _job(personas, person, job_title="hojalatero y pintor de carros", tasks="", tools="")
+    client = personas.client("caseworker")
+    page = client.get(reverse("skills:work_history", args=[person.pk])).content.decode()
+    assert "Esta descripción nombra varios trabajos." in page
+    assert "«hojalatero»" in page and "«pintor de carros»" in page
+    painter = Occupation.objects.get(system="onet", code="51-9124.00")
+    response = client.post(
+        reverse("skills:work_split", args=[job.pk]),
+        {"occupation": painter.code, "confidence": "0.8", "job_title": "pintor de carros"},
+    )
+    assert response.status_code == 302
+    added = WorkExperience.objects.exclude(pk=job.pk).get(person=person)
+    assert (added.job_title, added.occupation, added.city, added.started_on) == (
+        "pintor de carros",
+        painter,
+        "Atlanta",
+        job.started_on,
+    )
+    assert ActionLogEntry.objects.filter(action="incluye.work.added", object_id=str(added.pk)).exists()
+    assert personas.client("readonly").post(
+        reverse("skills:work_split", args=[job.pk]),
+        {"occupation": painter.code, "job_title": "pintor de carros"},
+    ).status_code in (403, 404)
+
+
+def test_the_reasons_are_shown_in_spanish(personas, person):
+    _job(personas, person, job_title="drywall", tasks="", tools="")
+    page = (
+        personas.client("caseworker").get(reverse("skills:work_history", args=[person.pk])).content.decode()
+    )
+    assert "Por" in page and "título «" in page
+
+
+def test_the_coder_api_answers_several_jobs_with_calibrated_confidences(personas):
+    client = personas.client("caseworker")
+    response = client.post(
+        reverse("api:coder"), {"text": "hojalatero y pintor de carros"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert [job["text"] for job in data["jobs"]] == ["hojalatero", "pintor de carros"]
+    assert data["matches"][0]["explanations"]
+    response = client.post(
+        reverse("api:coder"), {"text": "blorf quendar mistravo plenk"}, content_type="application/json"
+    )
+    assert response.json() == {"confident": False, "matches": [], "jobs": []}
+
+
+def test_the_coder_api_gives_the_reasons_in_the_callers_language(personas):
+    client = personas.client("caseworker")
+    url = reverse("api:coder")
+    spanish = client.post(
+        url, {"text": "conserje"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    english = client.post(
+        url, {"text": "conserje"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert spanish.json()["matches"][0]["explanations"][0].startswith("título «")
+    assert (
+        english.json()["matches"][0]["explanations"][0] == "“conserje” matches one of its titles (in Spanish)"
+    )
+    assert spanish.json()["matches"][0]["reasons"] == english.json()["matches"][0]["reasons"]

@@ -24,8 +24,28 @@ TOP_KEYS = {
     "divisions_source",
     "divisions",
     "id_document_types",
+    "foreigner_documents",
+    "migration",
 }
 ID_KEYS = {"code", "name", "rule", "example", "is_national_id"}
+FOREIGNER_KEYS = {
+    "code",
+    "name",
+    "rule",
+    "example",
+    "issued_by",
+    "statuses",
+    "has_expiry",
+    "remind_days",
+    "grants_work",
+    "requires",
+    "source",
+    "illustrative",
+}
+STATUSES = {"asylum_seeker", "refugee", "resident", "irregular", "stateless"}
+WORK_RULES = {"status", "document", "category", "none"}
+# Rules a foreigner's document may name (implemented in incluye/core/identity.py).
+FOREIGNER_RULES = {"cr_dimex", "reference", "passport"}
 
 EXPECTED = {
     "GT": {
@@ -257,12 +277,97 @@ def check_country(cc, exp):
     ):
         err(f"{cc}: PASSPORT entry is not as expected: {pp!r}")
 
+    check_migration(cc, data)
+
     level_names = [lv["name"]["en"] for lv in levels]
     counts = ", ".join(f"{n}: {c}" for n, c in zip(level_names, per_level, strict=False))
     print(f"{cc}: {counts}; {nat_code} example {ex}")
 
 
+def cr_dimex_ok(value):
+    return bool(re.fullmatch(r"1\d{10,11}", value))
+
+
+def check_migration(cc, data):
+    """Documents for foreigners and what each migration status lets a person do."""
+    docs = data.get("foreigner_documents", [])
+    codes = [doc.get("code") for doc in docs]
+    if len(set(codes)) != len(codes):
+        err(f"{cc}: duplicate foreigner_documents codes")
+    national = {doc.get("code") for doc in data.get("id_document_types", [])}
+    if national & set(codes):
+        err(f"{cc}: foreigner_documents codes clash with id_document_types")
+    for doc in docs:
+        where = f"{cc}.foreigner_documents[{doc.get('code')}]"
+        if set(doc) != FOREIGNER_KEYS:
+            err(f"{where}: keys {sorted(doc)} != {sorted(FOREIGNER_KEYS)}")
+            continue
+        check_i18n(doc["name"], where)
+        check_name(doc["issued_by"], f"{where}.issued_by")
+        check_name(doc["source"], f"{where}.source")
+        if doc["rule"] not in FOREIGNER_RULES:
+            err(f"{where}: rule {doc['rule']!r} not in {sorted(FOREIGNER_RULES)}")
+        if doc["rule"] == "cr_dimex" and not cr_dimex_ok(doc["example"]):
+            err(f"{where}: example {doc['example']!r} does not pass cr_dimex")
+        if not doc["statuses"] or set(doc["statuses"]) - STATUSES:
+            err(f"{where}: statuses {doc['statuses']!r} must be a non-empty subset of {sorted(STATUSES)}")
+        if set(doc["requires"]) - set(codes):
+            err(f"{where}: requires unknown documents {doc['requires']!r}")
+        if doc["has_expiry"] != (doc["remind_days"] > 0):
+            err(f"{where}: a document that expires has remind_days > 0, and only then")
+        if not isinstance(doc["illustrative"], bool) or not isinstance(doc["grants_work"], bool):
+            err(f"{where}: illustrative and grants_work are booleans")
+    migration = data.get("migration", {})
+    check_name(migration.get("source"), f"{cc}.migration.source")
+    statuses = migration.get("statuses", {})
+    if set(statuses) != STATUSES:
+        err(f"{cc}: migration.statuses {sorted(statuses)} != {sorted(STATUSES)}")
+    for kind, spec in statuses.items():
+        if spec.get("work") not in WORK_RULES - {"category"} | (
+            {"category"} if kind == "resident" else set()
+        ):
+            err(f"{cc}: migration.statuses.{kind}.work {spec.get('work')!r} is not allowed")
+        if (
+            spec.get("work") == "document"
+            and not any(doc.get("grants_work") and kind in doc.get("statuses", ()) for doc in docs)
+            and not spec.get("illustrative")
+        ):
+            err(f"{cc}: {kind} works with a document, but no document of that status authorizes work")
+    categories = migration.get("resident_categories", [])
+    if not categories:
+        err(f"{cc}: migration.resident_categories is empty")
+    for category in categories:
+        check_i18n(category.get("name"), f"{cc}.resident_categories[{category.get('code')}]")
+        if category.get("work") not in WORK_RULES - {"category"}:
+            err(f"{cc}: resident category {category.get('code')} has work {category.get('work')!r}")
+    bodies = migration.get("qualification_bodies", [])
+    if not bodies:
+        err(f"{cc}: migration.qualification_bodies is empty")
+    for body in bodies:
+        check_name(body.get("name"), f"{cc}.qualification_bodies[{body.get('code')}]")
+
+
+def check_origins():
+    """Identity documents of the countries people arrive from (origins.json)."""
+    data = json.loads((HERE / "origins.json").read_text(encoding="utf-8"))
+    for cc, spec in data.get("countries", {}).items():
+        if not re.fullmatch(r"[A-Z]{2}", cc) or cc in EXPECTED:
+            err(f"origins: {cc!r} must be an ISO code of a country without a file of its own")
+        for doc in spec.get("id_document_types", []):
+            where = f"origins.{cc}[{doc.get('code')}]"
+            if set(doc) != ID_KEYS | {"issued_by", "source"}:
+                err(f"{where}: keys {sorted(doc)}")
+            check_i18n(doc.get("name"), where)
+            check_name(doc.get("source"), f"{where}.source")
+            if doc.get("code") == "PASSPORT":
+                err(f"{where}: every country gets a passport: do not list it")
+
+
 def main():
+    try:
+        check_origins()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        err(f"origins: could not check file: {exc!r}")
     for cc, exp in EXPECTED.items():
         try:
             check_country(cc, exp)

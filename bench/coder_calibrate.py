@@ -1,0 +1,133 @@
+"""Fit the occupation coder's calibration (incluye/skills/coder/calibrate.py) on the tuning sets
+and save it as data: incluye/skills/data/taxonomy/calibration.json.
+
+    DEBUG=1 .venv/bin/python bench/coder_calibrate.py        # both profiles; needs ../shared/data/onet
+
+For each index profile (the bundled taxonomy alone; with the full O*NET imported), every tuning
+text (bench/data/coder_dev.tsv and coder_tune.tsv: returnee descriptions, English, other
+languages, mixed talk, several jobs, texts that are no job, nonsense) is scored; each candidate
+gets its features and a label (is its SOC code one of those accepted). Two logistic regressions are
+fitted (the first answer; the others), and the threshold below which the first answer becomes "no
+confident match" is the one that gets most tuning texts right (a right first answer shown, or no
+answer where there is no job), with at least 97 % of the nonsense and no-job texts unanswered.
+The held-out sets are not read.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import coder_data
+
+OUT = coder_data.ROOT / "incluye" / "skills" / "data" / "taxonomy" / "calibration.json"
+L2 = 2.0
+
+
+def collect(coder, rows):
+    """Per text: its candidates' features and labels."""
+    from incluye.skills.coder.calibrate import candidate_features
+    from incluye.skills.coder.score import analyse
+
+    texts = []
+    for row in rows:
+        analysis = analyse(coder, row["text"])
+        features = [candidate_features(coder, analysis, r) for r in range(min(len(analysis.candidates), 5))]
+        labels = [
+            coder.occupations[c.occupation]["code"][:7] in row["accepted_soc"]
+            for c in analysis.candidates[:5]
+        ]
+        texts.append({"row": row, "features": features, "labels": labels})
+    return texts
+
+
+def fit_profile(profile: str) -> dict:
+    """Runs in a fresh process per profile (a fresh database)."""
+    import numpy as np
+
+    from incluye.skills import coding
+    from incluye.skills.coder.calibrate import Calibration, expected_calibration_error, fit
+
+    coder_data.load_profile(profile)
+    coding.reset()
+    coder = coding.get_coder()
+    coder.calibration = Calibration.uncalibrated()
+    rows = [row for name in coder_data.TUNING for row in coder_data.read_set(name)]
+    texts = collect(coder, rows)
+    first_x = np.array([t["features"][0] for t in texts if t["features"]])
+    first_y = np.array([t["labels"][0] for t in texts if t["features"]])
+    other_x = np.array([f for t in texts for f in t["features"][1:]])
+    other_y = np.array([y for t in texts for y in t["labels"][1:]])
+    first, others = fit(first_x, first_y, l2=L2), fit(other_x, other_y, l2=L2)
+    p_first = first.predict(first_x)
+    # Every text's first probability (0 when nothing matched at all), for the threshold.
+    probability, correct, has_job = [], [], []
+    i = 0
+    for t in texts:
+        if t["features"]:
+            probability.append(float(p_first[i]))
+            correct.append(bool(t["labels"][0]))
+            i += 1
+        else:
+            probability.append(0.0)
+            correct.append(False)
+        has_job.append(bool(t["row"]["accepted_soc"]))
+    probability, correct, has_job = np.array(probability), np.array(correct), np.array(has_job)
+    best = None
+    for threshold in np.arange(0.05, 0.80, 0.01):
+        shown = probability >= threshold
+        silent_on_none = (~shown & ~has_job).sum() / max((~has_job).sum(), 1)
+        right = (shown & correct).sum() + (~shown & ~has_job).sum()
+        if silent_on_none >= 0.97 and (best is None or right > best[1]):
+            best = (float(round(threshold, 2)), int(right))
+    threshold = best[0] if best else 0.5
+    return {
+        "first": first.as_dict(),
+        "others": others.as_dict(),
+        "threshold": threshold,
+        "fitted_on": {
+            "texts": len(texts),
+            "first_answers": len(first_y),
+            "other_answers": len(other_y),
+            "ece_first_tuning": round(expected_calibration_error(probability, correct), 4),
+        },
+    }
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--profile":
+        coder_data.setup_django()
+        print(json.dumps(fit_profile(sys.argv[2])))
+        return
+    from incluye.skills.coder.calibrate import FEATURES
+
+    profiles = {}
+    for profile in ("bundled", "official"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--profile", profile], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout
+        profiles[profile] = json.loads(out.strip().splitlines()[-1])
+        fitted = profiles[profile]["fitted_on"]
+        print(f"{profile}: threshold {profiles[profile]['threshold']}, {fitted}")
+    OUT.write_text(
+        json.dumps(
+            {
+                "about": (
+                    "Calibration of the occupation coder, fitted by bench/coder_calibrate.py on "
+                    "bench/data/coder_dev.tsv and coder_tune.tsv (logistic regressions on standardized "
+                    "features; 'first' for the first answer, 'others' for the rest). Do not edit by hand."
+                ),
+                "features": list(FEATURES),
+                "profiles": profiles,
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"written {OUT.relative_to(coder_data.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

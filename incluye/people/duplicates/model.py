@@ -1,0 +1,503 @@
+"""Stage 3 of the duplicate search: the Fellegi-Sunter model, trained and applied with Splink on
+DuckDB (plain Python).
+
+**Comparisons** (`COMPARISONS`): surnames (same; swapped, a strong level of its own; same first
+surname with the second missing or married; sounding alike; Jaro-Winkler, straight or swapped; one
+in common), given names (same; same first; nickname or spelling; Jaro-Winkler; a given name in
+common), birth date (same; day and month swapped; one digit off; same year), identity number
+(same; one character off; a different number on each side weighs heavily against), phone, sex,
+municipality, the registering country and the nationality. Term-frequency adjustments make José
+López weigh less than Xiloj Tzul.
+
+**Blocking** (`BLOCKING_RULES`) keeps a million records to tens of millions of comparisons, each an
+equi-join. **Training** (`train`), without labels as Splink recommends: the prior probability of a
+match from a deterministic rule, u by random sampling, m by expectation maximisation on rules made
+of mostly duplicates, each leaving other comparisons free. A registry too small for EM to be
+stable (< `MIN_RECORDS_TO_TRAIN`) runs on the prior m and u values kept in `COMPARISONS` instead
+(from a model trained on a million synthetic records).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from incluye.people.duplicates.prepare import FEATURES_TABLE, duckdb_connection, prepare_features
+
+logger = logging.getLogger(__name__)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a reason for the translation catalogue; translated when shown (explain.describe)."""
+    return message
+
+
+_ = gettext_noop
+
+# A pair below this probability is no link of a group: measured on the harder registry
+# (bench/duplicates.py), where 0.9 let one wrong pair in 700 into the groups and this one in 2 000.
+THRESHOLD = 0.97
+# Below this many records EM has too few pairs to be stable: the prior m and u values are used.
+MIN_RECORDS_TO_TRAIN = 20_000
+# Pairs sampled to estimate u (Splink's default): the rarest levels keep their prior u.
+U_SAMPLE_PAIRS = 1e6
+# Cap on the pairs each EM session iterates over (Splink samples records to reach it).
+EM_MAX_PAIRS = 1e6
+# Share of records expected to duplicate another one; sets the prior when the model is not trained.
+PRIOR_DUPLICATE_SHARE = 0.05
+# Recall assumed for the deterministic rule that estimates the prior probability of a match.
+DETERMINISTIC_RECALL = 0.4
+SEED = 2016
+# An EM session on fewer pairs than this is skipped (its comparisons keep the prior m).
+MIN_EM_PAIRS = 200
+CHUNK_SIZE = 20_000
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a comparison: its SQL, a reason shown to officers, and prior m and u."""
+
+    sql: str
+    label: str
+    reason: object  # a lazy translation, or None when the level is no evidence of a match
+    m: float
+    u: float
+    tf_column: str | None = None
+    fix_m: bool = False  # keep the prior m (EM would make a data-entry error impossible)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    null_sql: str
+    levels: tuple[Level, ...]  # in decreasing order of similarity; an else level is appended
+    else_m: float  # prior m and u of that else level
+    else_u: float
+    fix_else_m: bool = False
+
+
+SURNAME_MISSING_LABEL = "first surname, second missing"
+
+
+def _jw(column: str, threshold: float) -> str:
+    return f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}"
+
+
+# Prior m and u values: from the model trained on a million synthetic records (bench/duplicates.py),
+# rounded, and tempered where the synthetic corruptions are narrower than real life (a wholly
+# different birth date or identity number is rarer in the benchmark than at a reception desk).
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "national_id",
+        "national_id_l is null or national_id_r is null",
+        (
+            Level("national_id_l = national_id_r", "same id", _("same identity number"), 0.6, 1e-6),
+            Level(
+                "damerau_levenshtein(national_id_l, national_id_r) <= 1",
+                "id one typo",
+                _("identity number differs by one character"),
+                0.3,
+                5e-6,
+            ),
+        ),
+        # A different number on each side is strong evidence of two people (a namesake born a day
+        # apart, or with day and month swapped, is not the same person): EM may not soften it.
+        else_m=1e-6,
+        else_u=0.99999,
+        fix_else_m=True,
+    ),
+    Comparison(
+        "surnames",
+        # surname_pair is null exactly when fs is; naming it tells Splink that EM on a rule
+        # blocking on surname_pair cannot train this comparison.
+        "fs_l is null or fs_r is null or surname_pair_l is null or surname_pair_r is null",
+        (
+            Level(
+                "fs_l = fs_r and ss_l = ss_r",
+                "same surnames",
+                _("same surnames"),
+                0.35,
+                6e-5,
+                tf_column="surnames",
+            ),
+            Level("fs_l = ss_r and ss_l = fs_r", "surnames swapped", _("surnames swapped"), 0.15, 4e-5),
+            Level(
+                "fs_l = fs_r and (ss_l is null or ss_r is null)",
+                SURNAME_MISSING_LABEL,
+                _("same first surname, second surname missing or married name"),
+                0.2,
+                1e-3,
+                tf_column="fs",
+            ),
+            Level(
+                "fs_ph_l = fs_ph_r and ss_ph_l = ss_ph_r",
+                "surnames sound alike",
+                _("surnames sound alike"),
+                0.03,
+                1e-6,
+            ),
+            Level(
+                f"({_jw('fs', 0.9)} and {_jw('ss', 0.9)})"
+                " or (jaro_winkler_similarity(fs_l, ss_r) >= 0.9 and jaro_winkler_similarity(ss_l, fs_r) >= 0.9)",
+                "surnames similar",
+                _("similar surnames"),
+                0.12,
+                3e-5,
+            ),
+            Level(
+                "(ss_l is null or ss_r is null) and (jaro_winkler_similarity(fs_l, fs_r) >= 0.88"
+                " or jaro_winkler_similarity(coalesce(ss_l, fs_l), coalesce(ss_r, fs_r)) >= 0.88)",
+                "a surname similar, the other missing",
+                _("similar surnames"),
+                0.06,
+                1e-4,
+            ),
+            Level(
+                "fs_ph_l in (fs_ph_r, ss_ph_r) or ss_ph_l in (fs_ph_r, ss_ph_r)",
+                "one surname in common",
+                _("one surname in common"),
+                0.05,
+                0.025,
+            ),
+            Level(
+                "greatest(jaro_winkler_similarity(fs_l, fs_r), jaro_winkler_similarity(fs_l, ss_r),"
+                " jaro_winkler_similarity(ss_l, fs_r), jaro_winkler_similarity(ss_l, ss_r)) >= 0.9",
+                "one surname similar",
+                None,
+                0.03,
+                2e-3,
+            ),
+        ),
+        else_m=0.05,
+        else_u=0.97,
+    ),
+    Comparison(
+        "given_names",
+        "given1_l is null or given1_r is null or given_key_l is null or given_key_r is null",
+        (
+            Level(
+                "given_l = given_r", "same given names", _("same given names"), 0.45, 1e-3, tf_column="given"
+            ),
+            Level(
+                "given1_l = given1_r",
+                "same first given name",
+                _("same first given name"),
+                0.06,
+                7.5e-3,
+                tf_column="given1",
+            ),
+            Level(
+                "list_has_any(given1_canon_l, given1_canon_r)",
+                "nickname or spelling",
+                _("nickname or spelling of the same name"),
+                0.1,
+                1.5e-4,
+            ),
+            Level(_jw("given1", 0.9), "first given name similar", _("similar given name"), 0.2, 2.5e-3),
+            Level(
+                "list_has_any(given_canon_l, given_canon_r)",
+                "a given name in common",
+                _("a given name in common"),
+                0.07,
+                0.0175,
+            ),
+            Level(_jw("given1", 0.8), "given name vaguely similar", None, 0.02, 6e-3),
+        ),
+        else_m=0.05,
+        else_u=0.965,
+    ),
+    Comparison(
+        "birth_date",
+        "birth_year_l is null or birth_year_r is null",
+        (
+            Level("dob_l = dob_r", "same birth date", _("same birth date"), 0.7, 8e-5),
+            Level(
+                "dob_l = dob_swapped_r",
+                "day and month swapped",
+                _("birth date with day and month swapped"),
+                0.06,
+                3.5e-5,
+            ),
+            Level(
+                "damerau_levenshtein(dob_text_l, dob_text_r) <= 1",
+                "birth date one typo",
+                _("birth date differs by one digit"),
+                0.1,
+                2.3e-3,
+            ),
+            Level("birth_year_l = birth_year_r", "same birth year", _("same birth year"), 0.1, 0.03),
+        ),
+        else_m=0.01,
+        else_u=0.97,
+    ),
+    Comparison(
+        "phone",
+        "phone8_l is null or phone8_r is null",
+        (Level("phone8_l = phone8_r", "same phone", _("same phone"), 0.6, 1e-5),),
+        else_m=0.4,
+        else_u=0.99999,
+    ),
+    Comparison(
+        "sex",
+        "sex_l is null or sex_r is null",
+        (Level("sex_l = sex_r", "same sex", None, 0.98, 0.65, fix_m=True),),
+        else_m=0.02,
+        else_u=0.35,
+        fix_else_m=True,
+    ),
+    Comparison(
+        "residence",
+        "residence_id_l is null or residence_id_r is null",
+        (Level("residence_id_l = residence_id_r", "same municipality", _("same municipality"), 0.6, 1e-3),),
+        else_m=0.4,
+        else_u=0.999,
+    ),
+    # Registered in another country: a few people are, on their way through; most namesakes are.
+    Comparison(
+        "country",
+        "country_l is null or country_r is null",
+        (Level("country_l = country_r", "same country", None, 0.97, 0.4, fix_m=True),),
+        else_m=0.03,
+        else_u=0.6,
+        fix_else_m=True,
+    ),
+    Comparison(
+        "nationality",
+        "nationality_l is null or nationality_r is null",
+        (Level("nationality_l = nationality_r", "same nationality", None, 0.995, 0.5, fix_m=True),),
+        else_m=0.005,
+        else_u=0.5,
+        fix_else_m=True,
+    ),
+)
+
+# Blocking rules for prediction (see the module docstring); each is an equi-join DuckDB hashes.
+BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
+    ("national_id",),
+    ("phone8",),
+    ("surname_pair", "birth_year"),
+    ("fs_ph", "birth_year", "given_initial"),
+    ("ss_ph", "birth_year", "given_initial"),
+    ("dob", "given_initial"),
+    ("fs_ph", "dob"),
+    ("surname_pair", "given_key"),
+    ("fs_ph", "given_key", "dob_day"),
+    ("surname_pair", "dob_day"),
+    # One record's first surname is the other's second (surnames swapped, then one dropped).
+    "l.fs_ph = r.ss_ph and l.birth_year = r.birth_year and l.given_initial = r.given_initial",
+    "l.ss_ph = r.fs_ph and l.birth_year = r.birth_year and l.given_initial = r.given_initial",
+)
+# Expectation maximisation sessions, each on pairs that are mostly duplicates; each comparison is
+# left free (trained) in at least one: surnames in the first, given names in the second, the
+# birth date in the third, identity, phone and sex in all.
+TRAINING_RULES: tuple[tuple[str, ...], ...] = (
+    ("given_key", "dob"),
+    ("surname_pair", "dob"),
+    ("surname_pair", "given_key", "residence_id"),
+)
+# Deterministic rule for the prior probability that two records match.
+DETERMINISTIC_RULES: tuple[tuple[str, ...], ...] = (("given", "fs", "ss", "dob"),)
+
+
+def _splink_comparisons(*, term_frequencies: bool):
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    comparisons = []
+    for comparison in COMPARISONS:
+        levels = [cll.CustomLevel(comparison.null_sql).configure(is_null_level=True)]
+        for level in comparison.levels:
+            options = {"label_for_charts": level.label}
+            if level.tf_column and term_frequencies:
+                options |= {"tf_adjustment_column": level.tf_column, "disable_tf_exact_match_detection": True}
+            # EM starts from the prior m (and a level it cannot observe keeps it).
+            options |= {"m_probability": level.m, "fix_m_probability": level.fix_m}
+            # Sampling overwrites the prior u of every level it observes (not the rarest ones).
+            options["u_probability"] = level.u
+            levels.append(cll.CustomLevel(level.sql).configure(**options))
+        else_level = cll.ElseLevel().configure(
+            m_probability=comparison.else_m,
+            u_probability=comparison.else_u,
+            fix_m_probability=comparison.fix_else_m,
+        )
+        levels.append(else_level)
+        comparisons.append(cl.CustomComparison(levels, output_column_name=comparison.name))
+    return comparisons
+
+
+def blocking_rule(rule: tuple[str, ...] | str):
+    """Splink's rule: equality on feature columns (a tuple), or a join condition (SQL on l. and r.)."""
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
+    return CustomRule(rule) if isinstance(rule, str) else block_on(*rule)
+
+
+def settings(*, term_frequencies: bool = True, probability_two_random_records_match: float = 1e-4):
+    """The Splink settings of the model, with the prior m and u values (training overwrites them).
+
+    `term_frequencies` adjusts exact name matches by how common the name is (José López
+    weighs less than Xiloj Tzul); off for small registries, whose frequencies are noise."""
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=_splink_comparisons(term_frequencies=term_frequencies),
+        blocking_rules_to_generate_predictions=[blocking_rule(rule) for rule in BLOCKING_RULES],
+        probability_two_random_records_match=probability_two_random_records_match,
+        retain_matching_columns=True,  # with the gamma_ columns, which give the reasons
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=["married"],
+        em_convergence=0.001,
+        max_iterations=12,
+    )
+
+
+def count_pairs(con: duckdb.DuckDBPyConnection, rule: tuple[str, ...]) -> int:
+    """How many pairs a blocking rule (equality on these feature columns, constants) makes."""
+    keys = ", ".join(rule)
+    not_null = " and ".join(f"{key} is not null" for key in rule)
+    sql = f"""
+        select coalesce(sum(n * (n - 1) // 2), 0)
+        from (select count(*) as n from {FEATURES_TABLE} where {not_null} group by {keys})
+    """  # noqa: S608  # nosec B608
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+# The levels whose conditions the deterministic rule requires (all of them at once).
+DETERMINISTIC_LEVELS = {
+    "given_names": "same given names",
+    "surnames": "same surnames",
+    "birth_date": "same birth date",
+}
+
+
+def deterministic_recall(model) -> float | None:
+    """P(a pair of one person's records passes the deterministic rule), from the trained m values
+    of the levels it requires (taken as independent); None when one is not there."""
+    recall = 1.0
+    found = 0
+    for comparison in model.core_model_settings.comparisons:
+        label = DETERMINISTIC_LEVELS.get(comparison.output_column_name)
+        for level in comparison.comparison_levels:
+            if label is not None and level.label_for_charts == label and level.m_probability:
+                recall *= level.m_probability
+                found += 1
+    return min(max(recall, 1e-4), 1.0) if found == len(DETERMINISTIC_LEVELS) else None
+
+
+def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = SEED) -> dict[str, float]:
+    """Unsupervised training (no labels): the prior by a deterministic rule, u by random sampling,
+    m by EM, then the prior corrected by how many duplicates the rule really finds (from the
+    trained m values). Returns the seconds each step took.
+
+    A registry with (almost) no duplicates makes EM diverge: such a session is undone and its
+    comparisons keep their prior m. Splink narrows the linker's own settings while a session runs
+    and restores them only when it succeeds, hence the copy kept here.
+    """
+    from splink import block_on
+    from splink.internals.exceptions import SplinkException
+
+    model = linker._settings_obj
+    timings = {}
+    started = time.perf_counter()
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on(*rule) for rule in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL
+    )
+    # No exact duplicate at all would make every pair impossible: expect at least one.
+    floor = 1 / max(1, records * (records - 1) // 2)
+    model._probability_two_random_records_match = max(model._probability_two_random_records_match, floor)
+    timings["train_prior"] = time.perf_counter() - started
+    started = time.perf_counter()
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    timings["train_u"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for rule in TRAINING_RULES:
+        if count_pairs(con, rule) < MIN_EM_PAIRS:
+            # Too few pairs for this rule in this registry: its comparisons keep their prior m.
+            logger.warning("find_duplicates: too few pairs to train on with %s", rule)
+            continue
+        before = model.core_model_settings.copy()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*rule), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+            )
+        except (ArithmeticError, ValueError, SplinkException) as error:
+            model.core_model_settings = before
+            logger.warning("find_duplicates: EM on %s did not converge (%s); prior m kept", rule, error)
+    # The prior assumed the deterministic rule finds DETERMINISTIC_RECALL of the duplicates; the
+    # trained m values tell how many it really finds (a registry whose second registrations carry
+    # two or three mistakes has few exact copies): correct the prior by that.
+    recall = deterministic_recall(model)
+    if recall is not None:
+        corrected = model._probability_two_random_records_match * DETERMINISTIC_RECALL / recall
+        model._probability_two_random_records_match = min(corrected, 0.5)
+    timings["train_m"] = time.perf_counter() - started
+    return timings
+
+
+@dataclass
+class ScoredPairs:
+    """Pairs above the threshold: `table` has unique_id_l/_r, match_weight, match_probability,
+    married_l/_r and one gamma_ column per comparison."""
+
+    table: pa.Table
+    trained: bool
+    timings: dict[str, float] = field(default_factory=dict)  # prepare, train, predict
+    training_timings: dict[str, float] = field(default_factory=dict)  # train's own steps
+
+
+def score_pairs(
+    records: pa.Table,
+    *,
+    threshold: float = THRESHOLD,
+    train_model: bool | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    seed: int = SEED,
+    model_json: dict | None = None,
+) -> ScoredPairs:
+    """Prepare, train (when `train_model`, or by default when the registry is large enough) and
+    predict. This is what both the batch job and the benchmark run."""
+    from splink import DuckDBAPI, Linker
+
+    timings: dict[str, float] = {}
+    con = con or duckdb_connection()
+    started = time.perf_counter()
+    prepare_features(con, records)
+    timings["prepare"] = time.perf_counter() - started
+
+    n = records.num_rows
+    if n < 2:
+        empty = pa.table({"unique_id_l": pa.array([], pa.int64()), "unique_id_r": pa.array([], pa.int64())})
+        return ScoredPairs(table=empty, trained=False, timings=timings)
+    if train_model is None:
+        train_model = n >= MIN_RECORDS_TO_TRAIN
+    started = time.perf_counter()
+    if train_model:
+        model_settings = settings()
+    else:
+        # Expect PRIOR_DUPLICATE_SHARE of the records to duplicate another one.
+        pairs = max(1, n * (n - 1) // 2)
+        prior = min(0.5, max(1e-9, PRIOR_DUPLICATE_SHARE * n / pairs))
+        model_settings = settings(term_frequencies=False, probability_two_random_records_match=prior)
+    db_api = DuckDBAPI(con)
+    people = db_api.register(FEATURES_TABLE)
+    linker = Linker(people, model_settings, log_level=logging.WARNING)
+    training_timings = train(linker, con, n, seed=seed) if train_model else {}
+    timings["train"] = time.perf_counter() - started
+    if model_json is not None:
+        model_json.update(linker.misc.save_model_to_json())
+
+    started = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "married_l", "married_r"]
+    columns += [f"gamma_{comparison.name}" for comparison in COMPARISONS]
+    table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    timings["predict"] = time.perf_counter() - started
+    return ScoredPairs(table=table, trained=train_model, timings=timings, training_timings=training_timings)

@@ -1,0 +1,140 @@
+"""Stage 1 of the duplicate search: names as features (plain Python).
+
+Names are folded (no case, accents or ñ); a married part ("López de Pérez", "de Pérez") is split
+out of the surnames; each surname gets a Spanish phonetic key (v/b, z/s/c, ll/y, silent h…); each
+given name is mapped to its formal name when it is a nickname or abbreviation (Chepe → José,
+Ma. → María), then to a phonetic key. These functions run once per *distinct* value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from incluye.core.text import fold
+
+NAMES = json.loads(
+    (Path(__file__).resolve().parent.parent.parent / "core" / "data" / "names.json").read_text(
+        encoding="utf-8"
+    )
+)
+
+_ABBREVIATIONS = {"ma": "maria", "fco": "francisco", "jse": "jose", "guad": "guadalupe"}
+
+
+@cache
+def _nickname_table() -> dict[str, tuple[str, ...]]:
+    """Folded nickname -> folded formal names (a nickname may stand for several: Beto)."""
+    table: dict[str, set[str]] = {}
+    for formal, nicknames in NAMES["nicknames"].items():
+        for nickname in nicknames:
+            table.setdefault(fold(nickname), set()).add(fold(formal))
+    for abbreviation, formal in _ABBREVIATIONS.items():
+        table.setdefault(abbreviation, set()).add(formal)
+    return {nickname: tuple(sorted(formals)) for nickname, formals in table.items()}
+
+
+_PHONETIC_RULES = [
+    (r"ch", "X"),
+    (r"ll", "y"),
+    (r"qu", "k"),
+    (r"gu(?=[ei])", "G"),
+    (r"c(?=[ei])", "s"),
+    (r"g(?=[ei])", "j"),
+    (r"G", "g"),
+    (r"ph", "f"),
+    (r"[ckq]", "k"),
+    (r"z", "s"),
+    (r"[vw]", "b"),
+    (r"nb", "mb"),
+    (r"h", ""),
+    (r"y", "i"),
+]
+
+
+@cache
+def spanish_phonetic(text: str) -> str:
+    """A phonetic key for Spanish (and Maya) names: 'Vásquez', 'Basques' and 'Vazquez' -> 'baskes'.
+
+    Letters written differently but sounding alike in Central American Spanish map to one
+    letter; h is silent; doubled letters collapse. Vowels are kept: they are stable in Spanish.
+    """
+    key = re.sub(r"[^a-z]", "", fold(text))
+    for pattern, replacement in _PHONETIC_RULES:
+        key = re.sub(pattern, replacement, key)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+@cache
+def canonical_given(token: str) -> tuple[str, ...]:
+    """Phonetic keys of the formal names a given-name token may stand for (Chepe -> José)."""
+    folded = fold(token).strip(".")
+    formals = _nickname_table().get(folded, (folded,))
+    return tuple(sorted({spanish_phonetic(f) for f in formals}))
+
+
+_MARRIED = re.compile(r"^(?:(?P<own>.*\S)\s+)?de\s+(?P<spouse>(?:la\s+|las\s+|los\s+|del\s+)?\S+)$")
+_PARTICLES = {"de", "del", "la", "las", "los", "y"}
+# Surnames that start with "de" and are no married name.
+COMPOUND_SURNAMES = {fold(s) for s, _ in NAMES["surnames"]["spanish"] if fold(s).startswith("de")} | {
+    "de la cruz",
+    "de la rosa",
+    "de jesus",
+    "de los santos",
+    "de la o",
+    "de la paz",
+}
+
+
+def split_married(surname: str) -> tuple[str, str]:
+    """'lopez de perez' -> ('lopez', 'perez'); 'de perez' -> ('', 'perez'); 'de leon' is a surname.
+
+    A married woman may add "de" and her husband's surname after her own ("María López de
+    Pérez"), in either surname field. What comes before "de" is her own surname.
+    """
+    if surname in COMPOUND_SURNAMES:
+        return surname, ""
+    match = _MARRIED.match(surname)
+    if not match or (match["own"] or "") in _PARTICLES or surname.endswith(tuple(COMPOUND_SURNAMES)):
+        return surname, ""
+    return match["own"] or "", match["spouse"]
+
+
+def given_features(given_names: str) -> dict:
+    tokens = [t.strip(".") for t in fold(given_names).split() if t.strip(".")]
+    if not tokens:
+        return {"given": None, "given1": None, "given1_canon": None, "given_canon": None, "given_key": None}
+    first = canonical_given(tokens[0])
+    every = sorted({key for token in tokens for key in canonical_given(token)})
+    return {
+        "given": " ".join(tokens),
+        "given1": tokens[0],
+        "given1_canon": list(first),
+        "given_canon": every,
+        "given_key": first[0],
+    }
+
+
+def surname_features(first_surname: str, second_surname: str) -> dict:
+    first, married_first = split_married(fold(first_surname))
+    second, married_second = split_married(fold(second_surname))
+    if not first and second:
+        first, second = second, ""
+    if not second and not married_first:
+        # Both surnames typed in the first field: "López García".
+        words = first.split()
+        if len(words) == 2 and not _PARTICLES & set(words):
+            first, second = words
+    first_key, second_key = spanish_phonetic(first), spanish_phonetic(second)
+    pair = sorted(k for k in (first_key, second_key) if k)
+    return {
+        "fs": first or None,
+        "ss": second or None,
+        "married": married_first or married_second or None,
+        "fs_ph": first_key or None,
+        "ss_ph": second_key or None,
+        "surname_pair": " ".join(pair) or None,
+        "surnames": " ".join(s for s in (first, second) if s) or None,
+    }

@@ -1,0 +1,368 @@
+"""Stage 3 of the search: expand the query's words against the vocabulary, score every visible
+row, rerank the best few hundred.
+
+- A query word is expanded against the vocabulary: itself, nicknames both ways (names.json), same
+  Spanish pronunciation (b/v, s/z/c, ll/y, silent h…), one or two edits (optimal string
+  alignment: a transposition is one edit; rapidfuzz) and, for the word being typed, prefixes.
+  Each expansion has a similarity (exact 100 … two edits 62). Lost and extra spaces are put right
+  first, from what the vocabulary knows (normalize.repair_spaces).
+- Scoring is vectorized: per query word a dense uint8 row of the best similarity of every record,
+  summed (+ birth date points), masked by what the caller may see; the ~300 best rows are
+  reranked. Initials are scored on those rows only, from per-row bit masks of first letters.
+- The rank is how complete the match is — the mean similarity of the typed words (a married
+  "de X" may be missing from a woman's record, a lone "y" from anyone's), with the birth date when
+  given — then whether the words fell where they were typed (given names, then the first surname,
+  in order), then recency (the record changed or returned most recently first). A record's extra,
+  untyped words cost nothing: "Marta Ruiz" finds every Marta Ruiz, the latest first.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from incluye.people.search.index import FIRST_AT, PRECISION, SECOND_AT, SEX, PeopleIndex, date_int, doc_key
+from incluye.people.search.normalize import (
+    NICKNAMES,
+    NICKNAMES_SORTED,
+    SIM_EXACT,
+    SIM_INITIAL_GIVEN,
+    SIM_INITIAL_SURNAME,
+    SIM_NICKNAME,
+    SIM_ONE_EDIT,
+    SIM_PHONETIC,
+    SIM_PREFIX,
+    SIM_REPAIRED,
+    SIM_TWO_EDITS,
+    QueryWord,
+    parse_name_query,
+    phonetic,
+    repair_spaces,
+)
+
+
+@dataclass
+class Hit:
+    row: int
+    score: float  # 0–100
+    reasons: list[tuple[str, dict]]  # (code, parameters): explain.py names them
+
+
+def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int, str]]:
+    """Vocabulary tokens a query word may stand for: token id -> (similarity, how)."""
+    key = (word, partial)
+    cached = index._expansions.get(key)
+    if cached is not None and cached.get(-1, (0,))[0] == len(index.vocab):
+        return cached
+    found: dict[int, tuple[int, str]] = {}
+
+    def add(tid, similarity, how):
+        if tid is not None and found.get(tid, (-1,))[0] < similarity:
+            found[tid] = (similarity, how)
+
+    add(index._token_id.get(word), SIM_EXACT, "exact")
+    for tid in index._phonetic.get(phonetic(word), ()):
+        add(tid, SIM_PHONETIC, "phonetic")
+    nicknames = set(NICKNAMES.get(word, ()))
+    if not nicknames and len(word) >= 3 and word not in index._token_id:
+        # A nickname with a typo ("Bto"): its names, as far as a typo goes.
+        for nickname in process.extract(
+            word, NICKNAMES_SORTED, scorer=OSA.distance, score_cutoff=1, limit=None
+        ):
+            for name in NICKNAMES[nickname[0]]:
+                add(index._token_id.get(name), SIM_ONE_EDIT, "typo")
+    if partial and len(word) >= 3:
+        start = bisect.bisect_left(NICKNAMES_SORTED, word)
+        for nickname in NICKNAMES_SORTED[start:]:
+            if not nickname.startswith(word):
+                break
+            nicknames |= NICKNAMES[nickname]
+    for name in nicknames:
+        add(index._token_id.get(name), SIM_NICKNAME, "nickname")
+    if len(word) >= 2:
+        for tid in index.one_edit(word):
+            add(tid, SIM_ONE_EDIT, "typo")
+    if len(word) >= 5:
+        for tid in index.two_edits(word):
+            add(tid, SIM_TWO_EDITS, "typo")
+    if partial:
+        if index._sorted_vocab_size != len(index.vocab):
+            index._sorted_vocab = sorted(index.vocab)
+            index._sorted_vocab_size = len(index.vocab)
+        start = bisect.bisect_left(index._sorted_vocab, word)
+        for token in index._sorted_vocab[start:]:
+            if not token.startswith(word):
+                break
+            if token != word:
+                add(index._token_id[token], SIM_PREFIX, "prefix")
+    result = dict(found)
+    result[-1] = (len(index.vocab), "")  # the vocabulary size it was computed against
+    if len(index._expansions) > 20_000:
+        index._expansions.clear()
+    index._expansions[key] = result
+    return result
+
+
+def _expansion(index: PeopleIndex, word: QueryWord) -> dict[int, tuple[int, str]]:
+    expansion = expand(index, word.text, word.partial)
+    if word.repaired:  # put back together: nearly, not quite, what was typed
+        expansion = {
+            tid: (min(value, SIM_REPAIRED), how) if tid >= 0 else (value, how)
+            for tid, (value, how) in expansion.items()
+        }
+    return expansion
+
+
+def birth_points(index: PeopleIndex, birth_date, rows: np.ndarray) -> np.ndarray:
+    """0–100 per row: same date 100, day and month swapped 80, same month (month precision) 60,
+    same year with a year-only record 50, same year 30."""
+    births = index._cols["birth"][rows]
+    precision = index._cols["precision"][rows]
+    wanted = date_int(birth_date)
+    same_year = births // 10000 == birth_date.year
+    points = np.where(same_year, np.uint8(30), np.uint8(0))
+    points[(precision == PRECISION["year"]) & same_year] = 50
+    points[(precision == PRECISION["month"]) & (births // 100 == wanted // 100)] = 60
+    if birth_date.day <= 12 and birth_date.day != birth_date.month:
+        points[births == birth_date.year * 10000 + birth_date.day * 100 + birth_date.month] = 80
+    points[births == wanted] = 100
+    return points
+
+
+def _born_that_year(index: PeopleIndex, year: int) -> np.ndarray:
+    """Rows that may have been born in `year` (a superset: check the birth column)."""
+    start, end = np.searchsorted(index._births_sorted, np.array([year * 10000, (year + 1) * 10000], np.int32))
+    rows = index._births_rows[start:end]
+    if index._births_dirty:
+        rows = np.concatenate((rows, np.array(index._births_dirty, np.int32)))
+    return rows
+
+
+def search(
+    index: PeopleIndex, *, organization_ids, query: str, birth_date=None, limit: int = 10
+) -> list[Hit]:
+    """Best rows for the query among those of `organization_ids` (no database access)."""
+    organization_ids = frozenset(organization_ids)
+    with index._lock:
+        if not index.n or not organization_ids:
+            return []
+        visible = index.visible(organization_ids)
+        compact = re.sub(r"[\s\-./()+]", "", query).upper()
+        if compact.isdigit() and len(compact) >= 4:
+            return _search_number(index, compact, visible, birth_date, limit)
+        if re.fullmatch(r"[A-Z0-9]{5,20}", compact) and sum(c.isdigit() for c in compact) >= 3:
+            hits = _search_number(index, compact, visible, birth_date, limit, phone=False)
+            if hits:
+                return hits
+        return _search_name(index, query, visible, birth_date, limit)
+
+
+def _search_number(index, number: str, visible, birth_date, limit: int, *, phone: bool = True) -> list[Hit]:
+    found: dict[int, tuple[float, list]] = {}
+    keys = index._doc_keys[: index._doc_count]
+    for row in index._doc_rows[: index._doc_count][keys == doc_key(number)].tolist():
+        if row >= 0 and visible[row]:
+            found[row] = (100.0, [("same_id", {})])
+    if phone and len(number) >= 8:
+        for row in np.flatnonzero((index._cols["phone"][: index.n] == int(number[-8:])) & visible).tolist():
+            score, reasons = found.get(row, (90.0, []))
+            found[row] = (score, [*reasons, ("same_phone", {})])
+    hits = []
+    for row in list(found)[: max(limit, 0)]:
+        score, reasons = found[row]
+        if birth_date is not None:
+            reasons = reasons + _birth_reasons(index, birth_date, row)
+        hits.append(Hit(row, score, reasons))
+    return hits
+
+
+def _birth_reasons(index, birth_date, row: int) -> list[tuple[str, dict]]:
+    points = int(birth_points(index, birth_date, np.array([row]))[0])
+    if points == 100:
+        return [("birth_same", {})]
+    if points == 80:
+        return [("birth_swapped", {})]
+    if points == 60:
+        return [("birth_month", {})]
+    if points >= 30:
+        return [("birth_year", {})]
+    return []
+
+
+def _initial_sims(index: PeopleIndex, letter: str, rows: np.ndarray) -> np.ndarray:
+    bit = np.uint32(1 << (ord(letter) - ord("a")))
+    given = (index._cols["given_initials"][rows] & bit) != 0
+    surname = (index._cols["surname_initials"][rows] & bit) != 0
+    return np.where(given, SIM_INITIAL_GIVEN, np.where(surname, SIM_INITIAL_SURNAME, 0)).astype(np.float32)
+
+
+def _best_slots(
+    index: PeopleIndex, expansions, query_words, rows: np.ndarray, sims: np.ndarray
+) -> np.ndarray:
+    """(words × rows) slot of the record each query word matched best, or -1."""
+    tokens = index._tokens[rows]  # rows × SLOTS, -1 for empty
+    slots = np.full((len(query_words), len(rows)), -1, np.int16)
+    vocabulary = len(index.vocab)
+    for i, word in enumerate(query_words):
+        if word.initial:
+            bit = 1 << (ord(word.text) - ord("a"))
+            per_slot = np.where((index.token_bits()[tokens] & bit) != 0, 1, 0)
+        else:
+            values = np.zeros(vocabulary + 1, np.uint8)
+            expansion = expansions[i]
+            tids = [tid for tid in expansion if 0 <= tid < vocabulary]
+            values[tids] = [expansion[tid][0] for tid in tids]
+            per_slot = values[tokens]
+        best = per_slot.argmax(axis=1)
+        slots[i] = np.where(sims[i] > 0, best, -1)
+    return slots
+
+
+def _structure(slots: np.ndarray) -> np.ndarray:
+    """0–2 per row: the words fell in the order they were typed (given names then surnames, or
+    surnames then given names), and a surname typed matched the first surname."""
+    order_natural = order_rotated = np.ones(slots.shape[1], bool)
+    previous_natural = previous_rotated = np.full(slots.shape[1], -1)
+    for slot in slots:
+        present = slot >= 0
+        rotated = np.where(slot >= FIRST_AT, slot - FIRST_AT, slot + (SECOND_AT + 2 - FIRST_AT))
+        order_natural = order_natural & (~present | (slot > previous_natural))
+        order_rotated = order_rotated & (~present | (rotated > previous_rotated))
+        previous_natural = np.where(present, slot, previous_natural)
+        previous_rotated = np.where(present, rotated, previous_rotated)
+    surnames = (slots >= FIRST_AT).any(axis=0)
+    first = ((slots >= FIRST_AT) & (slots < SECOND_AT)).any(axis=0)
+    return (order_natural | order_rotated).astype(np.int8) + (~surnames | first).astype(np.int8)
+
+
+def _search_name(index: PeopleIndex, query: str, visible, birth_date, limit: int) -> list[Hit]:
+    if limit <= 0:
+        return []
+    query_words = repair_spaces(parse_name_query(query), index)
+    full_words = [i for i, w in enumerate(query_words) if not w.initial]
+    if not full_words:
+        return []
+    expansions = {i: _expansion(index, query_words[i]) for i in full_words}
+    n = index.n
+    similarity = np.zeros((len(full_words), n), np.uint8)
+    for k, i in enumerate(full_words):
+        by_value: dict[int, list[np.ndarray]] = {}
+        for tid, (value, _how) in expansions[i].items():
+            if tid >= 0:
+                by_value.setdefault(value, []).extend(index._postings_of(tid))
+        # Ascending similarity: a row with two expansions keeps the best one.
+        for value in sorted(by_value):
+            parts = by_value[value]
+            similarity[k, parts[0] if len(parts) == 1 else np.concatenate(parts)] = value
+    total = similarity.sum(axis=0, dtype=np.uint16)
+    if birth_date is not None:
+        born = _born_that_year(index, birth_date.year)
+        total[born] += birth_points(index, birth_date, born)
+    total *= visible
+    candidates = _candidates(index, total)
+    if not len(candidates):
+        return []
+    # Rerank the candidates, initials included.
+    sims = np.zeros((len(query_words), len(candidates)), np.float32)
+    sims[full_words] = similarity[:, candidates]
+    for i, word in enumerate(query_words):
+        if word.initial:
+            sims[i] = _initial_sims(index, word.text, candidates)
+    matched = sims > 0
+    married = np.array([w.optional for w in query_words])[:, None]
+    maybe = np.array([w.maybe for w in query_words])[:, None]
+    woman = (index._cols["sex"][candidates] != SEX["M"])[None, :]  # a married "de X" is a woman's
+    may_miss = (married & woman) | maybe
+    counted = np.maximum((~(may_miss & ~matched)).sum(axis=0), 1)
+    name = sims.sum(axis=0) / counted
+    # An optional word that matches never hurts: the mean without the optional words.
+    required = ~(married | maybe)
+    if required.any():
+        required_mean = (sims * required).sum(axis=0) / max(int(required.sum()), 1)
+        name = np.where(may_miss.any(axis=0), np.maximum(name, required_mean), name)
+    name = np.clip(name, 0.0, 100.0)
+    score = name if birth_date is None else 0.8 * name + 0.2 * birth_points(index, birth_date, candidates)
+    score = np.round(score, 3)
+    # Ties on the score are broken by where the words fell, then by recency.
+    kth = np.sort(score)[::-1][min(limit, len(score)) - 1]
+    contenders = np.flatnonzero(score >= kth)
+    if len(contenders) > 2000:
+        contenders = contenders[np.argsort(-score[contenders], kind="stable")[:2000]]
+    slots = _best_slots(index, expansions, query_words, candidates[contenders], sims[:, contenders])
+    structure = _structure(slots)
+    updated = index._cols["updated"][candidates[contenders]]
+    order = np.lexsort((-updated, -structure, -score[contenders]))[:limit]
+    hits = []
+    for position in order.tolist():
+        c = contenders[position]
+        value = float(score[c])
+        if value < index.MIN_SCORE:
+            continue
+        row = int(candidates[c])
+        reasons = _name_reasons(
+            index, query_words, expansions, row, float(name[c]), sims[:, c], slots[:, position]
+        )
+        if birth_date is not None:
+            reasons += _birth_reasons(index, birth_date, row)
+        hits.append(Hit(row, round(value, 1), reasons))
+    return hits
+
+
+def _candidates(index: PeopleIndex, total: np.ndarray) -> np.ndarray:
+    """Rows with the best totals: at least CANDIDATES of them (ties cut at MAX_CANDIDATES).
+
+    Starts with the rows within one word of the best total, and widens only if too few."""
+    best = int(total.max()) if len(total) else 0
+    if best == 0:
+        return np.zeros(0, np.int64)
+    floor = best
+    while True:
+        floor = max(1, floor - SIM_EXACT)
+        rows = np.flatnonzero(total >= floor)
+        if len(rows) >= index.CANDIDATES or floor == 1:
+            break
+    values = total[rows]
+    counts = np.bincount(values)
+    at_least = np.cumsum(counts[::-1])[::-1]  # at_least[v]: rows whose total >= v
+    cutoff = max(floor, int(np.flatnonzero(at_least >= min(index.CANDIDATES, len(rows)))[-1]))
+    keep = values >= cutoff
+    rows, values = rows[keep], values[keep]
+    if len(rows) > index.MAX_CANDIDATES:
+        above = rows[values > cutoff]
+        tied = rows[values == cutoff][: max(index.MAX_CANDIDATES - len(above), 0)]
+        rows = np.concatenate((above, tied))
+    return rows
+
+
+def _name_reasons(
+    index, query_words, expansions, row, name_percent, row_sims, row_slots
+) -> list[tuple[str, dict]]:
+    reasons: list[tuple[str, dict]] = [("name", {"percent": round(name_percent)})]
+    tokens = index._tokens[row].tolist()
+    sex = index._cols["sex"][row]
+    repaired = []
+    for i, word in enumerate(query_words):
+        if word.repaired and word.typed not in repaired:
+            repaired.append(word.typed)
+        if row_sims[i] <= 0:
+            typing = word.partial and word.text not in index._token_id  # "de Pé…": not yet
+            if word.optional and not word.initial and not typing and sex != SEX["M"]:
+                reasons.append(("married", {"surname": word.typed[:1].upper() + word.typed[1:]}))
+            continue
+        if word.initial or row_slots[i] < 0:
+            continue
+        tid = tokens[row_slots[i]]
+        if tid >= 0 and expansions[i].get(tid, (0, ""))[1] == "nickname":
+            reasons.append(("nickname", {"nickname": word.text, "name": index.vocab[tid]}))
+    if repaired:
+        reasons.append(("spaces", {"typed": " ".join(repaired)}))
+    first = [i for i, slot in enumerate(row_slots) if FIRST_AT <= slot < SECOND_AT]
+    second = [i for i, slot in enumerate(row_slots) if slot >= SECOND_AT]
+    if first and second and min(first) > max(second):
+        reasons.append(("swapped", {}))
+    return reasons

@@ -1,0 +1,237 @@
+"""Searching the registry: the process's search index, fed from the database and kept current,
+and `search_people`, what the application calls. The search itself is `incluye.people.search`
+(plain Python); this module is its database side.
+
+- Build: every person and identity number, read in chunks with `values_list`.
+- Refresh, at every search: the records whose updated_at is newer than the last one seen — with an
+  overlap window, so a transaction that committed late is not missed — are reloaded; identity
+  numbers added later are read by primary key.
+- Fetch: the hits are read in one query by primary key that also re-checks organization and
+  merge, so a stale index can never leak a record; a stale row met there (deleted, or merged
+  without touching updated_at) is reloaded and the search repeated.
+
+Build the index when the process starts (e.g. `get_index()` in a thread from a gunicorn hook),
+not in the first request; threads of one process share it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from incluye.people.models import IdentityDocument, Person
+from incluye.people.search import RECORD_FIELDS, PeopleIndex, describe
+from incluye.people.search.index import EPOCH, MICROSECOND, micros
+
+
+@dataclass
+class SearchHit:
+    person_id: uuid.UUID
+    score: float  # 0–100
+    reasons: list[str]
+    person: Person | None = field(default=None, repr=False, compare=False)
+
+
+class LiveIndex(PeopleIndex):
+    """The search index of the registry, refreshed from the database."""
+
+    OVERLAP = datetime.timedelta(minutes=2)  # longest write transaction + clock skew between servers
+    BUSY_WINDOW_ROWS = 5_000  # rows updated in the overlap window that make counting them costly
+    BUSY_WINDOW_EVERY = datetime.timedelta(seconds=5)
+
+    def __init__(self):
+        super().__init__()
+        self.last_seen: datetime.datetime | None = None
+        self._last_refresh = timezone.now()
+        self._overlap_micros = self.OVERLAP // MICROSECOND
+        self._tail: np.ndarray | None = None
+        self._tail_start = 0
+        self._window_rows = 0
+        self._window_checked = self._last_refresh
+
+    @classmethod
+    def build(cls, *, chunk_size: int = 20_000) -> LiveIndex:
+        """Load every person and identity number from the database."""
+        index = cls()
+        with index._lock:
+            index._last_refresh = timezone.now()
+            index._ensure_capacity(Person.objects.count() + 1024, exact=True)
+            batch = []
+            rows = Person.objects.order_by().values_list(*RECORD_FIELDS)
+            for record in rows.iterator(chunk_size=chunk_size):
+                batch.append(record)
+                if len(batch) == chunk_size:
+                    index._append(batch)
+                    batch = []
+            index._append(batch)
+            index._sort_ids()
+            index._build_postings()
+            documents = IdentityDocument.objects.order_by().values_list("pk", "person_id", "number")
+            batch = []
+            for document in documents.iterator(chunk_size=50_000):
+                batch.append(document)
+                if len(batch) == 50_000:
+                    index._add_documents(batch)
+                    batch = []
+            index._add_documents(batch)
+            if index.n:
+                last = int(index._cols["updated"][: index.n].max())
+                index.last_seen = EPOCH + datetime.timedelta(microseconds=last)
+        return index
+
+    def refresh(self) -> int:
+        """Apply what changed in the database since the last refresh; returns how many records.
+
+        Usually two or three cheap queries: records updated after the newest one seen, identity
+        numbers added since, and a count of the records updated in the overlap window (a
+        transaction that began earlier but committed after the last refresh) compared with the
+        index's own count — only a difference costs a fetch. Right after a bulk load the window
+        holds many rows and counting them costs tens of milliseconds, so then it is counted at
+        most every BUSY_WINDOW_EVERY."""
+        with self._lock:
+            started = timezone.now()
+            window = self._last_refresh - self.OVERLAP
+            people = Person.objects.order_by()
+            if self.last_seen is None:
+                recent = list(people.filter(updated_at__gte=window).values_list("pk", "updated_at"))
+            else:
+                recent = list(people.filter(updated_at__gt=self.last_seen).values_list("pk", "updated_at"))
+                if window <= self.last_seen and (
+                    self._window_rows < self.BUSY_WINDOW_ROWS
+                    or started - self._window_checked >= self.BUSY_WINDOW_EVERY
+                ):
+                    in_window = people.filter(updated_at__gte=window, updated_at__lte=self.last_seen)
+                    self._window_rows, self._window_checked = in_window.count(), started
+                    if self._window_rows != self._window_count(window):
+                        recent += in_window.values_list("pk", "updated_at")
+            changed = []
+            if recent:
+                rows = self._rows_of([pk for pk, _ in recent])
+                updated = self._cols["updated"]
+                changed = list(
+                    {
+                        pk: None
+                        for (pk, moment), row in zip(recent, rows, strict=True)
+                        if row is None or updated[row] != micros(moment)
+                    }
+                )
+            new_documents = list(
+                IdentityDocument.objects.filter(pk__gt=self._last_doc_id)
+                .order_by()
+                .values_list("pk", "person_id", "number")
+            )
+            if changed:
+                self._apply(changed)
+                changed_set = set(changed)
+                new_documents = [d for d in new_documents if d[1] not in changed_set]
+            if new_documents:
+                self._add_documents(new_documents)
+            if recent:
+                newest = max(moment for _, moment in recent)
+                self.last_seen = newest if self.last_seen is None else max(self.last_seen, newest)
+            self._last_refresh = started
+            if changed or new_documents:
+                self._tail = None
+                self.changed()
+            return len(changed)
+
+    def _window_count(self, window: datetime.datetime) -> int:
+        """Current rows whose updated_at is in [window, last_seen] (superseded rows hold 0).
+
+        Counts over a cached "tail" of recently updated rows, recomputed after a change or once
+        the window has moved on by more than OVERLAP."""
+        start, end = micros(window), micros(self.last_seen)
+        if self._tail is None or start < self._tail_start or start - self._tail_start > self._overlap_micros:
+            self._tail_start = start
+            self._tail = np.flatnonzero(self._cols["updated"][: self.n] >= start)
+        updated = self._cols["updated"][self._tail]
+        return int(np.count_nonzero((updated >= start) & (updated <= end)))
+
+    def _apply(self, pks: list[uuid.UUID]) -> None:
+        records, documents = [], []
+        for start in range(0, len(pks), 2000):
+            chunk = pks[start : start + 2000]
+            records += Person.objects.filter(pk__in=chunk).order_by().values_list(*RECORD_FIELDS)
+            documents += IdentityDocument.objects.filter(person_id__in=chunk).values_list(
+                "pk", "person_id", "number"
+            )
+        self.apply_records(records, documents)
+
+    def reload(self, pks) -> None:
+        """Read these records again (they may have been deleted, merged or moved quietly)."""
+        with self._lock:
+            existing = list(Person.objects.filter(pk__in=pks).values_list("pk", flat=True))
+            self.kill(self._rows_of(list(set(pks) - set(existing))))
+            if existing:
+                self._apply(existing)
+            self._tail = None
+            self.changed()
+
+
+# -- the process-wide index and the entry point -------------------------------------------------
+
+_index: LiveIndex | None = None
+_index_lock = threading.Lock()
+
+
+def get_index() -> LiveIndex:
+    """The process's index, built on first use (later calls wait for the first build)."""
+    global _index
+    if _index is None:
+        with _index_lock:
+            if _index is None:
+                _index = LiveIndex.build()
+    return _index
+
+
+def reset_index() -> None:
+    """Forget the process's index (tests; after restoring a database)."""
+    global _index
+    with _index_lock:
+        _index = None
+
+
+def search_people(*, organization_ids, query: str, birth_date=None, limit: int = 10) -> list[SearchHit]:
+    """People of `organization_ids` (what the user may see) that match `query`: name words in any
+    order, typos, nicknames, initials, lost or extra spaces, swapped surnames, a married "de X" —
+    or an identity number, or a phone. Best first (the most complete match, then the most recent),
+    with the reasons in the active language; merged records never appear. `birth_date` ranks
+    people born that day (or with day and month swapped, or that year) first. Each hit carries
+    its `person`, fetched in one query by primary key.
+    """
+    organization_ids = frozenset(organization_ids)
+    if not organization_ids or not (query or "").strip() or limit <= 0:
+        return []
+    index = get_index()
+    index.refresh()
+    for _attempt in range(3):
+        hits = [
+            SearchHit(index.pk(hit.row), hit.score, describe(hit.reasons, gettext))
+            for hit in index.search(
+                organization_ids=organization_ids, query=query, birth_date=birth_date, limit=limit + 5
+            )
+        ]
+        # By primary key only: with more conditions SQLite may pick the merged_into index (all rows).
+        people = Person.objects.filter(pk__in=[hit.person_id for hit in hits]).order_by()
+        by_pk = {person.pk: person for person in people.select_related("nationality", "residence")}
+        result, stale = [], []
+        for hit in hits:
+            person = by_pk.get(hit.person_id)
+            if person is None or person.merged_into_id or person.organization_id not in organization_ids:
+                # Deleted, or merged or moved without touching updated_at: never shown, and
+                # reloaded so that it stops taking the place of a real hit.
+                stale.append(hit.person_id)
+            else:
+                hit.person = person
+                result.append(hit)
+        if stale:
+            index.reload(stale)
+        if not stale or len(result) >= limit:
+            break
+    return result[:limit]

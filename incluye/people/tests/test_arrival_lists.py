@@ -1,0 +1,120 @@
+"""The manifest import accepts both kinds of lists: returnees, and foreigners arriving (a border
+post's list of asylum seekers), each row with its nationality, documents and declared status."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from incluye.core.models import ActionLogEntry
+from incluye.people.models import ManifestImport, MigrationStatus, Person, ReturnEvent
+
+pytestmark = pytest.mark.django_db
+
+BORDER_LIST = """nombres,primer apellido,segundo apellido,sexo,nacionalidad,tipo de documento,número de documento,vence,población,fecha de solicitud,expediente,puesto fronterizo,con quién llegó,municipio
+Yusleidy,Marcano,Rivas,F,Venezuela,Carné de solicitante de refugio,186212345601,2026-08-31,solicitante de refugio,2026-02-20,SR-2026-00101,Paso Canoas,con sus hijos,San José
+José Gregorio,Quintero,,M,VE,cédula,V-14.567.890,,solicitante,2026-02-21,,Paso Canoas,solo,Escazú
+Marbelis,Obando,Téllez,F,Nicaragua,cédula,001-010190-0001N,,refugiada,2026-01-15,,Peñas Blancas,familia,Desamparados
+Kervens,Pierre,,M,Haití,pasaporte,HT1234567,,migrante,,,Peñas Blancas,,San José
+"""
+
+
+def upload(client, content: str, population="asylum_seeker"):
+    response = client.post(
+        reverse("people:manifests"),
+        {
+            "reference": "PASO-CANOAS 2026-02-27",
+            "population": population,
+            "arrived_on": "2026-02-27",
+            "mode": "land",
+            "returned_from": "other",
+            "file": SimpleUploadedFile("lista.csv", content.encode()),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return ManifestImport.objects.latest("created_at")
+
+
+def test_a_border_posts_list_of_asylum_seekers_is_checked_and_imported_with_their_status(costa_rica):
+    client = costa_rica.client("reception")
+    manifest = upload(client, BORDER_LIST)
+    assert manifest.status == "ready", manifest.errors
+    client.post(reverse("people:manifest_import", args=[manifest.pk]), {"confirm_unmapped": "1"})
+    manifest.refresh_from_db()
+    assert manifest.status == "imported", manifest.errors
+    people = {p.first_surname: p for p in Person.objects.filter(organization=costa_rica.org)}
+    assert {p.nationality_id for p in people.values()} == {"VE", "NI", "HT"}
+    yusleidy = people["Marcano"]
+    card = yusleidy.documents.get()
+    assert (card.document_type.code, card.document_type.country_id, card.expires_on) == (
+        "SOLICITANTE",
+        "CR",
+        datetime.date(2026, 8, 31),
+    )
+    assert people["Quintero"].documents.get().document_type.country_id == "VE"  # "cédula": of her nationality
+    assert people["Obando"].documents.get().number == "0010101900001N"
+    assert people["Pierre"].documents.get().document_type.country_id == "HT"
+    statuses = {s.person.first_surname: s for s in MigrationStatus.objects.select_related("person")}
+    assert statuses["Marcano"].kind == "asylum_seeker" and statuses["Marcano"].since == datetime.date(
+        2026, 2, 20
+    )
+    assert statuses["Marcano"].reference == "SR-2026-00101"
+    assert statuses["Obando"].kind == "refugee"
+    assert "Pierre" not in statuses  # another migrant whose status is not known yet
+    assert ActionLogEntry.objects.get(action="incluye.manifest.imported").data["statuses"] == 3
+    events = ReturnEvent.objects.filter(person__organization=costa_rica.org)
+    assert set(events.values_list("kind", flat=True)) == {"arrival"}
+    assert (
+        events.get(person=yusleidy).origin_country_id == "VE"
+        and events.get(person=yusleidy).reception_point == "Paso Canoas"
+    )
+
+
+def test_a_row_with_an_unknown_nationality_or_a_wrong_cedula_is_reported_and_nothing_imported(costa_rica):
+    bad = BORDER_LIST.replace("Venezuela,Carné", "Venezuelaa,Carné").replace("0001N", "0001A")
+    manifest = upload(costa_rica.client("reception"), bad)
+    assert manifest.status == "invalid"
+    messages = " ".join(e["message"] for e in manifest.errors)
+    assert "Venezuelaa no es un país" in messages
+    assert "letra de la cédula nicaragüense" in messages
+    assert not Person.objects.filter(organization=costa_rica.org).exists()
+
+
+def test_a_list_of_returnees_still_imports_as_returns(costa_rica):
+    content = "nombres,primer apellido,cédula\nAndrea,Solís,1-0234-0567\n"
+    client = costa_rica.client("reception")
+    manifest = upload(client, content, population="returnee")
+    client.post(reverse("people:manifest_import", args=[manifest.pk]), {"confirm_unmapped": "1"})
+    person = Person.objects.get(organization=costa_rica.org)
+    assert person.nationality_id == "CR" and person.returns.get().kind == "return"
+    assert not MigrationStatus.objects.exists()
+
+
+def test_the_checked_list_of_arrivals_shows_its_rows_and_its_unknown_values_to_map(costa_rica):
+    bad = BORDER_LIST.replace("solicitante de refugio,2026-02-20", "pidió refugio,2026-02-20")
+    client = costa_rica.client("reception")
+    manifest = upload(client, bad)
+    assert manifest.status == "invalid"
+    page = client.get(reverse("people:manifest", args=[manifest.pk]))
+    assert page.status_code == 200
+    assert "pidió refugio" in page.content.decode()
+    mapping = client.get(reverse("people:manifest_mapping", args=[manifest.pk]))
+    assert mapping.status_code == 200
+    assert "Solicitante de refugio" in mapping.content.decode()  # the population's choices to map it to
+
+
+def test_the_template_for_a_list_of_arrivals_has_the_nationality_and_status_columns(costa_rica):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = costa_rica.client("reception")
+    arrivals = client.get(reverse("people:manifest_template"), {"population": "asylum_seeker"})
+    returnees = client.get(reverse("people:manifest_template"))
+    header = [c.value for c in load_workbook(io.BytesIO(arrivals.content)).worksheets[0][1]]
+    assert {"nationality", "population", "status_since", "border_point"} <= set(header)
+    assert "returned_from" not in header
+    assert "nationality" not in [
+        c.value for c in load_workbook(io.BytesIO(returnees.content)).worksheets[0][1]
+    ]

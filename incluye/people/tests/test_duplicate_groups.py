@@ -1,0 +1,294 @@
+"""Duplicates as people: pairs grouped into groups (never joining two identity numbers, nor records
+reviewed as different people), reviewed and merged as a whole in one action that an administrator
+undoes at once, and "check duplicates now" in the background with the time of the last check."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from incluye.core.models import ActionLogEntry, IdDocumentType
+from incluye.people import duplicates
+from incluye.people.deduplication import find_duplicates, group_key
+from incluye.people.models import (
+    DuplicateCandidate,
+    DuplicateCluster,
+    DuplicateSearch,
+    DuplicateStatus,
+    Person,
+    PersonMerge,
+    ReturnEvent,
+    SearchStatus,
+)
+from incluye.people.services import return_event_record
+
+pytestmark = pytest.mark.django_db
+
+
+def add(org, given, first, second="", born="1990-05-17", *, sex="M", dpi=None, nationality="GT", **fields):
+    person = Person.objects.create(
+        organization=org,
+        given_names=given,
+        first_surname=first,
+        second_surname=second,
+        birth_date=datetime.date.fromisoformat(born),
+        sex=sex,
+        nationality_id=nationality,
+        **fields,
+    )
+    if dpi:
+        document_type = IdDocumentType.objects.get(country_id="GT", is_national_id=True)
+        person.documents.create(document_type=document_type, number=dpi)
+    return person
+
+
+# -- grouping (plain) ------------------------------------------------------------------------------
+
+
+def test_linked_records_become_one_group_with_its_weakest_link_as_score():
+    groups = duplicates.cluster_pairs([0, 1, 5], [1, 2, 6], [0.99, 0.93, 0.97])
+    assert [(g.members, round(g.score, 2)) for g in groups] == [([5, 6], 0.97), ([0, 1, 2], 0.93)]
+    assert groups[1].density == pytest.approx(2 / 3)  # 0-2 is not linked directly
+
+
+def test_a_group_never_holds_two_identity_numbers_nor_records_reviewed_apart():
+    # 1 links 0 (number A) and 2 (number B): 2 joins nobody's group with A.
+    groups = duplicates.cluster_pairs(
+        [0, 1], [1, 2], [0.99, 0.98], national_ids={0: "2746138590901", 2: "1111111110101"}
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+    # A typo in the number is still one person's.
+    groups = duplicates.cluster_pairs([0], [1], [0.99], national_ids={0: "2746138590901", 1: "2746138590911"})
+    assert [g.members for g in groups] == [[0, 1]]
+    groups = duplicates.cluster_pairs([0, 1], [1, 2], [0.99, 0.98], distinct=[(0, 2)])
+    assert [g.members for g in groups] == [[0, 1]]
+
+
+# -- the search writes groups ---------------------------------------------------------------------
+
+
+def test_a_person_registered_three_times_is_one_group_in_the_queue(personas):
+    original = add(personas.org, "Francisco Javier", "Tzul", "Caal", "1985-06-30", dpi="2746138590901")
+    swapped = add(personas.org, "Francisco Javier", "Caal", "Tzul", "1985-06-30")
+    nickname = add(personas.org, "Pancho", "Tzul", "", "1985-06-30")
+    add(personas.org, "Rosa Amelia", "Menchú", "Batz", "1979-04-19", sex="F")  # somebody else
+
+    run = find_duplicates(organization=personas.org)
+
+    group = DuplicateCluster.objects.get()
+    assert set(group.members.values_list("pk", flat=True)) == {original.pk, swapped.pk, nickname.pk}
+    assert (group.size, group.organization, group.status) == (3, personas.org, DuplicateStatus.PENDING)
+    assert group.score >= duplicates.THRESHOLD
+    assert run.groups_created == 1
+    assert set(group.pairs.values_list("cluster_id", flat=True)) == {group.pk}
+    page = personas.client("staff").get(reverse("people:duplicates")).content.decode()
+    assert page.count("Revisar el grupo") == 1
+    for person in (original, swapped, nickname):
+        assert person.full_name in page
+
+
+def test_namesakes_with_different_identity_numbers_or_nationalities_are_not_grouped(personas):
+    add(personas.org, "María", "López", "García", "1990-01-15", sex="F", dpi="2746138590901")
+    add(personas.org, "María", "López", "García", "1990-01-16", sex="F", dpi="1111111110101")
+    add(personas.org, "José", "Pérez", "Coc", "1990-03-07", dpi="2839475610101")
+    add(personas.org, "José", "Pérez", "Coc", "1990-07-03", nationality="HN", dpi="3021459870108")
+    find_duplicates(organization=personas.org)
+    assert not DuplicateCluster.objects.exists()
+
+
+def test_a_group_reviewed_as_different_people_is_never_grouped_again(personas):
+    a = add(personas.org, "Wilmer", "Ajú", "Xiloj", "1993-11-02")
+    b = add(personas.org, "Wilmer", "Xiloj", "Ajú", "1993-11-02")
+    find_duplicates(organization=personas.org)
+    group = DuplicateCluster.objects.get()
+    response = personas.client("staff").post(
+        reverse("people:duplicate", args=[group.pk]), {"decision": "distinct"}
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.status == DuplicateStatus.DISTINCT
+    again = find_duplicates(organization=personas.org)
+    assert again.groups_created == 0
+    assert not DuplicateCluster.objects.filter(status=DuplicateStatus.PENDING).exists()
+    assert DuplicateCandidate.objects.get(person_a__in=[a, b], person_b__in=[a, b]).status == "distinct"
+
+
+def test_a_new_run_replaces_a_pending_group_whose_records_changed(personas):
+    a = add(personas.org, "Wilmer", "Ajú", "Xiloj", "1993-11-02")
+    add(personas.org, "Wilmer", "Xiloj", "Ajú", "1993-11-02")
+    find_duplicates(organization=personas.org)
+    first = DuplicateCluster.objects.get()
+    add(personas.org, "Wilmer", "Ajú", "", "1993-11-02")  # a third registration
+    run = find_duplicates(organization=personas.org)
+    group = DuplicateCluster.objects.get()
+    assert (run.groups_removed, run.groups_created, group.size) == (1, 1, 3)
+    assert group.pk != first.pk and a in group.members.all()
+
+
+# -- review and merge of a group ------------------------------------------------------------------
+
+
+@pytest.fixture
+def three(personas):
+    """One woman registered three times, and the group the search would make of them."""
+    a = add(personas.org, "Rosa Amelia", "Menchú", "Batz", "1979-04-19", sex="F", dpi="2746138590901")
+    b = add(personas.org, "Rosa", "Menchú", "Batz", "1979-04-19", sex="F", phone="+50255551234")
+    c = add(personas.org, "Rosa Amelia", "Menchú", "de Cumes", "1979-04-19", sex="F")
+    return_event_record(membership=personas.staff, person=b, arrived_on=datetime.date(2025, 3, 1))
+    return_event_record(membership=personas.staff, person=c, arrived_on=datetime.date(2026, 1, 9))
+    group = DuplicateCluster.objects.create(
+        key=group_key([str(p.pk) for p in (a, b, c)]),
+        country_id="GT",
+        organization=personas.org,
+        size=3,
+        score=0.95,
+        reasons=["same birth date", "married name"],
+    )
+    group.members.add(a, b, c)
+    return a, b, c, group
+
+
+def test_the_review_shows_every_record_side_by_side_with_the_reasons_in_spanish(personas, three):
+    _a, _b, _c, group = three
+    page = personas.client("staff").get(reverse("people:duplicate", args=[group.pk])).content.decode()
+    for label in ("Registro 1", "Registro 2", "Registro 3", "Registro que se conserva", "Misma persona"):
+        assert label in page
+    assert "de Cumes" in page and "+50255551234" in page
+    assert _("same birth date") in page and "apellido de casada" in page
+
+
+def test_merging_a_group_is_one_action_that_an_administrator_undoes_at_once(personas, three):
+    a, b, c, group = three
+    response = personas.client("staff").post(
+        reverse("people:duplicate", args=[group.pk]),
+        {
+            "decision": "merge",
+            "keep": str(a.pk),
+            "same": [str(a.pk), str(b.pk), str(c.pk)],
+            "field_phone": str(b.pk),
+            "field_second_surname": str(a.pk),
+        },
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.given_names, a.second_surname, a.phone) == ("Rosa Amelia", "Batz", "+50255551234")
+    assert set(Person.objects.filter(merged_into=a).values_list("pk", flat=True)) == {b.pk, c.pk}
+    assert a.returns.count() == 2
+    merges = list(PersonMerge.objects.order_by("pk"))
+    assert len(merges) == 2 and merges[0].batch == merges[1].batch is not None
+    group.refresh_from_db()
+    assert group.status == DuplicateStatus.MERGED
+    assert ActionLogEntry.objects.filter(action="incluye.duplicates.group_merged").count() == 1
+    page = personas.client("admin").get(reverse("people:duplicates")).content.decode()
+    assert page.count(">Deshacer</button>") == 1  # one action, one undo
+
+    assert personas.client("staff").post(reverse("people:unmerge", args=[merges[0].pk])).status_code == 403
+    assert personas.client("admin").post(reverse("people:unmerge", args=[merges[0].pk])).status_code == 302
+    for person in (a, b, c):
+        person.refresh_from_db()
+        assert person.merged_into is None
+    assert (a.phone, a.second_surname) == ("", "Batz")
+    assert list(ReturnEvent.objects.filter(person=b).values_list("arrived_on", flat=True)) == [
+        datetime.date(2025, 3, 1)
+    ]
+    group.refresh_from_db()
+    assert group.status == DuplicateStatus.PENDING
+    assert PersonMerge.objects.filter(undone_at__isnull=True).count() == 0
+
+
+def test_a_record_left_out_of_the_merge_is_recorded_as_another_person(personas, three):
+    a, b, c, group = three
+    personas.client("staff").post(
+        reverse("people:duplicate", args=[group.pk]),
+        {"decision": "merge", "keep": str(a.pk), "same": [str(a.pk), str(b.pk)]},
+    )
+    c.refresh_from_db()
+    assert c.merged_into is None
+    apart = DuplicateCandidate.objects.get(person_a__in=[a, c], person_b__in=[a, c])
+    assert apart.status == DuplicateStatus.DISTINCT
+    merge = PersonMerge.objects.get()
+    personas.client("admin").post(reverse("people:unmerge", args=[merge.pk]))
+    assert not DuplicateCandidate.objects.filter(pk=apart.pk).exists()  # undone with the merge
+
+
+def test_a_merge_of_one_record_alone_is_refused_and_keeps_what_was_chosen(personas, three):
+    _a, b, _c, group = three
+    response = personas.client("staff").post(
+        reverse("people:duplicate", args=[group.pk]), {"decision": "merge", "keep": str(b.pk), "same": []}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Elija al menos dos registros que sean de la misma persona." in page
+    assert re.search(rf'name="keep" value="{b.pk}"[^>]* checked', page)
+    assert not PersonMerge.objects.exists()
+
+
+def test_another_organization_cannot_see_or_review_a_group(personas, three):
+    _a, _b, _c, group = three
+    for name in ("outsider", "outsider_admin"):
+        assert personas.client(name).get(reverse("people:duplicate", args=[group.pk])).status_code == 404
+    assert (
+        personas.client("outsider_admin")
+        .post(reverse("people:duplicate", args=[group.pk]), {"decision": "distinct"})
+        .status_code
+        == 404
+    )
+    group.refresh_from_db()
+    assert group.status == DuplicateStatus.PENDING
+
+
+# -- check duplicates now -----------------------------------------------------------------------
+
+
+def test_check_now_runs_in_the_background_and_the_queue_shows_when_it_ran(
+    personas, django_capture_on_commit_callbacks
+):
+    add(personas.org, "Wilmer", "Ajú", "Xiloj", "1993-11-02")
+    add(personas.org, "Wilmer", "Xiloj", "Ajú", "1993-11-02")
+    client = personas.client("staff")
+    assert (
+        "Todavía no ha terminado ninguna revisión."
+        in client.get(reverse("people:duplicates")).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("people:duplicates_check"))
+    assert response.status_code == 302
+    search = DuplicateSearch.objects.get()
+    assert (search.status, search.organization, search.requested_by) == (
+        SearchStatus.DONE,
+        personas.org,
+        personas.staff.user,
+    )
+    assert search.finished_at is not None and search.counts["groups_created"] == 1
+    page = client.get(reverse("people:duplicates")).content.decode()
+    assert "Última revisión:" in page
+    assert "Revisar el grupo 1" in page
+    assert ActionLogEntry.objects.filter(action="incluye.duplicates.search_requested").exists()
+
+
+def test_check_now_does_not_start_twice_and_is_for_reviewers_only(personas):
+    DuplicateSearch.objects.create(country_id="GT", organization=personas.org, status=SearchStatus.QUEUED)
+    client = personas.client("staff")
+    response = client.post(reverse("people:duplicates_check"), follow=True)
+    assert "Ya hay una revisión en curso para su organización." in response.content.decode()
+    assert DuplicateSearch.objects.count() == 1
+    assert personas.client("readonly").post(reverse("people:duplicates_check")).status_code == 403
+    assert personas.client("employer").post(reverse("people:duplicates_check")).status_code == 403
+
+
+def test_the_nightly_command_records_each_countrys_search(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    add(personas.org, "Wilmer", "Ajú", "Xiloj", "1993-11-02")
+    add(personas.outsider_org, "Elmer", "Tum", "Sut", "1994-05-05")
+    out = StringIO()
+    call_command("find_duplicates", stdout=out)
+    assert sorted(DuplicateSearch.objects.values_list("country_id", "organization_id", "status")) == [
+        ("GT", None, "done"),
+        ("SV", None, "done"),
+    ]
+    assert "GT: 1 records" in out.getvalue()

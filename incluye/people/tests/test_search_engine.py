@@ -1,0 +1,129 @@
+"""The search engine without a database: initials, lost and extra spaces, and how a given name
+with one surname is ranked (completeness of the match, then recency)."""
+
+import datetime
+import uuid
+
+import pytest
+
+from incluye.people.search import PeopleIndex, describe, parse_name_query
+from incluye.people.search.normalize import repair_spaces
+
+ORG = 1
+MOMENT = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
+FILLER = [
+    ("José Luis", "López", "García"),
+    ("María", "Pérez", "Coc"),
+    ("Juan Carlos", "Hernández", "Tzul"),
+    ("Ana", "Castillo", "Ajú"),
+    ("Rosa Linda", "Morales", "Pop"),
+    ("Santos", "Xiloj", "Batz"),
+    ("Dolores", "Vásquez", "Ixcoy"),
+    ("Yolanda", "Guzmán", "Cux"),
+    ("Delmy", "Reyes", "Caal"),
+    ("Óscar", "Menchú", "Tiul"),
+    ("Dania", "Chávez", "Sicán"),
+    ("Erick", "Ramírez", "Sut"),
+]
+
+
+def record(given, first, second="", *, sex="M", days_ago=100, org=ORG):
+    updated = MOMENT - datetime.timedelta(days=days_ago)
+    return (uuid.uuid4(), org, given, first, second, "", None, "day", sex, "", updated, None)
+
+
+def build(*records):
+    return PeopleIndex.from_records([*(record(*names) for names in FILLER), *records])
+
+
+def names(index, query, limit=10):
+    found = []
+    for hit in index.search(organization_ids=[ORG], query=query, limit=limit):
+        tokens = [index.vocab[t] for t in index._tokens[hit.row].tolist() if t >= 0]
+        found.append(" ".join(tokens))
+    return found
+
+
+def test_it_reads_y_with_a_period_as_an_initial_and_not_the_particle_y():
+    words = parse_name_query("Erick Y. Guzmán")
+    assert [(w.text, w.initial, w.maybe) for w in words] == [
+        ("erick", False, False),
+        ("y", True, False),
+        ("guzman", False, False),
+    ]
+    index = build(
+        record("Erick", "Guzmán", "López", days_ago=1),
+        record("Erick Yovani", "Guzmán", "López", days_ago=900),
+    )
+    # The record with a given name starting with Y comes first, though the other is more recent.
+    assert names(index, "Erick Y. Guzmán")[0] == "erick yovani guzman lopez"
+    assert names(index, "E. Yovani Guzmán")[0] == "erick yovani guzman lopez"
+
+
+def test_a_lone_y_between_names_costs_nothing_when_it_is_only_the_conjunction():
+    index = build(record("Pedro", "Pérez", "Ajú"))
+    hits = index.search(organization_ids=[ORG], query="Pedro y Pérez Ajú")
+    assert hits and hits[0].score == 100
+
+
+@pytest.mark.parametrize(
+    ("typed", "repaired"),
+    [
+        ("ÓscarmSantos", ["oscar", "santos"]),  # the space typed as an m
+        ("DaniaDelmy Reyes", ["dania", "delmy", "reyes"]),  # two given names glued
+        ("josé luislópez", ["jose", "luis", "lopez"]),
+        ("Guz mán", ["guzman"]),  # a space too many
+        ("Do lores Vásquez", ["dolores", "vasquez"]),  # even when the first half looks like "do"
+        ("Rosa Linda Morales", ["rosa", "linda", "morales"]),  # two real names stay two
+    ],
+)
+def test_lost_and_extra_spaces_are_put_right_from_the_vocabulary(typed, repaired):
+    index = build()
+    assert [w.text for w in repair_spaces(parse_name_query(typed), index)] == repaired
+
+
+def test_a_name_with_a_lost_space_is_found_first():
+    index = build(record("Óscar", "Santos", "Ajú"), record("Óscar", "Ajú", "Santos"))
+    assert names(index, "ÓscarmSantos")[0] == "oscar santos aju"
+    hits = index.search(organization_ids=[ORG], query="ÓscarmSantos")
+    assert "spaces put right in “ÓscarmSantos”" in describe(hits[0].reasons)
+
+
+def test_a_given_name_and_one_surname_rank_by_completeness_then_recency():
+    index = build(
+        record("Marta", "Ruiz", "", sex="F", days_ago=400),  # short and old
+        record("Marta Elena", "Ruiz", "Pérez", sex="F", days_ago=2),  # the latest to come back
+        record("Marta", "Ruiz", "Coc", sex="F", days_ago=30),
+        record("Marta", "López", "Ruiz", sex="F", days_ago=1),  # Ruiz as second surname
+        record("Martha", "Ruiz", "Ajú", sex="F", days_ago=0),  # a letter off: less complete
+    )
+    assert names(index, "Marta Ruiz")[:5] == [
+        "marta elena ruiz perez",
+        "marta ruiz coc",
+        "marta ruiz",
+        "marta lopez ruiz",
+        "martha ruiz aju",
+    ]
+
+
+def test_a_typo_in_a_nickname_still_reaches_the_name():
+    index = build(record("Alberto", "Ixcoy", "Díaz"))
+    assert names(index, "Bto Ixcoy Díaz")[0] == "alberto ixcoy diaz"
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [
+        "incluye.people.search.score, incluye.people.search.explain",  # database side: searching.py
+        "incluye.people.duplicates",  # database side: deduplication.py
+        "incluye.skills.coder",  # database side: coding.py
+    ],
+)
+def test_the_engines_import_nothing_of_django(modules):
+    """Plain Python, so that they can be benchmarked and replaced."""
+    import subprocess
+    import sys
+
+    code = f"import sys, {modules}; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

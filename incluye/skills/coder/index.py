@@ -1,0 +1,137 @@
+"""Stage 2 of the coder: the index of what each occupation is called and does.
+
+Every title, colloquial name, task and tool of every occupation is a small document of words and
+word pairs weighted by TF-IDF, kept column by column (a CSC matrix in NumPy arrays) so a text's
+words pick out the documents that share them. Titles written for returnees (the bundled taxonomy)
+weigh a little more than the long tail of official alternate titles, so "cook" means a restaurant
+cook before a ship's cook. A word the index does not know is corrected to the closest known word
+(one edit, or two for long words, same first letter), so "carpitero" meets "carpintero".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from incluye.skills.coder.normalize import SHORT, Normalizer, feature_weight, features
+
+# How much each kind of document counts, and how much a source's titles count.
+KIND_WEIGHT = {"title": 1.0, "task": 0.55, "tool": 0.5}
+SOURCE_WEIGHT = {"bundled": 1.0, "onet": 0.88, "esco": 0.85, "isco": 0.8}
+
+
+@dataclass(frozen=True)
+class Document:
+    occupation: int  # index into the coder's occupations
+    kind: str  # title, task or tool
+    text: str
+    source: str
+    language: str = ""  # "es", "en", or "" when unknown
+
+
+class Index:
+    """The documents of every occupation, ready to be scored against a text."""
+
+    def __init__(self, occupations: list[dict], documents: list[Document], normalizer: Normalizer):
+        self.occupations = occupations
+        self.normalizer = normalizer
+        self.documents = documents
+        n = len(documents)
+        # (document, feature) pairs, then counts, document frequencies and weights in NumPy.
+        self.vocabulary: dict[str, int] = {}
+        vocabulary_id = self.vocabulary.setdefault
+        doc_ids, feature_ids = [], []
+        seen_texts: dict[str, list[int]] = {}
+        for number, document in enumerate(documents):
+            ids = seen_texts.get(document.text)
+            if ids is None:
+                ids = seen_texts[document.text] = [
+                    vocabulary_id(f, len(self.vocabulary)) for f in features(normalizer.words(document.text))
+                ]
+            doc_ids.extend([number] * len(ids))
+            feature_ids.extend(ids)
+        size = max(len(self.vocabulary), 1)
+        pairs = np.array(doc_ids, dtype=np.int64) * size + np.array(feature_ids, dtype=np.int64)
+        pairs, counts = np.unique(pairs, return_counts=True)
+        docs, feats = (pairs // size).astype(np.int32), (pairs % size).astype(np.int32)
+        df = np.bincount(feats, minlength=len(self.vocabulary))
+        self.idf = np.log((n + 1) / (df + 1)) + 1.0
+        self.pair_weight = np.array([feature_weight(f) for f in self.vocabulary])
+        weights = counts * self.pair_weight[feats] * self.idf[feats]
+        norms = np.sqrt(np.bincount(docs, weights=weights**2, minlength=n))
+        # Each document's squared, normalized TF-IDF weights, column by column (a CSC matrix).
+        order = np.argsort(feats, kind="stable")
+        self.rows = docs[order]
+        self.weights = ((weights / np.where(norms[docs] > 0, norms[docs], 1)) ** 2)[order]
+        self.indptr = np.concatenate([[0], np.cumsum(df)])
+        self.doc_occupation = np.fromiter((d.occupation for d in documents), dtype=np.int32, count=n)
+        self.doc_kind = [d.kind for d in documents]
+        self.doc_language = [d.language for d in documents]
+        self.doc_weight = np.fromiter(
+            (KIND_WEIGHT[d.kind] * SOURCE_WEIGHT.get(d.source, 0.85) for d in documents),
+            dtype=np.float64,
+            count=n,
+        )
+        # Known words by first letter and length, for the typo fix; short words seen in pairs.
+        self._known: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.short_words: set[str] = set()
+        for word in self.vocabulary:
+            if "_" not in word and len(word) >= 4:
+                self._known[word[0], len(word)].append(word)
+            elif "_" in word:
+                self.short_words.update(part for part in word.split("_") if len(part) <= SHORT)
+        self._correct = lru_cache(maxsize=50_000)(self._closest)
+        self._document_features: dict[int, frozenset[str]] = {}
+        # How much of the index comes from the official O*NET tables rather than the bundle: the
+        # calibration depends on it (a larger index answers more, and more loosely).
+        self.official_share = float(np.mean([d.source != "bundled" for d in documents])) if documents else 0.0
+
+    def document_features(self, document: int) -> frozenset[str]:
+        """The features of one document (cached)."""
+        found = self._document_features.get(document)
+        if found is None:
+            found = frozenset(features(self.normalizer.words(self.documents[document].text)))
+            if len(self._document_features) > 100_000:
+                self._document_features.clear()
+            self._document_features[document] = found
+        return found
+
+    def _closest(self, word: str) -> str | None:
+        """The known word one edit away (two, for long words), with the same first letter."""
+        if len(word) < 5:
+            return None
+        limit = 1 if len(word) < 9 else 2
+        best = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            found = process.extractOne(
+                word, self._known.get((word[0], length), ()), scorer=Levenshtein.distance, score_cutoff=limit
+            )
+            if found and (best is None or found[1] < best[1]):
+                best = found
+        return best[0] if best else None
+
+    def query_tokens(self, text: str) -> tuple[list[tuple[str, str]], int, int, int]:
+        """The text's words as the index knows them: (stem, word as typed) pairs, and how many were
+        known as they are, corrected from a typo, or unknown (and dropped)."""
+        out, known, corrected, unknown = [], 0, 0, 0
+        for stemmed, typed in self.normalizer.tokens(self.normalizer.without_non_occupations(text)):
+            if len(stemmed) <= SHORT:
+                if stemmed in self.short_words:  # only ever part of a pair ("tv technician")
+                    out.append((stemmed, typed))
+                continue
+            if stemmed in self.vocabulary:
+                known += 1
+                out.append((stemmed, typed))
+                continue
+            fixed = self._correct(stemmed)
+            if fixed:
+                corrected += 1
+                out.append((fixed, typed))
+            else:
+                unknown += 1
+        return out, known, corrected, unknown

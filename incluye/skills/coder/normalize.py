@@ -1,0 +1,114 @@
+"""Stage 1 of the coder: what people say, as words.
+
+Text is folded (case, accents, ñ), split into words, filler words are dropped, Spanglish and
+regional words are mapped to a canonical word (``data/taxonomy/spelling.json``), and each word is
+cut to a light stem (plurals, gender, verb endings) so "cocineras" meets "cocinero". Each word
+keeps the word as it was typed, so the reasons can quote the person's own words.
+
+Words of one or two letters ("pa", "ma", "ok") never count on their own: they match a title only
+as part of a pair ("tv technician"), so "trabajé pa una compañía" is not a physician assistant.
+A description naming several jobs is cut where it joins them ("hojalatero y pintor de carros").
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from incluye.core.text import fold
+
+_WORD = re.compile(r"[a-z]+")
+# A word this short (or shorter) is no feature on its own, only in a pair.
+SHORT = 2
+# A word pair ("line cook") counts this much relative to a single word.
+PAIR_WEIGHT = 0.6
+
+# Verb and agent-noun endings (text is folded first, so no accents): "lavaba", "lavando", "lavar",
+# "lavado" and "lavador" all become "lav"; "hacia"/"hacer", "hac"; "washing"/"washed", "wash";
+# "roofer"/"roof". Applied the same way to the taxonomy and to what people say.
+_VERB_ENDINGS = sorted(
+    ["abamos", "aban", "aron", "ando", "iendo", "ieron", "ador", "edor", "idor", "ing", "aba", "ian",
+     "ado", "ido", "ed", "ar", "er", "ir", "ia", "io"],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A light stem shared by Spanish and English: plurals, gender and verb endings."""
+    if len(word) > 5 and word.endswith("ores"):
+        word = word[:-2]
+    elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 4 and not word.endswith("air"):
+        for ending in _VERB_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)]
+    if len(word) > 4 and word[-1] in "ao":
+        word = word[:-1]
+    return word
+
+
+# Accented letters folded by a table (fast); anything else non-ASCII goes through `fold`.
+_ACCENTS = str.maketrans("áéíóúüñàèìòùâêîôûäëïöç", "aeiouunaeiouaeiouaeioc")
+
+
+def fast_fold(text: str) -> str:
+    folded = (text or "").lower().translate(_ACCENTS)
+    return folded if folded.isascii() else fold(folded)
+
+
+class Normalizer:
+    def __init__(self, spelling: dict[str, str], stopwords: set[str], non_occupations=()):
+        self.spelling = {fold(k): fold(v) for k, v in spelling.items()}
+        self.stopwords = {fold(w) for w in stopwords}
+        self._stems: dict[str, list[str]] = {}
+        phrases = sorted({fold(p) for p in non_occupations}, key=len, reverse=True)
+        self._non_occupation = (
+            re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+        )
+
+    def without_non_occupations(self, text: str) -> str:
+        """What people say that means "no occupation" ("ama de casa", "de todo un poco") is removed."""
+        folded = fast_fold(text)
+        return self._non_occupation.sub(" ", folded) if self._non_occupation else folded
+
+    def _word(self, word: str) -> list[str]:
+        out = []
+        for part in self.spelling.get(word, word).split():
+            if len(part) >= 2 and part not in self.stopwords:
+                out.append(stem(part))
+        return out
+
+    def tokens(self, text: str) -> list[tuple[str, str]]:
+        """(stem, word as folded) for every meaningful word of the text."""
+        out = []
+        for word in _WORD.findall(fast_fold(text)):
+            cached = self._stems.get(word)
+            if cached is None:
+                cached = self._stems[word] = self._word(word)
+            out.extend((stemmed, word) for stemmed in cached)
+        return out
+
+    def words(self, text: str) -> list[str]:
+        return [stemmed for stemmed, _word in self.tokens(text)]
+
+
+def features(words: list[str]) -> list[str]:
+    """Single words (not the short ones) and neighbouring pairs."""
+    return [*(w for w in words if len(w) > SHORT), *(f"{a}_{b}" for a, b in pairwise(words))]
+
+
+def feature_weight(feature: str) -> float:
+    return PAIR_WEIGHT if "_" in feature else 1.0
+
+
+# Where a description joins two jobs: "y", "and", commas, slashes, "también", "luego", "después".
+_JOINS = re.compile(
+    r"\s*(?:[,;/+&]|\s(?:y|e|and|tambi[eé]n|luego|despu[eé]s|adem[aá]s|then|also)\s)\s*", re.IGNORECASE
+)
+
+
+def segments(text: str) -> list[str]:
+    """The parts of a description that may each name a job, as typed."""
+    return [part.strip() for part in _JOINS.split(f" {text or ''} ") if part and part.strip()]

@@ -1,0 +1,73 @@
+"""Each user's inbox, assembled from the sources the apps registered (`incluye.core.inbox`): every
+section counted in one query, then one query for the first items of each non-empty section,
+whatever the number of items."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from incluye.core.inbox import SOURCES, InboxSource, counts, sources_for
+
+PREVIEW = 5  # items per section on the home page
+PAGE = 25  # items per page of one section
+
+
+@dataclass
+class Section:
+    source: InboxSource
+    count: int
+    overdue: int
+    items: list
+
+    @property
+    def key(self) -> str:
+        return self.source.key
+
+    @property
+    def title(self):
+        return self.source.title
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+def inbox_for(*, membership, limit: int = PREVIEW, today=None) -> list[Section]:
+    """The non-empty sections of the membership's inbox, most pressing first."""
+    today = today or timezone.localdate()
+    sources = sources_for(membership)
+    numbers = counts(sources, membership, today)
+    sections = []
+    for source in sources:
+        count, overdue = numbers[source.key]
+        if not count:
+            continue
+        rows = source.queryset(membership, today)[:limit]
+        sections.append(Section(source, count, overdue, [source.item(row, today) for row in rows]))
+    return sections
+
+
+def section_page(*, membership, key: str, page=None, today=None):
+    """All the items of one section, a page at a time: (section, paginator page) or None."""
+    from django.core.paginator import Paginator
+
+    today = today or timezone.localdate()
+    source = SOURCES.get(key)
+    if source is None or source not in sources_for(membership):
+        return None
+    count, overdue = counts([source], membership, today)[source.key]
+    paginated = Paginator(source.queryset(membership, today), PAGE).get_page(page)
+    items = [source.item(row, today) for row in paginated.object_list]
+    return Section(source, count, overdue, items), paginated
+
+
+def totals_of(sections) -> dict:
+    """{"items", "overdue"} of sections already counted."""
+    return {"items": sum(s.count for s in sections), "overdue": sum(s.overdue for s in sections)}
+
+
+def inbox_counts(membership, today=None) -> dict:
+    """{"items", "overdue"} of the membership's inbox, for the navigation (one query)."""
+    today = today or timezone.localdate()
+    numbers = counts(sources_for(membership), membership, today).values()
+    return {"items": sum(n for n, _late in numbers), "overdue": sum(late for _n, late in numbers)}
