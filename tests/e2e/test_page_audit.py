@@ -371,6 +371,19 @@ MAIN_VIEWS = {
     "jobs:person",
     "certification:session",
     "certification:enrollment",
+    "inbox",
+    "cases:alert",
+    "referrals:handoff",
+    "referrals:transfer",
+    "referrals:access",
+    "referrals:handoff_arrivals",
+    "referrals:handoff_person",
+    "referrals:transfer_new",
+    "referrals:access_new",
+    "people:duplicates",
+    "people:duplicate",
+    "people:status",
+    "people:expiring",
 }
 
 
