@@ -204,7 +204,28 @@ def demo_arrivals(organizations, *, seed: int = 2022) -> int:
                 ready.append(person)
     for person in ready:
         _ready_for_employers(caseworker, person)
+    if ready:
+        _invited(organizations, caseworker, ready[0])
     return created
+
+
+def _invited(organizations, caseworker, person) -> None:
+    """The Costa Rican employer invites the first person authorized to work to its cook's vacancy
+    and the caseworker gives her acceptance: the employer has an interview to schedule."""
+    from incluye.accounts.models import Membership
+    from incluye.jobs import services as jobs
+    from incluye.jobs.models import ApplicationStatus, Vacancy
+
+    employer_org = organizations.get(("CR", "employer2"))
+    employer = Membership.objects.filter(organization=employer_org, role="employer", read_only=False).first()
+    vacancies = Vacancy.objects.filter(employer=employer_org)
+    vacancy = vacancies.filter(occupation__code=COOK).first() or vacancies.order_by("title").first()
+    if employer is None or vacancy is None:
+        return
+    application = jobs.candidate_invite(membership=employer, vacancy=vacancy, person=person, score=70.0)
+    jobs.application_step(
+        membership=caseworker, application=application, to_status=ApplicationStatus.REFERRED
+    )
 
 
 def _ready_for_employers(caseworker, person) -> None:

@@ -42,6 +42,7 @@ def search_duplicates(*, search_id: int) -> None:
     duplicate_search_run(DuplicateSearch.objects.get(pk=search_id))
 
 
+@task()
 def pull_kobo(*, source_id: int, actor_id: int | None = None, language: str = "es") -> None:
     from incluye.people.imports.kobo import kobo_pull
     from incluye.people.models import KoboSource
