@@ -71,6 +71,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "manifests.configure": {R.ADMINISTRATOR},
     "duplicates.review": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
     "merges.undo": {R.ADMINISTRATOR},
+    # Groups of records of one person registered by several organizations of a country's alliance:
+    # an administrator of an organization holding one of the records reviews and merges them.
+    "duplicates.review_alliance": {R.ADMINISTRATOR},
     # Protection-sensitive data of people who arrive (migration status, nationality, country of
     # origin, asylum claim, documents for foreigners and of the country of origin): as sensitive as
     # psychosocial notes. Reception registers arrivals with their status; the caseworker and the

@@ -37,6 +37,9 @@ class PeopleConfig(AppConfig):
                 "incluye.duplicates.group_merged": _("Merged a group of records of the same person"),
                 "incluye.duplicates.search_requested": _("Asked for a check for duplicates"),
                 "incluye.person.stub_viewed": _("Saw the minimal record of a person of another organization"),
+                "incluye.duplicates.record_viewed": _(
+                    "Saw a record of another organization while reviewing possible duplicates"
+                ),
                 "incluye.person.access_granted": _("Shared a person's record with another organization"),
                 "incluye.person.access_ended": _(
                     "Stopped sharing a person's record with another organization"

@@ -8,23 +8,32 @@ A group found by the duplicate search is reviewed as a whole: the officer keeps 
 which of the others are the same person, and chooses each differing field's value among them; the
 merge is one action (one merge per record, sharing a batch) that an administrator undoes at once.
 The records left out are recorded as different people, so the search never groups them again.
+
+A group spanning organizations of one country (`alliance_group_merge`) is merged by an
+administrator of one of them: what the other applications hold about the merged records (cases,
+handoffs, enrolments…) moves to the surviving record too, which is shared with the other
+organizations (a `PersonAccess` grant, reason "merge"); undoing it puts everything back and ends
+those grants.
 """
 
 import uuid
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
 from incluye.people.models import (
+    AccessReason,
     Consent,
     DuplicateCandidate,
     DuplicateCluster,
     DuplicateStatus,
     IdentityDocument,
     Person,
+    PersonAccess,
     PersonMerge,
     ReturnEvent,
 )
@@ -135,10 +144,28 @@ def person_unmerge(*, membership, merge: PersonMerge) -> None:
                 DuplicateCandidate.objects.filter(pk=pk).delete()
             else:
                 DuplicateCandidate.objects.filter(pk=pk).update(status=status)
+    _end_merge_grants(membership=membership, steps=steps)
     if merge.cluster_id:
         DuplicateCluster.objects.filter(pk=merge.cluster_id).update(
             status=DuplicateStatus.PENDING, reviewed_by=None, reviewed_at=None
         )
+
+
+def _end_merge_grants(*, membership, steps: list[PersonMerge]) -> None:
+    """A merge across organizations shared the surviving record with the other organizations;
+    undoing it ends that sharing (each organization has its own record back)."""
+    from incluye.people.services import person_access_end
+
+    for step in steps:
+        for grant in PersonAccess.objects.filter(
+            pk__in=step.moved.get("grants", []), revoked_at__isnull=True
+        ).select_related("person", "organization"):
+            person_access_end(
+                membership=membership,
+                person=grant.person,
+                organization=grant.organization,
+                why="merge_undone",
+            )
 
 
 def _unmerge_one(*, membership, merge: PersonMerge) -> None:
@@ -148,6 +175,10 @@ def _unmerge_one(*, membership, merge: PersonMerge) -> None:
         setattr(survivor, f, Person._meta.get_field(f.removesuffix("_id")).to_python(value))
     survivor.save()
     ReturnEvent.objects.filter(pk__in=merge.moved.get("returns", [])).update(person=merged)
+    for related in merge.moved.get("related", []):
+        apps.get_model(related["model"])._base_manager.filter(pk__in=related["pks"]).update(
+            **{related["field"]: merged}
+        )
     IdentityDocument.objects.filter(pk__in=merge.moved.get("documents", [])).update(person=merged)
     Consent.objects.filter(pk__in=merge.moved.get("consents", [])).update(person=merged)
     merged.merged_into = None
@@ -263,3 +294,90 @@ def group_distinct(*, membership, cluster: DuplicateCluster) -> None:
         obj=cluster,
         data={"decision": "distinct", "records": len(members)},
     )
+
+
+@transaction.atomic
+def alliance_group_merge(
+    *, membership, cluster: DuplicateCluster, survivor: Person, same: list[Person], choices: dict[str, str]
+) -> list[PersonMerge]:
+    """Merge a group spanning organizations of one country (`group_merge`), then share the surviving
+    record with every other organization whose record was merged into it (a `PersonAccess` grant,
+    reason "merge"), so that its cases, referrals and work with the person go on; undoing the merge
+    ends those grants. Refused when the person's consent does not allow sharing with the alliance."""
+    from incluye.people.services import person_access_grant
+
+    if cluster.organization_id is not None:
+        raise ValueError("Not a group spanning organizations")
+    merges = group_merge(
+        membership=membership, cluster=cluster, survivor=survivor, same=same, choices=choices
+    )
+    survivor.refresh_from_db()
+    others = {m.merged.organization for m in merges if m.merged.organization_id != survivor.organization_id}
+    grants = []
+    for organization in sorted(others, key=lambda o: o.pk):
+        existed = PersonAccess.objects.filter(
+            person=survivor, organization=organization, revoked_at__isnull=True
+        ).exists()
+        try:
+            grant = person_access_grant(
+                membership=membership, person=survivor, organization=organization, reason=AccessReason.MERGE
+            )
+        except PermissionDenied:
+            raise ValidationError(
+                _("The person's consent does not allow sharing the record with the other organization.")
+            ) from None
+        if not existed:  # a sharing that was there before the merge outlives its undoing
+            grants.append(grant.pk)
+    merges[0].moved = {**merges[0].moved, "grants": grants}
+    for merge in merges:
+        merge.moved = {**merge.moved, "related": _move_related(merged=merge.merged, survivor=survivor)}
+        merge.save(update_fields=["moved"])
+    _notify_merge(membership=membership, organizations={survivor.organization, *others})
+    return merges
+
+
+def _move_related(*, merged: Person, survivor: Person) -> list[dict]:
+    """Move what the other applications hold about the merged record (cases, handoffs, transfers,
+    enrolments, applications…) to the surviving record, so that the organization that holds them
+    keeps reaching them; recorded for the undo. Rows a constraint keeps on the merged record (both
+    records applied to one vacancy, say) stay there. The registry's own rows are `person_merge`'s."""
+    moved = []
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if (
+            not (relation.auto_created and relation.one_to_many)
+            or relation.related_model._meta.app_label == "people"
+        ):
+            continue
+        model, field = relation.related_model, relation.field.name
+        rows = model._base_manager.filter(**{field: merged})
+        pks = [str(pk) for pk in rows.values_list("pk", flat=True)]
+        if not pks:
+            continue
+        try:
+            with transaction.atomic():
+                model._base_manager.filter(pk__in=pks).update(**{field: survivor})
+        except IntegrityError:
+            continue
+        moved.append({"model": model._meta.label, "field": field, "pks": pks})
+    return moved
+
+
+def _notify_merge(*, membership, organizations) -> None:
+    """Tell the administrators of the other organizations involved (no personal data)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from incluye.accounts.selectors import members_who_can
+    from incluye.core.notify import notify_on_commit
+
+    link = settings.SITE_URL.rstrip("/") + reverse("people:duplicates")
+    for organization in organizations:
+        if organization.pk == membership.organization_id:
+            continue
+        notify_on_commit(
+            to_users=list(
+                members_who_can(organization=organization, permission="duplicates.review_alliance")
+            ),
+            template="people/email/alliance_merge",
+            context={"organization": membership.organization.name, "link": link},
+        )

@@ -298,6 +298,7 @@ class AccessReason(models.TextChoices):
     HANDOFF = "handoff", _("Handoff accepted")
     TRANSFER = "transfer", _("Case transferred")
     ACCESS_REQUEST = "access_request", _("Access request granted")
+    MERGE = "merge", _("Records of the same person merged")
 
 
 class PersonAccess(models.Model):

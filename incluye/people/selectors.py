@@ -456,7 +456,11 @@ def access_report(*, person):
     person's right to know who saw their data does not stop at the registering organization."""
     from incluye.core.models import ActionLogEntry
 
-    return ActionLogEntry.objects.filter(person_id=person.pk).select_related("actor", "organization")
+    # The records merged into this one were the same person: what was read of them counts too.
+    merged = list(Person.objects.filter(merged_into_id=person.pk).values_list("pk", flat=True))
+    return ActionLogEntry.objects.filter(person_id__in=[person.pk, *merged]).select_related(
+        "actor", "organization"
+    )
 
 
 def duplicate_groups(*, membership):
@@ -467,6 +471,47 @@ def duplicate_groups(*, membership):
     if membership is None or not membership.can("people.view"):
         return DuplicateCluster.objects.none()
     return DuplicateCluster.objects.filter(organization_id=membership.organization_id)
+
+
+def alliance_duplicate_groups(*, membership, status=None):
+    """Groups spanning organizations of the membership's country (found by the nightly job) that
+    hold a record of its organization, for its administrators: `(shown, hidden)`, where `shown`
+    are those whose other records' people allow sharing with the alliance (as stubs do) and
+    `hidden` counts the others. `status` filters (default: every status)."""
+    from incluye.people.models import DuplicateCluster
+
+    if membership is None or not membership.can("duplicates.review_alliance"):
+        return DuplicateCluster.objects.none(), 0
+    own = membership.organization_id
+    groups = DuplicateCluster.objects.filter(
+        organization__isnull=True,
+        country_id=membership.organization.country_id,
+        members__organization_id=own,
+    ).distinct()
+    if status is not None:
+        groups = groups.filter(status=status)
+    # People of another organization in a group whose consent does not allow sharing.
+    others = Person.objects.filter(
+        organization__country_id=membership.organization.country_id, merged_into__isnull=True
+    ).exclude(organization_id=own)
+    allowed = with_sharing_consent(others).filter(sharing_q()).values("pk")
+    withheld = others.exclude(pk__in=allowed).values("pk")
+    blocked = groups.filter(members__in=withheld).values("pk")
+    hidden = groups.filter(pk__in=blocked).count()
+    return groups.exclude(pk__in=blocked), hidden
+
+
+def merges_of(*, membership):
+    """Merges an organization sees and may undo: those it made, and those that merged a record
+    of its own (a merge across organizations belongs to both)."""
+    from incluye.people.models import PersonMerge
+
+    if membership is None:
+        return PersonMerge.objects.none()
+    own = membership.organization_id
+    return PersonMerge.objects.filter(
+        Q(organization_id=own) | Q(survivor__organization_id=own) | Q(merged__organization_id=own)
+    )
 
 
 def duplicate_search_state(*, membership) -> dict:

@@ -224,6 +224,18 @@ def stubs_viewed(*, membership, stubs) -> int:
     )
 
 
+def duplicate_records_viewed(*, membership, people, where: str) -> int:
+    """Another organization's records shown in the review of duplicates across organizations
+    (`where`: "queue" or "review"): one read each, in the person's "who saw my data" report."""
+    return log_reads(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.duplicates.record_viewed",
+        objs=[person for person in people if person.organization_id != membership.organization_id],
+        data={"where": where},
+    )
+
+
 def person_registered_over_match(
     *, membership, person: Person, stubs=(), number_held_elsewhere=False
 ) -> None:

@@ -36,5 +36,7 @@ urlpatterns = [
     path("duplicates/", views_duplicates.queue, name="duplicates"),
     path("duplicates/check/", views_duplicates.check_now, name="duplicates_check"),
     path("duplicates/<int:pk>/", views_duplicates.review, name="duplicate"),
+    path("duplicates/alliance/", views_duplicates.alliance_queue, name="duplicates_alliance"),
+    path("duplicates/alliance/<int:pk>/", views_duplicates.alliance_review, name="duplicate_alliance"),
     path("merges/<int:pk>/undo/", views_duplicates.unmerge, name="unmerge"),
 ]

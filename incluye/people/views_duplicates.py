@@ -15,7 +15,7 @@ from incluye.people import merge as merging
 from incluye.people import selectors, services
 from incluye.people.duplicates import describe
 from incluye.people.forms import GroupMergeForm
-from incluye.people.models import DuplicateStatus, Person, PersonMerge
+from incluye.people.models import DuplicateStatus, Person
 
 
 def _display(person: Person, field: str) -> str:
@@ -57,9 +57,9 @@ def queue(request):
     )
     for group in groups:
         group.explained = describe(group.reasons, _)
-    merges = PersonMerge.objects.filter(organization_id=membership.organization_id).select_related(
-        "survivor", "merged", "performed_by"
-    )[:40]
+    merges = selectors.merges_of(membership=membership).select_related("survivor", "merged", "performed_by")[
+        :40
+    ]
     # One line per action: a group's merge is several merges sharing a batch.
     actions = [list(items) for _key, items in groupby(merges, key=lambda m: m.batch or m.pk)][:20]
     return render(
@@ -70,6 +70,7 @@ def queue(request):
             "actions": actions,
             "search": selectors.duplicate_search_state(membership=membership),
             "can_undo": membership.can("merges.undo"),
+            "can_review_alliance": membership.can("duplicates.review_alliance"),
         },
     )
 
@@ -90,6 +91,11 @@ def review(request, pk):
     group = get_scoped_or_404(selectors.duplicate_groups(membership=request.membership), pk=pk)
     if not request.membership.can("duplicates.review"):
         raise PermissionDenied
+    return _review(request, group, merge=merging.group_merge, template="people/duplicate_review.html")
+
+
+def _review(request, group, *, merge, template, queue_url="people:duplicates", on_show=None):
+    """A group side by side, and its decision: merge (`merge`) or different people."""
     members = merging.group_members(group)
     differing = [f for f in merging.MERGE_FIELDS if len({repr(getattr(p, f)) for p in members}) > 1]
     fields = [(f, _label(f), [_display(p, f) for p in members]) for f in differing]
@@ -103,16 +109,16 @@ def review(request, pk):
     if request.method == "POST":
         if form is None:
             messages.error(request, _("This group was already reviewed."))
-            return redirect("people:duplicates")
+            return redirect(queue_url)
         if request.POST.get("decision") == "distinct":
             merging.group_distinct(membership=request.membership, cluster=group)
             messages.success(request, _("Marked as different people."))
-            return redirect("people:duplicates")
+            return redirect(queue_url)
         if form.is_valid():
             by_pk = {str(p.pk): p for p in members}
             survivor = by_pk[form.cleaned_data["keep"]]
             try:
-                merging.group_merge(
+                merge(
                     membership=request.membership,
                     cluster=group,
                     survivor=survivor,
@@ -121,12 +127,14 @@ def review(request, pk):
                 )
             except ValidationError as error:
                 messages.error(request, error.messages[0])
-                return redirect("people:duplicate", pk=group.pk)
+                return redirect(request.path)
             messages.success(request, _("The records were merged. An administrator can undo it."))
             return redirect("people:detail", pk=survivor.pk)
+    if on_show is not None:
+        on_show(members)
     return render(
         request,
-        "people/duplicate_review.html",
+        template,
         {
             "group": group,
             "members": members,
@@ -138,14 +146,60 @@ def review(request, pk):
     )
 
 
+# Groups spanning organizations of the country, for the administrators of the organizations involved.
+
+
+@membership_required("duplicates.review_alliance")
+def alliance_queue(request):
+    membership = request.membership
+    shown, hidden = selectors.alliance_duplicate_groups(membership=membership, status=DuplicateStatus.PENDING)
+    groups = list(
+        shown.prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Person.objects.filter(merged_into__isnull=True)
+                .select_related("organization")
+                .order_by("created_at"),
+            )
+        )[:100]
+    )
+    for group in groups:
+        group.explained = describe(group.reasons, _)
+    services.duplicate_records_viewed(
+        membership=membership,
+        people=[person for group in groups for person in group.members.all()],
+        where="queue",
+    )
+    return render(
+        request,
+        "people/duplicates_alliance.html",
+        {"groups": groups, "hidden": hidden, "own": membership.organization_id},
+    )
+
+
+@membership_required()
+def alliance_review(request, pk):
+    shown, _hidden = selectors.alliance_duplicate_groups(membership=request.membership)
+    group = get_scoped_or_404(shown, pk=pk)
+
+    def shown_to(members):
+        services.duplicate_records_viewed(membership=request.membership, people=members, where="review")
+
+    return _review(
+        request,
+        group,
+        merge=merging.alliance_group_merge,
+        template="people/duplicate_review_alliance.html",
+        queue_url="people:duplicates_alliance",
+        on_show=shown_to,
+    )
+
+
 @membership_required()
 @require_POST
 def unmerge(request, pk):
     merge = get_scoped_or_404(
-        PersonMerge.objects.filter(
-            organization_id=request.membership.organization_id, undone_at__isnull=True
-        ),
-        pk=pk,
+        selectors.merges_of(membership=request.membership).filter(undone_at__isnull=True), pk=pk
     )
     if not request.membership.can("merges.undo"):
         raise PermissionDenied

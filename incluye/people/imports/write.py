@@ -3,6 +3,8 @@ submission already imported (its `_uuid`, whatever the reference or the row) is 
 already in the organization's registry (same identity number) gets a new return, not a second
 record; family members of a repeat group become the household of the arrival."""
 
+import datetime
+
 from django.utils import timezone
 
 from incluye.core.crypto import blind_index
@@ -63,6 +65,7 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
         organization, {known[k] for r in pending for k in map(tuple, r["documents"]) if k in known}
     )
     people, documents, returns, consents, submissions, statuses = [], [], [], [], [], []
+    declared = []
     new_households, members = [], []
     attached = 0
     now = timezone.now()
@@ -81,7 +84,7 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
                 )
                 for t, n in row["documents"]
             ]
-            if row.get("status"):  # an arrival's declared status (new people only)
+            if row.get("status"):  # an arrival's declared status
                 statuses.append(
                     MigrationStatus(
                         person=person,
@@ -96,6 +99,8 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
             person_id = person.pk
         else:
             attached += 1
+            if row.get("status"):  # a person already known: the status is added to her history
+                declared.append((person_id, row["status"]))
         event = ReturnEvent(
             person_id=person_id,
             organization=organization,
@@ -161,6 +166,7 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
     insert_many(Person, people)
     insert_many(IdentityDocument, documents)
     insert_many(ReturnEvent, returns)
+    statuses += _statuses_of_known_people(organization, served, actor, declared)
     insert_many(MigrationStatus, statuses)
     insert_many(Consent, consents)
     insert_many(ImportedSubmission, submissions)
@@ -176,6 +182,48 @@ def write_rows(manifest, rows: list[dict], actor) -> dict:
         "households": len({m.household_id for m in members}),
         "family_members": sum(1 for m in members if m.person_id is None),
     }
+
+
+def _day(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+
+
+def _statuses_of_known_people(organization, served, actor, declared) -> list:
+    """The statuses declared for people already registered, fitted into each one's history as the
+    intake does (`migration_status_record`): a status already recorded (same kind, same start) is
+    not recorded twice; one that starts later ends the status open before it; one that starts
+    before a recorded status ends the day before that one begins."""
+    if not declared:
+        return []
+    history: dict = {}
+    for status in MigrationStatus.objects.filter(
+        person_id__in={pk for pk, _ in declared}, country_id=served
+    ).order_by("since"):
+        history.setdefault(status.person_id, []).append(status)
+    new = []
+    for person_id, fields in declared:
+        since = _day(fields["since"])
+        known = history.setdefault(person_id, [])
+        if any(s.kind == fields["kind"] and _day(s.since) == since for s in known):
+            continue
+        for earlier in known:
+            if _day(earlier.since) < since and (earlier.until is None or _day(earlier.until) >= since):
+                earlier.until = since - datetime.timedelta(days=1)
+                if earlier.pk and not earlier._state.adding:
+                    earlier.save(update_fields=["until", "updated_at"])
+        later = [_day(s.since) for s in known if _day(s.since) > since]
+        status = MigrationStatus(
+            person_id=person_id,
+            organization=organization,
+            country_id=served,
+            recorded_by=actor,
+            **{**fields, "since": since},
+        )
+        if later:
+            status.until = min(later) - datetime.timedelta(days=1)
+        known.append(status)
+        new.append(status)
+    return new
 
 
 def _households_of(organization, person_ids: set) -> dict:

@@ -7,10 +7,25 @@ from django.urls import reverse
 
 
 def make_records(personas, person):
-    from incluye.people.models import KoboSource
-    from incluye.people.services import migration_status_record
+    from incluye.accounts.roles import Role
+    from incluye.core.testing import make_member, make_organization
+    from incluye.people.models import DuplicateCluster, KoboSource
+    from incluye.people.services import consent_record, migration_status_record, person_register
 
+    # A group spanning organizations of the country: `person` and the same person at an NGO.
+    ngo_member = make_member(make_organization("Asociación Caminos de Retorno", kind="ngo"), Role.CASEWORKER)
+    theirs = person_register(
+        membership=ngo_member, given_names="José Manuel", first_surname="Tzul", nationality_id="GT"
+    )
+    consent_record(
+        membership=ngo_member, person=theirs, purpose="alliance_sharing", given=True, method="signed_form"
+    )
+    alliance_group = DuplicateCluster.objects.create(
+        key="access-alliance", country_id="GT", size=2, score=0.9
+    )
+    alliance_group.members.add(person, theirs)
     return {
+        "alliance_group": alliance_group,
         "kobo_source": KoboSource.objects.create(
             organization=personas.org,
             name="Frontera",
@@ -40,4 +55,6 @@ def urls(personas, records):
         ("post", reverse("people:status_add", args=[person])),
         ("post", reverse("people:status_end", args=[person, records["migration_status"].pk])),
         ("post", reverse("people:status_document", args=[person])),
+        ("get", reverse("people:duplicate_alliance", args=[records["alliance_group"].pk])),
+        ("post", reverse("people:duplicate_alliance", args=[records["alliance_group"].pk])),
     ]

@@ -20,20 +20,26 @@ Kervens,Pierre,,M,Haití,pasaporte,HT1234567,,migrante,,,Peñas Blancas,,San Jos
 """
 
 
-def upload(client, content: str, population="asylum_seeker"):
+def upload(
+    client,
+    content: str,
+    population="asylum_seeker",
+    arrived_on="2026-02-27",
+    reference="PASO-CANOAS 2026-02-27",
+):
     response = client.post(
         reverse("people:manifests"),
         {
-            "reference": "PASO-CANOAS 2026-02-27",
+            "reference": reference,
             "population": population,
-            "arrived_on": "2026-02-27",
+            "arrived_on": arrived_on,
             "mode": "land",
             "returned_from": "other",
             "file": SimpleUploadedFile("lista.csv", content.encode()),
         },
     )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    return ManifestImport.objects.latest("created_at")
+    assert response.status_code == 302, response.context["form"].errors.as_json()
+    return ManifestImport.objects.filter(reference=reference).latest("created_at")
 
 
 def test_a_border_posts_list_of_asylum_seekers_is_checked_and_imported_with_their_status(costa_rica):
@@ -118,3 +124,37 @@ def test_the_template_for_a_list_of_arrivals_has_the_nationality_and_status_colu
     assert "nationality" not in [
         c.value for c in load_workbook(io.BytesIO(returnees.content)).worksheets[0][1]
     ]
+
+
+def import_list(client, content: str, reference: str, arrived_on="2026-02-27"):
+    manifest = upload(client, content, arrived_on=arrived_on, reference=reference)
+    client.post(reverse("people:manifest_import", args=[manifest.pk]), {"confirm_unmapped": "1"})
+    manifest.refresh_from_db()
+    assert manifest.status == "imported", manifest.errors
+    return manifest
+
+
+def test_a_status_declared_for_someone_already_registered_is_added_to_her_history(costa_rica, time_machine):
+    from incluye.core.testing import local_moment
+
+    client = costa_rica.client("reception")
+    import_list(client, BORDER_LIST, "PASO-CANOAS 2026-02-27")
+    time_machine.move_to(local_moment("2026-10-02 10:00"))
+    client = costa_rica.client("reception")  # a new day, a new session
+    # Months later the same woman is on a list again, now recognized as a refugee; her first status
+    # comes again too: what is already recorded is not recorded twice.
+    later = (
+        BORDER_LIST.splitlines()[0]
+        + "\n"
+        + BORDER_LIST.splitlines()[1].replace("solicitante de refugio,2026-02-20", "refugiada,2026-09-01")
+    )
+    import_list(client, later + "\n", "PASO-CANOAS 2026-09-03", arrived_on="2026-09-03")
+    again = "\n".join(BORDER_LIST.splitlines()[:2]) + "\n"  # her first status, on a later list
+    import_list(client, again, "PASO-CANOAS 2026-10-01", arrived_on="2026-10-01")
+    yusleidy = Person.objects.get(organization=costa_rica.org, first_surname="Marcano")
+    history = list(MigrationStatus.objects.filter(person=yusleidy).order_by("since"))
+    assert [(s.kind, s.since, s.until) for s in history] == [
+        ("asylum_seeker", datetime.date(2026, 2, 20), datetime.date(2026, 8, 31)),
+        ("refugee", datetime.date(2026, 9, 1), None),
+    ]
+    assert Person.objects.filter(organization=costa_rica.org, first_surname="Marcano").count() == 1
