@@ -15,8 +15,8 @@ install:
 # Refresh the translation catalogs after changing user-visible strings.
 messages:
 	@scripts/install.sh dev
-	.venv/bin/python manage.py makemessages -l es -l en --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
-	.venv/bin/python manage.py compilemessages --ignore=.venv
+	DEBUG=$${DEBUG:-1} .venv/bin/python manage.py makemessages -l es -l en --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
+	DEBUG=$${DEBUG:-1} .venv/bin/python manage.py compilemessages --ignore=.venv
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from incluye.accounts.models import NotificationMode, TokenScope
+from incluye.accounts.models import GrammaticalGender, NotificationMode, TokenScope
 from incluye.accounts.roles import Role
 from incluye.core.actionlog import action_choices
 from incluye.core.forms import VersionedForm
@@ -11,6 +11,12 @@ class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("Given names"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Surnames"), max_length=150, required=False)
+    grammatical_gender = forms.ChoiceField(
+        label=_("How to address them"),
+        choices=GrammaticalGender.choices,
+        required=False,
+        help_text=_("Role names agree with it (“Gestora de casos”); neutral forms when not said."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     read_only = forms.BooleanField(label=_("Read only"), required=False)
 
@@ -19,6 +25,12 @@ class MembershipForm(VersionedForm):
     """A plain form (not a ModelForm) so the service sees the old values and logs the change."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    grammatical_gender = forms.ChoiceField(
+        label=_("How to address them"),
+        choices=GrammaticalGender.choices,
+        required=False,
+        help_text=_("Role names agree with it (“Gestora de casos”); neutral forms when not said."),
+    )
     read_only = forms.BooleanField(label=_("Read only"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
     is_psychosocial_lead = forms.BooleanField(

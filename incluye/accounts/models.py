@@ -2,8 +2,16 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from incluye.accounts.roles import Role
+from incluye.accounts.roles import Role, role_label
 from incluye.core.versioning import Versioned
+
+
+class GrammaticalGender(models.TextChoices):
+    """How Spanish should speak of the person ("la gestora", "el gestor"); not their sex."""
+
+    NEUTRAL = "", _("Not said (neutral forms)")
+    FEMININE = "feminine", _("Feminine (la gestora)")
+    MASCULINE = "masculine", _("Masculine (el gestor)")
 
 
 class UserManager(BaseUserManager):
@@ -42,6 +50,14 @@ class User(AbstractUser):
         max_length=8,
         choices=[("es", _("Spanish")), ("en", _("English"))],
         default="es",
+    )
+    grammatical_gender = models.CharField(
+        _("grammatical gender"),
+        max_length=16,
+        choices=GrammaticalGender.choices,
+        default=GrammaticalGender.NEUTRAL,
+        blank=True,
+        help_text=_("How role names and messages address this person. Neutral forms when not said."),
     )
     # How the user hears about work that arrives (risk alerts are always sent at once).
     notification_mode = models.CharField(
@@ -133,6 +149,11 @@ class Membership(Versioned):
 
     def __str__(self):
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+    @property
+    def role_label(self) -> str:
+        """The role's name for this person, in their grammatical gender ("Gestora de casos")."""
+        return role_label(self.role, self.user.grammatical_gender)
 
     def can(self, permission: str) -> bool:
         from incluye.accounts.roles import role_can

@@ -3,18 +3,54 @@ a permission ending in `.view` is a read, any other is a change and is refused t
 memberships."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    RECEPTION_OFFICER = "reception_officer", _("Reception officer")
-    CASEWORKER = "caseworker", _("Caseworker")
-    PSYCHOSOCIAL = "psychosocial", _("Psychosocial professional")
-    DOCUMENTS_OFFICER = "documents_officer", _("Documents officer")
-    ASSESSOR = "assessor", _("Assessor")
-    EMPLOYER = "employer", _("Employer")
-    COORDINATOR = "coordinator", _("Alliance coordinator")
-    ADMINISTRATOR = "administrator", _("Administrator")
+    # The role's name in a gender-neutral form (Spanish: "Persona gestora de casos"): what a list of
+    # roles shows, and what a person is called when their grammatical gender is not known.
+    RECEPTION_OFFICER = "reception_officer", pgettext_lazy("role", "Reception officer")
+    CASEWORKER = "caseworker", pgettext_lazy("role", "Caseworker")
+    PSYCHOSOCIAL = "psychosocial", pgettext_lazy("role", "Psychosocial professional")
+    DOCUMENTS_OFFICER = "documents_officer", pgettext_lazy("role", "Documents officer")
+    ASSESSOR = "assessor", pgettext_lazy("role", "Assessor")
+    EMPLOYER = "employer", pgettext_lazy("role", "Employer")
+    COORDINATOR = "coordinator", pgettext_lazy("role", "Alliance coordinator")
+    ADMINISTRATOR = "administrator", pgettext_lazy("role", "Administrator")
+
+
+# A role as it names one person, agreeing with the grammatical gender they chose ("Gestora de
+# casos" for María José); where they chose none, the neutral name above.
+ROLE_FORMS = {
+    "feminine": {
+        Role.RECEPTION_OFFICER: pgettext_lazy("role, feminine", "Reception officer"),
+        Role.CASEWORKER: pgettext_lazy("role, feminine", "Caseworker"),
+        Role.PSYCHOSOCIAL: pgettext_lazy("role, feminine", "Psychosocial professional"),
+        Role.DOCUMENTS_OFFICER: pgettext_lazy("role, feminine", "Documents officer"),
+        Role.ASSESSOR: pgettext_lazy("role, feminine", "Assessor"),
+        Role.EMPLOYER: pgettext_lazy("role, feminine", "Employer"),
+        Role.COORDINATOR: pgettext_lazy("role, feminine", "Alliance coordinator"),
+        Role.ADMINISTRATOR: pgettext_lazy("role, feminine", "Administrator"),
+    },
+    "masculine": {
+        Role.RECEPTION_OFFICER: pgettext_lazy("role, masculine", "Reception officer"),
+        Role.CASEWORKER: pgettext_lazy("role, masculine", "Caseworker"),
+        Role.PSYCHOSOCIAL: pgettext_lazy("role, masculine", "Psychosocial professional"),
+        Role.DOCUMENTS_OFFICER: pgettext_lazy("role, masculine", "Documents officer"),
+        Role.ASSESSOR: pgettext_lazy("role, masculine", "Assessor"),
+        Role.EMPLOYER: pgettext_lazy("role, masculine", "Employer"),
+        Role.COORDINATOR: pgettext_lazy("role, masculine", "Alliance coordinator"),
+        Role.ADMINISTRATOR: pgettext_lazy("role, masculine", "Administrator"),
+    },
+}
+
+
+def role_label(role: str, grammatical_gender: str = "") -> str:
+    """The role's name for one person: in their grammatical gender, else the neutral name."""
+    forms = ROLE_FORMS.get(grammatical_gender or "")
+    if forms and role in forms:
+        return str(forms[role])
+    return str(Role(role).label) if role in Role.values else role
 
 
 R = Role

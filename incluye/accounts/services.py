@@ -106,6 +106,7 @@ def membership_add(
     last_name: str = "",
     read_only: bool = False,
     password: str | None = None,
+    grammatical_gender: str = "",
 ):
     """Add a user (created if new, by e-mail) to an organization with a role. Nobody adds
     themselves; a psychosocial or administrator role becomes a pending grant (a RoleGrant, returned
@@ -140,16 +141,30 @@ def membership_add(
         first_name=first_name,
         last_name=last_name,
         password=password,
+        grammatical_gender=grammatical_gender,
     )
 
 
 def _membership_apply(
-    *, actor, organization, email, role, read_only, first_name="", last_name="", password=None
+    *,
+    actor,
+    organization,
+    email,
+    role,
+    read_only,
+    first_name="",
+    last_name="",
+    password=None,
+    grammatical_gender="",
 ):
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            grammatical_gender=grammatical_gender,
         )
         if password is None:
             # A new account without a password: the person chooses one from the welcome e-mail.
@@ -186,6 +201,7 @@ def membership_update(
     read_only: bool,
     is_active: bool,
     expected_version=None,
+    grammatical_gender: str | None = None,
     is_psychosocial_lead: bool | None = None,
 ):
     """Change a member's role or access. Nobody changes their own; a change that grants a
@@ -195,7 +211,22 @@ def membership_update(
     _refuse_self_grant(actor_membership.user, membership.user)
     # Checked before a grant is asked for, too: the request must be about what the user saw.
     check_current(membership, expected_version)
+    # How Spanish speaks of the person is theirs, not a grant: it changes at once.
+    gender = {}
+    user = membership.user
+    if grammatical_gender is not None and user.grammatical_gender != grammatical_gender:
+        gender = {"grammatical_gender": [user.grammatical_gender, grammatical_gender]}
+        user.grammatical_gender = grammatical_gender
+        user.save(update_fields=["grammatical_gender"])
     if grants_role(membership, role=role, read_only=read_only, is_active=is_active):
+        if gender:
+            log_action(
+                actor=actor_membership.user,
+                organization=membership.organization,
+                action="incluye.membership.changed",
+                obj=membership,
+                data={"changes": gender},
+            )
         return _request_grant(
             actor=actor_membership.user,
             organization=membership.organization,
@@ -212,11 +243,20 @@ def membership_update(
         is_active=is_active,
         is_psychosocial_lead=is_psychosocial_lead,
         expected_version=expected_version,
+        extra_changes=gender,
     )
 
 
 def _membership_change(
-    *, actor, membership, role, read_only, is_active, is_psychosocial_lead=None, expected_version=None
+    *,
+    actor,
+    membership,
+    role,
+    read_only,
+    is_active,
+    is_psychosocial_lead=None,
+    expected_version=None,
+    extra_changes=None,
 ):
     if is_psychosocial_lead is None:
         is_psychosocial_lead = membership.is_psychosocial_lead
@@ -231,6 +271,7 @@ def _membership_change(
         for field, value in values.items()
         if getattr(membership, field) != value
     }
+    changes.update(extra_changes or {})
     if not changes:
         return membership
     for field, value in values.items():

@@ -101,6 +101,7 @@ def member_edit(request, pk):
             "role": target.role,
             "read_only": target.read_only,
             "is_active": target.is_active,
+            "grammatical_gender": target.user.grammatical_gender,
             "is_psychosocial_lead": target.is_psychosocial_lead,
         },
         record=target,

@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from incluye.cases.models import CASE_PIPELINE, CaseStatus, ClosureReason, Sensitivity
 from incluye.core.forms import VersionedForm
 
+# Several forms share the case page: each has its own prefix, so every id on the page is unique
+# and each label focuses its own field (the task's "Due on" is not the goal's).
+
 
 class MoveForm(VersionedForm):
+    prefix = "move"
     to_status = forms.ChoiceField(label=_("Next stage"))
     note = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
 
@@ -18,6 +22,7 @@ class MoveForm(VersionedForm):
 
 
 class CloseForm(VersionedForm):
+    prefix = "close"
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -26,6 +31,7 @@ class CloseForm(VersionedForm):
 
 
 class NoteForm(forms.Form):
+    prefix = "note"
     sensitivity = forms.ChoiceField(label=_("Who may read it"), choices=Sensitivity.choices)
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -39,6 +45,7 @@ class NoteForm(forms.Form):
 
 
 class TaskForm(forms.Form):
+    prefix = "task"
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(
         label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -75,6 +82,8 @@ class DocumentForm(VersionedForm):
 
 
 class ScanForm(forms.Form):
+    """One per document on the case page: its prefix names the document (`scan<document id>`)."""
+
     file = forms.FileField(label=_("Scan (PDF, JPEG or PNG, up to 10 MB)"))
 
 
@@ -122,6 +131,7 @@ class FollowUpForm(VersionedForm):
 
 
 class GoalForm(forms.Form):
+    prefix = "goal"
     title = forms.CharField(label=_("Goal"), max_length=200)
     due_on = forms.DateField(
         label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -165,12 +165,18 @@ class Instrument:
     names: dict[str, str]
     items: tuple[Item, ...]
     scoring: dict[str, Any]
-    source: str = ""
+    source: str = ""  # where the instrument and its wording come from: a note for maintainers
     instruction_texts: dict[str, str] | None = None
+    attribution_texts: dict[str, str] | None = None  # what the form must say, in each language
 
     @property
     def name(self) -> str:
         return localized(self.names)
+
+    @property
+    def attribution(self) -> str:
+        """The credit and terms the form shows, in the reader's language."""
+        return localized(self.attribution_texts) if self.attribution_texts else ""
 
     @property
     def instructions(self) -> str:
@@ -258,6 +264,8 @@ def instrument_from_dict(data: dict[str, Any], *, where: str = "instrument") -> 
     check.that(isinstance(data.get("version"), str) and data["version"], "version is required")
     if "instructions" in data:
         check.texts(data["instructions"], "instructions")
+    if "attribution" in data:
+        check.texts(data["attribution"], "attribution")
     check.that(isinstance(data.get("items"), list) and data["items"], "items must be a non-empty list")
     items = []
     for n, raw in enumerate(data["items"]):
@@ -275,6 +283,7 @@ def instrument_from_dict(data: dict[str, Any], *, where: str = "instrument") -> 
         scoring=scoring,
         source=data.get("source", ""),
         instruction_texts=dict(data["instructions"]) if "instructions" in data else None,
+        attribution_texts=dict(data["attribution"]) if "attribution" in data else None,
     )
 
 

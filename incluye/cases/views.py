@@ -75,17 +75,19 @@ def _page(request, case, **forms):
         "next_stages": CASE_PIPELINE.allowed(case.status),
         "notes": selectors.notes_for(membership=request.membership, case=case),
         "move_form": forms.get("move_form") or MoveForm(case=case),
-        "close_form": forms.get("close_form") or CloseForm(case=case),
         "note_form": forms.get("note_form") or NoteForm(membership=request.membership),
         "task_form": forms.get("task_form") or TaskForm(),
         "tasks": selectors.tasks_of(membership=request.membership, case=case),
         "documents": [
-            (document, forms.get(f"document_form_{document.pk}") or DocumentForm(document=document))
+            (
+                document,
+                forms.get(f"document_form_{document.pk}") or DocumentForm(document=document),
+                ScanForm(prefix=f"scan{document.pk}"),
+            )
             for document in case.documents.prefetch_related("scans")
         ]
         if selectors.documents_visible(membership=request.membership, case=case)
         else None,
-        "scan_form": ScanForm(),
         "screenings": selectors.screenings_for(membership=request.membership, case=case),
         "instruments": all_instruments(),
         "follow_ups": case.follow_ups.all(),
@@ -134,7 +136,7 @@ def _change(request, pk, form_class, action):
         raise PermissionDenied
     form = form_class(request.POST, case=case)
     if not form.is_valid():
-        return _page(request, case, **{f"{action}_form": form})
+        return _refused(request, case, action, form)
     try:
         if action == "move":
             services.case_move(
@@ -154,12 +156,19 @@ def _change(request, pk, form_class, action):
             )
     except TransitionNotAllowed as error:
         form.add_error(None, error.message)
-        return _page(request, case, **{f"{action}_form": form})
+        return _refused(request, case, action, form)
     except StaleRecord as error:
         form.stale(error)
-        return _page(request, case, **{f"{action}_form": form})
+        return _refused(request, case, action, form)
     messages.success(request, _("The case is now at “%(stage)s”.") % {"stage": case.get_status_display()})
     return redirect("cases:detail", pk=case.pk)
+
+
+def _refused(request, case, action, form):
+    """A refused change comes back on the page it was made from, with the error summary."""
+    if action == "close":
+        return render(request, "cases/case_close.html", {"case": case, "form": form}, status=400)
+    return _page(request, case, **{f"{action}_form": form})
 
 
 @membership_required()
@@ -169,9 +178,14 @@ def case_move(request, pk):
 
 
 @membership_required()
-@require_POST
 def case_close(request, pk):
-    return _change(request, pk, CloseForm, "close")
+    """Closing asks first: a page that says what closing does, with the reason and the outcome."""
+    if request.method == "POST":
+        return _change(request, pk, CloseForm, "close")
+    case = selectors.case_for_page(membership=request.membership, pk=pk)
+    if not request.membership.can("cases.manage"):
+        raise PermissionDenied
+    return render(request, "cases/case_close.html", {"case": case, "form": CloseForm(case=case)})
 
 
 @membership_required()
@@ -248,7 +262,7 @@ def scan_upload(request, pk):
     document = _document(request, pk)
     if not request.membership.can("notes.write"):
         raise PermissionDenied
-    form = ScanForm(request.POST, request.FILES)
+    form = ScanForm(request.POST, request.FILES, prefix=f"scan{document.pk}")
     if form.is_valid():
         try:
             services.scan_upload(

@@ -1,8 +1,190 @@
-"""Form helpers shared by every app."""
+"""Every form of the project speaks the design system (GOV.UK Frontend) without each form saying
+so: one form renderer gives every field its label, hint, error message and classes, and the
+error summary that leads to the fields. Settings: FORM_RENDERER = "incluye.core.forms.FormRenderer".
+
+Dates and months in the browser's pickers are always ISO ("2026-12-05", "2026-03"), whatever the
+language of the page: the locale never reaches an <input type=date> or <input type=month>.
+
+Also: uploads judged by their content (`checked_upload`) and forms that carry the version of the
+record they edit (`VersionedForm`, `save_with`), so that no change is silently lost."""
+
+import datetime
 
 from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from incluye.core.uploads import Refused, detect
+
+# Django's own empty choice of a <select>: its Spanish catalogue has no translation yet, so ours
+# carries it (project catalogues come first).
+EMPTY_CHOICE = _("- Select an option -")
+
+ISO_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M", "month": "%Y-%m", "time": "%H:%M"}
+
+# The design system's class for each kind of widget (by Django's input_type, or the widget's class).
+WIDGET_CLASSES = {
+    "select": "govuk-select",
+    "selectmultiple": "govuk-select app-select-multiple",
+    "textarea": "govuk-textarea",
+    "file": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+    "radio": "govuk-radios__input",
+}
+WIDTHS = {"date": "govuk-input--width-10", "month": "govuk-input--width-10", "number": "govuk-input--width-5"}
+
+
+class MonthInput(forms.DateInput):
+    """<input type=month> (year and month), always ISO; browsers without it show a text field
+    that accepts "2026-03" or "03/2026"."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": _("YYYY-MM"), "pattern": r"\d{4}-\d{2}", **(attrs or {})}, "%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month, as the first day of that month."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%m/%Y", "%m-%Y", "%Y/%m"]
+    default_error_messages = {"invalid": _("Enter a month as year and month, for example 2026-03.")}
+
+    def to_python(self, value):
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        return super().to_python(value)
+
+
+class DesignSystemBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        kind = getattr(widget, "input_type", None) or self.widget_type
+        base = WIDGET_CLASSES.get(kind) or WIDGET_CLASSES.get(self.widget_type)
+        if base is None and not widget.is_hidden:
+            base = "govuk-input"
+            if kind in WIDTHS and "class" not in widget.attrs:
+                base += f" {WIDTHS[kind]}"
+        if base and "govuk-" not in str(attrs.get("class", "")):
+            attrs["class"] = f"{base} {attrs.get('class', '')}".strip()
+        if self.errors and base and base.split()[0] in {"govuk-input", "govuk-select", "govuk-textarea"}:
+            attrs["class"] += f" {base.split()[0]}--error"
+        if self.errors and base == "govuk-file-upload":
+            attrs["class"] += " govuk-file-upload--error"
+        return attrs
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        kind = (widget.attrs.get("type") if widget.attrs else None) or getattr(widget, "input_type", None)
+        if kind in ISO_FORMATS and isinstance(
+            widget, forms.DateInput | forms.DateTimeInput | forms.TimeInput
+        ):
+            widget.format = ISO_FORMATS[kind]
+        return super().as_widget(widget, attrs, only_initial)
+
+    @property
+    def is_checkbox(self):
+        return isinstance(self.field.widget, forms.CheckboxInput)
+
+    @property
+    def is_file(self):
+        return isinstance(self.field.widget, forms.FileInput)
+
+    @property
+    def is_choice_list(self):
+        return isinstance(self.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+class FormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = DesignSystemBoundField
+
+
+REQUIRED, DESIRED = "required", "desired"
+
+
+class ImportanceWidget(forms.Widget):
+    """A short list of options, each with a three-way choice (not asked / desired / required):
+    one row per option, one radio group per row (`<name>-<option>`), instead of two long
+    multi-selects that need Ctrl-click and say the same list twice."""
+
+    template_name = "forms/importance.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = []
+
+    def value_from_datadict(self, data, files, name):
+        chosen = {}
+        for value, _label in self.choices:
+            level = data.get(f"{name}-{value}")
+            if level in (REQUIRED, DESIRED):
+                chosen[str(value)] = level
+        return chosen
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        value = value or {}
+        base = context["widget"]["attrs"].get("id") or f"id_{name}"
+        context["widget"]["rows"] = [
+            {
+                "value": str(option),
+                "label": label,
+                "name": f"{name}-{option}",
+                "id": f"{base}-{index}",
+                "level": value.get(str(option), ""),
+            }
+            for index, (option, label) in enumerate(self.choices)
+        ]
+        return context
+
+
+class ImportanceField(forms.Field):
+    """{option: "required" | "desired"} for the options offered (others are ignored)."""
+
+    widget = ImportanceWidget
+    default_error_messages = {"invalid_choice": _("Choose among the options offered.")}
+
+    def __init__(self, *, choices=(), **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = [(str(k), v) for k, v in value]
+        self.widget.choices = self._choices
+
+    def to_python(self, value):
+        return dict(value or {})
+
+    def validate(self, value):
+        super().validate(value)
+        offered = {k for k, _label in self.choices}
+        if set(value) - offered:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+    def split(self, value) -> tuple[list, list]:
+        """(required, desired): the options in each, in the order offered."""
+        order = [k for k, _label in self.choices]
+        value = value or {}
+        return (
+            [k for k in order if value.get(k) == REQUIRED],
+            [k for k in order if value.get(k) == DESIRED],
+        )
 
 
 def checked_upload(upload, *, allowed: set[str], message):

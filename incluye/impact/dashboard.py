@@ -70,8 +70,10 @@ def dashboard_data(flt: IndicatorFilter, *, suppress: bool, public: bool = False
     figures = [headline(code, flt, **threshold_kw) for code in codes]
     by_month = indicators.table("people_reached_direct", flt, "month", **threshold_kw)
     by_department = indicators.table("people_reached_direct", flt, "department", **threshold_kw)
-    by_sex = indicators.table("people_reached_direct", flt, "sex", **threshold_kw)
-    by_age = indicators.table("people_reached_direct", flt, "age_group", **threshold_kw)
+    # Sex and age group come from one suppressed table (age groups × sex), whose margins both
+    # charts and the published table show: a count hidden in one is hidden in all of them, so no
+    # chart gives away what the table hides (and no bar says "<5" where the table says 81).
+    sex_age = indicators.table("people_reached_direct", flt, "age_group", "sex", **threshold_kw)
     funnel = indicators.table("pathway_entries", flt, "category", **threshold_kw)
     # Protection-sensitive: suppressed whatever the dashboard (the table enforces it).
     by_population = indicators.table("people_reached_by_population", flt, "category", **threshold_kw)
@@ -98,14 +100,14 @@ def dashboard_data(flt: IndicatorFilter, *, suppress: bool, public: bool = False
             charts.bar_chart(
                 _("People reached by sex"),
                 _("People directly reached, by sex."),
-                by_sex.series(),
+                sex_age.column_series(),
                 slug="by-sex",
                 hidden_text=hidden,
             ),
             charts.bar_chart(
                 _("People reached by age group"),
                 _("People directly reached, by their age when first served."),
-                by_age.series(),
+                sex_age.series(),
                 slug="by-age",
                 hidden_text=hidden,
             ),
@@ -133,8 +135,6 @@ def dashboard_data(flt: IndicatorFilter, *, suppress: bool, public: bool = False
                 hidden_text=hidden,
             ),
         ],
-        "tables": {
-            "sex_age": indicators.table("people_reached_direct", flt, "age_group", "sex", **threshold_kw)
-        },
+        "tables": {"sex_age": sex_age},
         "definitions": registry.definitions(),
     }

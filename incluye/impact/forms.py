@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from incluye.core.forms import MonthField
 from incluye.impact.filters import AGE_GROUPS, IndicatorFilter, period_bounds
 from incluye.people.models import Sex
 
@@ -9,12 +10,11 @@ class IndicatorFilterForm(forms.Form):
     """The dashboards' and exports' filters. The organization filter is offered to coordinators;
     an organization's manager is always limited to their own organization."""
 
-    period = forms.CharField(
-        label=_("Period"),
-        required=False,
-        max_length=15,
-        help_text=_("A year (2026), a month (2026-03), months (2026-01/2026-06) or empty for all time."),
-    )
+    # The period is picked as months (a month picker; "2026-03" where the browser has none). The
+    # text form ("2026", "2026-03", "2026-01/2026-06") still works in links and exports.
+    month_from = MonthField(label=_("From the month"), required=False)
+    month_to = MonthField(label=_("To the month"), required=False, help_text=_("Empty: all the time."))
+    period = forms.CharField(required=False, max_length=15, widget=forms.HiddenInput)
     department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("All")), *Sex.choices])
     age_group = forms.ChoiceField(
@@ -45,6 +45,17 @@ class IndicatorFilterForm(forms.Form):
         except (ValueError, IndexError) as exc:
             raise forms.ValidationError(_("Write a year, a month or two months separated by /.")) from exc
         return period
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("month_from"), data.get("month_to")
+        if first or last:
+            first, last = first or last, last or first
+            if last < first:
+                self.add_error("month_to", _("The last month comes before the first."))
+            else:
+                data["period"] = f"{first:%Y-%m}/{last:%Y-%m}"
+        return data
 
     def indicator_filter(self, *, organization: int | None = None) -> IndicatorFilter:
         data = self.cleaned_data if self.is_valid() else {}

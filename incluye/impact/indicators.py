@@ -244,13 +244,23 @@ class IndicatorTable:
             self.shown(self.total, self.means.get("total")) if self.total else None,
         )
 
-    def series(self):
-        """(label, number or None when hidden) for the charts: one value per row (the row total)."""
+    def _margin_series(self, labels, totals, key):
         result = []
-        for i, label in enumerate(self.row_labels):
-            cell = self.row_totals[i]
-            result.append((label, None if cell.hidden else self.shown(cell, self.means.get(("row", i)))))
+        for i, label in enumerate(labels):
+            shown = self.shown(totals[i], self.means.get((key, i)))
+            value = None if totals[i].hidden or not isinstance(shown, int | float) else shown
+            result.append((label, value, shown))
         return result
+
+    def series(self):
+        """(label, number or None when hidden, what the table shows) for the charts: one per row
+        (the row total). A chart shows exactly what the table shows: a number, "<5" or "*"."""
+        return self._margin_series(self.row_labels, self.row_totals, "row")
+
+    def column_series(self):
+        """The same for the columns (their totals), from the same suppressed table: a chart of
+        the columns agrees with the rows' chart and with the table published beside them."""
+        return self._margin_series(self.col_labels, self.column_totals, "col")
 
 
 def table(

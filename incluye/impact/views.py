@@ -152,8 +152,10 @@ def public(request):
         country = countries[0]
     flt = IndicatorFilter(country=country)
     language = translation.get_language()[:2]
+    # The region's totals, when this deployment serves more than one country (else they are the
+    # country's own figures, already in the cards).
     region = []
-    for code in ("people_reached_direct", "people_reached_indirect"):
+    for code in ("people_reached_direct", "people_reached_indirect") if len(countries) > 1 else ():
         totals = [indicators.total(code, IndicatorFilter(country=c)) for c in countries]
         value = sum(t[0] for t in totals if t)
         from incluye.impact.suppression import suppress_value
@@ -176,6 +178,7 @@ def public(request):
             "region": region,
             "country": country,
             "countries": Country.objects.filter(code__in=countries),
+            "country_name": Country.objects.get(code=country).name,
             "stories": [
                 {"title": s.title(language), "text": s.text(language), "signature": s.signature}
                 for s in selectors.public_stories(country=country)

@@ -112,8 +112,12 @@ def _vacancy_form(request, vacancy=None) -> VacancyForm:
     data = VacancyRequest(data=request.data)
     data.is_valid(raise_exception=True)
     values = {k: v for k, v in data.validated_data.items() if v is not None}
-    for key in ("required_standards", "desired_standards"):
-        values[key] = [str(v) for v in values.get(key, [])]
+    # The page asks each skill, standard and licence as "required" or "desired": the API's lists
+    # become those answers (a required one wins over the same one desired).
+    for field in ("skills", "standards", "licences"):
+        for level in ("desired", "required"):
+            for option in values.pop(f"{level}_{field}", []):
+                values[f"{field}-{option}"] = level
     form = VacancyForm(values, organization=request.membership.organization, vacancy=vacancy)
     if not form.is_valid():
         raise form_errors(form)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("commitment/", views.commitment, name="commitment"),
     path("vacancies/new/", views.vacancy_new, name="vacancy_new"),
+    path("vacancies/occupation-skills/", views.occupation_skills, name="occupation_skills"),
     path("vacancies/<uuid:pk>/", views.vacancy_detail, name="vacancy"),
     path("vacancies/<uuid:pk>/edit/", views.vacancy_edit, name="vacancy_edit"),
     path("vacancies/<uuid:pk>/candidates.csv", views.vacancy_candidates_csv, name="vacancy_candidates_csv"),

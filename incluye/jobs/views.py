@@ -68,6 +68,9 @@ def vacancy_new(request):
     if not _is_employer(request.membership):
         raise PermissionDenied
     org = request.membership.organization
+    if "refresh" in request.POST:
+        form = VacancyForm.refreshed(request.POST, organization=org)
+        return render(request, "jobs/vacancy_form.html", {"form": form})
     form = VacancyForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
         vacancy = services.vacancy_create(membership=request.membership, **form.vacancy_fields())
@@ -82,6 +85,11 @@ def vacancy_edit(request, pk):
     if vacancy.employer_id != request.membership.organization_id:
         raise Http404
     _require(request, "vacancies.manage")
+    if "refresh" in request.POST:
+        form = VacancyForm.refreshed(
+            request.POST, organization=request.membership.organization, vacancy=vacancy
+        )
+        return render(request, "jobs/vacancy_form.html", {"form": form, "vacancy": vacancy})
     form = VacancyForm(request.POST or None, organization=request.membership.organization, vacancy=vacancy)
     update = partial(services.vacancy_update, membership=request.membership, vacancy=vacancy)
     if request.method == "POST" and form.is_valid() and form.save_with(update, **form.vacancy_fields()):
@@ -93,6 +101,14 @@ def vacancy_edit(request, pk):
         {"form": form, "vacancy": vacancy},
         status=400 if form.is_bound else 200,
     )
+
+
+@membership_required("vacancies.manage")
+def occupation_skills(request):
+    """The skills of the occupation picked on the vacancy form (?occupation=code), as the form's
+    skills section (htmx swaps it in; the choices already made are kept)."""
+    form = VacancyForm(request.GET, organization=request.membership.organization)
+    return render(request, "jobs/_vacancy_skills.html", {"form": form})
 
 
 @membership_required()

@@ -33,6 +33,7 @@ class PeopleConfig(AppConfig):
                 "incluye.person.unmerged": _("Undid a merge"),
                 "incluye.duplicates.reviewed": _("Reviewed a possible duplicate"),
                 "incluye.duplicates.found": _("Searched the registry for duplicates"),
+                "incluye.arrivals.exported": _("Exported a day's list of arrivals"),
                 "incluye.duplicates.group_merged": _("Merged a group of records of the same person"),
                 "incluye.duplicates.search_requested": _("Asked for a check for duplicates"),
                 "incluye.person.stub_viewed": _("Saw the minimal record of a person of another organization"),

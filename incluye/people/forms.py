@@ -127,6 +127,19 @@ def origin_document_choices(served_country: str) -> list:
     ]
 
 
+class ConfirmNumberForm(forms.Form):
+    """Beside the possible matches of an intake: the officer checked that the identity number
+    the alliance holds belongs to someone else (the box submits with the intake form)."""
+
+    confirm_number = forms.BooleanField(
+        label=_(
+            "I checked: this identity number belongs to a different person, register a new record anyway."
+        ),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"form": "intake", "value": "1"}),
+    )
+
+
 class IntakeForm(ArrivalForm):
     """One arrival, in the order an officer asks the questions: a returnee, or someone arriving in
     the country (an asylum seeker, a refugee, another migrant), each asked their own questions."""

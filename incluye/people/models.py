@@ -143,6 +143,11 @@ class Person(models.Model):
         """Surnames first, as lists are read in Central America: “Pérez López, María José”."""
         return f"{self.surnames}, {self.given_names}" if self.surnames else self.given_names
 
+    def language_labels(self) -> list[str]:
+        """The languages recorded at registration, by name ("K'iche'", "Español")."""
+        labels = dict(Language.choices)
+        return [str(labels.get(code, code)) for code in self.languages or []]
+
 
 class IdentityDocument(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")

@@ -351,18 +351,34 @@ def intake_matches(*, membership, person_fields: dict, documents: list, limit: i
 INTAKE_MATCH_MIN_SCORE = 80
 
 
-def returns_of_the_day(*, membership, day):
-    """Today's arrivals at the organization, urgent needs first."""
+def returns_of_the_day(*, membership, day, flight: str | None = None, urgent_only: bool = False):
+    """A day's arrivals at the organization, urgent needs first; optionally one flight or bus
+    (its reference) and only the urgent ones."""
     from incluye.people.models import ReturnEvent
 
     if not membership.can("people.view"):
         return ReturnEvent.objects.none()
-    return (
-        ReturnEvent.objects.filter(
-            organization_id=membership.organization_id, arrived_on=day, person__merged_into__isnull=True
-        )
-        .select_related("person", "person__residence")
-        .order_by("-is_urgent", "created_at")
+    returns = ReturnEvent.objects.filter(
+        organization_id=membership.organization_id, arrived_on=day, person__merged_into__isnull=True
+    )
+    if flight is not None:
+        returns = returns.filter(transport_reference=flight)
+    if urgent_only:
+        returns = returns.filter(is_urgent=True)
+    return returns.select_related("person", "person__residence").order_by("-is_urgent", "created_at", "pk")
+
+
+def flights_of_the_day(*, membership, day) -> list[tuple[str, int]]:
+    """The flights and buses that arrived on a day, with how many people each brought: [(ref, n)];
+    arrivals without a reference are counted under ""."""
+    from django.db.models import Count
+
+    return list(
+        returns_of_the_day(membership=membership, day=day)
+        .order_by()
+        .values_list("transport_reference")
+        .annotate(people=Count("pk"))
+        .order_by("transport_reference")
     )
 
 

@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("today/", views.today, name="today"),
+    path("today/export/", views.today_export, name="today_export"),
     path("intake/", views.intake, name="intake"),
     path("intake/drafts/<uuid:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("<uuid:pk>/", views.person_detail, name="detail"),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
-from incluye.people.forms import ConsentForm, IntakeForm
+from incluye.people.forms import ConfirmNumberForm, ConsentForm, IntakeForm, date_widget
 
 
 @membership_required("people.view")
@@ -66,11 +67,133 @@ def person_detail(request, pk):
     )
 
 
+class DayListFilter(forms.Form):
+    """The day's list: which day, which flight or bus, only the urgent."""
+
+    day = forms.DateField(label=_("Day"), required=False, widget=date_widget())
+    flight = forms.ChoiceField(label=_("Flight or bus"), required=False)
+    urgent = forms.BooleanField(label=_("Only urgent needs"), required=False)
+
+    def __init__(self, *args, flights, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["flight"].choices = [
+            ("", _("All")),
+            *(
+                (reference or NO_REFERENCE, f"{reference or _('No reference')} ({people})")
+                for reference, people in flights
+            ),
+        ]
+
+
+NO_REFERENCE = "-"
+DAY_LIST_PAGE = 50
+
+
+def _day_list(request):
+    """The filtered day's list and the filter form, from the query string."""
+    day = timezone.localdate()
+    probe = DayListFilter(request.GET or None, flights=[])
+    if probe.is_bound and probe.is_valid() and probe.cleaned_data.get("day"):
+        day = probe.cleaned_data["day"]
+    flights = selectors.flights_of_the_day(membership=request.membership, day=day)
+    form = DayListFilter(request.GET or None, flights=flights, initial={"day": day})
+    flight = urgent = None
+    if form.is_bound and form.is_valid():
+        flight = form.cleaned_data["flight"] or None
+        urgent = form.cleaned_data["urgent"]
+    if flight == NO_REFERENCE:
+        flight = ""
+    returns = selectors.returns_of_the_day(
+        membership=request.membership, day=day, flight=flight, urgent_only=bool(urgent)
+    )
+    return form, day, flight, returns
+
+
 @membership_required("people.view")
 def today(request):
-    day = timezone.localdate()
-    returns = selectors.returns_of_the_day(membership=request.membership, day=day)
-    return render(request, "people/today.html", {"returns": returns, "day": day})
+    """The day's arrivals: urgent needs first, filtered by flight, a page at a time (a whole
+    flight on one page, to print it), printable and exportable."""
+    form, day, flight, returns = _day_list(request)
+    per_page = 500 if flight is not None else DAY_LIST_PAGE
+    page = Paginator(returns, per_page).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/today.html",
+        {
+            "form": form,
+            "day": day,
+            "flight": flight,
+            "page": page,
+            "returns": page.object_list,
+            "total": page.paginator.count,
+            "urgent_count": returns.filter(is_urgent=True).count(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@membership_required("people.register")
+def today_export(request):
+    """The day's list as it is filtered on screen (the same query string), as CSV or XLSX
+    (?format=xlsx); logged, since names leave Incluye."""
+    from django.http import Http404, HttpResponse
+
+    from incluye.core.actionlog import log_action
+    from incluye.core.spreadsheets import safe_row
+
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, day, flight, returns = _day_list(request)
+    header = [_("Urgent"), _("Surnames, names"), _("Flight or bus"), _("Needs"), _("Registered at")]
+    rows = [
+        safe_row(
+            [
+                _("Yes") if r.is_urgent else "",
+                r.person.sortable_name,
+                r.transport_reference,
+                ", ".join(r.vulnerability_labels()),
+                timezone.localtime(r.created_at).strftime("%H:%M"),
+            ]
+        )
+        for r in returns
+    ]
+    log_action(
+        actor=request.user,
+        organization=request.membership.organization,
+        action="incluye.arrivals.exported",
+        data={"day": day.isoformat(), "flight": flight, "rows": len(rows), "format": fmt},
+    )
+    name = f"llegadas-{day.isoformat()}{'-' + flight if flight else ''}.{fmt}"
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        import io
+
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = day.isoformat()
+        sheet.append([str(h) for h in header])
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _intake_form(request, data=None, initial=None):
@@ -162,6 +285,7 @@ def intake(request):
             {
                 "form": form,
                 "matches": matches,
+                "confirm_number_form": ConfirmNumberForm(),
                 "draft": draft,
                 "drafts": selectors.drafts_of(membership=membership),
             },

@@ -19,18 +19,23 @@ from incluye.people.models import DuplicateStatus, Person
 
 
 def _display(person: Person, field: str) -> str:
+    """A field's value as the reviewer reads it: dates the local way, choices and languages by name."""
+    import datetime
+
+    from django.utils import formats
+
     if field == "residence_id":
         return str(person.residence) if person.residence_id else ""
+    if field == "languages":
+        return ", ".join(person.language_labels())
     value = getattr(person, field)
     display = getattr(person, f"get_{field}_display", None)
     if display:
         return str(display())
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, list):
-        return ", ".join(value)
-    if field == "birth_date" and value:
-        from django.utils.formats import date_format
-
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
 
 

@@ -13,6 +13,10 @@ from incluye.core.versioning import StaleRecord
 from incluye.people import selectors, services
 from incluye.people.forms import ForeignDocumentForm, MigrationStatusForm, StatusEndForm
 
+# The page holds several forms: each has its prefix so that their ids stay unique.
+STATUS_PREFIX = "status"
+DOCUMENT_PREFIX = "document"
+
 
 def _person(request, pk, permission="protection.view"):
     """The person (a foreign id is a 404), then the role (403): existence never leaks."""
@@ -27,6 +31,9 @@ def _person(request, pk, permission="protection.view"):
 def _page(request, person, *, status_form=None, document_form=None, status=200):
     today = timezone.localdate()
     statuses = list(selectors.statuses_of(person=person))
+    for entry in statuses:  # one small form per open status, prefixed: ids stay unique on the page
+        if entry.until is None:
+            entry.end_form = StatusEndForm(record=entry, prefix=f"end{entry.pk}", initial={"until": today})
     _shown, protected_documents = selectors.documents_for_page(membership=request.membership, person=person)
     periods = selectors.work_periods_by_person([person.pk]).get(person.pk, [])
     services.protection_viewed(
@@ -45,8 +52,9 @@ def _page(request, person, *, status_form=None, document_form=None, status=200):
             "documents": protected_documents,
             "periods": periods,
             "authorized_today": any(p.covers(today) for p in periods),
-            "status_form": status_form or MigrationStatusForm(country=person.organization.country),
-            "document_form": document_form or ForeignDocumentForm(person=person),
+            "status_form": status_form
+            or MigrationStatusForm(country=person.organization.country, prefix=STATUS_PREFIX),
+            "document_form": document_form or ForeignDocumentForm(person=person, prefix=DOCUMENT_PREFIX),
             "can_record": request.membership.can("protection.record"),
         },
         status=status,
@@ -63,7 +71,7 @@ def status_page(request, pk):
 @require_POST
 def status_add(request, pk):
     person = _person(request, pk, "protection.record")
-    form = MigrationStatusForm(request.POST, country=person.organization.country)
+    form = MigrationStatusForm(request.POST, country=person.organization.country, prefix=STATUS_PREFIX)
     if not form.is_valid():
         return _page(request, person, status_form=form, status=400)
     services.migration_status_record(membership=request.membership, person=person, **form.cleaned_data)
@@ -76,7 +84,7 @@ def status_add(request, pk):
 def status_end(request, pk, status_pk):
     person = _person(request, pk, "protection.record")
     status = get_scoped_or_404(selectors.statuses_of(person=person), pk=status_pk)
-    form = StatusEndForm(request.POST, record=status)
+    form = StatusEndForm(request.POST, record=status, prefix=f"end{status.pk}")
     if form.is_valid():
         try:
             services.migration_status_end(
@@ -100,7 +108,7 @@ def status_end(request, pk, status_pk):
 @require_POST
 def document_add(request, pk):
     person = _person(request, pk, "protection.record")
-    form = ForeignDocumentForm(request.POST, person=person)
+    form = ForeignDocumentForm(request.POST, person=person, prefix=DOCUMENT_PREFIX)
     if not form.is_valid():
         return _page(request, person, document_form=form, status=400)
     services.identity_document_set(membership=request.membership, person=person, **form.cleaned_data)

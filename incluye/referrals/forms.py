@@ -152,16 +152,35 @@ class HandoffForm(forms.Form):
         self.fields["to_organization"].queryset = destinations
 
 
+class _PeopleCheckboxes(forms.CheckboxSelectMultiple):
+    """One box per arrival; a person already handed off (waiting or accepted) cannot be chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unavailable = set()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.unavailable:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class ArrivalsHandoffForm(HandoffForm):
     """The day's arrivals: some people, or everyone of one flight or bus."""
 
-    people = forms.MultipleChoiceField(label=_("People"), required=False, widget=forms.CheckboxSelectMultiple)
+    people = forms.MultipleChoiceField(label=_("People"), required=False, widget=_PeopleCheckboxes)
     flight = forms.ChoiceField(label=_("Or everyone of the flight or bus"), required=False)
 
     def __init__(self, *args, arrivals, **kwargs):
         super().__init__(*args, **kwargs)
         self.arrivals = list(arrivals)
         self.fields["people"].choices = [(str(r.person_id), r.person.sortable_name) for r in self.arrivals]
+        self.fields["people"].widget.unavailable = {
+            str(r.person_id)
+            for r in self.arrivals
+            if getattr(r, "handoff_status", None) in ("sent", "accepted")
+        }
         flights = sorted({r.transport_reference for r in self.arrivals if r.transport_reference})
         self.fields["flight"].choices = [("", "—"), *((f, f) for f in flights)]
 
@@ -170,6 +189,10 @@ class ArrivalsHandoffForm(HandoffForm):
         if not data.get("people") and not data.get("flight"):
             raise forms.ValidationError(_("Choose the people to hand off, or a flight or bus."))
         return data
+
+    def rows(self):
+        """(arrival, its check box) for the table of the day's arrivals."""
+        return zip(self.arrivals, self["people"], strict=True)
 
     def chosen_people(self) -> list:
         wanted, flight = set(self.cleaned_data.get("people") or ()), self.cleaned_data.get("flight")

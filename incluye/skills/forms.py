@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from incluye.core.forms import VersionedForm
 from incluye.people.models import DatePrecision
-from incluye.skills.models import EnglishLevel, Licence, QualificationLevel, RecognitionStatus
+from incluye.skills.models import (
+    COUNTRIES_ABROAD,
+    EnglishLevel,
+    Licence,
+    QualificationLevel,
+    RecognitionStatus,
+)
 
 MONTHS = [
     ("", "—"),
@@ -32,12 +38,7 @@ MONTHS = [
         )
     ],
 ]
-COUNTRIES = [
-    ("US", _("United States")),
-    ("MX", _("Mexico")),
-    ("CA", _("Canada")),
-    ("OT", _("Another country")),
-]
+COUNTRIES = COUNTRIES_ABROAD
 
 
 class WorkExperienceForm(VersionedForm):

@@ -314,6 +314,15 @@ class PerformanceCriterion(models.Model):
 # --- Work history abroad and the skills profile -------------------------------------------------
 
 
+# Where the work abroad was done (most returnees worked in the United States).
+COUNTRIES_ABROAD = [
+    ("US", _("United States")),
+    ("MX", _("Mexico")),
+    ("CA", _("Canada")),
+    ("OT", _("Another country")),
+]
+
+
 class Licence(models.TextChoices):
     OSHA10 = "osha10", _("OSHA 10")
     OSHA30 = "osha30", _("OSHA 30")
@@ -355,7 +364,7 @@ class WorkExperience(Versioned):
     industry = models.CharField(_("industry"), max_length=120, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     region = models.CharField(_("state or region"), max_length=120, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="US")
+    country = models.CharField(_("country"), max_length=2, default="US", choices=COUNTRIES_ABROAD)
     started_on = models.DateField(_("started"), null=True, blank=True)
     started_precision = models.CharField(
         _("precision of the start"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
@@ -431,6 +440,9 @@ class SkillsProfile(Versioned):
         _("status"), max_length=8, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT
     )
     summary = models.TextField(_("summary"), blank=True)
+    # Skills the counsellor took out of the profile (codes): an occupation's usual skill that this
+    # person does not have.
+    removed_skills = models.JSONField(_("skills removed"), default=list, blank=True)
     snapshot = models.JSONField(default=dict, blank=True, editable=False)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     signed_by = models.ForeignKey(

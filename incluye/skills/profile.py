@@ -129,6 +129,7 @@ def profile_document(profile: SkillsProfile) -> dict:
     chosen = list(profile.occupations.select_related("occupation"))
     occupations = [c.occupation for c in chosen]
     skills = occupation_skills(occupations)
+    removed = set(profile.removed_skills or [])
     words = experience_words(experiences)
     matches = matching_standards(
         occupations=occupations, country_id=profile.organization.country_id, words=words
@@ -154,7 +155,12 @@ def profile_document(profile: SkillsProfile) -> dict:
                 "isco": c.occupation.isco,
                 "title": _localized(c.occupation.title_es, c.occupation.title_en),
                 "years": str(c.years),
-                "skills": [_localized(s.label_es, s.label_en) for s in skills.get(c.occupation_id, [])],
+                "skills": [
+                    _localized(s.label_es, s.label_en)
+                    for s in skills.get(c.occupation_id, [])
+                    if s.code not in removed
+                ],
+                "skill_codes": [s.code for s in skills.get(c.occupation_id, []) if s.code not in removed],
             }
             for c in chosen
         ],

@@ -173,6 +173,30 @@ def profile_update(
 
 
 @transaction.atomic
+def profile_skill_remove(
+    *, membership, profile: SkillsProfile, skill_code: str, restore: bool = False, expected_version=None
+):
+    """Take one of its occupations' usual skills out of a draft profile (or put it back), over the
+    version of the profile the user read."""
+    _require(membership, "skills.record")
+    _editable(profile)
+    removed = [code for code in profile.removed_skills or [] if code != skill_code]
+    if not restore:
+        removed.append(skill_code)
+    profile.removed_skills = removed
+    saved = save_versioned(
+        profile, expected_version=_version(profile, expected_version), fields=["removed_skills"]
+    )
+    _log(
+        membership,
+        "incluye.profile.updated",
+        profile,
+        {"restored" if restore else "removed_skill": skill_code, **saved},
+    )
+    return profile
+
+
+@transaction.atomic
 def profile_add_occupation(
     *, membership, profile: SkillsProfile, occupation, years=Decimal(0), expected_version=None
 ):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/suggestions/", views.work_suggestions, name="work_suggestions"),
     path("profiles/<uuid:pk>/", views.profile_detail, name="profile"),
     path("profiles/<uuid:pk>/occupations/", views.profile_add_occupation, name="profile_add_occupation"),
+    path("profiles/<uuid:pk>/skills/", views.profile_skill_remove, name="profile_skill_remove"),
     path("profiles/<uuid:pk>/sign/", views.profile_sign, name="profile_sign"),
     path("profiles/<uuid:pk>/profile.pdf", views.profile_pdf, name="profile_pdf"),
     path("standards/", views.standards, name="standards"),

@@ -25,7 +25,7 @@ from incluye.skills.forms import (
     SplitForm,
     WorkExperienceForm,
 )
-from incluye.skills.models import Occupation, ProfileStatus, System
+from incluye.skills.models import Occupation, ProfileStatus, Skill, System
 from incluye.skills.pdf import render_profile_pdf
 from incluye.skills.profile import profile_document, qualifications_document
 from incluye.skills.standards import TEMPLATE
@@ -49,9 +49,12 @@ def _work_page(request, person, form=None, status=200, qualification_form=None):
             "form": form or WorkExperienceForm(),
             "profiles": person.skills_profiles.select_related("signed_by"),
             "can_record": request.membership.can("skills.record"),
-            "qualifications": [(q, RecognitionStepForm(qualification=q)) for q in qualifications],
+            # Several forms on one page: each has its prefix so that their ids stay unique.
+            "qualifications": [
+                (q, RecognitionStepForm(qualification=q, prefix=f"step{q.pk}")) for q in qualifications
+            ],
             "qualification_form": qualification_form
-            or QualificationForm(organization=request.membership.organization),
+            or QualificationForm(organization=request.membership.organization, prefix="qualification"),
         },
         status=status,
     )
@@ -62,7 +65,9 @@ def _work_page(request, person, form=None, status=200, qualification_form=None):
 def qualification_add(request, pk):
     person = selectors.person_for_skills(membership=request.membership, pk=pk)
     _require(request, "skills.record")
-    form = QualificationForm(request.POST, organization=request.membership.organization)
+    form = QualificationForm(
+        request.POST, organization=request.membership.organization, prefix="qualification"
+    )
     if not form.is_valid():
         return _work_page(request, person, status=400, qualification_form=form)
     services.qualification_add(membership=request.membership, person=person, **form.cleaned_data)
@@ -77,7 +82,7 @@ def qualification_step(request, pk):
         selectors.qualifications_visible_to(membership=request.membership), pk=pk
     )
     _require(request, "skills.record")
-    form = RecognitionStepForm(request.POST, qualification=qualification)
+    form = RecognitionStepForm(request.POST, qualification=qualification, prefix=f"step{qualification.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose the next step of the recognition."))
     else:
@@ -251,9 +256,41 @@ def profile_detail(request, pk):
             "language": translation.get_language()[:2],
             "search": CoderSearchForm(request.GET or None),
             "matches": explained(get_coder().code(request.GET["q"])) if request.GET.get("q") else None,
+            "removed_skills": Skill.objects.filter(code__in=profile.removed_skills or []).order_by(
+                "label_es"
+            ),
         },
         status=400 if form is not None and form.is_bound else 200,
     )
+
+
+@membership_required()
+@require_POST
+def profile_skill_remove(request, pk):
+    """Remove a skill from a draft profile (or, with restore=1, put it back)."""
+    profile = selectors.profile_for_page(membership=request.membership, pk=pk)
+    _require(request, "skills.record")
+    skill = get_scoped_or_404(Skill.objects.all(), code=request.POST.get("skill", ""))
+    restore = request.POST.get("restore") == "1"
+    try:
+        services.profile_skill_remove(
+            membership=request.membership,
+            profile=profile,
+            skill_code=skill.code,
+            restore=restore,
+            expected_version=posted_version(request.POST),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("skills:profile", pk=profile.pk)
+    except StaleRecord as error:
+        messages.error(request, error.message)
+        return redirect("skills:profile", pk=profile.pk)
+    if restore:
+        messages.success(request, _("“%(skill)s” is back in the profile.") % {"skill": skill.label})
+    else:
+        messages.success(request, _("“%(skill)s” was removed from the profile.") % {"skill": skill.label})
+    return redirect("skills:profile", pk=profile.pk)
 
 
 @membership_required()

@@ -37,8 +37,14 @@ def demo_alliances() -> dict[tuple[str, str], Organization]:
 def demo_users(organizations) -> list[dict]:
     accounts = []
     for spec in DEMO["users"]:
-        user, created = User.objects.get_or_create(
-            email=spec["email"], defaults={"first_name": spec["first_name"], "last_name": spec["last_name"]}
+        user, created = User.objects.update_or_create(
+            email=spec["email"],
+            defaults={"grammatical_gender": spec.get("grammatical_gender", "")},
+            create_defaults={
+                "first_name": spec["first_name"],
+                "last_name": spec["last_name"],
+                "grammatical_gender": spec.get("grammatical_gender", ""),
+            },
         )
         if created:
             user.set_password(DEMO["password"])

@@ -70,14 +70,24 @@ def sign_in(page, live_server, email, password):
 
 
 def test_an_employer_invites_an_anonymized_candidate_and_the_caseworker_sees_it(world, new_page, live_server):
+    from incluye.skills.models import Occupation
+
+    drywall = Occupation.objects.get(system="onet", code="47-2081.00")
     page = new_page()
     sign_in(page, live_server, world["employer"], world["password"])
     page.get_by_role("link", name=_es("Employment")).first.click()
     page.get_by_role("link", name=_es("Post a vacancy")).click()
     page.get_by_label(_es("Title")).fill("Instalador de tablayeso")
-    page.get_by_label(_es("Occupation")).select_option("47-2081.00")
+    # Long lists are searched by typing: the occupation by its title, the municipality by name.
+    page.get_by_label(_es("Occupation")).fill(drywall.title_es[:10])
+    page.get_by_role("option", name=drywall.title_es, exact=True).click()
+    expect(page.locator("#id_occupation-select")).to_have_value("47-2081.00")
+    # The occupation's skills appear, each not asked, desired or required.
+    expect(page.locator("#vacancy-skills table")).to_be_visible()
     page.get_by_label(_es("Years of experience asked")).fill("3")
-    page.get_by_label(_es("Municipality")).select_option(world["where"].code)
+    page.get_by_label(_es("Municipality")).fill(world["where"].name)
+    page.get_by_role("option").filter(has_text=world["where"].name).first.click()
+    expect(page.locator("#id_municipality-select")).to_have_value(world["where"].code)
     page.get_by_role("button", name=_es("Post the vacancy")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Instalador de tablayeso")
 

@@ -147,14 +147,14 @@ def test_one_returnee_across_four_organizations(alliance, new_page, live_server,
         value = {"2": "1", "4": "1", "9": "1"}.get(str(item), "0")
         psychologist.locator(f"input[name=item_{item}][value='{value}']").check()
     psychologist.get_by_role("button", name=_es("Score and save")).click()
-    expect(psychologist.locator(".messages li.error")).to_have_text(
+    expect(psychologist.locator(".app-messages li.error")).to_have_text(
         _es(
             "%(instrument)s: the answers signal risk. A risk alert was raised: acknowledge it and start the "
             "safety plan."
         )
         % {"instrument": "PHQ-9"}
     )
-    expect(psychologist.locator(".messages li.success")).to_have_count(0)  # no green "saved"
+    expect(psychologist.locator(".app-messages li.success")).to_have_count(0)  # no green "saved"
     expect(psychologist.get_by_test_id("alert-rules")).to_contain_text(
         "Pensamientos de muerte o de hacerse daño (ítem 9)"
     )

@@ -53,11 +53,12 @@ def _spanish(message, **values):
     return text % values if values else text
 
 
-def _role_label(role, language="es"):
-    from incluye.accounts.roles import Role
+def _role_label(account, language="es"):
+    """The role as the product names this person: in the grammatical gender of the account."""
+    from incluye.accounts.roles import role_label
 
     with translation.override(language):
-        return str(Role(role).label)
+        return role_label(account["role"], account.get("grammatical_gender", ""))
 
 
 def _totp_code(secret):
@@ -99,7 +100,7 @@ def _work_as(page, live_server, account):
     """
     switcher = page.locator("#membership-switch")
     if switcher.count():
-        switcher.select_option(label=f"{account['organization']} · {_role_label(account['role'])}")
+        switcher.select_option(label=f"{account['organization']} · {_role_label(account)}")
         page.get_by_role("button", name=_spanish("Switch")).click()
         expect(page).to_have_url(live_server.url + "/")
 
@@ -134,7 +135,7 @@ def test_each_demo_role_signs_in_in_spanish_and_sees_its_home_page(demo, new_pag
         expect(page.get_by_test_id("role")).to_have_text(
             _spanish(
                 "You are working as %(role)s at %(org)s.",
-                role=_role_label(account["role"]),
+                role=_role_label(account),
                 org=account["organization"],
             )
         )
@@ -176,12 +177,13 @@ def test_the_home_page_fits_a_360_px_phone(demo, new_page, live_server):
 def test_an_officer_switches_language_to_english(demo, page, live_server):
     account = _account(demo, "employer")
     _sign_in(page, live_server, account["email"], demo["password"])
-    expect(page.get_by_test_id("role")).to_contain_text(_role_label("employer"))
+    expect(page.get_by_test_id("role")).to_contain_text(_role_label(account))
+    assert _role_label(account) == "Empleadora"  # Sofía, who chose the feminine forms
 
     page.get_by_role("banner").get_by_role("button", name="English").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("role")).to_have_text(re.compile(r"^You are working as "))
     expect(page.get_by_test_id("role")).to_contain_text(
-        f"{_role_label('employer', 'en')} at {account['organization']}."
+        f"{_role_label(account, 'en')} at {account['organization']}."
     )

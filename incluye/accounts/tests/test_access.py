@@ -125,6 +125,20 @@ def records(personas, person):
     return records
 
 
+def owner_memberships(personas, records) -> dict:
+    """{url: membership}: an app whose records belong to another organization (a certifying body,
+    an employer) names the membership that opens each of its URLs with `owner(personas, records,
+    url)`; every other URL is opened in `personas.org`."""
+    owners = {}
+    for module in APP_ACCESS:
+        if hasattr(module, "owner"):
+            for _method, url in module.urls(personas, records):
+                membership = module.owner(personas, records, url)
+                if membership is not None:
+                    owners[url] = membership
+    return owners
+
+
 def _pathway_records(personas, partner, person, third, case):
     """A handoff, a transfer and an access request sent by `personas.org`, and a risk alert on its
     case: records of the pathway across organizations."""
@@ -194,6 +208,7 @@ def _core_urls(personas, records, person, manifest):
         ("get", reverse("cases:detail", args=[records["case"].pk])),
         ("post", reverse("cases:open", args=[person])),
         ("post", reverse("cases:move", args=[records["case"].pk])),
+        ("get", reverse("cases:close", args=[records["case"].pk])),
         ("post", reverse("cases:close", args=[records["case"].pk])),
         ("post", reverse("cases:reopen", args=[records["case"].pk])),
         ("post", reverse("cases:note_add", args=[records["case"].pk])),
@@ -287,15 +302,7 @@ def test_the_owning_organization_opens_the_same_pages(personas, records):
 
     admin = personas.client("admin")
     psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
-    # An app whose records belong to another organization (a certifying body, an employer) names
-    # the membership that opens each of its URLs with `owner(personas, records, url)`.
-    owners = {}
-    for module in APP_ACCESS:
-        if hasattr(module, "owner"):
-            for _method, url in module.urls(personas, records):
-                membership = module.owner(personas, records, url)
-                if membership is not None:
-                    owners[url] = client_for(membership)
+    owners = {url: client_for(m) for url, m in owner_memberships(personas, records).items()}
     for method, url in object_urls(personas, records):
         if method == "get":
             # screenings and risk alerts: psychosocial staff only

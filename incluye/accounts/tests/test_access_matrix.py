@@ -16,7 +16,13 @@ from django.db import transaction
 from django.urls import get_resolver, resolve
 
 from incluye.accounts.roles import Role
-from incluye.accounts.tests.test_access import APP_ACCESS, object_urls, person, records  # noqa: F401
+from incluye.accounts.tests.test_access import (  # noqa: F401
+    APP_ACCESS,
+    object_urls,
+    owner_memberships,
+    person,
+    records,
+)
 from incluye.core.testing import client_for, make_member
 
 pytestmark = pytest.mark.django_db
@@ -50,13 +56,7 @@ def _answer(client, method, url):
 
 
 def test_every_role_gets_the_expected_answer_on_every_url(personas, records):  # noqa: F811
-    owners = {}
-    for module in APP_ACCESS:
-        if hasattr(module, "owner"):
-            for _method, url in module.urls(personas, records):
-                membership = module.owner(personas, records, url)
-                if membership is not None:
-                    owners[url] = membership.organization
+    owners = {url: m.organization for url, m in owner_memberships(personas, records).items()}
     members: dict = {}
 
     def client(organization, role):

@@ -110,7 +110,24 @@ def test_without_a_choice_a_user_works_as_the_membership_that_can_change_records
     del session["incluye_membership_id"]
     session.save()
     page = client.get(reverse("home")).content.decode()
-    assert "Está trabajando como Empleador" in page
+    assert "Está trabajando como Persona empleadora" in page
+
+
+def test_a_role_is_named_in_the_grammatical_gender_the_person_chose(personas):
+    admin = personas.client("admin")
+    page = admin.get(reverse("accounts:members")).content.decode()
+    assert "Persona gestora de casos" in page  # nothing said: the neutral form
+    response = admin.post(
+        reverse("accounts:member_edit", args=[personas.caseworker.pk]),
+        {"role": "caseworker", "grammatical_gender": "feminine", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    page = admin.get(reverse("accounts:members")).content.decode()
+    assert "<td>Gestora de casos</td>" in page
+    home = personas.client("caseworker").get(reverse("home")).content.decode()
+    assert "Está trabajando como Gestora de casos" in home
+    entry = ActionLogEntry.objects.filter(action="incluye.membership.changed").latest("pk")
+    assert entry.data["changes"]["grammatical_gender"] == ["", "feminine"]
 
 
 def test_an_administrator_names_the_psychosocial_lead(personas):

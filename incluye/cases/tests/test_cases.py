@@ -48,7 +48,9 @@ def test_a_caseworker_opens_a_case_from_the_person_page_and_moves_it(personas):
     case = Case.objects.get()
     assert response["Location"] == reverse("cases:detail", args=[case.pk])
     assert (case.status, case.caseworker) == ("reception", personas.caseworker.user)
-    client.post(reverse("cases:move", args=[case.pk]), {"to_status": "documents", "version": case.version})
+    client.post(
+        reverse("cases:move", args=[case.pk]), {"move-to_status": "documents", "move-version": case.version}
+    )
     case.refresh_from_db()
     assert case.status == "documents"
     assert [c.to_status for c in case.stage_changes.all()] == ["documents", "reception"]
@@ -59,7 +61,7 @@ def test_a_caseworker_opens_a_case_from_the_person_page_and_moves_it(personas):
 
 def test_a_move_the_pathway_does_not_allow_is_refused_with_a_message(personas, case):
     response = personas.client("caseworker").post(
-        reverse("cases:move", args=[case.pk]), {"to_status": "employment", "version": case.version}
+        reverse("cases:move", args=[case.pk]), {"move-to_status": "employment", "move-version": case.version}
     )
     assert response.status_code == 400
     case.refresh_from_db()
@@ -72,7 +74,7 @@ def test_a_change_made_on_an_old_copy_is_refused_not_lost(personas, case):
         membership=personas.caseworker, case=case, to_status="psychosocial", expected_version=old_version
     )
     response = personas.client("caseworker").post(
-        reverse("cases:move", args=[case.pk]), {"to_status": "documents", "version": old_version}
+        reverse("cases:move", args=[case.pk]), {"move-to_status": "documents", "move-version": old_version}
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -89,13 +91,13 @@ def test_closing_needs_a_reason_and_reopening_returns_to_the_stage_it_had(person
     )
     assert (
         client.post(
-            reverse("cases:close", args=[case.pk]), {"outcome": "x", "version": case.version}
+            reverse("cases:close", args=[case.pk]), {"close-outcome": "x", "close-version": case.version}
         ).status_code
         == 400
     )
     client.post(
         reverse("cases:close", args=[case.pk]),
-        {"reason": "withdrew", "outcome": "Se mudó.", "version": case.version},
+        {"close-reason": "withdrew", "close-outcome": "Se mudó.", "close-version": case.version},
     )
     case.refresh_from_db()
     assert (case.status, case.closure_reason) == ("closed", "withdrew")
@@ -130,7 +132,7 @@ def test_a_psychosocial_professional_reads_the_note_and_the_log_never_holds_its_
 
 def test_only_psychosocial_professionals_can_write_a_psychosocial_note(personas, case):
     response = personas.client("caseworker").post(
-        reverse("cases:note_add", args=[case.pk]), {"sensitivity": "psychosocial", "text": SECRET}
+        reverse("cases:note_add", args=[case.pk]), {"note-sensitivity": "psychosocial", "note-text": SECRET}
     )
     assert response.status_code == 400
     assert not case.notes.exists()
@@ -141,7 +143,7 @@ def test_another_organization_gets_404_on_the_case(personas, case):
     assert outsider.get(reverse("cases:detail", args=[case.pk])).status_code == 404
     assert (
         outsider.post(
-            reverse("cases:move", args=[case.pk]), {"to_status": "documents", "version": 1}
+            reverse("cases:move", args=[case.pk]), {"move-to_status": "documents", "move-version": 1}
         ).status_code
         == 404
     )

@@ -70,7 +70,7 @@ def test_a_pdf_scan_is_stored_privately_and_served_only_to_the_case_team(persona
     document = case.documents.get(code="national_id")
     personas.client("caseworker").post(
         reverse("cases:scan_upload", args=[document.pk]),
-        {"file": SimpleUploadedFile("dpi rosa tzul.pdf", PDF)},
+        {f"scan{document.pk}-file": SimpleUploadedFile("dpi rosa tzul.pdf", PDF)},
     )
     scan = DocumentScan.objects.get()
     assert scan.content_type == "application/pdf"
@@ -92,7 +92,7 @@ def test_a_file_that_is_not_pdf_jpeg_or_png_is_refused_whatever_its_name(persona
     document = case.documents.get(code="national_id")
     response = personas.client("caseworker").post(
         reverse("cases:scan_upload", args=[document.pk]),
-        {"file": SimpleUploadedFile("dpi.pdf", b"MZ\x90\x00 an executable")},
+        {f"scan{document.pk}-file": SimpleUploadedFile("dpi.pdf", b"MZ\x90\x00 an executable")},
         follow=True,
     )
     assert "Suba un archivo PDF, JPEG o PNG." in response.content.decode()
@@ -103,7 +103,8 @@ def test_a_scan_over_10_mb_is_refused(personas, case):
     document = case.documents.get(code="national_id")
     big = PDF + b"0" * (10 * 1024 * 1024)
     personas.client("caseworker").post(
-        reverse("cases:scan_upload", args=[document.pk]), {"file": SimpleUploadedFile("dpi.pdf", big)}
+        reverse("cases:scan_upload", args=[document.pk]),
+        {f"scan{document.pk}-file": SimpleUploadedFile("dpi.pdf", big)},
     )
     assert not DocumentScan.objects.exists()
 

@@ -25,7 +25,8 @@ def case(personas):
 def test_a_goal_is_added_to_the_plan_and_marked_achieved(personas, case):
     client = personas.client("caseworker")
     client.post(
-        reverse("cases:goal_add", args=[case.pk]), {"title": "Obtener el DPI", "due_on": "2026-12-15"}
+        reverse("cases:goal_add", args=[case.pk]),
+        {"goal-title": "Obtener el DPI", "goal-due_on": "2026-12-15"},
     )
     goal = Goal.objects.get()
     assert (goal.owner, goal.status) == (personas.caseworker.user, "open")
@@ -38,7 +39,7 @@ def test_a_goal_is_added_to_the_plan_and_marked_achieved(personas, case):
 
 def test_a_goal_without_a_date_keeps_the_title_typed(personas, case):
     response = personas.client("caseworker").post(
-        reverse("cases:goal_add", args=[case.pk]), {"title": "Curso de soldadura"}
+        reverse("cases:goal_add", args=[case.pk]), {"goal-title": "Curso de soldadura"}
     )
     assert response.status_code == 400
     assert 'value="Curso de soldadura"' in response.content.decode()

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -62,7 +63,7 @@ def test_a_missing_answer_keeps_the_others_and_says_which(personas, case, psycho
     response = client_for(psychologist).post(reverse("cases:screening_new", args=[case.pk, "phq-9"]), answers)
     assert response.status_code == 400
     assert not Screening.objects.exists()
-    assert 'value="2" required id="id_item_1_2" checked' in response.content.decode()
+    assert re.search(r'<input[^>]*value="2"[^>]*id="id_item_1_2"[^>]*checked', response.content.decode())
 
 
 @pytest.mark.parametrize("name", ["caseworker", "staff", "admin"])
@@ -89,3 +90,21 @@ def test_an_unknown_instrument_in_the_address_is_a_404_never_a_server_error(
     client = client_for(psychologist)
     assert client.get(reverse("cases:screening_new", args=[case.pk, slug])).status_code == 404
     assert client.post(reverse("cases:screening_new", args=[case.pk, slug]), {}).status_code == 404
+
+
+def test_the_form_credits_the_instrument_in_the_readers_language_without_maintainers_notes(
+    personas, case, psychologist
+):
+    page = (
+        client_for(psychologist)
+        .get(reverse("cases:screening_new", args=[case.pk, "rhs-15"]))
+        .content.decode()
+    )
+    assert "Pathways to Wellness" in page
+    assert "traducción hecha para Incluye" in page
+    assert "NOT the official" not in page and "from memory" not in page
+    phq = (
+        client_for(psychologist).get(reverse("cases:screening_new", args=[case.pk, "phq-9"])).content.decode()
+    )
+    assert "No se requiere permiso para reproducirlo" in phq
+    assert "No permission required" not in phq

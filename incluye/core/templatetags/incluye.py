@@ -23,3 +23,45 @@ def localized(texts, language: str = ""):
     if not isinstance(texts, dict):
         return texts
     return pick_language(texts, language or None)
+
+
+@register.inclusion_tag("includes/autocomplete_assets.html", takes_context=True)
+def autocomplete_assets(context):
+    """The script of accessible-autocomplete and its strings in the page's language, for pages
+    with <select data-autocomplete> (put it in {% block head %})."""
+    from django.utils.translation import gettext
+
+    strings = {
+        "noResults": gettext("No results"),
+        "queryTooShort": gettext("Type %(n)s or more letters to see options"),
+        "selectedOption": gettext("%(option)s, %(n)s of %(total)s, selected"),
+        "oneResult": gettext("1 result is available."),
+        "results": gettext("%(n)s results are available."),
+        "hint": gettext(
+            "When results are available use up and down arrows to review and enter to select. "
+            "Touch device users, explore by touch or with swipe gestures."
+        ),
+    }
+    return {"strings": strings, "csp_nonce": context.get("csp_nonce")}
+
+
+@register.filter
+def years(value):
+    """6.0 → "6 años", 6.5 → "6,5 años", 1 → "1 año": a number of years, the local way."""
+    from django.utils import formats
+    from django.utils.translation import ngettext
+
+    if value in (None, ""):
+        return ""
+    number = float(value)
+    shown = formats.number_format(number, decimal_pos=0 if number.is_integer() else 1, use_l10n=True)
+    return ngettext("%(years)s year", "%(years)s years", 1 if number == 1 else 2) % {"years": shown}
+
+
+@register.filter
+def index(sequence, position):
+    """list|index:n → the n-th item (or "" past the end)."""
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError):
+        return ""

@@ -51,7 +51,7 @@ def test_an_administrator_is_pointed_to_members_and_the_action_log(personas):
 def test_an_employer_home_never_links_to_the_registry(personas):
     page = personas.client("employer").get(reverse("home")).content.decode()
     assert reverse("people:list") not in page
-    assert "Está trabajando como Empleador en Constructora Ejemplo" in page
+    assert "Está trabajando como Persona empleadora en Constructora Ejemplo" in page
 
 
 def test_a_coordinator_sees_the_alliance_by_sector(personas):
@@ -73,10 +73,10 @@ def test_the_health_check_reports_database_and_task_backend(client):
 
 def test_pages_are_in_spanish_by_default_and_english_on_request(personas):
     client = personas.client("staff")
-    assert '<html lang="es">' in client.get(reverse("home")).content.decode()
+    assert '<html lang="es" class="govuk-template">' in client.get(reverse("home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("home")).content.decode()
-    assert '<html lang="en">' in page
+    assert '<html lang="en" class="govuk-template">' in page
     assert "Today&#x27;s arrivals" in page
 
 

@@ -113,10 +113,10 @@ def test_the_people_export_has_only_non_sensitive_columns(personas, reached):
 def test_the_public_page_needs_no_sign_in_and_speaks_both_languages(personas, reached):
     response = Client().get(reverse("impact:public"), {"country": "GT"})
     assert response.status_code == 200
-    assert '<html lang="es">' in response.content.decode()
+    assert '<html lang="es" class="govuk-template">' in response.content.decode()
     english = Client().get(reverse("impact:public"), {"country": "GT", "lang": "en"})
     page = english.content.decode()
-    assert '<html lang="en">' in page
+    assert '<html lang="en" class="govuk-template">' in page
     assert "People directly reached" in page
     assert 'data-indicator="people_reached_direct"' in page
 
@@ -214,3 +214,60 @@ def test_story_pages_and_their_log(personas, story):
     assert personas.client("staff").get(reverse("impact:stories")).status_code == 403
     with translation.override("es"):
         assert client.get(reverse("impact:story_new", args=[story.person.pk])).status_code == 200
+
+
+def test_the_public_page_shows_each_headline_figure_once(personas, reached, settings):
+    settings.INCLUYE_COUNTRIES = ["GT"]
+    page = Client().get(reverse("impact:public"), {"country": "GT"}).content.decode()
+    assert page.count('data-indicator="people_reached_direct"') == 1
+    assert page.count('data-indicator="people_reached_indirect"') == 1
+    assert 'data-testid="region"' not in page  # one country: the region's totals are the country's
+
+
+def test_the_region_line_appears_only_beside_the_country_cards_when_there_are_several(personas, reached):
+    page = Client().get(reverse("impact:public"), {"country": "GT"}).content.decode()
+    assert page.count('data-indicator="people_reached_direct"') == 1
+    assert page.count('data-indicator="region-people_reached_direct"') == 1
+
+
+def test_charts_by_sex_and_by_age_agree_with_the_published_table(personas, coordinator):
+    """3 women and 81 men: the women are hidden, and the men with them (else the total reveals the
+    women); the chart by sex must hide the men too, not show 81 beside a table that hides it."""
+    from incluye.impact.dashboard import dashboard_data
+    from incluye.impact.filters import IndicatorFilter
+
+    for i in range(84):
+        make_person(personas.org, sex="F" if i < 3 else "M", born=(1990, 1, 1))
+    data = dashboard_data(IndicatorFilter(country="GT"), suppress=True)
+    table = data["tables"]["sex_age"]
+    by_sex = next(c for c in data["charts"] if c.slug == "by-sex")
+    by_age = next(c for c in data["charts"] if c.slug == "by-age")
+    column_totals, _total = table.totals_row()
+    assert [shown for _label, shown in by_sex.rows] == [str(c) for c in column_totals]
+    assert [shown for _label, shown in by_age.rows] == [str(total) for _l, _c, total in table.grid()]
+    assert "81" not in [shown for _label, shown in by_sex.rows]
+
+
+def test_the_period_is_picked_with_month_pickers_that_keep_iso_values_in_spanish(personas, reached):
+    client = personas.client("admin")
+    page = client.get(reverse("impact:dashboard"), {"month_from": "2026-01", "month_to": "2026-03"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'type="month" name="month_from" value="2026-01"' in html
+    assert 'value="2026-03"' in html
+    refused = client.get(reverse("impact:dashboard"), {"month_from": "2026-05", "month_to": "2026-03"})
+    assert refused.status_code == 400
+    assert "El último mes es anterior al primero." in refused.content.decode()
+    # A browser without a month picker sends what the person typed: "03/2026" works too.
+    assert client.get(reverse("impact:dashboard"), {"month_from": "03/2026"}).status_code == 200
+
+
+def test_the_month_filter_counts_only_the_months_picked(personas):
+    from incluye.impact.forms import IndicatorFilterForm
+
+    form = IndicatorFilterForm({"month_from": "2026-02", "month_to": "2026-04"}, country="GT")
+    flt = form.indicator_filter()
+    assert (flt.start.isoformat(), flt.end.isoformat()) in {
+        ("2026-02-01", "2026-04-30"),
+        ("2026-02-01", "2026-05-01"),
+    }

@@ -121,10 +121,10 @@ def test_the_form_shows_the_returnee_questions_to_a_returnee_and_the_status_to_a
     client = costa_rica.client("reception")
     returnee = client.get(reverse("people:intake")).content.decode()
     arrival = client.get(reverse("people:intake") + "?population=asylum_seeker").content.decode()
-    assert '<fieldset data-population="returnee">' in returnee
-    assert '<fieldset data-population="arrival" hidden>' in returnee
-    assert '<fieldset data-population="returnee" hidden>' in arrival
-    assert '<fieldset data-population="arrival">' in arrival
+    assert 'app-fields-grid" data-population="returnee">' in returnee
+    assert 'app-fields-grid" data-population="arrival" hidden>' in returnee
+    assert 'app-fields-grid" data-population="returnee" hidden>' in arrival
+    assert 'app-fields-grid" data-population="arrival">' in arrival
 
 
 def test_without_javascript_choosing_the_population_shows_its_questions_keeping_what_was_typed(costa_rica):
@@ -134,8 +134,8 @@ def test_without_javascript_choosing_the_population_shows_its_questions_keeping_
     page = response.content.decode()
     assert response.status_code == 200
     assert 'value="Yusleidy"' in page
-    assert '<fieldset data-population="arrival">' in page
-    assert "errorlist" not in page  # nothing is checked yet
+    assert 'app-fields-grid" data-population="arrival">' in page
+    assert "govuk-error-message" not in page  # nothing is checked yet
     assert not Person.objects.exists()
 
 
@@ -205,7 +205,8 @@ def test_the_status_page_shows_when_she_may_work_and_logs_the_read(costa_rica):
 def test_recording_her_recognition_as_refugee_ends_the_asylum_claim_the_day_before(costa_rica):
     person = register_asylum_seeker(costa_rica.reception)
     response = costa_rica.client("caseworker").post(
-        reverse("people:status_add", args=[person.pk]), {"kind": "refugee", "since": "2026-03-01"}
+        reverse("people:status_add", args=[person.pk]),
+        {"status-kind": "refugee", "status-since": "2026-03-01"},
     )
     assert response.status_code == 302
     claim, recognition = MigrationStatus.objects.filter(person=person).order_by("since")
@@ -221,11 +222,13 @@ def test_a_residence_needs_its_category_and_a_status_cannot_be_in_the_future(cos
     person = register_asylum_seeker(costa_rica.reception)
     client = costa_rica.client("caseworker")
     response = client.post(
-        reverse("people:status_add", args=[person.pk]), {"kind": "resident", "since": "2026-03-01"}
+        reverse("people:status_add", args=[person.pk]),
+        {"status-kind": "resident", "status-since": "2026-03-01"},
     )
     assert response.status_code == 400 and "categoría de residencia" in response.content.decode()
     response = client.post(
-        reverse("people:status_add", args=[person.pk]), {"kind": "refugee", "since": "2026-04-01"}
+        reverse("people:status_add", args=[person.pk]),
+        {"status-kind": "refugee", "status-since": "2026-04-01"},
     )
     assert response.status_code == 400 and "futuro" in response.content.decode()
 
@@ -236,10 +239,10 @@ def test_renewing_her_card_replaces_its_dates_and_says_so_in_the_log(costa_rica)
     response = costa_rica.client("documents").post(
         reverse("people:status_document", args=[person.pk]),
         {
-            "document_type": card.document_type_id,
-            "number": "186212345678",
-            "issued_on": "2026-07-01",
-            "expires_on": "2027-01-12",
+            "document-document_type": card.document_type_id,
+            "document-number": "186212345678",
+            "document-issued_on": "2026-07-01",
+            "document-expires_on": "2027-01-12",
         },
     )
     assert response.status_code == 302
@@ -253,7 +256,7 @@ def test_a_card_that_expires_needs_its_date(costa_rica):
     card = person.documents.get(document_type__code="SOLICITANTE")
     response = costa_rica.client("documents").post(
         reverse("people:status_document", args=[person.pk]),
-        {"document_type": card.document_type_id, "number": "186212345678"},
+        {"document-document_type": card.document_type_id, "document-number": "186212345678"},
     )
     assert response.status_code == 400
     assert "Este documento vence" in response.content.decode()

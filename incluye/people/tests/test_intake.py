@@ -233,3 +233,20 @@ def test_recording_a_consent_withdrawal_on_the_person_page(personas):
 def test_the_arrival_date_starts_as_today_in_the_browsers_date_picker(personas):
     page = personas.client("staff").get(reverse("people:intake")).content.decode()
     assert f'name="arrived_on" value="{timezone.localdate().isoformat()}"' in page
+
+
+def test_the_languages_recorded_at_registration_show_on_the_person_and_case_pages(personas):
+    from incluye.cases.services import case_open
+
+    person = person_register(
+        membership=personas.staff,
+        given_names="Juana",
+        first_surname="Tzoc",
+        nationality_id="GT",
+        languages=["quc", "es"],
+    )
+    page = personas.client("staff").get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert 'data-testid="languages">K’iche’, Español<' in page.replace("'", "’").replace("&#x27;", "’")
+    case = case_open(membership=personas.caseworker, person=person)
+    case_page = personas.client("caseworker").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "K&#x27;iche&#x27;, Español" in case_page

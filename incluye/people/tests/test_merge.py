@@ -73,6 +73,12 @@ def test_the_review_screen_shows_both_records_side_by_side(personas, pair):
     assert "+50255551234" in page
 
 
+def test_the_review_screen_shows_dates_the_local_way(personas, pair):
+    page = personas.client("staff").get(reverse("people:duplicate", args=[pair[2].pk])).content.decode()
+    assert "12/04/1990" in page and "04/12/1990" in page
+    assert "1990-04-12" not in page and "1990-12-04" not in page
+
+
 def test_merging_keeps_the_chosen_values_and_moves_returns_documents_and_consents(personas, pair):
     a, b, candidate = pair
     response = personas.client("staff").post(

@@ -53,6 +53,7 @@ def urls(personas, records) -> list[tuple[str, str]]:
         ("get", reverse("skills:work_suggestions", args=[job])),
         ("get", reverse("skills:profile", args=[profile])),
         ("post", reverse("skills:profile_add_occupation", args=[profile])),
+        ("post", reverse("skills:profile_skill_remove", args=[profile])),
         ("post", reverse("skills:profile_sign", args=[profile])),
         ("get", reverse("skills:profile_pdf", args=[profile])),
         ("get", reverse("skills:standard", args=[records["standard"].pk])),

@@ -32,6 +32,7 @@ def add_degree(costa_rica, seeker, **overrides):
         "requested_on": "2026-02-20",
     }
     data.update(overrides)
+    data = {f"qualification-{name}": value for name, value in data.items()}
     return costa_rica.client("caseworker").post(reverse("skills:qualification_add", args=[seeker.pk]), data)
 
 
@@ -107,7 +108,7 @@ def test_another_organization_cannot_touch_her_qualification(costa_rica, seeker,
     add_degree(costa_rica, seeker)
     degree = ForeignQualification.objects.get()
     response = personas.client("caseworker").post(
-        reverse("skills:qualification_step", args=[degree.pk]), {"status": "in_review"}
+        reverse("skills:qualification_step", args=[degree.pk]), {f"step{degree.pk}-status": "in_review"}
     )
     assert response.status_code == 404
     assert (

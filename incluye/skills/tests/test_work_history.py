@@ -273,6 +273,36 @@ def test_the_work_history_and_the_catalogue_issue_a_constant_number_of_queries(p
     assert counts() == few
 
 
+def test_the_counsellor_removes_a_skill_the_person_lacks_and_can_put_it_back(personas, person, institute):
+    job = _job(personas, person)
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    profile = services.profile_start(membership=personas.caseworker, person=person)
+    [occupation] = profile_document(profile)["occupations"]
+    code, label = occupation["skill_codes"][0], occupation["skills"][0]["es"]
+    client = personas.client("caseworker")
+    page = client.get(reverse("skills:profile", args=[profile.pk])).content.decode()
+    assert "6 años" in page and "6.0 años" not in page and "6,0 años" not in page
+    assert f'name="skill" value="{code}"' in page
+    response = client.post(reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code})
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    [occupation] = profile_document(profile)["occupations"]
+    assert label not in [s["es"] for s in occupation["skills"]]
+    page = client.get(reverse("skills:profile", args=[profile.pk])).content.decode()
+    assert 'data-testid="removed-skills"' in page and label in page
+    assert ActionLogEntry.objects.filter(action="incluye.profile.updated", data__removed_skill=code).exists()
+    client.post(reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code, "restore": "1"})
+    profile.refresh_from_db()
+    assert label in [s["es"] for s in profile_document(profile)["occupations"][0]["skills"]]
+    # Once signed, the profile no longer changes.
+    services.profile_sign(membership=personas.caseworker, profile=profile)
+    client.post(reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code})
+    profile.refresh_from_db()
+    assert profile.removed_skills == []
+
+
 def test_a_job_naming_two_trades_offers_each_and_the_second_becomes_a_job_of_its_own(personas, person):
     job = _job(personas, person, job_title="hojalatero y pintor de carros", tasks="", tools="")
     client = personas.client("caseworker")

@@ -152,7 +152,7 @@ def test_the_navigation_counts_what_waits_and_what_is_overdue(personas, time_mac
     total = sum(s.count for s in sections(client)[0].values())
     page = client.get(reverse("people:list")).content.decode()  # any page
     assert (
-        f'Mi bandeja <span class="badge late">{total}<span class="visually-hidden"> pendientes, 1 vencida'
+        f'Mi bandeja <span class="app-badge app-badge--late">{total}<span class="govuk-visually-hidden"> pendientes, 1 vencida'
         in page
     )
 
