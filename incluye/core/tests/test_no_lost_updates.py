@@ -326,7 +326,7 @@ EDITS = {
     ),
     "cases:close": Page(
         _first(lambda r: r["case"]),
-        lambda r, o: reverse("cases:detail", args=[o.pk]),
+        lambda r, o: reverse("cases:close", args=[o.pk]),  # closing has its own page, which asks first
         lambda r, o: reverse("cases:close", args=[o.pk]),
         who=_cw,
         typed="outcome",
@@ -425,6 +425,12 @@ EDITS = {
         _first(lambda r: r["profile"]),
         lambda r, o: reverse("skills:profile", args=[o.pk]) + "?q=cocinero",
         lambda r, o: reverse("skills:profile_add_occupation", args=[o.pk]),
+        who=_cw,
+    ),
+    "skills:profile_skill_remove": Page(
+        _coded_profile,
+        lambda r, o: reverse("skills:profile", args=[o.pk]),
+        lambda r, o: reverse("skills:profile_skill_remove", args=[o.pk]),
         who=_cw,
     ),
     "skills:profile_sign": Page(

@@ -285,7 +285,9 @@ def test_the_counsellor_removes_a_skill_the_person_lacks_and_can_put_it_back(per
     page = client.get(reverse("skills:profile", args=[profile.pk])).content.decode()
     assert "6 años" in page and "6.0 años" not in page and "6,0 años" not in page
     assert f'name="skill" value="{code}"' in page
-    response = client.post(reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code})
+    response = client.post(
+        reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code, "version": profile.version}
+    )
     assert response.status_code == 302
     profile.refresh_from_db()
     [occupation] = profile_document(profile)["occupations"]
@@ -293,12 +295,18 @@ def test_the_counsellor_removes_a_skill_the_person_lacks_and_can_put_it_back(per
     page = client.get(reverse("skills:profile", args=[profile.pk])).content.decode()
     assert 'data-testid="removed-skills"' in page and label in page
     assert ActionLogEntry.objects.filter(action="incluye.profile.updated", data__removed_skill=code).exists()
-    client.post(reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code, "restore": "1"})
+    client.post(
+        reverse("skills:profile_skill_remove", args=[profile.pk]),
+        {"skill": code, "restore": "1", "version": profile.version},
+    )
     profile.refresh_from_db()
     assert label in [s["es"] for s in profile_document(profile)["occupations"][0]["skills"]]
     # Once signed, the profile no longer changes.
     services.profile_sign(membership=personas.caseworker, profile=profile)
-    client.post(reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code})
+    profile.refresh_from_db()
+    client.post(
+        reverse("skills:profile_skill_remove", args=[profile.pk]), {"skill": code, "version": profile.version}
+    )
     profile.refresh_from_db()
     assert profile.removed_skills == []
 
