@@ -119,7 +119,12 @@ def test_a_role_is_named_in_the_grammatical_gender_the_person_chose(personas):
     assert "Persona gestora de casos" in page  # nothing said: the neutral form
     response = admin.post(
         reverse("accounts:member_edit", args=[personas.caseworker.pk]),
-        {"role": "caseworker", "grammatical_gender": "feminine", "is_active": "on"},
+        {
+            "role": "caseworker",
+            "grammatical_gender": "feminine",
+            "is_active": "on",
+            "version": personas.caseworker.version,
+        },
     )
     assert response.status_code == 302
     page = admin.get(reverse("accounts:members")).content.decode()

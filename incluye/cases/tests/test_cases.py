@@ -79,7 +79,7 @@ def test_a_change_made_on_an_old_copy_is_refused_not_lost(personas, case):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Alguien más cambió este registro (caso) mientras usted lo editaba: etapa." in page
-    assert 'name="version" value="2"' in page  # saving again is a deliberate choice
+    assert 'name="move-version" value="2"' in page  # saving again is a deliberate choice
     case.refresh_from_db()
     assert case.status == "psychosocial"
 

@@ -127,7 +127,7 @@ def test_a_refused_document_status_says_it_is_the_document_that_cannot_move(pers
 def _upload(personas, document, name, content):
     return personas.client("caseworker").post(
         reverse("cases:scan_upload", args=[document.pk]),
-        {"file": SimpleUploadedFile(name, content)},
+        {f"scan{document.pk}-file": SimpleUploadedFile(name, content)},
         follow=True,
     )
 
