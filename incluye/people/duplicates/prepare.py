@@ -43,6 +43,8 @@ _GIVEN_SCHEMA = pa.schema(
         ("given1_canon", pa.list_(pa.string())),
         ("given_canon", pa.list_(pa.string())),
         ("given_key", pa.string()),
+        ("given1_mask", pa.int64()),
+        ("given_mask", pa.int64()),
     ]
 )
 _SURNAME_SCHEMA = pa.schema(
@@ -82,7 +84,7 @@ def prepare_features(con: duckdb.DuckDBPyConnection, records: pa.Table) -> None:
         )
         select
             r.unique_id,
-            g.given, g.given1, g.given1_canon, g.given_canon, g.given_key,
+            g.given, g.given1, g.given1_canon, g.given_canon, g.given_key, g.given1_mask, g.given_mask,
             left(g.given_key, 1) as given_initial,
             left(g.given_key, 3) as given_prefix,
             s.fs, s.ss, s.married, s.fs_ph, s.ss_ph, s.surname_pair, s.surnames,

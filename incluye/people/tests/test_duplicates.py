@@ -238,7 +238,7 @@ def test_the_command_prints_counts_and_timings(personas):
 
 
 def test_reasons_come_from_the_comparison_levels():
-    row = {"gamma_national_id": 2, "gamma_surnames": 6, "gamma_given_names": 0, "gamma_birth_date": -1}
+    row = {"gamma_national_id": 2, "gamma_surnames": 5, "gamma_given_names": 0, "gamma_birth_date": -1}
     assert duplicates.describe(duplicates.pair_reasons({**row, "married_l": "perez"}), _) == [
         _("same identity number"),
         _("married name"),
