@@ -185,10 +185,19 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level(
                 "given_l = given_r", "same given names", _("same given names"), 0.45, 1e-3, tf_column="given"
             ),
-            # One record leaves out a given name the other has ("Juan" and "Juan Carlos", or
-            # "Pancho" and "Francisco Javier"): an omission, not a conflict like "Juan Pedro".
             Level(
-                "len(given_canon_l) <> len(given_canon_r) and (given_mask_l & given_mask_r) in (given_mask_l, given_mask_r)"
+                "given1_l <> given1_r and (given1_mask_l & given1_mask_r) <> 0"
+                " and list_has_any(given1_canon_l, given1_canon_r)",
+                "nickname or spelling",
+                _("nickname or spelling of the same name"),
+                0.1,
+                1.5e-4,
+            ),
+            # One record leaves out a given name the other has ("Juan" or "Carlos" and "Juan
+            # Carlos"): an omission, not a conflict like "Juan Pedro" and "Juan Carlos".
+            Level(
+                "len(given_canon_l) <> len(given_canon_r)"
+                " and (given_mask_l & given_mask_r) in (given_mask_l, given_mask_r)"
                 " and (list_has_all(given_canon_l, given_canon_r) or list_has_all(given_canon_r, given_canon_l))",
                 "a given name left out",
                 _("a given name left out"),
@@ -202,13 +211,6 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.06,
                 7.5e-3,
                 tf_column="given1",
-            ),
-            Level(
-                "(given1_mask_l & given1_mask_r) <> 0 and list_has_any(given1_canon_l, given1_canon_r)",
-                "nickname or spelling",
-                _("nickname or spelling of the same name"),
-                0.1,
-                1.5e-4,
             ),
             Level(_jw("given1", 0.9), "first given name similar", _("similar given name"), 0.2, 2.5e-3),
             Level(

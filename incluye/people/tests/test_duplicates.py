@@ -157,6 +157,26 @@ def test_planted_duplicates_are_found_with_reasons_and_namesakes_are_not(persona
     assert run.pairs_found == len(planted) == DuplicateCandidate.objects.count()
 
 
+def test_a_given_name_left_out_or_a_wrong_birth_day_is_found_and_said_in_spanish(personas):
+    left_out = (
+        add(personas.org, "Juan Carlos", "Tzoc", "Pérez", "1990-03-07"),
+        add(personas.org, "Juan", "Tzoc", "Pérez", "1990-03-07"),
+    )
+    wrong_day = (
+        add(personas.org, "Ervin Rolando", "Cux", "Ajpop", "1986-11-04", dpi="3021459870108"),
+        add(personas.org, "Ervin Rolando", "Cux", "Ajpop", "1986-11-27"),
+    )
+    # Two given names that disagree are no omission.
+    add(personas.org, "Juan Pedro", "Tzoc", "Pérez", "1994-08-19")
+    background(personas.org)
+
+    find_duplicates()
+
+    assert "falta uno de los nombres" in shown(pair(*left_out))
+    assert "mismo año y mes de nacimiento" in shown(pair(*wrong_day))
+    assert DuplicateCandidate.objects.count() == 2
+
+
 def test_rerunning_creates_nothing_twice_and_a_pair_reviewed_as_distinct_stays_closed(personas):
     planted = plant(personas.org)
     first = find_duplicates()
