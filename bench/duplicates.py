@@ -497,7 +497,8 @@ def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
                greatest(length(a.corruptions) - length(replace(a.corruptions, ' ', '')) + (a.corruptions <> '')::int,
                         length(b.corruptions) - length(replace(b.corruptions, ' ', '')) + (b.corruptions <> '')::int)
                    as corruptions,
-               a.corruptions <> '' and b.corruptions <> '' as copies
+               a.corruptions <> '' and b.corruptions <> '' as copies,
+               a.corruptions || ' ' || b.corruptions as kinds
         from truth a join truth b on a.entity_id = b.entity_id and a.unique_id < b.unique_id
     """)
     con.execute("""
@@ -537,6 +538,14 @@ def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
                 group by corruptions order by corruptions
             """).fetchall()
         }
+        # A pair counts for each kind of mistake either of its records carries.
+        by_kind = {}
+        for kind in CORRUPTIONS:
+            n, f = con.execute(f"""
+                select count(*), count(*) filter (where {found}) from true_pairs t
+                where list_contains(string_split(kinds, ' '), '{kind}')
+            """).fetchone()
+            by_kind[kind] = f / n if n else None
         namesakes = con.execute(
             f"select count(*), count(*) filter (where {found}) from namesakes t"
         ).fetchone()
@@ -550,6 +559,7 @@ def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
             "pairs_without_ids": int(totals[2]),
             "recall_copy_to_copy": totals[5] / totals[4] if totals[4] else None,
             "recall_by_corruptions": by_count,
+            "recall_by_kind": by_kind,
             "namesakes": int(namesakes[0]),
             "namesakes_linked": int(namesakes[1]),
         }
@@ -649,6 +659,15 @@ def print_table(args, results: list[dict], load: tuple[float, float]) -> None:
                 lambda r, k=k, lv=level: f"{r[lv]['recall_by_corruptions'].get(k, 0):.4f}",
             )
             for k in counts
+        ]
+        rows += [
+            (
+                f"  recall, {kind.replace('_', ' ')}",
+                lambda r, k=kind, lv=level: (
+                    "-" if r[lv]["recall_by_kind"].get(k) is None else f"{r[lv]['recall_by_kind'][k]:.4f}"
+                ),
+            )
+            for kind in CORRUPTIONS
         ]
     names = [r["model"] for r in results]
     width = max(len(label) for label, _ in rows)
