@@ -433,9 +433,10 @@ def deterministic_recall(model) -> float | None:
 
 
 def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = SEED) -> dict[str, float]:
-    """Unsupervised training (no labels): the prior by a deterministic rule, u by random sampling,
-    m by EM, then the prior corrected by how many duplicates the rule really finds (from the
-    trained m values). Returns the seconds each step took.
+    """Training without hand-made labels: the prior by a deterministic rule, u by random sampling,
+    m from the records that share an identity number (or, when fewer than MIN_LABELLED_PAIRS pairs
+    do, by EM), then the prior corrected by how many duplicates the rule really finds (among those
+    records, or from the trained m values). Returns the seconds each step took.
 
     A registry with (almost) no duplicates makes EM diverge: such a session is undone and its
     comparisons keep their prior m. Splink narrows the linker's own settings while a session runs

@@ -301,8 +301,8 @@ def copy_with_a_mistake(person: Person, index: int) -> Person:
 def test_the_training_path_learns_from_the_registry_and_finds_the_planted_pairs(
     personas, monkeypatch, caplog
 ):
-    """Production trains (u by sampling, m by EM); here on 1 500 generated people of whom 200 are
-    registered twice, seeded so the result does not move."""
+    """A registry with few shared identity numbers trains u by sampling and m by EM; here on 1 500
+    generated people of whom 200 are registered twice, seeded so the result does not move."""
     monkeypatch.setattr(duplicates_model, "U_SAMPLE_PAIRS", 3e5)
     monkeypatch.setattr(duplicates_model, "MIN_EM_PAIRS", 20)
     planted = plant(personas.org)
