@@ -593,10 +593,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--keep", type=Path, help="write the generated records to this folder and keep them")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--train-by-em",
+        action="store_true",
+        help="train m by EM even when records share identity numbers (as a registry with few shared ones does)",
+    )
     parser.add_argument("--worker", choices=("incluye", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
+        if args.train_by_em:
+            duplicates.model.MIN_LABELLED_PAIRS = float("inf")
         worker(args.worker, args.data, args.threshold)
         return
 
@@ -612,7 +619,7 @@ def main() -> None:
         results = []
         for model in args.models.split(","):
             command = [sys.executable, __file__, "--worker", model, "--data", str(data)]
-            command += ["--threshold", str(args.threshold)]
+            command += ["--threshold", str(args.threshold)] + (["--train-by-em"] if args.train_by_em else [])
             out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
             print(f"{model}: {results[-1]['wall_seconds']:.0f} s", flush=True)
