@@ -520,3 +520,66 @@ def test_the_registrys_own_rows_and_the_other_applications_are_all_moved():
         "cases.Case.person",
         "jobs.Availability.person",
     } <= moved
+
+
+# -- the other organization's inbox ---------------------------------------------------------------
+
+
+def inbox_sections(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return {s.key: s for s in response.context["sections"]}, response.content.decode()
+
+
+def test_the_other_organizations_administrator_finds_the_merge_in_the_inbox_without_personal_data(
+    personas, ngo_admin, pair
+):
+    ours, theirs, group = pair
+    merge_post(personas.client("admin"), group, ours, [ours, theirs])
+    sections, page = inbox_sections(client_for(ngo_admin))
+    [item] = sections["alliance_merges"].items
+    assert item.title == "Centro de Recepción La Aurora"
+    assert item.url == reverse("people:duplicates")
+    assert "Registros fusionados por otra organización" in page
+    text = f"{item.title} {item.detail}"
+    for personal in ("Xitumul", "Byron", "Estuardo", "2746", "5550", "1988"):
+        assert personal not in text
+
+
+def test_the_administrator_who_merged_gets_no_inbox_item(personas, ngo_admin, pair):
+    ours, theirs, group = pair
+    merge_post(personas.client("admin"), group, ours, [ours, theirs])
+    assert "alliance_merges" not in inbox_sections(personas.client("admin"))[0]
+
+
+def test_the_merge_also_reaches_the_inbox_when_the_other_organizations_record_survives(
+    personas, ngo_admin, pair
+):
+    ours, theirs, group = pair
+    merge_post(personas.client("admin"), group, theirs, [ours, theirs])
+    assert len(inbox_sections(client_for(ngo_admin))[0]["alliance_merges"].items) == 1
+
+
+def test_the_merge_leaves_the_inbox_once_undone_or_after_two_weeks(personas, ngo_admin, pair, time_machine):
+    from incluye.core.testing import local_moment
+
+    time_machine.move_to(local_moment("2026-12-31 22:00"))
+    ours, theirs, group = pair
+    merge_post(personas.client("admin"), group, ours, [ours, theirs])
+    time_machine.move_to(local_moment("2027-01-13 09:00"))
+    assert "alliance_merges" in inbox_sections(client_for(ngo_admin))[0]
+    time_machine.move_to(local_moment("2027-01-15 09:00"))
+    assert "alliance_merges" not in inbox_sections(client_for(ngo_admin))[0]
+    time_machine.move_to(local_moment("2027-01-13 09:00"))
+    client_for(ngo_admin).post(
+        reverse("people:unmerge", args=[PersonMerge.objects.order_by("pk").first().pk])
+    )
+    assert "alliance_merges" not in inbox_sections(client_for(ngo_admin))[0]
+
+
+@pytest.mark.parametrize("name", ["staff", "caseworker"])
+def test_other_roles_of_the_organization_get_no_merge_in_their_inbox(personas, ngo, pair, name):
+    ours, theirs, group = pair
+    merge_post(personas.client("admin"), group, ours, [ours, theirs])
+    member = make_member(ngo, Role.CASEWORKER if name == "caseworker" else Role.RECEPTION_OFFICER)
+    assert "alliance_merges" not in inbox_sections(client_for(member))[0]
