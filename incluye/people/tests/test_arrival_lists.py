@@ -248,9 +248,7 @@ def test_our_form_for_a_list_of_people_arriving_passes_pyxform_with_its_own_ques
     assert warnings == []
     assert "solicitante" in result.xform.lower()
     # The returnees' form stays as it was: its projects keep their mappings.
-    returnees = load_workbook(
-        __import__("io").BytesIO(client.get(reverse("people:manifest_xlsform")).content)
-    )
+    returnees = load_workbook(io.BytesIO(client.get(reverse("people:manifest_xlsform")).content))
     assert dict(zip(*returnees["settings"].iter_rows(values_only=True), strict=True))["form_id"] == (
         "incluye_arrivals_cr"
     )
