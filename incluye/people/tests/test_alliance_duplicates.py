@@ -345,14 +345,20 @@ def undo(client):
     return client.post(reverse("people:unmerge", args=[PersonMerge.objects.order_by("pk").first().pk]))
 
 
+@pytest.fixture
+def third_shares_theirs(ngo_admin, third, pair):
+    """The NGO shared its record with the third organization: (the sharing, a caseworker there)."""
+    grant = person_access_grant(
+        membership=ngo_admin, person=pair[1], organization=third, reason=AccessReason.ACCESS_REQUEST
+    )
+    return grant, make_member(third, Role.CASEWORKER)
+
+
 def test_a_third_organizations_access_to_the_merged_record_moves_to_the_surviving_one(
-    personas, ngo_admin, third, pair
+    personas, pair, third_shares_theirs
 ):
     ours, theirs, group = pair
-    grant = person_access_grant(
-        membership=ngo_admin, person=theirs, organization=third, reason=AccessReason.ACCESS_REQUEST
-    )
-    third_member = make_member(third, Role.CASEWORKER)
+    grant, third_member = third_shares_theirs
     merge_post(personas.client("admin"), group, ours, [ours, theirs])
     grant.refresh_from_db()
     assert (grant.person_id, grant.reason, grant.revoked_at) == (ours.pk, AccessReason.ACCESS_REQUEST, None)
@@ -361,13 +367,10 @@ def test_a_third_organizations_access_to_the_merged_record_moves_to_the_survivin
 
 
 def test_the_third_organizations_access_comes_back_to_the_merged_record_on_undo(
-    personas, ngo_admin, third, pair
+    personas, ngo_admin, pair, third_shares_theirs
 ):
     ours, theirs, group = pair
-    grant = person_access_grant(
-        membership=ngo_admin, person=theirs, organization=third, reason=AccessReason.HANDOFF
-    )
-    third_member = make_member(third, Role.CASEWORKER)
+    grant, third_member = third_shares_theirs
     merge_post(personas.client("admin"), group, ours, [ours, theirs])
     undo(client_for(ngo_admin))
     grant.refresh_from_db()
