@@ -419,7 +419,29 @@ class IntakeForm(ArrivalForm):
         every field."""
         form = copy.copy(self)
         form.data, form.is_bound, form._errors, form._bound_fields_cache = data, True, None, {}
+        form._rebound = True
         return form
+
+    _rebound = False
+
+    def _clean_fields(self):
+        """Django's own loop, without a bound field per field for a rebound form: the value each
+        field cleans is read from its widget as the bound field would read it (a manifest's check
+        spent a fifth of its time building 34 bound fields per row that nothing displays). Same
+        values, same `clean_<field>` methods, same errors."""
+        if not self._rebound:
+            return super()._clean_fields()
+        for name, field in self.fields.items():
+            try:
+                if field.disabled or type(field)._clean_bound_field is not forms.Field._clean_bound_field:
+                    self.cleaned_data[name] = field._clean_bound_field(self[name])
+                else:
+                    value = self._widget_data_value(field.widget, self.add_prefix(name))
+                    self.cleaned_data[name] = field.clean(value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
 
     # -- what the services need ---------------------------------------------------------------
     def person_fields(self) -> dict:
