@@ -367,25 +367,24 @@ def _answer(request, kind, pk, *, form, form_name, answer):
         return _act_page(request, kind, _act(request, kind, pk), status=400, error=error.message)
 
 
-def _accept_handoff(request, act, data):
-    services.handoff_accept(
+def _accept_case(request, act, data):
+    """A handoff or a transfer accepted: the case, given to the caseworker chosen, is the
+    organization's now."""
+    if isinstance(act, Handoff):
+        accept, name, done = (
+            services.handoff_accept,
+            "handoff",
+            _("The handoff was accepted and a case was opened."),
+        )
+    else:
+        accept, name, done = services.transfer_accept, "transfer", _("The case is now your organization's.")
+    accept(
         membership=request.membership,
-        handoff=act,
+        **{name: act},
         caseworker=data["caseworker"],
         expected_version=data["version"],
     )
-    messages.success(request, _("The handoff was accepted and a case was opened."))
-    return redirect("cases:detail", pk=act.case_id)
-
-
-def _accept_transfer(request, act, data):
-    services.transfer_accept(
-        membership=request.membership,
-        transfer=act,
-        caseworker=data["caseworker"],
-        expected_version=data["version"],
-    )
-    messages.success(request, _("The case is now your organization's."))
+    messages.success(request, done)
     return redirect("cases:detail", pk=act.case_id)
 
 
@@ -400,7 +399,7 @@ def _accept_access(request, act, data):
 @membership_required()
 @require_POST
 def act_accept(request, pk, kind):
-    accept = {"handoff": _accept_handoff, "transfer": _accept_transfer, "access": _accept_access}[kind]
+    accept = _accept_access if kind == "access" else _accept_case
     return _answer(
         request,
         kind,
