@@ -25,6 +25,7 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from incluye.core.models import Division
 from incluye.people.models import IdentityDocument, Person
 from incluye.people.search import RECORD_FIELDS, PeopleIndex, describe
 from incluye.people.search.index import EPOCH, MICROSECOND, micros
@@ -197,29 +198,69 @@ def reset_index() -> None:
         _index = None
 
 
+# What a hit's person carries: what the result rows, the stubs and the API show, and what the
+# re-check needs. Any other field is deferred (reading one costs a query).
+HIT_FIELDS = frozenset(
+    {
+        "id",
+        "organization_id",
+        "merged_into_id",
+        "given_names",
+        "first_surname",
+        "second_surname",
+        "preferred_name",
+        "birth_date",
+        "birth_date_precision",
+        "sex",
+        "residence_id",
+        "created_at",
+        "erased_at",
+    }
+)
+_HIT_COLUMNS = tuple(f.attname for f in Person._meta.concrete_fields if f.attname in HIT_FIELDS)
+_RESIDENCE = Person._meta.get_field("residence")
+
+
+def _hit_people(pks) -> dict:
+    """The people of these primary keys, in one lean query: the hit's columns and the name of the
+    municipality (one join), as Person objects (other fields deferred) with `residence` set.
+
+    By primary key only: with more conditions SQLite may pick the merged_into index (all rows)."""
+    rows = Person.objects.filter(pk__in=pks).order_by().values_list(*_HIT_COLUMNS, "residence__name")
+    residence_at = _HIT_COLUMNS.index("residence_id")
+    people = {}
+    for row in rows:
+        person = Person.from_db(rows.db, _HIT_COLUMNS, row[:-1])
+        residence_id = row[residence_at]
+        if residence_id is not None:
+            _RESIDENCE.set_cached_value(
+                person, Division.from_db(rows.db, ("id", "name"), (residence_id, row[-1]))
+            )
+        people[person.pk] = person
+    return people
+
+
 def search_people(*, organization_ids, query: str, birth_date=None, limit: int = 10) -> list[SearchHit]:
     """People of `organization_ids` (what the user may see) that match `query`: name words in any
     order, typos, nicknames, initials, lost or extra spaces, swapped surnames, a married "de X" —
     or an identity number, or a phone. Best first (the most complete match, then the most recent),
     with the reasons in the active language; merged records never appear. `birth_date` ranks
     people born that day (or with day and month swapped, or that year) first. Each hit carries
-    its `person`, fetched in one query by primary key.
+    its `person` (the fields of HIT_FIELDS, its municipality), fetched in one query by primary key.
     """
     organization_ids = frozenset(organization_ids)
     if not organization_ids or not (query or "").strip() or limit <= 0:
         return []
     index = get_index()
     index.refresh()
+    wanted = limit
     for _attempt in range(3):
-        hits = [
-            SearchHit(index.pk(hit.row), hit.score, describe(hit.reasons, gettext))
-            for hit in index.search(
-                organization_ids=organization_ids, query=query, birth_date=birth_date, limit=limit + 5
-            )
-        ]
-        # By primary key only: with more conditions SQLite may pick the merged_into index (all rows).
-        people = Person.objects.filter(pk__in=[hit.person_id for hit in hits]).order_by()
-        by_pk = {person.pk: person for person in people.select_related("nationality", "residence")}
+        # Exactly the hits wanted; a stale one (rare) costs another, wider round.
+        found = index.search(
+            organization_ids=organization_ids, query=query, birth_date=birth_date, limit=wanted
+        )
+        hits = [SearchHit(index.pk(hit.row), hit.score, describe(hit.reasons, gettext)) for hit in found]
+        by_pk = _hit_people([hit.person_id for hit in hits])
         result, stale = [], []
         for hit in hits:
             person = by_pk.get(hit.person_id)
@@ -234,4 +275,5 @@ def search_people(*, organization_ids, query: str, birth_date=None, limit: int =
             index.reload(stale)
         if not stale or len(result) >= limit:
             break
+        wanted = 2 * limit + len(stale)
     return result[:limit]
