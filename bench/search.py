@@ -70,6 +70,12 @@ def parse_args():
     parser.add_argument("--create-only", action="store_true", help="create the people and stop")
     parser.add_argument("--seed", type=int, default=7, help="seed of the query sample")
     parser.add_argument("--misses", type=int, default=40, help="misses to print")
+    parser.add_argument(
+        "--misses-of",
+        choices=("all", "clear", "ambiguous"),
+        default="all",
+        help="print only the misses of queries whose words fit at most 10 people (clear) or more (ambiguous)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.spelling_variants is None:
@@ -735,8 +741,12 @@ def report(results, *, args, label, people, index, build_seconds):
             "meant among the first ten except by chance; they rank by recency."
         )
     misses = [r for r in results if not r["found"]]
+    if args.misses_of != "all" and args.mode == "harder":
+        clear_misses = args.misses_of == "clear"
+        misses = [r for r in misses if (r["fitting"] <= 10) == clear_misses]
     print(
-        f"\nmisses: {len(misses)} (rank among the first 300 results, and how many others had the same score)"
+        f"\nmisses{'' if args.misses_of == 'all' else ' (' + args.misses_of + ' queries)'}: {len(misses)} "
+        "(rank among the first 300 results, and how many others had the same score)"
     )
     for miss in misses[: args.misses]:
         birth = f" + {miss['birth']}" if miss["birth"] else ""
