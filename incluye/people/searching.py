@@ -6,9 +6,10 @@ and `search_people`, what the application calls. The search itself is `incluye.p
 - Refresh, at every search: the records whose updated_at is newer than the last one seen — with an
   overlap window, so a transaction that committed late is not missed — are reloaded; identity
   numbers added later are read by primary key.
-- Fetch: the hits are read in one query by primary key that also re-checks organization and
-  merge, so a stale index can never leak a record; a stale row met there (deleted, or merged
-  without touching updated_at) is reloaded and the search repeated.
+- Fetch: the hits (as many as asked for, no more) are read in one lean query by primary key —
+  the columns a result row shows and the municipality's name — that also re-checks organization
+  and merge, so a stale index can never leak a record; a stale row met there (deleted, or merged
+  without touching updated_at) is reloaded and the search repeated, wider.
 
 Build the index when the process starts (e.g. `get_index()` in a thread from a gunicorn hook),
 not in the first request; threads of one process share it.
@@ -22,6 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -55,6 +57,7 @@ class LiveIndex(PeopleIndex):
         self._tail_start = 0
         self._window_rows = 0
         self._window_checked = self._last_refresh
+        self._quiet_sql: str | None = None
 
     @classmethod
     def build(cls, *, chunk_size: int = 20_000) -> LiveIndex:
@@ -89,8 +92,10 @@ class LiveIndex(PeopleIndex):
     def refresh(self) -> int:
         """Apply what changed in the database since the last refresh; returns how many records.
 
-        Usually two or three cheap queries: records updated after the newest one seen, identity
-        numbers added since, and a count of the records updated in the overlap window (a
+        In a quiet registry (nothing written since the newest change seen, longer ago than the
+        overlap window), one query that finds nothing new. Otherwise two or three cheap queries:
+        records updated after the newest one seen, identity numbers added since, and a count of
+        the records updated in the overlap window (a
         transaction that began earlier but committed after the last refresh) compared with the
         index's own count — only a difference costs a fetch. Right after a bulk load the window
         holds many rows and counting them costs tens of milliseconds, so then it is counted at
@@ -98,6 +103,10 @@ class LiveIndex(PeopleIndex):
         with self._lock:
             started = timezone.now()
             window = self._last_refresh - self.OVERLAP
+            if self.last_seen is not None and window > self.last_seen and self._quiet():
+                # Nothing written since the last change seen, nor in the overlap window.
+                self._last_refresh = started
+                return 0
             people = Person.objects.order_by()
             if self.last_seen is None:
                 recent = list(people.filter(updated_at__gte=window).values_list("pk", "updated_at"))
@@ -141,6 +150,25 @@ class LiveIndex(PeopleIndex):
                 self._tail = None
                 self.changed()
             return len(changed)
+
+    def _quiet(self) -> bool:
+        """Whether no record was updated after the newest one seen and no identity number added:
+        one query, written out once (the usual case, at every search of a quiet registry)."""
+        if self._quiet_sql is None:
+            quote = connection.ops.quote_name
+            person, document = Person._meta, IdentityDocument._meta
+            # Table and column names from the models, quoted: nothing typed by anyone.
+            people_table, updated = quote(person.db_table), quote(person.get_field("updated_at").column)
+            documents_table, document_id = quote(document.db_table), quote(document.pk.column)
+            self._quiet_sql = (
+                f"SELECT EXISTS (SELECT 1 FROM {people_table} WHERE {updated} > %s), "  # noqa: S608
+                f"EXISTS (SELECT 1 FROM {documents_table} WHERE {document_id} > %s)"
+            )
+        moment = connection.ops.adapt_datetimefield_value(self.last_seen)
+        with connection.cursor() as cursor:
+            cursor.execute(self._quiet_sql, [moment, self._last_doc_id])
+            people, documents = cursor.fetchone()
+        return not people and not documents
 
     def _window_count(self, window: datetime.datetime) -> int:
         """Current rows whose updated_at is in [window, last_seen] (superseded rows hold 0).
