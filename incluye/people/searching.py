@@ -160,10 +160,9 @@ class LiveIndex(PeopleIndex):
             # Table and column names from the models, quoted: nothing typed by anyone.
             people_table, updated = quote(person.db_table), quote(person.get_field("updated_at").column)
             documents_table, document_id = quote(document.db_table), quote(document.pk.column)
-            self._quiet_sql = (
-                f"SELECT EXISTS (SELECT 1 FROM {people_table} WHERE {updated} > %s), "  # noqa: S608
-                f"EXISTS (SELECT 1 FROM {documents_table} WHERE {document_id} > %s)"
-            )
+            people = f"SELECT 1 FROM {people_table} WHERE {updated} > %s"  # noqa: S608  # nosec B608
+            documents = f"SELECT 1 FROM {documents_table} WHERE {document_id} > %s"  # noqa: S608  # nosec B608
+            self._quiet_sql = f"SELECT EXISTS ({people}), EXISTS ({documents})"
         moment = connection.ops.adapt_datetimefield_value(self.last_seen)
         with connection.cursor() as cursor:
             cursor.execute(self._quiet_sql, [moment, self._last_doc_id])
