@@ -227,23 +227,12 @@ def reset_index() -> None:
 
 # What a hit's person carries: what the result rows, the stubs and the API show, and what the
 # re-check needs. Any other field is deferred (reading one costs a query).
-HIT_FIELDS = frozenset(
-    {
-        "id",
-        "organization_id",
-        "merged_into_id",
-        "given_names",
-        "first_surname",
-        "second_surname",
-        "preferred_name",
-        "birth_date",
-        "birth_date_precision",
-        "sex",
-        "residence_id",
-        "created_at",
-        "erased_at",
-    }
-)
+HIT_FIELDS = (frozenset(RECORD_FIELDS) - {"pk", "phone", "updated_at"}) | {
+    "id",
+    "residence_id",
+    "created_at",
+    "erased_at",
+}
 _HIT_COLUMNS = tuple(f.attname for f in Person._meta.concrete_fields if f.attname in HIT_FIELDS)
 _RESIDENCE = Person._meta.get_field("residence")
 
