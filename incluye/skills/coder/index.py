@@ -86,6 +86,7 @@ class Index:
             elif "_" in word:
                 self.short_words.update(part for part in word.split("_") if len(part) <= SHORT)
         self._correct = lru_cache(maxsize=50_000)(self._closest)
+        self._split = lru_cache(maxsize=50_000)(self._split_word)
         self._document_features: dict[int, frozenset[str]] = {}
         self._document_words: dict[int, tuple[str, ...]] = {}
         # How much of the index comes from the official O*NET tables rather than the bundle: the
@@ -132,7 +133,19 @@ class Index:
         words about life rather than work (never corrected: "siento" is no typo of "sentaba")."""
         out, known, corrected, unknown, life = [], 0, 0, 0, 0
         life_words = self.normalizer.life_words
-        for stemmed, typed, weight in self.normalizer.weighted_tokens(self.normalizer.without_non_occupations(text)):
+        said = self.normalizer.weighted_tokens(self.normalizer.without_non_occupations(text))
+        position = 0
+        while position < len(said):
+            stemmed, typed, weight = said[position]
+            position += 1
+            # Two words that the index knows as one ("bus boy": "busboy").
+            if position < len(said) and said[position][1] != typed:
+                joined = self._joined(typed, said[position][1])
+                if joined:
+                    known += 1
+                    out.append((joined, f"{typed} {said[position][1]}", min(weight, said[position][2])))
+                    position += 1
+                    continue
             if typed in life_words:
                 life += 1
                 if stemmed in self.vocabulary:
@@ -153,6 +166,34 @@ class Index:
             if fixed:
                 corrected += 1
                 out.append((fixed, typed, weight))
+                continue
+            # One word that the index knows as two ("linecook": "line cook").
+            parts = self._split(typed)
+            if parts:
+                corrected += 1
+                out.extend((part, typed, weight) for part in parts)
             else:
                 unknown += 1
         return out, known, corrected, unknown, life
+
+    def _joined(self, first: str, second: str) -> str | None:
+        """The known word two typed words make together, if they make one."""
+        if len(first) + len(second) < 6:
+            return None
+        stems = self.normalizer._word(first + second)
+        return stems[0] if len(stems) == 1 and len(stems[0]) > SHORT + 2 and stems[0] in self.vocabulary else None
+
+    def _split_word(self, word: str) -> tuple[str, str] | None:
+        """Two known words (of three letters or more) that a run-together word is made of."""
+        if len(word) < 7:
+            return None
+        for cut in sorted(range(3, len(word) - 2), key=lambda c: abs(len(word) / 2 - c)):
+            first, second = self.normalizer._word(word[:cut]), self.normalizer._word(word[cut:])
+            if (
+                len(first) == len(second) == 1
+                and first[0] in self.vocabulary
+                and second[0] in self.vocabulary
+                and f"{first[0]}_{second[0]}" in self.vocabulary  # and the index knows them together
+            ):
+                return first[0], second[0]
+        return None

@@ -45,6 +45,10 @@ _VERB_ENDINGS = sorted(
 
 def stem(word: str) -> str:
     """A light stem shared by Spanish and English: plurals, gender and verb endings."""
+    # "we" forms ("limpiábamos", "hacíamos") before plurals: their "s" is no plural.
+    for ending in ("abamos", "iamos"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
     if len(word) > 5 and word.endswith("ores"):
         word = word[:-2]
     elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
@@ -109,12 +113,13 @@ class Normalizer:
         weight = 1.0
         for match in _WORD_OR_BREAK.finditer(fast_fold(text)):
             word = match.group(0)
-            if not word[0].isalpha() or word in _JOIN_WORDS:
+            if not word[0].isalpha():
                 weight = 1.0
                 continue
-            if word in _PLACE_MARKERS:
+            if word in _JOIN_WORDS:
+                weight = 1.0
+            elif word in _PLACE_MARKERS:
                 weight = CONTEXT_WEIGHT
-                continue
             cached = self._stems.get(word)
             if cached is None:
                 cached = self._stems[word] = self._word(word)

@@ -22,6 +22,8 @@ EXPLAINED_BASE = 0.5
 OCCUPATION_BONUS = 0.3
 # What a document that says exactly what the person typed gains over one that only shares stems.
 EXACT_BONUS = 0.02
+# Documents looked at per text, best first.
+TOP_DOCUMENTS = 200
 # Occupations kept per text for the calibration and the answer.
 CANDIDATES = 20
 
@@ -82,9 +84,9 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
     doc_cover = np.concatenate([index.weights[span] for span in spans])
     query_cover = np.repeat(query, lengths)
     # Which of the text's features each matching document shares, as bits (the first 50 features).
-    bits = np.repeat(np.exp2(np.minimum(np.arange(len(columns)), 50)), lengths) * (
-        np.repeat(np.arange(len(columns)), lengths) < 50
-    )
+    column_bits = np.exp2(np.arange(len(columns), dtype=np.float64))
+    column_bits[50:] = 0.0
+    bits = np.repeat(column_bits, lengths)
     docs, inverse = np.unique(rows, return_inverse=True)
     shared_bits = np.bincount(inverse, weights=bits).astype(np.int64)
     covered = np.bincount(inverse, weights=doc_cover)
@@ -93,35 +95,43 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
     covered = np.sqrt(np.minimum(covered, 1.0))
     explained = np.sqrt(np.minimum(explained, 1.0))
     scores = covered * (EXPLAINED_BASE + (1 - EXPLAINED_BASE) * explained) * index.doc_weight[docs]
-    top = np.argsort(-scores, kind="stable")[:400]
+    top = np.argsort(-scores, kind="stable")[:TOP_DOCUMENTS]
     scores = scores[top]
     # A document that says exactly what the person typed ("peluquera", not "peluquero": the stems
-    # are one) wins a tie.
+    # are one) wins a tie; only a document the text covers whole can.
     said = tuple(typed for _stem, typed in tokens)
-    scores = scores + EXACT_BONUS * np.fromiter(
-        (index.document_words(doc) == said for doc in docs[top].tolist()), dtype=np.float64, count=len(top)
-    )
-    order = np.argsort(-scores, kind="stable")
-    top = top[order]
-    scores = scores[order]
+    whole = np.nonzero(covered[top] > 0.999)[0]
+    if len(whole):
+        exact = [i for i in whole.tolist() if index.document_words(int(docs[top[i]])) == said]
+        if exact:
+            scores[exact] += EXACT_BONUS
+            order = np.argsort(-scores, kind="stable")
+            top, scores = top[order], scores[order]
+    # The first `limit` occupations, best document first; only their documents are looked at.
+    occupations = index.doc_occupation[docs[top]]
+    found, first = np.unique(occupations, return_index=True)
+    kept = found[np.argsort(first, kind="stable")][:limit]
+    picked = np.nonzero(np.isin(occupations, kept))[0]
+    top, scores, occupations = top[picked], scores[picked], occupations[picked]
+    # What the text's features the documents of each occupation share, together (as bits).
+    together: dict[int, int] = {}
+    if OCCUPATION_BONUS:
+        for occupation, shared in zip(occupations.tolist(), shared_bits[top].tolist(), strict=True):
+            together[occupation] = together.get(occupation, 0) | shared
     # The best document per occupation; a task or tool that agrees with it adds a little.
     best: dict[int, Candidate] = {}
     kinds, languages = index.doc_kind, index.doc_language
-    together: dict[int, int] = {}  # occupation -> the text's features its documents share, as bits
-    for doc, score, occupation, cover, explain, shared in zip(
+    for doc, score, occupation, cover, explain in zip(
         docs[top].tolist(),
         scores.tolist(),
-        index.doc_occupation[docs[top]].tolist(),
+        occupations.tolist(),
         covered[top].tolist(),
         explained[top].tolist(),
-        shared_bits[top].tolist(),
         strict=True,
     ):
-        together[occupation] = together.get(occupation, 0) | shared
         candidate = best.get(occupation)
         if candidate is None:
-            if len(best) < limit:
-                best[occupation] = Candidate(occupation, score, cover, explain, [doc], {languages[doc]: doc})
+            best[occupation] = Candidate(occupation, score, cover, explain, [doc], {languages[doc]: doc})
             continue
         candidate.in_language.setdefault(languages[doc], doc)
         if len(candidate.documents) < 3 and kinds[doc] not in {kinds[d] for d in candidate.documents}:
