@@ -109,9 +109,10 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
             top, scores = top[order], scores[order]
     # The first `limit` occupations, best document first; only their documents are looked at.
     occupations = index.doc_occupation[docs[top]]
-    found, first = np.unique(occupations, return_index=True)
-    kept = found[np.argsort(first, kind="stable")][:limit]
-    picked = np.nonzero(np.isin(occupations, kept))[0]
+    _found, first, which = np.unique(occupations, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    picked = np.nonzero(rank[which] < limit)[0]
     top, scores, occupations = top[picked], scores[picked], occupations[picked]
     # What the text's features the documents of each occupation share, together (as bits).
     together: dict[int, int] = {}
@@ -140,10 +141,10 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
     # What the occupation's documents explain of the text together, beyond its best document
     # ("jornalero en el campo": a farm task says "campo"), adds to its score.
     if OCCUPATION_BONUS:
-        weight_of = query.tolist()[:50]
+        weights = [(1 << j, w) for j, w in enumerate(query[:50].tolist())]
         for candidate in best.values():
             mask = together[candidate.occupation]
-            explained_together = math.sqrt(min(sum(w for j, w in enumerate(weight_of) if mask >> j & 1), 1.0))
+            explained_together = math.sqrt(min(sum(w for bit, w in weights if mask & bit), 1.0))
             candidate.score += OCCUPATION_BONUS * max(explained_together - candidate.explained, 0.0)
     analysis.candidates = sorted(best.values(), key=lambda c: -c.score)
     return analysis
