@@ -31,7 +31,9 @@ def labels(path: Path) -> dict[str, list[str]]:
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             found = [row["preferredLabel"], *row.get("altLabels", "").split("\n")]
-            out[row["conceptUri"]] = [part.strip() for label in found for part in label.split("/") if part.strip()]
+            out[row["conceptUri"]] = [
+                part.strip() for label in found for part in label.split("/") if part.strip()
+            ]
     return out
 
 
@@ -84,8 +86,10 @@ def main():
         },
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{OUT.relative_to(coder_data.ROOT)}: {len(titles)} occupations, "
-          f"{sum(len(v['es']) + len(v['en']) for v in data['titles'].values())} labels")
+    print(
+        f"{OUT.relative_to(coder_data.ROOT)}: {len(titles)} occupations, "
+        f"{sum(len(v['es']) + len(v['en']) for v in data['titles'].values())} labels"
+    )
 
 
 if __name__ == "__main__":

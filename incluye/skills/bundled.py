@@ -128,7 +128,11 @@ def load_bundled(*, force: bool = False) -> int:
                 titles.setdefault(
                     key,
                     OccupationTitle(
-                        occupation=occupation, title=key[1], language=language, kind=key[3], source=Source.ESCO
+                        occupation=occupation,
+                        title=key[1],
+                        language=language,
+                        kind=key[3],
+                        source=Source.ESCO,
                     ),
                 )
         for language in ("es", "en"):

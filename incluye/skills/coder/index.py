@@ -181,7 +181,11 @@ class Index:
         if len(first) + len(second) < 6:
             return None
         stems = self.normalizer._word(first + second)
-        return stems[0] if len(stems) == 1 and len(stems[0]) > SHORT + 2 and stems[0] in self.vocabulary else None
+        return (
+            stems[0]
+            if len(stems) == 1 and len(stems[0]) > SHORT + 2 and stems[0] in self.vocabulary
+            else None
+        )
 
     def _split_word(self, word: str) -> tuple[str, str] | None:
         """Two known words (of three letters or more) that a run-together word is made of."""

@@ -243,13 +243,17 @@ def test_words_run_together_or_typed_apart_are_understood(coder):
 
 
 def test_a_word_about_life_is_never_taken_for_a_typo_of_a_job_word():
-    occupations = [{"id": 1, "code": "35-9031.00", "isco": "5131", "title_es": "Anfitrión", "title_en": "Hosts"}]
+    occupations = [
+        {"id": 1, "code": "35-9031.00", "isco": "5131", "title_es": "Anfitrión", "title_en": "Hosts"}
+    ]
     documents = [Document(0, "title", "sentaba clientes", "bundled")]
     plain = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
-    aware = Coder(occupations, documents, Normalizer({}, STOPWORDS, (), ["siento"]), Calibration.uncalibrated())
+    aware = Coder(
+        occupations, documents, Normalizer({}, STOPWORDS, (), ["siento"]), Calibration.uncalibrated()
+    )
     assert plain.query_tokens("siento")[0]  # without the list, "siento" is corrected to "sentaba"
     tokens, known, corrected, unknown, life = aware.query_tokens("me siento")
-    assert (tokens, corrected, life) == ([], 0, 1)
+    assert (tokens, known, corrected, unknown, life) == ([], 0, 0, 1, 1)
     assert aware.code("siento") == []
 
 
