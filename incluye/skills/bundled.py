@@ -30,6 +30,13 @@ def bundled_data() -> dict:
 
 
 @cache
+def esco_titles() -> dict[str, dict[str, list[str]]]:
+    """ESCO's Spanish and English labels for the bundled occupations, by O*NET-SOC code."""
+    path = DATA / "esco_titles.json"
+    return json.loads(path.read_text(encoding="utf-8"))["titles"] if path.exists() else {}
+
+
+@cache
 def spelling() -> dict:
     return json.loads((DATA / "spelling.json").read_text(encoding="utf-8"))
 
@@ -37,6 +44,12 @@ def spelling() -> dict:
 @cache
 def non_occupations() -> list[str]:
     return json.loads((DATA / "non_occupations.json").read_text(encoding="utf-8"))["phrases"]
+
+
+@cache
+def life_words() -> list[str]:
+    """Words about a person's life rather than their work (family, feelings, home, travel)."""
+    return json.loads((DATA / "non_occupations.json").read_text(encoding="utf-8"))["life_words"]
 
 
 def sector_labels() -> dict[str, dict[str, str]]:
@@ -88,6 +101,9 @@ def load_bundled(*, force: bool = False) -> int:
     ids = [occupation.pk for occupation, _ in occupations]
     for model in (OccupationTitle, OccupationTask, OccupationTool, OccupationSkill):
         model.objects.filter(occupation_id__in=ids, source=Source.BUNDLED).delete()
+    # ESCO labels ship with the bundle (an ESCO import makes ESCO occupations, not these titles).
+    OccupationTitle.objects.filter(occupation_id__in=ids, source=Source.ESCO).delete()
+    esco = esco_titles()
     titles, tasks, tools, links = {}, [], [], []
     for occupation, entry in occupations:
         named = [
@@ -106,6 +122,19 @@ def load_bundled(*, force: bool = False) -> int:
                     occupation=occupation, title=key[1], language=language, kind=kind, source=Source.BUNDLED
                 ),
             )
+        for language, labels in esco.get(entry["onet"], {}).items():
+            for label in labels:
+                key = (occupation.pk, label.strip(), language, TitleKind.ALTERNATE)
+                titles.setdefault(
+                    key,
+                    OccupationTitle(
+                        occupation=occupation,
+                        title=key[1],
+                        language=language,
+                        kind=key[3],
+                        source=Source.ESCO,
+                    ),
+                )
         for language in ("es", "en"):
             tasks += [
                 OccupationTask(occupation=occupation, text=text, language=language, source=Source.BUNDLED)

@@ -12,7 +12,7 @@ from incluye.skills.coder import Coder, Document, Job, Match, Normalizer
 
 
 def build_from_database() -> Coder:
-    from incluye.skills.bundled import non_occupations, spelling
+    from incluye.skills.bundled import life_words, non_occupations, spelling
     from incluye.skills.models import Occupation, OccupationTask, OccupationTitle, OccupationTool, System
 
     occupations = list(
@@ -54,7 +54,7 @@ def build_from_database() -> Coder:
     return Coder(
         occupations,
         documents,
-        Normalizer(table["tokens"], set(table["stopwords"]), non_occupations()),
+        Normalizer(table["tokens"], set(table["stopwords"]), non_occupations(), life_words()),
     )
 
 

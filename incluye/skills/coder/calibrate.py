@@ -13,7 +13,8 @@ Features of a candidate: its raw score, its share of the best score and the marg
 how much of its best document the text covers and how much of the text it explains, whether that
 document is a title and from the bundled taxonomy, how many kinds of document agree, the longest
 word and whether a word pair it shares with the text; and of the text: the share of its words the
-index knows as they are, corrected from a typo, or does not know at all, and how many words it has.
+index knows as they are, corrected from a typo, or does not know at all, how many words it has, and
+the share of its words that are about life rather than work (family, feelings, home, travel).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ FEATURES = (
     "corrected",
     "unknown",
     "words",
+    "life",
 )
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "calibration.json"
 
@@ -76,6 +78,7 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
         analysis.corrected / words,
         analysis.unknown / words,
         math.log1p(analysis.words),
+        analysis.life / words,
     ]
 
 
@@ -161,8 +164,9 @@ class Calibration:
     def load(cls, profile: str, path: Path = DEFAULT_FILE) -> Calibration:
         if not path.exists():
             return cls.uncalibrated()
-        data = json.loads(path.read_text(encoding="utf-8"))["profiles"].get(profile)
-        if data is None:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        data = saved["profiles"].get(profile)
+        if data is None or saved.get("features") != list(FEATURES):  # fitted on other features
             return cls.uncalibrated()
         return cls(Model(**data["first"]), Model(**data["others"]), data["threshold"])
 

@@ -86,7 +86,9 @@ class Index:
             elif "_" in word:
                 self.short_words.update(part for part in word.split("_") if len(part) <= SHORT)
         self._correct = lru_cache(maxsize=50_000)(self._closest)
+        self._split = lru_cache(maxsize=50_000)(self._split_word)
         self._document_features: dict[int, frozenset[str]] = {}
+        self._document_words: dict[int, tuple[str, ...]] = {}
         # How much of the index comes from the official O*NET tables rather than the bundle: the
         # calibration depends on it (a larger index answers more, and more loosely).
         self.official_share = float(np.mean([d.source != "bundled" for d in documents])) if documents else 0.0
@@ -99,6 +101,16 @@ class Index:
             if len(self._document_features) > 100_000:
                 self._document_features.clear()
             self._document_features[document] = found
+        return found
+
+    def document_words(self, document: int) -> tuple[str, ...]:
+        """The meaningful words of one document as written (folded), cached."""
+        found = self._document_words.get(document)
+        if found is None:
+            found = tuple(typed for _stem, typed in self.normalizer.tokens(self.documents[document].text))
+            if len(self._document_words) > 100_000:
+                self._document_words.clear()
+            self._document_words[document] = found
         return found
 
     def _closest(self, word: str) -> str | None:
@@ -115,23 +127,77 @@ class Index:
                 best = found
         return best[0] if best else None
 
-    def query_tokens(self, text: str) -> tuple[list[tuple[str, str]], int, int, int]:
-        """The text's words as the index knows them: (stem, word as typed) pairs, and how many were
-        known as they are, corrected from a typo, or unknown (and dropped)."""
-        out, known, corrected, unknown = [], 0, 0, 0
-        for stemmed, typed in self.normalizer.tokens(self.normalizer.without_non_occupations(text)):
+    def query_tokens(self, text: str) -> tuple[list[tuple[str, str, float]], int, int, int, int]:
+        """The text's words as the index knows them: (stem, word as typed, weight), and how many
+        were known as they are, corrected from a typo, or unknown (and dropped), and how many are
+        words about life rather than work (never corrected: "siento" is no typo of "sentaba")."""
+        out, known, corrected, unknown, life = [], 0, 0, 0, 0
+        life_words = self.normalizer.life_words
+        said = self.normalizer.weighted_tokens(self.normalizer.without_non_occupations(text))
+        position = 0
+        while position < len(said):
+            stemmed, typed, weight = said[position]
+            position += 1
+            # Two words that the index knows as one ("bus boy": "busboy").
+            if position < len(said) and said[position][1] != typed:
+                joined = self._joined(typed, said[position][1])
+                if joined:
+                    known += 1
+                    out.append((joined, f"{typed} {said[position][1]}", min(weight, said[position][2])))
+                    position += 1
+                    continue
+            if typed in life_words:
+                life += 1
+                if stemmed in self.vocabulary:
+                    known += 1
+                    out.append((stemmed, typed, weight))
+                else:
+                    unknown += 1
+                continue
             if len(stemmed) <= SHORT:
                 if stemmed in self.short_words:  # only ever part of a pair ("tv technician")
-                    out.append((stemmed, typed))
+                    out.append((stemmed, typed, weight))
                 continue
             if stemmed in self.vocabulary:
                 known += 1
-                out.append((stemmed, typed))
+                out.append((stemmed, typed, weight))
                 continue
             fixed = self._correct(stemmed)
             if fixed:
                 corrected += 1
-                out.append((fixed, typed))
+                out.append((fixed, typed, weight))
+                continue
+            # One word that the index knows as two ("linecook": "line cook").
+            parts = self._split(typed)
+            if parts:
+                corrected += 1
+                out.extend((part, typed, weight) for part in parts)
             else:
                 unknown += 1
-        return out, known, corrected, unknown
+        return out, known, corrected, unknown, life
+
+    def _joined(self, first: str, second: str) -> str | None:
+        """The known word two typed words make together, if they make one."""
+        if len(first) + len(second) < 6:
+            return None
+        stems = self.normalizer._word(first + second)
+        return (
+            stems[0]
+            if len(stems) == 1 and len(stems[0]) > SHORT + 2 and stems[0] in self.vocabulary
+            else None
+        )
+
+    def _split_word(self, word: str) -> tuple[str, str] | None:
+        """Two known words (of three letters or more) that a run-together word is made of."""
+        if len(word) < 7:
+            return None
+        for cut in sorted(range(3, len(word) - 2), key=lambda c: abs(len(word) / 2 - c)):
+            first, second = self.normalizer._word(word[:cut]), self.normalizer._word(word[cut:])
+            if (
+                len(first) == len(second) == 1
+                and first[0] in self.vocabulary
+                and second[0] in self.vocabulary
+                and f"{first[0]}_{second[0]}" in self.vocabulary  # and the index knows them together
+            ):
+                return first[0], second[0]
+        return None

@@ -5,6 +5,9 @@ regional words are mapped to a canonical word (``data/taxonomy/spelling.json``),
 cut to a light stem (plurals, gender, verb endings) so "cocineras" meets "cocinero". Each word
 keeps the word as it was typed, so the reasons can quote the person's own words.
 
+Words about a person's life rather than their work ("mis hijos", "me siento triste", "vivo en…")
+are marked, so they are never taken for a typo of a job word and the calibration can count them.
+
 Words of one or two letters ("pa", "ma", "ok") never count on their own: they match a title only
 as part of a pair ("tv technician"), so "trabajé pa una compañía" is not a physician assistant.
 A description naming several jobs is cut where it joins them ("hojalatero y pintor de carros").
@@ -18,6 +21,12 @@ from itertools import pairwise
 from incluye.core.text import fold
 
 _WORD = re.compile(r"[a-z]+")
+_WORD_OR_BREAK = re.compile(r"[a-z]+|[,;:.()/]")
+# Words that open the place of a job ("en un hotel", "at a warehouse"), and those that close it.
+_PLACE_MARKERS = frozenset({"en", "at", "in"})
+_JOIN_WORDS = frozenset({"y", "e", "and", "pero", "but", "luego", "then", "despues"})
+# How much a word of the place counts beside a word of what the person did.
+CONTEXT_WEIGHT = 0.7
 # A word this short (or shorter) is no feature on its own, only in a pair.
 SHORT = 2
 # A word pair ("line cook") counts this much relative to a single word.
@@ -36,6 +45,10 @@ _VERB_ENDINGS = sorted(
 
 def stem(word: str) -> str:
     """A light stem shared by Spanish and English: plurals, gender and verb endings."""
+    # "we" forms ("limpiábamos", "hacíamos") before plurals: their "s" is no plural.
+    for ending in ("abamos", "iamos"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
     if len(word) > 5 and word.endswith("ores"):
         word = word[:-2]
     elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
@@ -59,9 +72,11 @@ def fast_fold(text: str) -> str:
 
 
 class Normalizer:
-    def __init__(self, spelling: dict[str, str], stopwords: set[str], non_occupations=()):
+    def __init__(self, spelling: dict[str, str], stopwords: set[str], non_occupations=(), life_words=()):
         self.spelling = {fold(k): fold(v) for k, v in spelling.items()}
         self.stopwords = {fold(w) for w in stopwords}
+        # Words about life rather than work ("hijos", "triste", "vivo"), as folded.
+        self.life_words = frozenset(fold(w) for w in life_words)
         self._stems: dict[str, list[str]] = {}
         phrases = sorted({fold(p) for p in non_occupations}, key=len, reverse=True)
         self._non_occupation = (
@@ -88,6 +103,27 @@ class Normalizer:
             if cached is None:
                 cached = self._stems[word] = self._word(word)
             out.extend((stemmed, word) for stemmed in cached)
+        return out
+
+    def weighted_tokens(self, text: str) -> list[tuple[str, str, float]]:
+        """(stem, word as folded, weight): the words that say where the person worked ("en un
+        hotel", "at a warehouse") weigh less than those that say what they did, up to the next
+        comma or join ("supervisor de landscaping en un hotel": the hotel is the place)."""
+        out = []
+        weight = 1.0
+        for match in _WORD_OR_BREAK.finditer(fast_fold(text)):
+            word = match.group(0)
+            if not word[0].isalpha():
+                weight = 1.0
+                continue
+            if word in _JOIN_WORDS:
+                weight = 1.0
+            elif word in _PLACE_MARKERS:
+                weight = CONTEXT_WEIGHT
+            cached = self._stems.get(word)
+            if cached is None:
+                cached = self._stems[word] = self._word(word)
+            out.extend((stemmed, word, weight) for stemmed in cached)
         return out
 
     def words(self, text: str) -> list[str]:

@@ -8,15 +8,22 @@ extra when a task or tool agrees with it. These raw scores rank the occupations;
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from incluye.skills.coder.index import Index
-from incluye.skills.coder.normalize import features
+from incluye.skills.coder.normalize import SHORT
 
 # How much a document that covers only part of the text is worth (the rest scales with the part).
-EXPLAINED_BASE = 0.7
+EXPLAINED_BASE = 0.5
+# How much what the occupation's other documents explain of the text adds to its score.
+OCCUPATION_BONUS = 0.3
+# What a document that says exactly what the person typed gains over one that only shares stems.
+EXACT_BONUS = 0.02
+# Documents looked at per text, best first.
+TOP_DOCUMENTS = 200
 # Occupations kept per text for the calibration and the answer.
 CANDIDATES = 20
 
@@ -41,56 +48,104 @@ class Analysis:
     corrected: int  # words corrected from a typo
     unknown: int  # words the index does not know at all
     candidates: list[Candidate]
+    life: int = 0  # words about life rather than work ("hijos", "triste")
     tokens: list[tuple[str, str]] = field(default_factory=list)  # (stem, word as typed)
     features: set[str] = field(default_factory=set)  # the text's features the index knows
     typed: dict[str, list[str]] | None = None  # feature -> the words as typed (when needed)
 
 
 def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
-    tokens, known, corrected, unknown = index.query_tokens(text)
+    weighted, known, corrected, unknown, life = index.query_tokens(text)
+    tokens = [(stemmed, typed) for stemmed, typed, _weight in weighted]
     words = [stemmed for stemmed, _typed in tokens]
-    analysis = Analysis(text, len(words) + unknown, known, corrected, unknown, [])
-    query_features = list(dict.fromkeys(features(words)))
-    columns = [index.vocabulary[f] for f in query_features if f in index.vocabulary]
+    analysis = Analysis(text, len(words) + unknown, known, corrected, unknown, [], life=life)
+    # Each feature's weight in the text: a word of the place of work counts less (a pair, as its
+    # weaker word); a feature said twice, as its strongest.
+    feature_weights: dict[str, float] = {}
+    for position, (stem_a, _typed, weight_a) in enumerate(weighted):
+        if len(stem_a) > SHORT:
+            feature_weights[stem_a] = max(feature_weights.get(stem_a, 0.0), weight_a)
+        if position + 1 < len(weighted):
+            stem_b, _typed, weight_b = weighted[position + 1]
+            pair = f"{stem_a}_{stem_b}"
+            feature_weights[pair] = max(feature_weights.get(pair, 0.0), min(weight_a, weight_b))
+    query_features = [f for f in feature_weights if f in index.vocabulary]
+    columns = [index.vocabulary[f] for f in query_features]
     analysis.tokens = tokens
-    analysis.features = {f for f in query_features if f in index.vocabulary}
+    analysis.features = set(query_features)
     if not columns:
         return analysis
-    query = (index.idf[columns] * index.pair_weight[columns]) ** 2
+    emphasis = np.array([feature_weights[f] for f in query_features])
+    query = (index.idf[columns] * index.pair_weight[columns] * emphasis) ** 2
     query /= query.sum()
     spans = [slice(index.indptr[c], index.indptr[c + 1]) for c in columns]
     lengths = [span.stop - span.start for span in spans]
     rows = np.concatenate([index.rows[span] for span in spans])
     doc_cover = np.concatenate([index.weights[span] for span in spans])
     query_cover = np.repeat(query, lengths)
+    # Which of the text's features each matching document shares, as bits (the first 50 features).
+    column_bits = np.exp2(np.arange(len(columns), dtype=np.float64))
+    column_bits[50:] = 0.0
+    bits = np.repeat(column_bits, lengths)
     docs, inverse = np.unique(rows, return_inverse=True)
+    shared_bits = np.bincount(inverse, weights=bits).astype(np.int64)
     covered = np.bincount(inverse, weights=doc_cover)
     explained = np.bincount(inverse, weights=query_cover)
     # The share of each document's (and of the text's) weight that matched, as a vector norm.
     covered = np.sqrt(np.minimum(covered, 1.0))
     explained = np.sqrt(np.minimum(explained, 1.0))
     scores = covered * (EXPLAINED_BASE + (1 - EXPLAINED_BASE) * explained) * index.doc_weight[docs]
-    top = np.argsort(-scores, kind="stable")[:400]
+    top = np.argsort(-scores, kind="stable")[:TOP_DOCUMENTS]
+    scores = scores[top]
+    # A document that says exactly what the person typed ("peluquera", not "peluquero": the stems
+    # are one) wins a tie; only a document the text covers whole can.
+    said = tuple(typed for _stem, typed in tokens)
+    whole = np.nonzero(covered[top] > 0.999)[0]
+    if len(whole):
+        exact = [i for i in whole.tolist() if index.document_words(int(docs[top[i]])) == said]
+        if exact:
+            scores[exact] += EXACT_BONUS
+            order = np.argsort(-scores, kind="stable")
+            top, scores = top[order], scores[order]
+    # The first `limit` occupations, best document first; only their documents are looked at.
+    occupations = index.doc_occupation[docs[top]]
+    _found, first, which = np.unique(occupations, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    picked = np.nonzero(rank[which] < limit)[0]
+    top, scores, occupations = top[picked], scores[picked], occupations[picked]
+    # What the text's features the documents of each occupation share, together (as bits).
+    together: dict[int, int] = {}
+    if OCCUPATION_BONUS:
+        for occupation, shared in zip(occupations.tolist(), shared_bits[top].tolist(), strict=True):
+            together[occupation] = together.get(occupation, 0) | shared
     # The best document per occupation; a task or tool that agrees with it adds a little.
     best: dict[int, Candidate] = {}
     kinds, languages = index.doc_kind, index.doc_language
     for doc, score, occupation, cover, explain in zip(
         docs[top].tolist(),
-        scores[top].tolist(),
-        index.doc_occupation[docs[top]].tolist(),
+        scores.tolist(),
+        occupations.tolist(),
         covered[top].tolist(),
         explained[top].tolist(),
         strict=True,
     ):
         candidate = best.get(occupation)
         if candidate is None:
-            if len(best) < limit:
-                best[occupation] = Candidate(occupation, score, cover, explain, [doc], {languages[doc]: doc})
+            best[occupation] = Candidate(occupation, score, cover, explain, [doc], {languages[doc]: doc})
             continue
         candidate.in_language.setdefault(languages[doc], doc)
         if len(candidate.documents) < 3 and kinds[doc] not in {kinds[d] for d in candidate.documents}:
             candidate.score += 0.15 * score
             candidate.documents.append(doc)
+    # What the occupation's documents explain of the text together, beyond its best document
+    # ("jornalero en el campo": a farm task says "campo"), adds to its score.
+    if OCCUPATION_BONUS:
+        weights = [(1 << j, w) for j, w in enumerate(query[:50].tolist())]
+        for candidate in best.values():
+            mask = together[candidate.occupation]
+            explained_together = math.sqrt(min(sum(w for bit, w in weights if mask & bit), 1.0))
+            candidate.score += OCCUPATION_BONUS * max(explained_together - candidate.explained, 0.0)
     analysis.candidates = sorted(best.values(), key=lambda c: -c.score)
     return analysis
 

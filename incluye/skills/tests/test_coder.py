@@ -111,6 +111,8 @@ def test_stemming_folds_plurals_and_gender():
     assert stem("cocineras") == stem("cocinero") == stem("cocineros")
     assert stem("soldadores") == stem("soldador")
     assert stem("cooks") == stem("cook")
+    assert stem("limpiabamos") == stem("limpiaba") == stem("limpiar")  # "we cleaned"
+    assert stem("haciamos") == stem("hacia")
 
 
 @pytest.mark.django_db
@@ -222,3 +224,87 @@ def test_the_calibration_ships_as_fitted_data_for_both_index_profiles():
         calibration = Calibration.load(profile)
         assert calibration.first is not None and calibration.others is not None
         assert 0.05 <= calibration.threshold <= 0.8
+
+
+def test_the_place_of_work_weighs_less_than_what_the_person_did():
+    occupations = [
+        {"id": 1, "code": "41-2031.00", "isco": "5223", "title_es": "Vendedor", "title_en": "Salespersons"},
+        {"id": 2, "code": "51-6041.00", "isco": "7536", "title_es": "Zapatero", "title_en": "Shoe Workers"},
+    ]
+    documents = [Document(0, "title", "vendedor", "bundled"), Document(1, "title", "zapateria", "bundled")]
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    assert coder.code("vendedor en una zapateria")[0].soc == "41-2031"
+    assert coder.code("trabajaba en una zapateria")[0].soc == "51-6041"  # only the place is named
+
+
+def test_words_run_together_or_typed_apart_are_understood(coder):
+    assert coder.code("linecook")[0].soc == "35-2014"  # "line cook"
+    assert coder.code("fork lift operator")[0].soc == "53-7051"  # "forklift"
+
+
+def test_a_word_about_life_is_never_taken_for_a_typo_of_a_job_word():
+    occupations = [
+        {"id": 1, "code": "35-9031.00", "isco": "5131", "title_es": "Anfitrión", "title_en": "Hosts"}
+    ]
+    documents = [Document(0, "title", "sentaba clientes", "bundled")]
+    plain = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    aware = Coder(
+        occupations, documents, Normalizer({}, STOPWORDS, (), ["siento"]), Calibration.uncalibrated()
+    )
+    assert plain.query_tokens("siento")[0]  # without the list, "siento" is corrected to "sentaba"
+    tokens, known, corrected, unknown, life = aware.query_tokens("me siento")
+    assert (tokens, known, corrected, unknown, life) == ([], 0, 0, 1, 1)
+    assert aware.code("siento") == []
+
+
+@pytest.mark.django_db
+def test_someone_looking_for_work_gets_no_confident_match_unless_they_name_the_job():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    for text in ("buscando trabajo", "busco empleo", "ando buscando chamba", "I'm looking for a job"):
+        assert coder.code(text) == [], text
+    assert coder.code("estoy buscando trabajo de carpintero")[0].soc == "47-2031"
+
+
+@pytest.mark.django_db
+def test_answers_about_family_feelings_or_home_get_no_confident_match():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    for text in (
+        "mis hijas se quedaron con mi suegra",
+        "me siento cansado desde que llegué",
+        "ahora vivimos en Totonicapán",
+        "my wife and my son are in Florida",
+    ):
+        assert coder.code(text) == [], text
+    # A job said among family talk is still found.
+    assert coder.code("mi esposa y yo limpiábamos oficinas de noche")[0].soc in {"37-2011", "37-2012"}
+
+
+@pytest.mark.django_db
+def test_a_title_as_typed_wins_over_one_that_only_shares_its_stem():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    # "maquilera" (who sews in a maquila) and "maquilero" (who assembles there) share a stem.
+    assert coder.code("maquilera")[0].soc == "51-6031"
+    assert coder.code("maquilero")[0].soc == "51-2092"
+
+
+@pytest.mark.django_db
+def test_esco_labels_ship_with_the_bundled_occupations():
+    from incluye.skills.coding import get_coder, reset
+    from incluye.skills.models import OccupationTitle, Source
+
+    reset()
+    labels = OccupationTitle.objects.filter(source=Source.ESCO, occupation__code="45-2092.00")
+    assert labels.filter(language="es", title="operario agrícola").exists()
+    match = get_coder().code("operaria de cultivos hortícolas")[0]
+    assert match.soc == "45-2092"
+    # A label the bundle gives to another occupation stays with it ("jardinero" is a gardener).
+    assert not labels.filter(title="jardinero").exists()
