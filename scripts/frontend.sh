@@ -20,6 +20,11 @@ echo "Compiling frontend/incluye.scss (govuk-frontend $(version govuk-frontend))
   echo "/*! Incluye - compiled by scripts/frontend.sh from frontend/incluye.scss with govuk-frontend $(version govuk-frontend) (MIT, Crown copyright). Do not edit. */"
   "$modules/.bin/sass" --load-path="$modules" --style=compressed --no-charset --no-source-map --quiet-deps frontend/incluye.scss
 } >static/css/incluye.css
+echo "Compiling frontend/me.scss (the person's own pages)"
+{
+  echo "/*! Incluye /me/ - compiled by scripts/frontend.sh from frontend/me.scss with govuk-frontend $(version govuk-frontend) (MIT, Crown copyright). Do not edit. */"
+  "$modules/.bin/sass" --load-path="$modules" --style=compressed --no-charset --no-source-map --quiet-deps frontend/me.scss
+} >static/css/me.css
 
 vendor=static/vendor
 mkdir -p "$vendor/govuk-frontend" "$vendor/accessible-autocomplete" tests/e2e/vendor
@@ -49,4 +54,4 @@ cp "$modules/axe-core/LICENSE" tests/e2e/vendor/axe-core.LICENSE
   for package in govuk-frontend accessible-autocomplete htmx.org; do echo "$package $(version $package)"; done
 } >"$vendor/VERSIONS"
 echo "axe-core $(version axe-core)" >tests/e2e/vendor/VERSION
-echo "Done: static/css/incluye.css, $vendor/, tests/e2e/vendor/"
+echo "Done: static/css/incluye.css, static/css/me.css, $vendor/, tests/e2e/vendor/"
