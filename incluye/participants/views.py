@@ -5,7 +5,7 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -212,7 +212,7 @@ def job_answer(request, pk):
     application = selectors.application_or_404(account=request.participant, pk=pk)
     answer = request.POST.get("answer")
     if answer not in ("accept", "decline"):
-        raise Http404
+        return HttpResponseBadRequest()
     try:
         services.invitation_answer(
             account=request.participant,
@@ -220,8 +220,8 @@ def job_answer(request, pk):
             accept=answer == "accept",
             expected_version=posted_version(request.POST),
         )
-    except StaleRecord:
-        messages.error(request, _("This invitation changed while you were reading it. Look at it again."))
+    except StaleRecord as error:
+        messages.error(request, error.message)
     except (TransitionNotAllowed, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
     else:
