@@ -411,7 +411,9 @@ GROUPS = {
     "administration-psychosocial-assessment-public": ["administrator", "psychosocial", "assessor", ANONYMOUS],
     "participant": [PARTICIPANT],
 }
-assert sorted(who for group in GROUPS.values() for who in group) == sorted([*Role.values, ANONYMOUS, PARTICIPANT])
+assert sorted(who for group in GROUPS.values() for who in group) == sorted(
+    [*Role.values, ANONYMOUS, PARTICIPANT]
+)
 
 
 @pytest.mark.parametrize("group", GROUPS)
