@@ -170,8 +170,10 @@ def test_the_person_downloads_their_certificate(personas, sms, new_page, live_se
     with page.expect_download() as download:
         page.get_by_role("link", name="Descargar el certificado (PDF)").click()
     assert download.value.suggested_filename == f"{certificate.number}-es.pdf"
-    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     with page.expect_download() as credential:
         page.get_by_role("link", name=re.compile("credencial digital")).click()
-    assert open(credential.value.path()).read() == certificate.credential
+    with open(credential.value.path()) as jwt:
+        assert jwt.read() == certificate.credential
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
