@@ -47,6 +47,11 @@ cp "$modules/accessible-autocomplete/dist/accessible-autocomplete.min.js" "$vend
 cp "$modules/accessible-autocomplete/dist/accessible-autocomplete.min.css" "$vendor/accessible-autocomplete/"
 cp "$modules/accessible-autocomplete/LICENSE.txt" "$vendor/accessible-autocomplete/LICENSE.txt"
 cp "$modules/htmx.org/dist/htmx.min.js" "$vendor/htmx.min.js"
+# The packages' source maps are not vendored: their comments would send `collectstatic` (the
+# manifest storage of production) after files that are not there, and it stops.
+for file in "$vendor"/govuk-frontend/*.js "$vendor"/accessible-autocomplete/*.js "$vendor"/accessible-autocomplete/*.css "$vendor"/htmx.min.js; do
+  sed -i -e 's#//\# sourceMappingURL=[^ ]*$##' -e 's#/\*\# sourceMappingURL=[^*]*\*/##' "$file"
+done
 cp "$modules/axe-core/axe.min.js" tests/e2e/vendor/axe.min.js
 cp "$modules/axe-core/LICENSE" tests/e2e/vendor/axe-core.LICENSE
 {

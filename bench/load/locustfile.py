@@ -371,7 +371,7 @@ class Participant(Staff):
     """A returnee or refugee on a cheap phone (issue 19): signs in at /me/ with their invited phone
     and the code sent to it (read from the load test's message files, bench/load/sms.py), then
     looks at their pathway, job invitations, certificates, consents and data. Each virtual user is
-    a different person. Run alone: `LOCUST_USERS=Participant bench/load/run.sh`."""
+    a different person. Run alone: `LOAD_USER_CLASSES=Participant bench/load/run.sh`."""
 
     weight = 4
     wait_time = between(5 * THINK, 20 * THINK)

@@ -15,8 +15,8 @@
 #   RESULTS=/tmp/incluye-load-<UTC time>   where the CSVs, HTML reports and logs go
 #   LOCUST_VENV=/tmp/locust-venv           locust lives in its own virtualenv, outside the project's
 #                                          lock files (made here with `pip install locust` if missing)
-#   LOCUST_USERS="ReceptionOfficer Caseworker Employer"   which users of the locustfile run; the
-#                      participants' figure (issue 19): LOCUST_USERS=Participant LOADS=200
+#   LOAD_USER_CLASSES="ReceptionOfficer Caseworker Employer"   which users of the locustfile run; the
+#                      participants' figure (issue 19): LOAD_USER_CLASSES=Participant LOADS=200
 #   PORT=8800
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -66,7 +66,7 @@ export PYTHONPATH=$root PYTHONUNBUFFERED=1
 export LOAD_THINK_SCALE=${LOAD_THINK_SCALE:-1}
 # Participants read their sign-in codes here (bench/load/sms.py).
 export LOAD_SMS_DIR="$results/sms"
-users_classes=${LOCUST_USERS:-ReceptionOfficer Caseworker Employer}
+users_classes=${LOAD_USER_CLASSES:-ReceptionOfficer Caseworker Employer}
 
 start=$(date +%s)
 $py manage.py migrate -v 0

@@ -443,6 +443,6 @@ def applications_of_person(*, person):
     return (
         Application.objects.filter(person=person)
         .exclude(status=ApplicationStatus.SHORTLISTED)
-        .select_related("vacancy__employer", "vacancy__occupation", "vacancy__municipality")
+        .select_related("vacancy__employer", "vacancy__occupation", "vacancy__municipality__parent")
         .order_by("-created_at")
     )
