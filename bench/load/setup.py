@@ -110,10 +110,11 @@ def returns_for_everyone(today: datetime.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO people_returnevent (id, person_id, organization_id, arrived_on, returned_from,
+            INSERT INTO people_returnevent (id, person_id, organization_id, kind, accompanied_by,
+                arrived_on, returned_from,
                 mode, reception_point, transport_reference, months_abroad, vulnerabilities, is_urgent,
                 manifest_id, manifest_reference, manifest_row, created_at, created_by_id)
-            SELECT gen_random_uuid(), p.id, p.organization_id,
+            SELECT gen_random_uuid(), p.id, p.organization_id, 'return', '',
                    %(yesterday)s::date - floor(random() * 2900)::int,
                    CASE WHEN random() < 0.8 THEN 'US' ELSE 'MX' END,
                    CASE WHEN random() < 0.85 THEN 'air' ELSE 'land' END,
