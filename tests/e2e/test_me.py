@@ -120,48 +120,11 @@ def test_withdrawing_the_consent_takes_the_person_off_the_employers_candidates(
 
 
 def test_the_person_downloads_their_certificate(personas, sms, new_page, live_server):
-    from django.utils import timezone
-
-    from incluye.accounts.roles import Role
-    from incluye.certification import services
-    from incluye.certification.tests.conftest import assess, signed_profile
-    from incluye.core.testing import make_member, make_organization
     from incluye.participants.services import participant_invite
-    from incluye.people.services import consent_record, person_register
-    from incluye.skills.standards import catalogue_load
-    from incluye.skills.tests.conftest import DRYWALL
+    from incluye.participants.testing import certified_person
 
-    body = make_organization("INTECAP", kind="certifying_body", sector="public")
-    catalogue_load(body=body, standards=[DRYWALL])
-    assessor = make_member(body, Role.ASSESSOR, mfa=False)
-    person = person_register(
-        membership=personas.caseworker,
-        given_names="José Ángel",
-        first_surname="Ordóñez",
-        nationality_id="GT",
-        phone="+50255507777",
-    )
-    consent_record(
-        membership=personas.caseworker,
-        person=person,
-        purpose="alliance_sharing",
-        given=True,
-        method="signed_form",
-    )
-    session = services.session_create(
-        membership=assessor,
-        standard=body.standards.get(),
-        date=timezone.localdate(),
-        place="Zona 6",
-        capacity=5,
-        assessors=[assessor.user],
-    )
-    enrollment = services.enrollment_create(
-        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, person)
-    )
-    assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
-    certificate = services.certificate_issue(membership=assessor, enrollment=enrollment)
-    participant_invite(membership=personas.caseworker, person=person)
+    certificate = certified_person(personas)
+    participant_invite(membership=personas.caseworker, person=certificate.person)
 
     page = new_page(viewport=PHONE)
     sign_in_with_code(page, live_server, sms, national="5550 7777", phone="+50255507777")

@@ -102,50 +102,11 @@ def test_another_persons_invitation_is_a_404(personas, candidate_door, invitatio
 @pytest.fixture
 def certified(personas, django_capture_on_commit_callbacks):
     """A person of personas.org with a certificate, invited to their page."""
-    from django.utils import timezone
+    from incluye.participants.testing import certified_person
 
-    from incluye.accounts.roles import Role
-    from incluye.certification import services
-    from incluye.certification.tests.conftest import assess, signed_profile
-    from incluye.core.testing import make_member, make_organization
-    from incluye.people.services import consent_record, person_register
-    from incluye.skills.standards import catalogue_load
-    from incluye.skills.tests.conftest import DRYWALL
-
-    body = make_organization("INTECAP", kind="certifying_body", sector="public")
-    catalogue_load(body=body, standards=[DRYWALL])
-    assessor = make_member(body, Role.ASSESSOR, mfa=False)
-    person = person_register(
-        membership=personas.caseworker,
-        given_names="José Ángel",
-        first_surname="Ordóñez",
-        nationality_id="GT",
-        phone="+50255507777",
-    )
-    consent_record(
-        membership=personas.caseworker,
-        person=person,
-        purpose="alliance_sharing",
-        given=True,
-        method="signed_form",
-    )
-    session = services.session_create(
-        membership=assessor,
-        standard=body.standards.get(),
-        date=timezone.localdate(),
-        place="Zona 6",
-        capacity=5,
-        assessors=[assessor.user],
-    )
-    enrollment = services.enrollment_create(
-        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, person)
-    )
-    assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
-    certificate = services.certificate_issue(
-        membership=assessor, enrollment=enrollment, public_fields="initials"
-    )
+    certificate = certified_person(personas)
     with django_capture_on_commit_callbacks(execute=True):
-        account = invite(personas.caseworker, person)
+        account = invite(personas.caseworker, certificate.person)
     return certificate, participant_client(account)
 
 

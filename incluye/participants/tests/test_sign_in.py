@@ -185,3 +185,17 @@ def test_staff_invite_from_the_person_page_and_see_the_status(
     assert sms[-1].to == "+50255501234"
     page = client.get(reverse("participants:person", args=[person.pk])).content.decode()
     assert "Invitada" in page or "Invitado" in page or "invit" in page.lower()
+
+
+def test_erasing_the_person_closes_their_door_and_a_copy_never_carries_a_code(personas, account, me):
+    from incluye.participants.models import ParticipantAccount
+    from incluye.people.rights import person_erase, person_export
+
+    SignInCode.objects.create(
+        account=account, code_hash="x" * 64, created_at=account.invited_at, expires_at=account.invited_at
+    )
+    copy = person_export(account.person, membership=personas.admin)
+    assert all("code_hash" not in item for item in copy["records"]["participants.SignInCode"])
+    person_erase(person=account.person, reason="request")
+    assert not ParticipantAccount.objects.filter(pk=account.pk).exists()
+    assert me.get(reverse("me:home")).status_code == 302
