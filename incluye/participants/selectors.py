@@ -199,6 +199,10 @@ BY_THE_PERSON = {"incluye.participant.signed_in", "incluye.participant.copy_requ
 def plain_words(entry) -> str:
     from django.utils.translation import gettext as _
 
+    if entry.action == "incluye.participant.signed_in":
+        return _("Signed in to your page")
+    if entry.action == "incluye.participant.copy_requested":
+        return _("Asked for a copy of your data")
     if entry.action in PLAIN_ACTIONS:
         return entry.display
     if entry.action.endswith(("viewed", "exported", "printed", "downloaded")):

@@ -86,7 +86,8 @@ def demo_participant(organizations) -> dict | None:
         .exclude(applications__person=person)
         .first()
     )
-    if vacancy is not None:
+    waiting = person.job_applications.filter(status="invited").exists()  # the pathway demo may have made one
+    if vacancy is not None and not waiting:
         jobs.candidate_invite(membership=employer, vacancy=vacancy, person=person, score=77.0)
 
     account = participant_invite(membership=caseworker, person=person)

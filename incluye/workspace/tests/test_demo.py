@@ -117,6 +117,10 @@ def test_the_demo_spreads_people_along_the_pathway_across_organizations():
     assert RiskAlert.objects.filter(status=AlertStatus.OPEN).count() == 1
     assert AccessRequest.objects.filter(status=ActStatus.SENT).count() == 1
     assert Application.objects.filter(status="invited").count() == 1
+    # It waits for the demo participant, who answers it themselves at /me/.
+    assert (
+        Application.objects.filter(status="invited", person__participant_account__isnull=False).count() == 1
+    )
     assert RetentionFollowUp.objects.filter(months=1, done_at__isnull=True).count() == 1
     # Running it again adds nothing.
     call_command("demo", people=0, quiet_accounts=True)
