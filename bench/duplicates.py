@@ -497,7 +497,8 @@ def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
                greatest(length(a.corruptions) - length(replace(a.corruptions, ' ', '')) + (a.corruptions <> '')::int,
                         length(b.corruptions) - length(replace(b.corruptions, ' ', '')) + (b.corruptions <> '')::int)
                    as corruptions,
-               a.corruptions <> '' and b.corruptions <> '' as copies
+               a.corruptions <> '' and b.corruptions <> '' as copies,
+               a.corruptions || ' ' || b.corruptions as kinds
         from truth a join truth b on a.entity_id = b.entity_id and a.unique_id < b.unique_id
     """)
     con.execute("""
@@ -537,6 +538,14 @@ def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
                 group by corruptions order by corruptions
             """).fetchall()
         }
+        # A pair counts for each kind of mistake either of its records carries.
+        by_kind = {}
+        for kind in CORRUPTIONS:
+            n, f = con.execute(f"""
+                select count(*), count(*) filter (where {found}) from true_pairs t
+                where list_contains(string_split(kinds, ' '), '{kind}')
+            """).fetchone()
+            by_kind[kind] = f / n if n else None
         namesakes = con.execute(
             f"select count(*), count(*) filter (where {found}) from namesakes t"
         ).fetchone()
@@ -550,6 +559,7 @@ def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
             "pairs_without_ids": int(totals[2]),
             "recall_copy_to_copy": totals[5] / totals[4] if totals[4] else None,
             "recall_by_corruptions": by_count,
+            "recall_by_kind": by_kind,
             "namesakes": int(namesakes[0]),
             "namesakes_linked": int(namesakes[1]),
         }
@@ -583,10 +593,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--keep", type=Path, help="write the generated records to this folder and keep them")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--train-by-em",
+        action="store_true",
+        help="train m by EM even when records share identity numbers (as a registry with few shared ones does)",
+    )
     parser.add_argument("--worker", choices=("incluye", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
+        if args.train_by_em:
+            duplicates.model.MIN_LABELLED_PAIRS = float("inf")
         worker(args.worker, args.data, args.threshold)
         return
 
@@ -602,7 +619,7 @@ def main() -> None:
         results = []
         for model in args.models.split(","):
             command = [sys.executable, __file__, "--worker", model, "--data", str(data)]
-            command += ["--threshold", str(args.threshold)]
+            command += ["--threshold", str(args.threshold)] + (["--train-by-em"] if args.train_by_em else [])
             out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
             print(f"{model}: {results[-1]['wall_seconds']:.0f} s", flush=True)
@@ -649,6 +666,15 @@ def print_table(args, results: list[dict], load: tuple[float, float]) -> None:
                 lambda r, k=k, lv=level: f"{r[lv]['recall_by_corruptions'].get(k, 0):.4f}",
             )
             for k in counts
+        ]
+        rows += [
+            (
+                f"  recall, {kind.replace('_', ' ')}",
+                lambda r, k=kind, lv=level: (
+                    "-" if r[lv]["recall_by_kind"].get(k) is None else f"{r[lv]['recall_by_kind'][k]:.4f}"
+                ),
+            )
+            for kind in CORRUPTIONS
         ]
     names = [r["model"] for r in results]
     width = max(len(label) for label, _ in rows)

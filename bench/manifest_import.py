@@ -154,6 +154,27 @@ def kobo_xlsx(submissions: int, seed: int) -> tuple[bytes, int]:
     return content, members
 
 
+def profiled(step: str, label: str, call, *args, **kwargs):
+    """`call(*args, **kwargs)`, under cProfile when --profile is given: the 25 heaviest functions
+    (cumulative time) are printed, and the whole profile saved for snakeviz or pstats."""
+    if not PROFILE:
+        return call(*args, **kwargs)
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    result = profile.runcall(call, *args, **kwargs)
+    path = Path(PROFILE) / f"{label}-{step}.prof"
+    profile.dump_stats(path)
+    print(f"--- {step} of {label} ({path})")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+    return result
+
+
+PROFILE = None
+
+
 def run(membership, user, name: str, content: bytes, label: str) -> None:
     started = time.perf_counter()
     upload = SimpleUploadedFile(name, content)
@@ -168,10 +189,10 @@ def run(membership, user, name: str, content: bytes, label: str) -> None:
     )
     uploaded = time.perf_counter()
     if manifest.status not in ("ready", "invalid"):
-        imports.manifest_validate(manifest=manifest)
+        profiled("check", label, imports.manifest_validate, manifest=manifest)
     checked = time.perf_counter()
     assert manifest.status == "ready", (manifest.error_count, manifest.errors[:5])
-    imports.manifest_import(manifest=manifest, actor=user)
+    profiled("import", label, imports.manifest_import, manifest=manifest, actor=user)
     done = time.perf_counter()
     total = done - started
     rows = manifest.total_rows
@@ -188,7 +209,12 @@ def main():
     parser.add_argument(
         "--kobo", type=int, nargs="*", default=[], help="KoboToolbox XLSX exports with repeats"
     )
+    parser.add_argument(
+        "--profile", metavar="FOLDER", help="profile the check and the import (cProfile), saved in FOLDER"
+    )
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
     call_command("migrate", verbosity=0)
     org, _ = Organization.objects.get_or_create(
         country=Country.objects.get(code="GT"),

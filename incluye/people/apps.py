@@ -9,7 +9,9 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from incluye.core.actionlog import register_actions
+        from incluye.people import inbox
 
+        inbox.register()
         register_actions(
             {
                 "incluye.person.registered": _("Registered a person"),

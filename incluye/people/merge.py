@@ -96,8 +96,10 @@ def person_merge(
     ReturnEvent.objects.filter(pk__in=moved["returns"]).update(person=survivor)
     IdentityDocument.objects.filter(pk__in=moved["documents"]).update(person=survivor)
     Consent.objects.filter(pk__in=moved["consents"]).update(person=survivor)
-    # The merged record's cases, referrals, work history… follow it: nothing is left behind on a
-    # record nobody can open any more.
+    moved["access"] = _move_access(merged=merged, survivor=survivor)
+    # Everything else that points at the merged record (its migration statuses and household, its
+    # cases, referrals, work history…) follows it: nothing is left behind on a record nobody can
+    # open any more.
     moved["related"] = _move_related(merged=merged, survivor=survivor)
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into", "updated_at"])
@@ -184,6 +186,7 @@ def _unmerge_one(*, membership, merge: PersonMerge) -> None:
         )
     IdentityDocument.objects.filter(pk__in=merge.moved.get("documents", [])).update(person=merged)
     Consent.objects.filter(pk__in=merge.moved.get("consents", [])).update(person=merged)
+    PersonAccess.objects.filter(pk__in=merge.moved.get("access", [])).update(person=merged)
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
     DuplicateCandidate.objects.filter(
@@ -337,21 +340,70 @@ def alliance_group_merge(
     return merges
 
 
+# Relations to `Person` that stay on the merged record, and why. Every other relation follows the
+# surviving record (`_move_related`) or has its own rule in `person_merge` (`OWN_RULE`); a test walks
+# every model so that a new relation is one or the other.
+STAYS = {
+    "people.Person.merged_into": "the merge itself: it is what points the merged record at the survivor",
+    "people.DuplicateCluster.members": "the group found alike keeps the records it grouped",
+    "people.DuplicateCluster_members.person": "the same, through its table",
+    "people.DuplicateCandidate.person_a": "the pair found alike names the records compared",
+    "people.DuplicateCandidate.person_b": "the pair found alike names the records compared",
+    "people.PersonMerge.survivor": "the record of the merge, for its undo",
+    "people.PersonMerge.merged": "the record of the merge, for its undo",
+}
+OWN_RULE = {
+    "people.ReturnEvent.person",
+    "people.IdentityDocument.person",  # one document per type: the survivor's own stays first
+    "people.Consent.person",
+    "people.PersonAccess.person",  # `_move_access`: never a wider access than before
+}
+
+
+def relation_key(field) -> str:
+    """`app.Model.field` of a field pointing at `Person`."""
+    return f"{field.model._meta.label}.{field.name}"
+
+
+def moving_relations() -> list:
+    """The foreign keys (and one-to-one keys) to `Person` that `_move_related` moves."""
+    return [
+        relation.field
+        for relation in Person._meta.get_fields(include_hidden=True)
+        if relation.auto_created
+        and (relation.one_to_many or relation.one_to_one)
+        and relation_key(relation.field) not in STAYS
+        and relation_key(relation.field) not in OWN_RULE
+    ]
+
+
+def _move_access(*, merged: Person, survivor: Person) -> list[int]:
+    """Another organization's sharing of the merged record moves to the surviving record, as it was
+    (same reason, same expiry), so that its work with the person goes on. Nobody's access grows: an
+    organization that already shares the surviving record keeps that sharing as it is (the merged
+    record's stays behind), the surviving record's own organization needs none, and an ended
+    sharing stays where it ended. Recorded for the undo."""
+    already = PersonAccess.objects.filter(person=survivor, revoked_at__isnull=True).values("organization")
+    grants = (
+        PersonAccess.objects.filter(person=merged, revoked_at__isnull=True)
+        .exclude(organization_id=survivor.organization_id)
+        .exclude(organization__in=already)
+    )
+    pks = list(grants.values_list("pk", flat=True))
+    PersonAccess.objects.filter(pk__in=pks).update(person=survivor)
+    return pks
+
+
 def _move_related(*, merged: Person, survivor: Person) -> list[dict]:
-    """Move what the other applications hold about the merged record (cases, handoffs, transfers,
-    enrolments, applications…) to the surviving record, so that the organization that holds them
-    keeps reaching them; recorded for the undo. Rows a constraint keeps on the merged record (both
-    records applied to one vacancy, say) stay there. The registry's own rows are `person_merge`'s."""
+    """Move what points at the merged record — the registry's migration statuses, households and
+    imported submissions, the other applications' cases, handoffs, transfers, enrolments,
+    applications… — to the surviving record, so that the organization that holds them keeps
+    reaching them; recorded for the undo. Rows a constraint keeps on the merged record (both
+    records applied to one vacancy, say, or each has its availability) stay there."""
     moved = []
-    for relation in Person._meta.get_fields(include_hidden=True):
-        if (
-            not (relation.auto_created and relation.one_to_many)
-            or relation.related_model._meta.app_label == "people"
-        ):
-            continue
-        model, field = relation.related_model, relation.field.name
-        rows = model._base_manager.filter(**{field: merged})
-        pks = [str(pk) for pk in rows.values_list("pk", flat=True)]
+    for relation in moving_relations():
+        model, field = relation.model, relation.name
+        pks = [str(pk) for pk in model._base_manager.filter(**{field: merged}).values_list("pk", flat=True)]
         if not pks:
             continue
         try:

@@ -6,9 +6,10 @@ and `search_people`, what the application calls. The search itself is `incluye.p
 - Refresh, at every search: the records whose updated_at is newer than the last one seen — with an
   overlap window, so a transaction that committed late is not missed — are reloaded; identity
   numbers added later are read by primary key.
-- Fetch: the hits are read in one query by primary key that also re-checks organization and
-  merge, so a stale index can never leak a record; a stale row met there (deleted, or merged
-  without touching updated_at) is reloaded and the search repeated.
+- Fetch: the hits (as many as asked for, no more) are read in one lean query by primary key —
+  the columns a result row shows and the municipality's name — that also re-checks organization
+  and merge, so a stale index can never leak a record; a stale row met there (deleted, or merged
+  without touching updated_at) is reloaded and the search repeated, wider.
 
 Build the index when the process starts (e.g. `get_index()` in a thread from a gunicorn hook),
 not in the first request; threads of one process share it.
@@ -22,9 +23,11 @@ import uuid
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from incluye.core.models import Division
 from incluye.people.models import IdentityDocument, Person
 from incluye.people.search import RECORD_FIELDS, PeopleIndex, describe
 from incluye.people.search.index import EPOCH, MICROSECOND, micros
@@ -54,6 +57,7 @@ class LiveIndex(PeopleIndex):
         self._tail_start = 0
         self._window_rows = 0
         self._window_checked = self._last_refresh
+        self._quiet_sql: str | None = None
 
     @classmethod
     def build(cls, *, chunk_size: int = 20_000) -> LiveIndex:
@@ -88,8 +92,10 @@ class LiveIndex(PeopleIndex):
     def refresh(self) -> int:
         """Apply what changed in the database since the last refresh; returns how many records.
 
-        Usually two or three cheap queries: records updated after the newest one seen, identity
-        numbers added since, and a count of the records updated in the overlap window (a
+        In a quiet registry (nothing written since the newest change seen, longer ago than the
+        overlap window), one query that finds nothing new. Otherwise two or three cheap queries:
+        records updated after the newest one seen, identity numbers added since, and a count of
+        the records updated in the overlap window (a
         transaction that began earlier but committed after the last refresh) compared with the
         index's own count — only a difference costs a fetch. Right after a bulk load the window
         holds many rows and counting them costs tens of milliseconds, so then it is counted at
@@ -97,6 +103,10 @@ class LiveIndex(PeopleIndex):
         with self._lock:
             started = timezone.now()
             window = self._last_refresh - self.OVERLAP
+            if self.last_seen is not None and window > self.last_seen and self._quiet():
+                # Nothing written since the last change seen, nor in the overlap window.
+                self._last_refresh = started
+                return 0
             people = Person.objects.order_by()
             if self.last_seen is None:
                 recent = list(people.filter(updated_at__gte=window).values_list("pk", "updated_at"))
@@ -140,6 +150,24 @@ class LiveIndex(PeopleIndex):
                 self._tail = None
                 self.changed()
             return len(changed)
+
+    def _quiet(self) -> bool:
+        """Whether no record was updated after the newest one seen and no identity number added:
+        one query, written out once (the usual case, at every search of a quiet registry)."""
+        if self._quiet_sql is None:
+            quote = connection.ops.quote_name
+            person, document = Person._meta, IdentityDocument._meta
+            # Table and column names from the models, quoted: nothing typed by anyone.
+            people_table, updated = quote(person.db_table), quote(person.get_field("updated_at").column)
+            documents_table, document_id = quote(document.db_table), quote(document.pk.column)
+            people = f"SELECT 1 FROM {people_table} WHERE {updated} > %s"  # noqa: S608  # nosec B608
+            documents = f"SELECT 1 FROM {documents_table} WHERE {document_id} > %s"  # noqa: S608  # nosec B608
+            self._quiet_sql = f"SELECT EXISTS ({people}), EXISTS ({documents})"
+        moment = connection.ops.adapt_datetimefield_value(self.last_seen)
+        with connection.cursor() as cursor:
+            cursor.execute(self._quiet_sql, [moment, self._last_doc_id])
+            people, documents = cursor.fetchone()
+        return not people and not documents
 
     def _window_count(self, window: datetime.datetime) -> int:
         """Current rows whose updated_at is in [window, last_seen] (superseded rows hold 0).
@@ -197,29 +225,58 @@ def reset_index() -> None:
         _index = None
 
 
+# What a hit's person carries: what the result rows, the stubs and the API show, and what the
+# re-check needs. Any other field is deferred (reading one costs a query).
+HIT_FIELDS = (frozenset(RECORD_FIELDS) - {"pk", "phone", "updated_at"}) | {
+    "id",
+    "residence_id",
+    "created_at",
+    "erased_at",
+}
+_HIT_COLUMNS = tuple(f.attname for f in Person._meta.concrete_fields if f.attname in HIT_FIELDS)
+_RESIDENCE = Person._meta.get_field("residence")
+
+
+def _hit_people(pks) -> dict:
+    """The people of these primary keys, in one lean query: the hit's columns and the name of the
+    municipality (one join), as Person objects (other fields deferred) with `residence` set.
+
+    By primary key only: with more conditions SQLite may pick the merged_into index (all rows)."""
+    rows = Person.objects.filter(pk__in=pks).order_by().values_list(*_HIT_COLUMNS, "residence__name")
+    residence_at = _HIT_COLUMNS.index("residence_id")
+    people = {}
+    for row in rows:
+        person = Person.from_db(rows.db, _HIT_COLUMNS, row[:-1])
+        residence_id = row[residence_at]
+        if residence_id is not None:
+            _RESIDENCE.set_cached_value(
+                person, Division.from_db(rows.db, ("id", "name"), (residence_id, row[-1]))
+            )
+        people[person.pk] = person
+    return people
+
+
 def search_people(*, organization_ids, query: str, birth_date=None, limit: int = 10) -> list[SearchHit]:
     """People of `organization_ids` (what the user may see) that match `query`: name words in any
     order, typos, nicknames, initials, lost or extra spaces, swapped surnames, a married "de X" —
     or an identity number, or a phone. Best first (the most complete match, then the most recent),
     with the reasons in the active language; merged records never appear. `birth_date` ranks
     people born that day (or with day and month swapped, or that year) first. Each hit carries
-    its `person`, fetched in one query by primary key.
+    its `person` (the fields of HIT_FIELDS, its municipality), fetched in one query by primary key.
     """
     organization_ids = frozenset(organization_ids)
     if not organization_ids or not (query or "").strip() or limit <= 0:
         return []
     index = get_index()
     index.refresh()
+    wanted = limit
     for _attempt in range(3):
-        hits = [
-            SearchHit(index.pk(hit.row), hit.score, describe(hit.reasons, gettext))
-            for hit in index.search(
-                organization_ids=organization_ids, query=query, birth_date=birth_date, limit=limit + 5
-            )
-        ]
-        # By primary key only: with more conditions SQLite may pick the merged_into index (all rows).
-        people = Person.objects.filter(pk__in=[hit.person_id for hit in hits]).order_by()
-        by_pk = {person.pk: person for person in people.select_related("nationality", "residence")}
+        # Exactly the hits wanted; a stale one (rare) costs another, wider round.
+        found = index.search(
+            organization_ids=organization_ids, query=query, birth_date=birth_date, limit=wanted
+        )
+        hits = [SearchHit(index.pk(hit.row), hit.score, describe(hit.reasons, gettext)) for hit in found]
+        by_pk = _hit_people([hit.person_id for hit in hits])
         result, stale = [], []
         for hit in hits:
             person = by_pk.get(hit.person_id)
@@ -234,4 +291,5 @@ def search_people(*, organization_ids, query: str, birth_date=None, limit: int =
             index.reload(stale)
         if not stale or len(result) >= limit:
             break
+        wanted = 2 * limit + len(stale)
     return result[:limit]

@@ -514,6 +514,27 @@ def merges_of(*, membership):
     )
 
 
+def alliance_merges_received(*, membership, since):
+    """Merges across organizations that another organization made of a record of this one, since
+    `since` and not undone: one per action (its first merge, which holds the sharing it granted).
+    Only for those who review duplicates across the alliance, who may undo them."""
+    from incluye.people.models import PersonMerge
+
+    if membership is None or not membership.can("duplicates.review_alliance"):
+        return PersonMerge.objects.none()
+    own = membership.organization_id
+    involving_ours = PersonMerge.objects.filter(merged__organization_id=own, batch__isnull=False).values(
+        "batch"
+    )
+    return (
+        PersonMerge.objects.filter(moved__has_key="grants", undone_at__isnull=True, performed_at__gte=since)
+        .exclude(organization_id=own)
+        .filter(Q(survivor__organization_id=own) | Q(batch__in=involving_ours))
+        .select_related("organization")
+        .order_by("-performed_at", "-pk")
+    )
+
+
 def duplicate_search_state(*, membership) -> dict:
     """The last finished duplicate search that covered the organization (its own, or its
     country's nightly run), and the one under way, if any."""

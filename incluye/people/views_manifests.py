@@ -17,10 +17,18 @@ from incluye.people import imports, selectors
 from incluye.people.forms import ColumnMappingForm, KoboSourceForm, ManifestUploadForm, residence_choices
 from incluye.people.imports import services as import_services
 from incluye.people.imports.columns import IGNORE, META, column_key
-from incluye.people.imports.fields import ARRIVALS, DEPARTMENT, MULTIPLE, MUNICIPALITY, NONE, kind_of
+from incluye.people.imports.fields import (
+    ARRIVALS,
+    DEPARTMENT,
+    FOREIGN_ARRIVALS,
+    MULTIPLE,
+    MUNICIPALITY,
+    NONE,
+    kind_of,
+)
 from incluye.people.imports.report import accepted_values, template_workbook
 from incluye.people.imports.xlsform import xlsform_workbook
-from incluye.people.models import ManifestStatus, Relationship, Sex, Vulnerability
+from incluye.people.models import ManifestStatus, Population, Relationship, Sex, Vulnerability
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,10 +37,28 @@ def _manifest(request, pk):
     return get_scoped_or_404(selectors.manifests_for(membership=request.membership), pk=pk)
 
 
+def _list_population(request) -> str:
+    """The kind of list the page is about: the one posted, the one asked for (``?population=``), else
+    the kind of the organization's last list (a border post uploads lists of people arriving)."""
+    population = request.POST.get("population") or request.GET.get("population")
+    if population in Population.values:
+        return population
+    last = selectors.manifests_for(membership=request.membership).values_list("population", flat=True).first()
+    return last or Population.RETURNEE
+
+
 @membership_required("manifests.import")
 def manifest_list(request):
     organization = request.membership.organization
-    form = ManifestUploadForm(request.POST or None, request.FILES or None, organization=organization)
+    population = _list_population(request)
+    kind = kind_of(population)
+    form = ManifestUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        organization=organization,
+        arrivals=kind is FOREIGN_ARRIVALS,
+        initial={"population": population},
+    )
     if request.method == "POST" and form.is_valid():
         manifest = imports.manifest_upload(membership=request.membership, **form.cleaned_data)
         return redirect("people:manifest", pk=manifest.pk)
@@ -41,8 +67,9 @@ def manifest_list(request):
         "people/manifests.html",
         {
             "form": form,
+            "arrivals": kind is FOREIGN_ARRIVALS,
             "manifests": selectors.manifests_for(membership=request.membership)[:20],
-            "accepted": accepted_values(ARRIVALS, organization.country),
+            "accepted": accepted_values(kind, organization.country),
             "kobo_sources": selectors.kobo_sources_for(membership=request.membership),
         },
         status=400 if form.errors else 200,
@@ -64,10 +91,13 @@ def manifest_template(request):
 
 @membership_required("manifests.import")
 def manifest_xlsform(request):
-    """Our own arrivals form (XLSForm) for KoboToolbox or ODK Collect, for the organization's country."""
+    """Our own form (XLSForm) for KoboToolbox or ODK Collect, for the organization's country: of
+    returnees, or (``?population=asylum_seeker``…) of people arriving in the country."""
     country = request.membership.organization.country
-    response = HttpResponse(xlsform_workbook(ARRIVALS, country), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="incluye-llegadas-{country.code.lower()}.xlsx"'
+    kind = kind_of(request.GET.get("population", ""))
+    response = HttpResponse(xlsform_workbook(kind, country), content_type=XLSX)
+    name = "retornos" if kind is ARRIVALS else "llegadas"
+    response["Content-Disposition"] = f'attachment; filename="incluye-{name}-{country.code.lower()}.xlsx"'
     return response
 
 

@@ -350,69 +350,84 @@ def act_detail(request, pk, kind):
     return _act_page(request, kind, _act(request, kind, pk))
 
 
+def _answer(request, kind, pk, *, form, form_name, answer):
+    """The receiving side answers an act (a handoff, a transfer, an access request) with `form`:
+    `answer(act, cleaned_data)` returns where to go next. A form with errors, a stale version (what
+    was chosen or typed is kept, with the version as it is now) or a refused step shows the act's
+    page again."""
+    act = _act(request, kind, pk, side="receiver")
+    if not form.is_valid():
+        return _act_page(request, kind, act, status=400, **{form_name: form})
+    try:
+        return answer(act, form.cleaned_data)
+    except StaleRecord as error:
+        stale(form, error)
+        return _act_page(request, kind, _act(request, kind, pk), status=400, **{form_name: form})
+    except (services.ReferralRefused, TransitionNotAllowed) as error:
+        return _act_page(request, kind, _act(request, kind, pk), status=400, error=error.message)
+
+
+def _accept_case(request, act, data):
+    """A handoff or a transfer accepted: the case, given to the caseworker chosen, is the
+    organization's now."""
+    if isinstance(act, Handoff):
+        accept, name, done = (
+            services.handoff_accept,
+            "handoff",
+            _("The handoff was accepted and a case was opened."),
+        )
+    else:
+        accept, name, done = services.transfer_accept, "transfer", _("The case is now your organization's.")
+    accept(
+        membership=request.membership,
+        **{name: act},
+        caseworker=data["caseworker"],
+        expected_version=data["version"],
+    )
+    messages.success(request, done)
+    return redirect("cases:detail", pk=act.case_id)
+
+
+def _accept_access(request, act, data):
+    services.access_request_accept(
+        membership=request.membership, request=act, expected_version=data["version"]
+    )
+    messages.success(request, _("The record is now shared with %(org)s.") % {"org": act.from_organization})
+    return redirect("referrals:access", pk=act.pk)
+
+
 @membership_required()
 @require_POST
 def act_accept(request, pk, kind):
-    membership = request.membership
-    act = _act(request, kind, pk, side="receiver")
-    form = _accept_form(membership, kind, request.POST)
-    if not form.is_valid():
-        return _act_page(request, kind, act, status=400, accept_form=form)
-    try:
-        if kind == "handoff":
-            services.handoff_accept(
-                membership=membership,
-                handoff=act,
-                caseworker=form.cleaned_data["caseworker"],
-                expected_version=form.cleaned_data["version"],
-            )
-            messages.success(request, _("The handoff was accepted and a case was opened."))
-            return redirect("cases:detail", pk=act.case_id)
-        if kind == "transfer":
-            services.transfer_accept(
-                membership=membership,
-                transfer=act,
-                caseworker=form.cleaned_data["caseworker"],
-                expected_version=form.cleaned_data["version"],
-            )
-            messages.success(request, _("The case is now your organization's."))
-            return redirect("cases:detail", pk=act.case_id)
-        services.access_request_accept(
-            membership=membership, request=act, expected_version=form.cleaned_data["version"]
-        )
-        messages.success(
-            request, _("The record is now shared with %(org)s.") % {"org": act.from_organization}
-        )
-    except StaleRecord as error:
-        stale(form, error)  # the choice made is kept, with the version as it is now
-        return _act_page(request, kind, _act(request, kind, pk), status=400, accept_form=form)
-    except (services.ReferralRefused, TransitionNotAllowed) as error:
-        return _act_page(request, kind, _act(request, kind, pk), status=400, error=error.message)
-    return redirect(f"referrals:{kind}", pk=act.pk)
+    accept = _accept_access if kind == "access" else _accept_case
+    return _answer(
+        request,
+        kind,
+        pk,
+        form=_accept_form(request.membership, kind, request.POST),
+        form_name="accept_form",
+        answer=lambda act, data: accept(request, act, data),
+    )
 
 
 @membership_required()
 @require_POST
 def act_decline(request, pk, kind):
-    membership = request.membership
-    act = _act(request, kind, pk, side="receiver")
-    form = ActDeclineForm(request.POST, auto_id="decline_%s")
-    if not form.is_valid():
-        return _act_page(request, kind, act, status=400, decline_form=form)
-    try:
+    def decline(act, data):
         services.act_decline(
-            membership=membership,
-            act=act,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
+            membership=request.membership, act=act, reason=data["reason"], expected_version=data["version"]
         )
-    except StaleRecord as error:
-        stale(form, error)  # the reason typed is kept
-        return _act_page(request, kind, _act(request, kind, pk), status=400, decline_form=form)
-    except (services.ReferralRefused, TransitionNotAllowed) as error:
-        return _act_page(request, kind, _act(request, kind, pk), status=400, error=error.message)
-    messages.success(request, _("It was declined; the other organization can read why."))
-    return redirect("home")
+        messages.success(request, _("It was declined; the other organization can read why."))
+        return redirect("home")
+
+    return _answer(
+        request,
+        kind,
+        pk,
+        form=ActDeclineForm(request.POST, auto_id="decline_%s"),
+        form_name="decline_form",
+        answer=decline,
+    )
 
 
 @membership_required()

@@ -9,12 +9,17 @@ common), birth date (same; day and month swapped; one digit off; same year), ide
 municipality, the registering country and the nationality. Term-frequency adjustments make José
 López weigh less than Xiloj Tzul.
 
-**Blocking** (`BLOCKING_RULES`) keeps a million records to tens of millions of comparisons, each an
-equi-join. **Training** (`train`), without labels as Splink recommends: the prior probability of a
-match from a deterministic rule, u by random sampling, m by expectation maximisation on rules made
-of mostly duplicates, each leaving other comparisons free. A registry too small for EM to be
-stable (< `MIN_RECORDS_TO_TRAIN`) runs on the prior m and u values kept in `COMPARISONS` instead
-(from a model trained on a million synthetic records).
+**Blocking** (`BLOCKING_RULES`): narrow equi-joins (about one or two pairs per record in all), each
+on keys that survive the usual mistakes, so that a record with two or three of them still meets its
+first registration through one rule.
+
+**Training** (`train`): the prior probability of a match from a deterministic rule, u by random
+sampling, m from the pairs of records that share an identity number (one person, registered with
+whatever mistakes a reception desk makes: Splink's `estimate_m_from_label_column`), and the prior
+corrected by the share of those pairs the deterministic rule finds. A registry with too few such
+pairs trains m by expectation maximisation instead, on rules made of mostly duplicates, each
+leaving other comparisons free. A registry too small to train (< `MIN_RECORDS_TO_TRAIN`) runs on
+the prior m and u values kept in `COMPARISONS` (from a model trained on synthetic records).
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ DETERMINISTIC_RECALL = 0.4
 SEED = 2016
 # An EM session on fewer pairs than this is skipped (its comparisons keep the prior m).
 MIN_EM_PAIRS = 200
+# Pairs of records sharing an identity number needed to take m from them instead of EM.
+MIN_LABELLED_PAIRS = 500
 CHUNK_SIZE = 20_000
 
 
@@ -96,8 +103,12 @@ COMPARISONS: tuple[Comparison, ...] = (
         "national_id_l is null or national_id_r is null",
         (
             Level("national_id_l = national_id_r", "same id", _("same identity number"), 0.6, 1e-6),
+            # One edit leaves either end of a long number as it was: the cheap test of the ends
+            # spares the edit distance to almost every pair (Splink's levels are a CASE, which
+            # evaluates a condition only on the pairs the earlier ones let through).
             Level(
-                "damerau_levenshtein(national_id_l, national_id_r) <= 1",
+                "(left(national_id_l, 5) = left(national_id_r, 5) or right(national_id_l, 5) = right(national_id_r, 5)"
+                " or length(national_id_l) < 10) and damerau_levenshtein(national_id_l, national_id_r) <= 1",
                 "id one typo",
                 _("identity number differs by one character"),
                 0.3,
@@ -163,14 +174,6 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.05,
                 0.025,
             ),
-            Level(
-                "greatest(jaro_winkler_similarity(fs_l, fs_r), jaro_winkler_similarity(fs_l, ss_r),"
-                " jaro_winkler_similarity(ss_l, fs_r), jaro_winkler_similarity(ss_l, ss_r)) >= 0.9",
-                "one surname similar",
-                None,
-                0.03,
-                2e-3,
-            ),
         ),
         else_m=0.05,
         else_u=0.97,
@@ -183,6 +186,25 @@ COMPARISONS: tuple[Comparison, ...] = (
                 "given_l = given_r", "same given names", _("same given names"), 0.45, 1e-3, tf_column="given"
             ),
             Level(
+                "given1_l <> given1_r and (given1_mask_l & given1_mask_r) <> 0"
+                " and list_has_any(given1_canon_l, given1_canon_r)",
+                "nickname or spelling",
+                _("nickname or spelling of the same name"),
+                0.1,
+                1.5e-4,
+            ),
+            # One record leaves out a given name the other has ("Juan" or "Carlos" and "Juan
+            # Carlos"): an omission, not a conflict like "Juan Pedro" and "Juan Carlos".
+            Level(
+                "len(given_canon_l) <> len(given_canon_r)"
+                " and (given_mask_l & given_mask_r) in (given_mask_l, given_mask_r)"
+                " and (list_has_all(given_canon_l, given_canon_r) or list_has_all(given_canon_r, given_canon_l))",
+                "a given name left out",
+                _("a given name left out"),
+                0.08,
+                1e-3,
+            ),
+            Level(
                 "given1_l = given1_r",
                 "same first given name",
                 _("same first given name"),
@@ -190,16 +212,9 @@ COMPARISONS: tuple[Comparison, ...] = (
                 7.5e-3,
                 tf_column="given1",
             ),
-            Level(
-                "list_has_any(given1_canon_l, given1_canon_r)",
-                "nickname or spelling",
-                _("nickname or spelling of the same name"),
-                0.1,
-                1.5e-4,
-            ),
             Level(_jw("given1", 0.9), "first given name similar", _("similar given name"), 0.2, 2.5e-3),
             Level(
-                "list_has_any(given_canon_l, given_canon_r)",
+                "(given_mask_l & given_mask_r) <> 0 and list_has_any(given_canon_l, given_canon_r)",
                 "a given name in common",
                 _("a given name in common"),
                 0.07,
@@ -222,12 +237,29 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.06,
                 3.5e-5,
             ),
+            # One digit wrong, or two neighbours swapped (both dates have eight digits).
             Level(
-                "damerau_levenshtein(dob_text_l, dob_text_r) <= 1",
+                "hamming(dob_text_l, dob_text_r) <= 1 or (hamming(dob_text_l, dob_text_r) = 2"
+                " and damerau_levenshtein(dob_text_l, dob_text_r) <= 1)",
                 "birth date one typo",
                 _("birth date differs by one digit"),
                 0.1,
                 2.3e-3,
+            ),
+            # The day (or the year) written wrong, the rest right: stronger than the year alone.
+            Level(
+                "dob_month_l = dob_month_r",
+                "same year and month",
+                _("same birth year and month"),
+                0.06,
+                2.5e-3,
+            ),
+            Level(
+                "dob_day_l = dob_day_r",
+                "same day and month",
+                _("same birth day and month"),
+                0.04,
+                3e-3,
             ),
             Level("birth_year_l = birth_year_r", "same birth year", _("same birth year"), 0.1, 0.03),
         ),
@@ -276,20 +308,29 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 
 # Blocking rules for prediction (see the module docstring); each is an equi-join DuckDB hashes.
+# Each pair a rule lets through costs a comparison of every level, so the rules are narrow (three
+# keys, a few pairs per record) and many: a second registration with two or three mistakes must
+# still share every key of at least one rule with the first. Keys that survive the usual mistakes:
+# the initial or first three sounds of a name (a typo, an accent or capitals rarely touch them),
+# the birth date or its parts (a typo changes one of year, month or day), sex and municipality
+# (the same desk registers the same person again).
 BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("national_id",),
     ("phone8",),
-    ("surname_pair", "birth_year"),
-    ("fs_ph", "birth_year", "given_initial"),
-    ("ss_ph", "birth_year", "given_initial"),
-    ("dob", "given_initial"),
-    ("fs_ph", "dob"),
-    ("surname_pair", "given_key"),
-    ("fs_ph", "given_key", "dob_day"),
-    ("surname_pair", "dob_day"),
-    # One record's first surname is the other's second (surnames swapped, then one dropped).
-    "l.fs_ph = r.ss_ph and l.birth_year = r.birth_year and l.given_initial = r.given_initial",
-    "l.ss_ph = r.fs_ph and l.birth_year = r.birth_year and l.given_initial = r.given_initial",
+    # Names may be wrong anywhere: the birth date and where the person lives and who they are.
+    ("dob", "residence_id", "sex"),
+    ("dob", "fs_prefix", "sex"),
+    ("dob", "given_key", "sex"),
+    ("dob", "given_initial", "fs_initial"),
+    # The year mistyped: day and month with the names' first sounds.
+    ("dob_day", "fs_prefix", "given_prefix"),
+    ("dob_day", "surname_pair", "sex"),
+    ("dob_day", "given_key", "residence_id"),
+    # Day or month mistyped (or swapped): the year with two of names and municipality.
+    ("birth_year", "fs_prefix", "residence_id"),
+    ("birth_year", "given_key", "residence_id"),
+    ("birth_year", "given_key", "fs_prefix"),
+    ("birth_year", "surname_pair", "given_initial"),
 )
 # Expectation maximisation sessions, each on pairs that are mostly duplicates; each comparison is
 # left free (trained) in at least one: surnames in the first, given names in the second, the
@@ -392,16 +433,16 @@ def deterministic_recall(model) -> float | None:
 
 
 def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = SEED) -> dict[str, float]:
-    """Unsupervised training (no labels): the prior by a deterministic rule, u by random sampling,
-    m by EM, then the prior corrected by how many duplicates the rule really finds (from the
-    trained m values). Returns the seconds each step took.
+    """Training without hand-made labels: the prior by a deterministic rule, u by random sampling,
+    m from the records that share an identity number (or, when fewer than MIN_LABELLED_PAIRS pairs
+    do, by EM), then the prior corrected by how many duplicates the rule really finds (among those
+    records, or from the trained m values). Returns the seconds each step took.
 
     A registry with (almost) no duplicates makes EM diverge: such a session is undone and its
     comparisons keep their prior m. Splink narrows the linker's own settings while a session runs
     and restores them only when it succeeds, hence the copy kept here.
     """
     from splink import block_on
-    from splink.internals.exceptions import SplinkException
 
     model = linker._settings_obj
     timings = {}
@@ -417,6 +458,58 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     timings["train_u"] = time.perf_counter() - started
     started = time.perf_counter()
+    if count_pairs(con, ("national_id",)) >= MIN_LABELLED_PAIRS:
+        _m_from_identity_numbers(linker)
+        # The prior assumed the deterministic rule finds DETERMINISTIC_RECALL of the duplicates;
+        # the records sharing an identity number tell how many it really finds (a registry whose
+        # second registrations carry two or three mistakes has few exact copies).
+        recall = _deterministic_recall_among_identity_numbers(con)
+    else:
+        _m_by_expectation_maximisation(linker, con)
+        # Without them, the trained m values of the levels the rule requires tell it.
+        recall = deterministic_recall(model)
+    if recall is not None:
+        corrected = model._probability_two_random_records_match * DETERMINISTIC_RECALL / recall
+        model._probability_two_random_records_match = min(corrected, 0.5)
+    timings["train_m"] = time.perf_counter() - started
+    return timings
+
+
+def _deterministic_recall_among_identity_numbers(con: duckdb.DuckDBPyConnection) -> float | None:
+    """Share of the pairs of records with one identity number that the deterministic rule finds."""
+    (rule,) = DETERMINISTIC_RULES
+    agree = " and ".join(f"l.{column} = r.{column}" for column in rule)
+    # Only constants are interpolated: the rule's column names and FEATURES_TABLE.
+    found, pairs = con.execute(f"""
+        select count(*) filter (where {agree}), count(*)
+        from {FEATURES_TABLE} l join {FEATURES_TABLE} r
+          on l.national_id = r.national_id and l.unique_id < r.unique_id
+    """).fetchall()[0]  # noqa: S608  # nosec B608
+    return min(max(found / pairs, 1e-4), 1.0) if pairs else None
+
+
+def _m_from_identity_numbers(linker) -> None:
+    """m from the records that share an identity number: (almost) surely one person, registered
+    with whatever mistakes a reception desk makes; the identity number's own levels keep their
+    prior m (every such pair agrees on it)."""
+    model = linker._settings_obj
+    identity = next(c for c in model.comparisons if c.output_column_name == "national_id")
+    levels = identity._comparison_levels_excluding_null
+    fixed = [level._fix_m_probability for level in levels]
+    for level in levels:
+        level._fix_m_probability = True
+    try:
+        linker.training.estimate_m_from_label_column("national_id")
+    finally:
+        for level, was in zip(levels, fixed, strict=True):
+            level._fix_m_probability = was
+
+
+def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> None:
+    from splink import block_on
+    from splink.internals.exceptions import SplinkException
+
+    model = linker._settings_obj
     for rule in TRAINING_RULES:
         if count_pairs(con, rule) < MIN_EM_PAIRS:
             # Too few pairs for this rule in this registry: its comparisons keep their prior m.
@@ -430,15 +523,6 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
         except (ArithmeticError, ValueError, SplinkException) as error:
             model.core_model_settings = before
             logger.warning("find_duplicates: EM on %s did not converge (%s); prior m kept", rule, error)
-    # The prior assumed the deterministic rule finds DETERMINISTIC_RECALL of the duplicates; the
-    # trained m values tell how many it really finds (a registry whose second registrations carry
-    # two or three mistakes has few exact copies): correct the prior by that.
-    recall = deterministic_recall(model)
-    if recall is not None:
-        corrected = model._probability_two_random_records_match * DETERMINISTIC_RECALL / recall
-        model._probability_two_random_records_match = min(corrected, 0.5)
-    timings["train_m"] = time.perf_counter() - started
-    return timings
 
 
 @dataclass

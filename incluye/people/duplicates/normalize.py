@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -102,10 +103,21 @@ def split_married(surname: str) -> tuple[str, str]:
     return match["own"] or "", match["spouse"]
 
 
+def key_mask(keys) -> int:
+    """A 63-bit fingerprint of a set of keys: two sets can share a key only if their masks share a
+    bit, a test far cheaper than comparing lists (the model runs it first, on every pair)."""
+    mask = 0
+    for key in keys:
+        mask |= 1 << (zlib.crc32(key.encode()) % 63)
+    return mask
+
+
 def given_features(given_names: str) -> dict:
-    tokens = [t.strip(".") for t in fold(given_names).split() if t.strip(".")]
+    tokens = [t.strip(".") for word in given_names.split() for t in _fold(word).split() if t.strip(".")]
     if not tokens:
-        return {"given": None, "given1": None, "given1_canon": None, "given_canon": None, "given_key": None}
+        return dict.fromkeys(
+            ("given", "given1", "given1_canon", "given_canon", "given_key", "given1_mask", "given_mask")
+        )
     first = canonical_given(tokens[0])
     every = sorted({key for token in tokens for key in canonical_given(token)})
     return {
@@ -114,12 +126,25 @@ def given_features(given_names: str) -> dict:
         "given1_canon": list(first),
         "given_canon": every,
         "given_key": first[0],
+        "given1_mask": key_mask(first),
+        "given_mask": key_mask(every),
     }
 
 
+@cache
+def _fold(text: str) -> str:
+    """fold() once per distinct word or surname: a registry repeats them endlessly."""
+    return fold(text)
+
+
+@cache
+def _own_and_married(surname: str) -> tuple[str, str]:
+    return split_married(_fold(surname))
+
+
 def surname_features(first_surname: str, second_surname: str) -> dict:
-    first, married_first = split_married(fold(first_surname))
-    second, married_second = split_married(fold(second_surname))
+    first, married_first = _own_and_married(first_surname)
+    second, married_second = _own_and_married(second_surname)
     if not first and second:
         first, second = second, ""
     if not second and not married_first:

@@ -43,6 +43,8 @@ _GIVEN_SCHEMA = pa.schema(
         ("given1_canon", pa.list_(pa.string())),
         ("given_canon", pa.list_(pa.string())),
         ("given_key", pa.string()),
+        ("given1_mask", pa.int64()),
+        ("given_mask", pa.int64()),
     ]
 )
 _SURNAME_SCHEMA = pa.schema(
@@ -82,14 +84,18 @@ def prepare_features(con: duckdb.DuckDBPyConnection, records: pa.Table) -> None:
         )
         select
             r.unique_id,
-            g.given, g.given1, g.given1_canon, g.given_canon, g.given_key,
+            g.given, g.given1, g.given1_canon, g.given_canon, g.given_key, g.given1_mask, g.given_mask,
             left(g.given_key, 1) as given_initial,
+            left(g.given_key, 3) as given_prefix,
             s.fs, s.ss, s.married, s.fs_ph, s.ss_ph, s.surname_pair, s.surnames,
+            left(s.fs_ph, 1) as fs_initial,
+            left(s.fs_ph, 3) as fs_prefix,
             r.day_date as dob,
             case when day(r.day_date) <= 12 and day(r.day_date) <> month(r.day_date)
                  then make_date(year(r.day_date), day(r.day_date), month(r.day_date)) end as dob_swapped,
             strftime(r.day_date, '%Y%m%d') as dob_text,
             strftime(r.day_date, '%m%d') as dob_day,
+            strftime(r.day_date, '%Y%m') as dob_month,
             year(r.birth_date) as birth_year,
             nullif(nullif(r.sex, 'X'), '') as sex,
             nullif(upper(regexp_replace(r.national_id, '[^0-9A-Za-z]', '', 'g')), '') as national_id,

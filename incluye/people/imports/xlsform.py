@@ -1,5 +1,6 @@
-"""Our own arrivals form, for offline intake: an XLSForm generated from the import's fields and
-choices (`fields.ARRIVALS`) for one country — its departments and municipalities (the municipality
+"""Our own arrivals forms, for offline intake: an XLSForm generated from the import's fields and
+choices — of returnees (`fields.ARRIVALS`) or of people arriving in the country
+(`fields.FOREIGN_ARRIVALS`) — for one country — its departments and municipalities (the municipality
 list filtered by the department), its identity documents, the needs — in Spanish and English.
 
 Loaded into KoboToolbox or ODK Collect, it registers arrivals at a border post without a network;
@@ -44,8 +45,22 @@ SURVEY_COLUMNS = [
 CHOICE_COLUMNS = ["list_name", "name", *(f"label::{name}" for _c, name in LANGUAGES), "department"]
 NONE_NAME = "none"  # the "none of them" choice of a multiple choice (its code is empty)
 INTEGER_LIMITS = {"months_abroad": (0, 900), "household_size": (1, 40)}
+# Each kind of list has its own form: returnees (the form id kept since the first version, so that
+# the projects already deployed keep their mappings), and people arriving in the country.
+FORMS = {
+    "arrivals": {
+        "id": "incluye_arrivals",
+        "title": {"es": "Registro de llegadas", "en": "Arrivals registration"},
+    },
+    "foreign_arrivals": {
+        "id": "incluye_foreign_arrivals",
+        "title": {
+            "es": "Registro de personas que llegan al país (solicitantes de refugio, refugiados, migrantes)",
+            "en": "Registration of people arriving in the country (asylum seekers, refugees, migrants)",
+        },
+    },
+}
 EXTRA_TEXT = {
-    "form_title": {"es": "Registro de llegadas", "en": "Arrivals registration"},
     "integer": {
         "es": "El valor debe estar entre {low} y {high}.",
         "en": "The value must be between {low} and {high}.",
@@ -92,7 +107,9 @@ def build_xlsform(kind: ImportKind, country) -> dict[str, list[dict]]:
             )
 
     group = None
-    for field in kind.fields:
+    # A group's questions together (a kind may add questions to a group after another one).
+    order = list(dict.fromkeys(field.group for field in kind.fields))
+    for field in sorted(kind.fields, key=lambda f: order.index(f.group)):
         if field.group != group:
             if group:
                 survey.append({"type": "end_group"})
@@ -118,8 +135,8 @@ def build_xlsform(kind: ImportKind, country) -> dict[str, list[dict]]:
     version = hashlib.sha256(content).hexdigest()[:10]
     settings_rows = [
         {
-            "form_title": f"{pick_language(EXTRA_TEXT['form_title'], 'es')} — {country.name}",
-            "form_id": f"incluye_arrivals_{country.code.lower()}",
+            "form_title": f"{pick_language(FORMS[kind.name]['title'], 'es')} — {country.name}",
+            "form_id": f"{FORMS[kind.name]['id']}_{country.code.lower()}",
             "version": version,
             "default_language": LANGUAGES[0][1],
         }

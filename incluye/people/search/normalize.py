@@ -152,13 +152,36 @@ def drop_particles(query_words: list[QueryWord]) -> list[QueryWord]:
     return [w for w in query_words if not w.particle][:8]
 
 
+# Particles that open a compound surname ("Del Cid", "De la Cruz", "De León"), longest first: a
+# registry or an officer often writes them glued ("DelCid", "Delacruz").
+GLUED_PARTICLES = ("delos", "delas", "dela", "del", "de", "los", "las", "la")
+
+
+def glued_particle(word: str, vocabulary) -> str | None:
+    """The surname after a particle glued to it ("delcid" -> "cid", "delacruz" -> "cruz"), when
+    the word itself is unknown and the rest is a known word of three letters or more."""
+    for particle in GLUED_PARTICLES:
+        rest = word[len(particle) :]
+        if word.startswith(particle) and len(rest) >= 3 and vocabulary.knows(rest):
+            return rest
+    return None
+
+
+def _commonness(token: str, vocabulary) -> int:
+    """How many records carry the word, one pronounced the same, or a name it is a nickname of."""
+    return max(
+        vocabulary.frequency(token), *(vocabulary.frequency(name) for name in NICKNAMES.get(token, ())), 0
+    )
+
+
 def known_split(word: str, camel: tuple[int, ...], vocabulary) -> tuple[str, str] | None:
     """Two known words that `word` is made of, when a space was lost ("daniadelmy" -> dania +
     delmy) or typed as a letter ("oscarmsantos" -> oscar + santos). `vocabulary.knows(token)`
     says whether a word like it is known (spelling, sound, nickname); `vocabulary.near(token)`
     whether one is a typo away. A capital inside the typed word is the first guess; a plain cut
     comes before a stray letter, and a typo in one part is accepted last, where the other part is
-    known or a capital marked the cut."""
+    known or a capital marked the cut. Of several plain (or stray-letter) cuts into known words, the
+    one whose rarer word is the commonest wins."""
     if len(word) < 6:
         return None
     cuts = list(dict.fromkeys([*camel, *range(3, len(word) - 2)]))
@@ -168,14 +191,22 @@ def known_split(word: str, camel: tuple[int, ...], vocabulary) -> tuple[str, str
         (cut, a, b) for cut in cuts for a, b in ((word[: cut - 1], word[cut:]), (word[:cut], word[cut + 1 :]))
     ]
     maybe_typo = []
-    for cut, a, b in [*plain, *stray]:
-        if len(a) < 3 or len(b) < 3:
-            continue
-        known_a, known_b = vocabulary.knows(a), vocabulary.knows(b)
-        if known_a and known_b:
-            return a, b
-        if cut in camel or known_a or known_b:
-            maybe_typo.append((a, b, known_a, known_b))
+    for cuts_of_a_kind in (plain, stray):
+        best, best_weight = None, 0
+        for cut, a, b in cuts_of_a_kind:
+            if len(a) < 3 or len(b) < 3:
+                continue
+            known_a, known_b = vocabulary.knows(a), vocabulary.knows(b)
+            if known_a and known_b:
+                # Of the cuts into two known words, the one whose rarer word is the commonest: a
+                # registry's misspellings make odd words known ("jezu" + "sjuan"; "jezus" + "juan").
+                weight = min(_commonness(a, vocabulary), _commonness(b, vocabulary)) + 1
+                if weight > best_weight:
+                    best, best_weight = (a, b), weight
+            elif cut in camel or known_a or known_b:
+                maybe_typo.append((a, b, known_a, known_b))
+        if best:
+            return best
     for a, b, known_a, known_b in maybe_typo[:8]:
         if (known_a or (len(a) >= 4 and vocabulary.near(a))) and (
             known_b or (len(b) >= 4 and vocabulary.near(b))
@@ -210,7 +241,8 @@ def repair_spaces(query_words: list[QueryWord], vocabulary) -> list[QueryWord]:
     """Put lost and extra spaces right, using what the vocabulary knows: neighbours that are one
     known word together are joined ("Guz mán", "Do lores"; where a fragment could go either way,
     the commoner whole word wins), then a word the vocabulary does not know (not even a typo away)
-    that is two known words is split ("ÓscarmSantos"). Particles are dropped afterwards."""
+    that is two known words is split ("ÓscarmSantos"), or a particle glued to a known surname
+    loses it ("DelCid"). Particles are dropped afterwards."""
     weights = [_join_weight(a, b, vocabulary) for a, b in pairwise(query_words)]
     joined_at: set[int] = set()
     for position in sorted(range(len(weights)), key=lambda p: -weights[p]):
@@ -239,6 +271,11 @@ def repair_spaces(query_words: list[QueryWord], vocabulary) -> list[QueryWord]:
             and not vocabulary.knows(word.text)
             and not vocabulary.near(word.text)
         ):
+            rest = glued_particle(word.text, vocabulary)
+            if rest:
+                out.append(QueryWord(rest, word.typed, word.optional, word.partial, repaired="split"))
+                i += 1
+                continue
             parts = known_split(word.text, word.camel, vocabulary)
             if parts:
                 left, right = parts

@@ -11,8 +11,8 @@ row, rerank the best few hundred.
   reranked. Initials are scored on those rows only, from per-row bit masks of first letters.
 - The rank is how complete the match is — the mean similarity of the typed words (a married
   "de X" may be missing from a woman's record, a lone "y" from anyone's), with the birth date when
-  given — then whether the words fell where they were typed (given names, then the first surname,
-  in order), then recency (the record changed or returned most recently first). A record's extra,
+  given — then how many of those optional words the record has, then whether the words fell where
+  they were typed (given names, then the first surname, in order), then recency (the record changed or returned most recently first). A record's extra,
   untyped words cost nothing: "Marta Ruiz" finds every Marta Ruiz, the latest first.
 """
 
@@ -296,7 +296,10 @@ def _search_name(index: PeopleIndex, query: str, visible, birth_date, limit: int
     slots = _best_slots(index, expansions, query_words, candidates[contenders], sims[:, contenders])
     structure = _structure(slots)
     updated = index._cols["updated"][candidates[contenders]]
-    order = np.lexsort((-updated, -structure, -score[contenders]))[:limit]
+    # Among equals, a record that also has the optional words typed (a "de León" that may be a
+    # married name, a lone "E" that may be the conjunction) comes first.
+    optional_found = (matched & (married | maybe)).sum(axis=0)[contenders]
+    order = np.lexsort((-updated, -structure, -optional_found, -score[contenders]))[:limit]
     hits = []
     for position in order.tolist():
         c = contenders[position]

@@ -158,3 +158,97 @@ def test_a_status_declared_for_someone_already_registered_is_added_to_her_histor
         ("refugee", datetime.date(2026, 9, 1), None),
     ]
     assert Person.objects.filter(organization=costa_rica.org, first_surname="Marcano").count() == 1
+
+
+# -- the upload page and our form follow the kind of list ---------------------------------------------
+
+
+def manifests_page(client, **query):
+    response = client.get(reverse("people:manifests"), query)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_the_upload_form_of_a_list_of_people_arriving_never_asks_where_they_returned_from(costa_rica):
+    response, page = manifests_page(costa_rica.client("reception"), population="asylum_seeker")
+    form = response.context["form"]
+    assert "returned_from" not in form.fields
+    assert "Retorna desde" not in page
+    assert "Referencia de la lista" in page and "puesto fronterizo" in page
+    assert [value for value, _label in form.fields["population"].choices] == [
+        "asylum_seeker",
+        "refugee",
+        "other_migrant",
+    ]
+
+
+def test_the_upload_form_of_a_list_of_returnees_asks_where_they_returned_from(costa_rica):
+    response, page = manifests_page(costa_rica.client("reception"), population="returnee")
+    assert "returned_from" in response.context["form"].fields
+    assert "Retorna desde" in page and "Referencia del manifiesto" in page
+
+
+def test_the_page_opens_on_the_kind_of_the_organizations_last_list(costa_rica):
+    client = costa_rica.client("reception")
+    assert "returned_from" in manifests_page(client)[0].context["form"].fields
+    upload(client, BORDER_LIST)
+    response, page = manifests_page(client)
+    assert "returned_from" not in response.context["form"].fields
+    assert 'aria-current="page">Una lista de personas que llegan' in page
+
+
+def test_a_list_of_people_arriving_is_uploaded_without_a_returned_from(costa_rica):
+    response = costa_rica.client("reception").post(
+        reverse("people:manifests"),
+        {
+            "reference": "PASO-CANOAS 2026-02-28",
+            "population": "refugee",
+            "arrived_on": "2026-02-28",
+            "mode": "land",
+            "file": SimpleUploadedFile("lista.csv", BORDER_LIST.encode()),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors.as_json()
+    manifest = ManifestImport.objects.get(reference="PASO-CANOAS 2026-02-28")
+    assert (manifest.population, manifest.returned_from) == ("refugee", "other")
+
+
+def test_the_accepted_values_describe_the_list_of_people_arriving(costa_rica):
+    response, page = manifests_page(costa_rica.client("reception"), population="asylum_seeker")
+    fields = {row["name"] for row in response.context["accepted"]}
+    assert {"nationality", "population", "origin_country", "border_point", "status_since"} <= fields
+    assert "returned_from" not in fields
+    assert "Columnas y valores aceptados de una lista de personas que llegan" in page
+    assert "Solicitante de refugio" in page  # the population's accepted values
+    returnees = {row["name"] for row in manifests_page(costa_rica.client("reception"))[0].context["accepted"]}
+    assert "returned_from" in returnees and "nationality" not in returnees
+
+
+def test_our_form_for_a_list_of_people_arriving_passes_pyxform_with_its_own_questions(costa_rica, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+    from pyxform import xls2xform
+
+    client = costa_rica.client("reception")
+    response = client.get(reverse("people:manifest_xlsform"), {"population": "asylum_seeker"})
+    assert response.status_code == 200
+    assert "incluye-llegadas-cr" in response["Content-Disposition"]
+    path = tmp_path / "llegadas.xlsx"
+    path.write_bytes(response.content)
+    book = load_workbook(path)
+    names = {row[1] for row in book["survey"].iter_rows(min_row=2, values_only=True)}
+    assert {"nationality", "population", "origin_country", "border_point", "status_since"} <= names
+    assert "returned_from" not in names and "months_abroad" not in names
+    settings = dict(zip(*book["settings"].iter_rows(values_only=True), strict=True))
+    assert settings["form_id"] == "incluye_foreign_arrivals_cr"
+    assert settings["form_title"].startswith("Registro de personas que llegan al país")
+    warnings: list = []
+    result = xls2xform.convert(xlsform=str(path), validate=False, warnings=warnings)
+    assert warnings == []
+    assert "solicitante" in result.xform.lower()
+    # The returnees' form stays as it was: its projects keep their mappings.
+    returnees = load_workbook(io.BytesIO(client.get(reverse("people:manifest_xlsform")).content))
+    assert dict(zip(*returnees["settings"].iter_rows(values_only=True), strict=True))["form_id"] == (
+        "incluye_arrivals_cr"
+    )

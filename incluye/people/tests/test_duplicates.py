@@ -157,6 +157,26 @@ def test_planted_duplicates_are_found_with_reasons_and_namesakes_are_not(persona
     assert run.pairs_found == len(planted) == DuplicateCandidate.objects.count()
 
 
+def test_a_given_name_left_out_or_a_wrong_birth_day_is_found_and_said_in_spanish(personas):
+    left_out = (
+        add(personas.org, "Juan Carlos", "Tzoc", "Pérez", "1990-03-07"),
+        add(personas.org, "Juan", "Tzoc", "Pérez", "1990-03-07"),
+    )
+    wrong_day = (
+        add(personas.org, "Ervin Rolando", "Cux", "Ajpop", "1986-11-04", dpi="3021459870108"),
+        add(personas.org, "Ervin Rolando", "Cux", "Ajpop", "1986-11-27"),
+    )
+    # Two given names that disagree are no omission.
+    add(personas.org, "Juan Pedro", "Tzoc", "Pérez", "1994-08-19")
+    background(personas.org)
+
+    find_duplicates()
+
+    assert "falta uno de los nombres" in shown(pair(*left_out))
+    assert "mismo año y mes de nacimiento" in shown(pair(*wrong_day))
+    assert DuplicateCandidate.objects.count() == 2
+
+
 def test_rerunning_creates_nothing_twice_and_a_pair_reviewed_as_distinct_stays_closed(personas):
     planted = plant(personas.org)
     first = find_duplicates()
@@ -238,7 +258,7 @@ def test_the_command_prints_counts_and_timings(personas):
 
 
 def test_reasons_come_from_the_comparison_levels():
-    row = {"gamma_national_id": 2, "gamma_surnames": 6, "gamma_given_names": 0, "gamma_birth_date": -1}
+    row = {"gamma_national_id": 2, "gamma_surnames": 5, "gamma_given_names": 0, "gamma_birth_date": -1}
     assert duplicates.describe(duplicates.pair_reasons({**row, "married_l": "perez"}), _) == [
         _("same identity number"),
         _("married name"),
@@ -281,8 +301,8 @@ def copy_with_a_mistake(person: Person, index: int) -> Person:
 def test_the_training_path_learns_from_the_registry_and_finds_the_planted_pairs(
     personas, monkeypatch, caplog
 ):
-    """Production trains (u by sampling, m by EM); here on 1 500 generated people of whom 200 are
-    registered twice, seeded so the result does not move."""
+    """A registry with few shared identity numbers trains u by sampling and m by EM; here on 1 500
+    generated people of whom 200 are registered twice, seeded so the result does not move."""
     monkeypatch.setattr(duplicates_model, "U_SAMPLE_PAIRS", 3e5)
     monkeypatch.setattr(duplicates_model, "MIN_EM_PAIRS", 20)
     planted = plant(personas.org)

@@ -353,3 +353,28 @@ def test_imported_needs_are_stored_and_make_the_return_urgent(personas):
     urgent = ReturnEvent.objects.get(is_urgent=True)
     assert urgent.vulnerabilities == ["medical", "protection"]
     assert urgent.person.first_surname == "Pérez0"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"given_names": "Ana María", "first_surname": "Coc", "sex": "F", "birth_date": "12/04/1990"},
+        {"given_names": "Ana", "first_surname": "Coc", "birth_date": "31/02/1990", "phone": "12"},
+        {"first_surname": "Coc", "birth_date": "2099-01-01", "household_size": "90"},
+        {"given_names": "Luis", "second_surname": "Xol", "document_number": "123", "document_type": "DPI"},
+        {"given_names": "Luis", "first_surname": "Xol", "residence": "9999", "needs": ["nada"]},
+    ],
+)
+def test_a_manifest_row_is_checked_exactly_as_the_intake_form_checks_it(personas, row):
+    """The check rebinds one form per row without building its bound fields: every value and every
+    error is the intake form's own."""
+    from incluye.people.forms import IntakeForm
+
+    data = {"arrived_on": "2026-11-20", "mode": "air", "returned_from": "US", **row}
+    data.update(consent_method="signed_form", birth_date_precision="day", education="unknown")
+    data.setdefault("sex", "X")
+    template = IntakeForm(organization=personas.org)
+    rebound, fresh = template.rebound(data), IntakeForm(data, organization=personas.org)
+    assert rebound.is_valid() == fresh.is_valid()
+    assert rebound.errors.get_json_data() == fresh.errors.get_json_data()
+    assert rebound.cleaned_data == fresh.cleaned_data

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from incluye.core.models import IdDocumentType
+from incluye.core.models import Division, IdDocumentType
 from incluye.people import searching
 from incluye.people.generate import PeopleGenerator
-from incluye.people.models import Person
+from incluye.people.models import IdentityDocument, Person
 from incluye.people.searching import get_index, search_people
 from incluye.people.services import person_register
 
@@ -187,6 +187,25 @@ def test_a_registration_that_committed_late_is_still_found(personas, filler):
     assert ids(find(personas, "Rigoberto Batz Tzoc"))[0] == late.pk
 
 
+def test_after_a_quiet_spell_a_search_checks_for_news_in_one_query_and_finds_them(
+    personas, filler, time_machine
+):
+    index = get_index()
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=10))
+    index.refresh()  # nothing new: the last change seen is now older than the overlap window
+    with CaptureQueriesContext(connection) as quiet:
+        assert index.refresh() == 0
+    assert len(quiet) == 1
+    newcomer = register(personas, "Zoila Esperanza | Quiché | Batz")
+    assert ids(find(personas, "Zoila Quiché Batz")) == [newcomer.pk]
+    holder = register(personas, "Efraín | Tzoc | Cumes")
+    find(personas, "Efraín Tzoc")
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=10))
+    find(personas, "Efraín Tzoc")
+    IdentityDocument.objects.create(person=holder, document_type=dpi_type(), number="2468013579111")
+    assert ids(find(personas, "2468 01357 9111")) == [holder.pk]
+
+
 def test_a_corrected_name_is_found_under_the_new_name(personas, filler):
     person = register(personas, "Juan | Batz | Tzoc")
     assert find(personas, "Juan Batz Tzoc")[0].score == 100
@@ -257,6 +276,47 @@ def test_the_hits_come_with_their_person_in_a_fixed_number_of_queries(personas, 
     with CaptureQueriesContext(connection) as reading:
         assert [hit.person.full_name for hit in hits] == ["Elmer Choc Tiul"] * 6
     assert len(reading) == 0
+
+
+def test_a_hit_brings_what_its_result_row_shows_in_one_lean_query(personas, filler):
+    municipality = Division.objects.filter(country_id="GT", parent__isnull=False).first()
+    person = register(
+        personas,
+        "Elmer Rolando | Choc | Tiul",
+        birth_date=datetime.date(1990, 3, 4),
+        residence=municipality,
+        preferred_name="Rolo",
+    )
+    get_index()
+    with CaptureQueriesContext(connection) as searching_queries:
+        hits = find(personas, "Elmer Choc Tiul")
+    fetches = [q["sql"] for q in searching_queries if "people_person" in q["sql"] and " IN (" in q["sql"]]
+    assert len(fetches) == 1
+    assert "nationality" not in fetches[0] and '"languages"' not in fetches[0]
+    with CaptureQueriesContext(connection) as reading:
+        found = hits[0].person
+        row = (
+            found.pk,
+            found.surnames,
+            found.given_names,
+            found.preferred_name,
+            found.birth_date,
+            found.birth_date_precision,
+            found.residence.name,
+            found.organization_id,
+            found.sex,
+            found.created_at,
+        )
+    assert len(reading) == 0
+    assert row[:7] == (
+        person.pk,
+        "Choc Tiul",
+        "Elmer Rolando",
+        "Rolo",
+        datetime.date(1990, 3, 4),
+        "day",
+        municipality.name,
+    )
 
 
 def test_nothing_is_searched_for_nobody_or_for_nothing(personas, filler):

@@ -111,6 +111,41 @@ def test_a_typo_in_a_nickname_still_reaches_the_name():
     assert names(index, "Bto Ixcoy Díaz")[0] == "alberto ixcoy diaz"
 
 
+@pytest.mark.parametrize("typed", ["Mario Navarro DelCid", "Mario Navarro Delcid", "mario navarro delcid"])
+def test_a_surname_glued_to_its_particle_is_found(typed):
+    index = build(record("Mario", "Del Cid", "Navarro"), record("Mario", "Navarro", "Pop", days_ago=1))
+    assert [w.text for w in repair_spaces(parse_name_query(typed), index)][:2] == ["mario", "navarro"]
+    assert names(index, typed)[0] == "mario cid navarro"
+
+
+def test_a_lost_space_is_put_back_between_the_common_words_not_between_misspellings():
+    # A registry's misspellings make odd words known: "jezu" and "sjuan" exist, so "jezusjuan"
+    # could be cut after "jezu"; "jezus" sounds like the common "jesús", and "juan" is common.
+    index = build(
+        record("Jesús Juan", "Saquic", "Coc"),
+        record("Jezu", "Pop", "Ajú"),
+        record("Sjuan", "Tiul", "Caal"),
+        *(record(given, "López", "Pérez") for given in ["Jesús", "Juan", "Juan José", "Jesús Alberto"]),
+    )
+    assert [w.text for w in repair_spaces(parse_name_query("Jezúsjuan Saquic"), index)] == [
+        "jezus",
+        "juan",
+        "saquic",
+    ]
+    assert names(index, "Jezúsjuan Saquic")[0] == "jesus juan saquic coc"
+
+
+def test_a_record_with_the_optional_words_too_comes_before_its_namesakes():
+    # "De Leó…" after a given name and a surname may be a married name (optional), and a lone
+    # "E" the conjunction: both cost nothing when missing, but the record that has them wins.
+    index = build(
+        record("Alfredo Ernesto", "Ramírez", "De León", days_ago=500),
+        *(record(f"Alfredo {given}", "Ramírez", "Pop", days_ago=1) for given in ["Esteban", "Efraín"]),
+        record("Alfredo", "Ramírez", "Coc", days_ago=2),
+    )
+    assert names(index, "Alfredo E Ramírez De Leó")[0] == "alfredo ernesto ramirez leon"
+
+
 @pytest.mark.parametrize(
     "modules",
     [

@@ -1,0 +1,173 @@
+"""The trained model of a large registry, on records built here (plain Python, no database): m is
+learnt from the records that share an identity number, the blocking lets a second registration
+with mistakes in two different fields meet its first one, and namesakes stay apart."""
+
+import datetime
+import random
+
+import pyarrow as pa
+import pytest
+from splink.internals.linker_components.training import LinkerTraining
+
+from incluye.people import duplicates
+from incluye.people.duplicates import model as duplicates_model
+from incluye.people.generate import MALE, MAYA, SPANISH
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """A letter replaced after the second (the first sounds of a name are rarely the ones mistyped)."""
+    i = rng.randrange(2, len(word)) if len(word) > 2 else len(word) - 1
+    letter = rng.choice([c for c in "aeioulnrst" if c != word[i]])
+    return word[:i] + letter + word[i + 1 :]
+
+
+def other_day(born: datetime.date, rng: random.Random) -> datetime.date:
+    return born.replace(day=rng.choice([d for d in range(1, 29) if d != born.day]))
+
+
+class Registry:
+    """People, then second registrations of some of them (each with two mistakes), then namesakes;
+    `truth` maps a record to its person."""
+
+    def __init__(self, people: int, seed: int = 18):
+        self.rng = random.Random(seed)
+        self.rows: list[dict] = []
+        self.truth: list[int] = []
+        for person in range(people):
+            rng = self.rng
+            surnames = MAYA if rng.random() < 0.3 else SPANISH
+            given = MALE.pick(rng) + (f" {MALE.pick(rng)}" if rng.random() < 0.7 else "")
+            self.add(
+                person,
+                given_names=given,
+                first_surname=surnames.pick(rng),
+                second_surname=SPANISH.pick(rng),
+                birth_date=datetime.date(
+                    rng.randrange(1960, 2008), rng.randrange(1, 13), rng.randrange(1, 29)
+                ),
+                sex="M",
+                national_id=str(rng.randrange(10**12, 10**13)),
+                phone="",
+                residence_id=rng.randrange(1, 341),
+            )
+
+    def add(self, person: int, **fields) -> int:
+        self.rows.append(
+            {"unique_id": len(self.rows), "birth_date_precision": "day", "country": "GT", "nationality": "GT"}
+            | fields
+        )
+        self.truth.append(person)
+        return len(self.rows) - 1
+
+    def copy(self, record: int, *, keep_id: bool) -> int:
+        """A second registration: the given name and the first surname mistyped, or the first
+        surname mistyped and the birth day wrong, or the given name mistyped and the day wrong; one
+        in eight is an exact copy."""
+        row, rng = dict(self.rows[record]), self.rng
+        first, *others = row["given_names"].split()
+        kind = 3 if rng.random() < 1 / 8 else rng.randrange(3)
+        if kind in (0, 2):
+            row["given_names"] = " ".join([typo(first, rng), *others])
+        if kind in (0, 1):
+            row["first_surname"] = typo(row["first_surname"], rng)
+        if kind in (1, 2):
+            row["birth_date"] = other_day(row["birth_date"], rng)
+        row["national_id"] = row["national_id"] if keep_id else None
+        del row["unique_id"]
+        return self.add(self.truth[record], **row)
+
+    def namesake(self, record: int) -> int:
+        """Another man with the same name, born a day later, with his own identity number."""
+        row = dict(self.rows[record])
+        row["birth_date"] += datetime.timedelta(days=1)
+        row["national_id"] = str(self.rng.randrange(10**12, 10**13))
+        row["residence_id"] = self.rng.randrange(1, 341)
+        del row["unique_id"]
+        return self.add(-1 - record, **row)
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_pylist(self.rows, schema=duplicates.RAW_SCHEMA)
+
+
+@pytest.fixture
+def registry():
+    registry = Registry(4000)
+    originals = list(range(0, 2400, 4))  # 600 people registered twice
+    labelled = [registry.copy(r, keep_id=True) for r in originals[:300]]
+    unlabelled = [(r, registry.copy(r, keep_id=False)) for r in originals[300:]]
+    namesakes = [(r, registry.namesake(r)) for r in range(2401, 2800, 4)]
+    return registry, labelled, unlabelled, namesakes
+
+
+@pytest.fixture
+def small_training(monkeypatch):
+    monkeypatch.setattr(duplicates_model, "U_SAMPLE_PAIRS", 2e5)
+    monkeypatch.setattr(duplicates_model, "MIN_LABELLED_PAIRS", 100)
+
+
+def found_pairs(scored) -> set[tuple[int, int]]:
+    table = scored.table
+    return {
+        (min(a, b), max(a, b))
+        for a, b in zip(table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist(), strict=True)
+    }
+
+
+def test_records_that_share_an_identity_number_teach_the_model_without_em(
+    registry, small_training, monkeypatch
+):
+    registry, _labelled, unlabelled, _namesakes = registry
+
+    def no_em(*args, **kwargs):
+        raise AssertionError("EM should not run when identity numbers label enough pairs")
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", no_em)
+    model: dict = {}
+    scored = duplicates.score_pairs(registry.table(), train_model=True, model_json=model)
+
+    assert scored.trained
+    levels = {
+        level["label_for_charts"]: level
+        for comparison in model["comparisons"]
+        if comparison["output_column_name"] == "given_names"
+        for level in comparison["comparison_levels"]
+    }
+    # A third of the labelled copies have their first given name mistyped: m says so.
+    assert 0.2 < levels["first given name similar"]["m_probability"] < 0.5
+    found = found_pairs(scored)
+    assert sum((a, b) in found for a, b in unlabelled) >= 0.9 * len(unlabelled)
+
+
+def test_a_second_registration_with_mistakes_in_two_fields_meets_its_first(registry, small_training):
+    registry, _labelled, unlabelled, _namesakes = registry
+    scored = duplicates.score_pairs(registry.table(), train_model=True)
+    found = found_pairs(scored)
+    wrong = [(a, b) for a, b in found if registry.truth[a] != registry.truth[b]]
+
+    assert sum((a, b) in found for a, b in unlabelled) >= 0.9 * len(unlabelled)
+    assert len(wrong) <= 0.01 * len(found)
+
+
+def test_a_namesake_born_a_day_later_with_his_own_identity_number_is_not_paired(registry, small_training):
+    registry, _labelled, _unlabelled, namesakes = registry
+    found = found_pairs(duplicates.score_pairs(registry.table(), train_model=True))
+    assert [pair for pair in namesakes if pair in found] == []
+
+
+def test_a_registry_with_few_shared_identity_numbers_still_trains_by_em(monkeypatch):
+    registry = Registry(3000, seed=9)
+    copies = [(r, registry.copy(r, keep_id=False)) for r in range(0, 1200, 4)]
+    monkeypatch.setattr(duplicates_model, "U_SAMPLE_PAIRS", 2e5)
+    monkeypatch.setattr(duplicates_model, "MIN_EM_PAIRS", 20)
+    calls = []
+    em = LinkerTraining.estimate_parameters_using_expectation_maximisation
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return em(*args, **kwargs)
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", counted)
+    found = found_pairs(duplicates.score_pairs(registry.table(), train_model=True))
+
+    assert len(calls) == len(duplicates_model.TRAINING_RULES)
+    assert sum(pair in found for pair in copies) >= 0.8 * len(copies)
