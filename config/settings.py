@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "incluye.jobs",
     "incluye.alliance",
     "incluye.impact",
+    "incluye.participants",
     "incluye.api",
     "incluye.workspace",
 ]
@@ -337,6 +338,22 @@ INCLUYE_TRANSFER_ANSWER_DAYS = env.int("INCLUYE_TRANSFER_ANSWER_DAYS", default=5
 INCLUYE_ACCESS_ANSWER_DAYS = env.int("INCLUYE_ACCESS_ANSWER_DAYS", default=3)
 # Days a person has (through their caseworker) to answer an employer's invitation.
 INCLUYE_INVITATION_ANSWER_DAYS = env.int("INCLUYE_INVITATION_ANSWER_DAYS", default=7)
+# The person's own door (/me/): sign-in with a one-time code sent to the phone staff invited.
+# Short messages go through INCLUYE_SMS_BACKEND (a dotted path to a subclass of
+# incluye.core.notify.BaseSMSBackend: the console in development, a gateway in production).
+INCLUYE_SMS_BACKEND = env(
+    "INCLUYE_SMS_BACKEND",
+    default="incluye.core.notify.LocmemSMSBackend" if TESTING else "incluye.core.notify.ConsoleSMSBackend",
+)
+INCLUYE_PARTICIPANT_SESSION_MINUTES = env.int("INCLUYE_PARTICIPANT_SESSION_MINUTES", default=15)
+INCLUYE_PARTICIPANT_CODE_MINUTES = env.int("INCLUYE_PARTICIPANT_CODE_MINUTES", default=10)
+INCLUYE_PARTICIPANT_CODE_ATTEMPTS = env.int("INCLUYE_PARTICIPANT_CODE_ATTEMPTS", default=5)
+# Like the staff sign-in's limit of failed attempts (allauth's limiter, the shared cache): codes
+# sent per phone and per address, wrong codes per address and per phone before a lockout.
+INCLUYE_PARTICIPANT_RATE_LIMITS = {
+    "participant_code_send": "3/10m/key,30/1h/ip",
+    "participant_login_failed": "5/5m/ip,5/15m/key",
+}
 # A risk alert nobody acknowledged after this many hours escalates to the organization's
 # administrators (`manage.py escalate_alerts`, run every few minutes).
 INCLUYE_ALERT_ESCALATION_HOURS = env.int("INCLUYE_ALERT_ESCALATION_HOURS", default=4)

@@ -25,6 +25,8 @@ urlpatterns = [
     path("alliance/", include("incluye.alliance.urls")),
     path("impact/", include("incluye.impact.urls")),
     path("api/", include("incluye.api.urls")),
+    path("me/", include("incluye.participants.urls")),
+    path("participants/", include("incluye.participants.staff_urls")),
     path("admin/", admin.site.urls),
 ]
 

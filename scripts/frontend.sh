@@ -20,6 +20,11 @@ echo "Compiling frontend/incluye.scss (govuk-frontend $(version govuk-frontend))
   echo "/*! Incluye - compiled by scripts/frontend.sh from frontend/incluye.scss with govuk-frontend $(version govuk-frontend) (MIT, Crown copyright). Do not edit. */"
   "$modules/.bin/sass" --load-path="$modules" --style=compressed --no-charset --no-source-map --quiet-deps frontend/incluye.scss
 } >static/css/incluye.css
+echo "Compiling frontend/me.scss (the person's own pages)"
+{
+  echo "/*! Incluye /me/ - compiled by scripts/frontend.sh from frontend/me.scss with govuk-frontend $(version govuk-frontend) (MIT, Crown copyright). Do not edit. */"
+  "$modules/.bin/sass" --load-path="$modules" --style=compressed --no-charset --no-source-map --quiet-deps frontend/me.scss
+} >static/css/me.css
 
 vendor=static/vendor
 mkdir -p "$vendor/govuk-frontend" "$vendor/accessible-autocomplete" tests/e2e/vendor
@@ -42,6 +47,11 @@ cp "$modules/accessible-autocomplete/dist/accessible-autocomplete.min.js" "$vend
 cp "$modules/accessible-autocomplete/dist/accessible-autocomplete.min.css" "$vendor/accessible-autocomplete/"
 cp "$modules/accessible-autocomplete/LICENSE.txt" "$vendor/accessible-autocomplete/LICENSE.txt"
 cp "$modules/htmx.org/dist/htmx.min.js" "$vendor/htmx.min.js"
+# The packages' source maps are not vendored: their comments would send `collectstatic` (the
+# manifest storage of production) after files that are not there, and it stops.
+for file in "$vendor"/govuk-frontend/*.js "$vendor"/accessible-autocomplete/*.js "$vendor"/accessible-autocomplete/*.css "$vendor"/htmx.min.js; do
+  sed -i -e 's#//\# sourceMappingURL=[^ ]*$##' -e 's#/\*\# sourceMappingURL=[^*]*\*/##' "$file"
+done
 cp "$modules/axe-core/axe.min.js" tests/e2e/vendor/axe.min.js
 cp "$modules/axe-core/LICENSE" tests/e2e/vendor/axe-core.LICENSE
 {
@@ -49,4 +59,4 @@ cp "$modules/axe-core/LICENSE" tests/e2e/vendor/axe-core.LICENSE
   for package in govuk-frontend accessible-autocomplete htmx.org; do echo "$package $(version $package)"; done
 } >"$vendor/VERSIONS"
 echo "axe-core $(version axe-core)" >tests/e2e/vendor/VERSION
-echo "Done: static/css/incluye.css, $vendor/, tests/e2e/vendor/"
+echo "Done: static/css/incluye.css, static/css/me.css, $vendor/, tests/e2e/vendor/"

@@ -359,3 +359,88 @@ class Employer(Staff):
         if self.vacancies:
             pk = random.choice(self.vacancies)
             self.get(f"/jobs/vacancies/{pk}/", "/jobs/vacancies/<id>/ (matched candidates)", referer="/jobs/")
+
+
+ME_JOB_LINK = re.compile(rf'href="/me/jobs/({UUID})/"')
+PARTICIPANTS = FIXTURES.get("participants", [])
+SMS_DIR = Path(os.environ.get("LOAD_SMS_DIR", "/tmp/incluye-load/sms"))
+CODE = re.compile(r"\b(\d{6})\b")
+
+
+class Participant(Staff):
+    """A returnee or refugee on a cheap phone (issue 19): signs in at /me/ with their invited phone
+    and the code sent to it (read from the load test's message files, bench/load/sms.py), then
+    looks at their pathway, job invitations, certificates, consents and data. Each virtual user is
+    a different person. Run alone: `LOAD_USER_CLASSES=Participant bench/load/run.sh`."""
+
+    weight = 4
+    wait_time = between(5 * THINK, 20 * THINK)
+    taken = 0
+
+    def on_start(self):
+        if Participant.taken >= len(PARTICIPANTS):
+            raise StopUser  # more virtual participants than invited people
+        self.phone = PARTICIPANTS[Participant.taken]
+        Participant.taken += 1
+        self.origin = "https://" + urlsplit(self.host).netloc
+        self.client.cookiejar.set_policy(BehindTheProxy())
+        self.jobs: list[str] = []
+        self.sign_in()
+
+    def sign_in(self):
+        form = self.get("/me/sign-in/", "/me/sign-in/ (form)", referer="/me/sign-in/")
+        message = SMS_DIR / f"{self.phone.lstrip('+')}.txt"
+        before = message.stat().st_mtime_ns if message.exists() else 0
+        status, location, _ = self.post(
+            "/me/sign-in/",
+            "/me/sign-in/ (POST phone)",
+            {"csrfmiddlewaretoken": self.token(form), "country": "GT", "phone": self.phone[4:]},
+            referer="/me/sign-in/",
+        )
+        if status != 302:
+            raise StopUser
+        code = ""
+        for _ in range(100):  # the message is written before the answer; wait for it anyway
+            if message.exists() and message.stat().st_mtime_ns != before:
+                found = CODE.search(message.read_text(encoding="utf-8"))
+                code = found.group(1) if found else ""
+                if code:
+                    break
+            time.sleep(0.05)
+        form = self.get("/me/sign-in/code/", "/me/sign-in/code/ (form)", referer="/me/sign-in/")
+        status, location, _ = self.post(
+            "/me/sign-in/code/",
+            "/me/sign-in/code/ (POST code)",
+            {"csrfmiddlewaretoken": self.token(form), "code": code},
+            referer="/me/sign-in/code/",
+        )
+        if status != 302 or location != "/me/":
+            raise StopUser
+
+    @task(4)
+    def pathway(self):
+        page = self.get("/me/", "/me/ (my pathway)", referer="/me/")
+        self.jobs = ME_JOB_LINK.findall(page) or self.jobs
+
+    @task(2)
+    def jobs_page(self):
+        page = self.get("/me/jobs/", "/me/jobs/ (my job opportunities)", referer="/me/")
+        self.jobs = ME_JOB_LINK.findall(page) or self.jobs
+
+    @task(2)
+    def job(self):
+        if self.jobs:
+            pk = random.choice(self.jobs)
+            self.get(f"/me/jobs/{pk}/", "/me/jobs/<id>/ (an invitation)", referer="/me/jobs/")
+
+    @task(1)
+    def certificates(self):
+        self.get("/me/certificates/", "/me/certificates/ (my certificates)", referer="/me/")
+
+    @task(1)
+    def consents(self):
+        self.get("/me/consents/", "/me/consents/ (my consents)", referer="/me/")
+
+    @task(1)
+    def data(self):
+        self.get("/me/data/", "/me/data/ (who saw my data)", referer="/me/")

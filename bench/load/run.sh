@@ -15,6 +15,8 @@
 #   RESULTS=/tmp/incluye-load-<UTC time>   where the CSVs, HTML reports and logs go
 #   LOCUST_VENV=/tmp/locust-venv           locust lives in its own virtualenv, outside the project's
 #                                          lock files (made here with `pip install locust` if missing)
+#   LOAD_USER_CLASSES="ReceptionOfficer Caseworker Employer"   which users of the locustfile run; the
+#                      participants' figure (issue 19): LOAD_USER_CLASSES=Participant LOADS=200
 #   PORT=8800
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -62,6 +64,9 @@ export DEFAULT_FROM_EMAIL="Incluye <load-test@incluye.example>"
 export DJANGO_SETTINGS_MODULE=bench.load.settings LOAD_STATIC_ROOT="$results/static" MEDIA_ROOT="$results/media"
 export PYTHONPATH=$root PYTHONUNBUFFERED=1
 export LOAD_THINK_SCALE=${LOAD_THINK_SCALE:-1}
+# Participants read their sign-in codes here (bench/load/sms.py).
+export LOAD_SMS_DIR="$results/sms"
+users_classes=${LOAD_USER_CLASSES:-ReceptionOfficer Caseworker Employer}
 
 start=$(date +%s)
 $py manage.py migrate -v 0
@@ -78,7 +83,7 @@ step "demo loaded in $(elapsed "$start") s"
 wait "$static_pid"
 
 start=$(date +%s)
-$py bench/load/setup.py --out "$results/fixtures.json"
+$py bench/load/setup.py --out "$results/fixtures.json" ${SETUP_ARGS:-}
 step "load-test data added in $(elapsed "$start") s"
 psql_size=$($py manage.py shell -v 0 -c "
 from django.db import connection
@@ -118,7 +123,7 @@ cpu() {
 }
 locust() {
   "$venv/bin/locust" -f bench/load/locustfile.py --host "http://127.0.0.1:$port" --headless \
-    --only-summary --reset-stats "$@"
+    --only-summary --reset-stats "$@" $users_classes
 }
 
 step "think times × $LOAD_THINK_SCALE"

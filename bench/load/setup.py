@@ -110,10 +110,11 @@ def returns_for_everyone(today: datetime.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO people_returnevent (id, person_id, organization_id, arrived_on, returned_from,
+            INSERT INTO people_returnevent (id, person_id, organization_id, kind, accompanied_by,
+                arrived_on, returned_from,
                 mode, reception_point, transport_reference, months_abroad, vulnerabilities, is_urgent,
                 manifest_id, manifest_reference, manifest_row, created_at, created_by_id)
-            SELECT gen_random_uuid(), p.id, p.organization_id,
+            SELECT gen_random_uuid(), p.id, p.organization_id, 'return', '',
                    %(yesterday)s::date - floor(random() * 2900)::int,
                    CASE WHEN random() < 0.8 THEN 'US' ELSE 'MX' END,
                    CASE WHEN random() < 0.85 THEN 'air' ELSE 'land' END,
@@ -362,6 +363,62 @@ def candidates(count: int, rng: random.Random) -> int:
     return len(profiles)
 
 
+def participants(count: int, rng: random.Random) -> int:
+    """`count` people invited to their own page (/me/), each with a mobile phone of their own:
+    people with an open case (their pathway has a stage, documents and appointments) and people
+    with a signed profile, a third of whom have an employer's invitation waiting for their answer."""
+    from incluye.jobs.models import Application, ApplicationStatus
+    from incluye.participants.models import AccountStatus, ParticipantAccount
+
+    missing = count - ParticipantAccount.objects.count()
+    if missing <= 0:
+        return 0
+    with_cases = list(
+        Case.objects.exclude(status="closed")
+        .filter(person__participant_account__isnull=True)
+        .values_list("person_id", flat=True)[: missing // 2]
+    )
+    candidates = list(
+        SkillsProfile.objects.filter(status=ProfileStatus.SIGNED, person__participant_account__isnull=True)
+        .exclude(person_id__in=with_cases)
+        .values_list("person_id", flat=True)[: missing - len(with_cases)]
+    )
+    ids = with_cases + candidates
+    ngo = ngo_gt()
+    inviter = User.objects.get(email="gestora@demo.incluye.org")
+    now = timezone.now()
+    accounts, start = [], 10_000 + ParticipantAccount.objects.count()
+    for n, person_id in enumerate(ids):
+        phone = f"+5025{start + n:07d}"
+        Person.objects.filter(pk=person_id).update(phone=phone)
+        accounts.append(
+            ParticipantAccount(
+                person_id=person_id,
+                phone=phone,
+                status=AccountStatus.INVITED,
+                organization=ngo,
+                invited_by=inviter,
+                invited_at=now,
+            )
+        )
+    vacancies = list(Vacancy.objects.filter(employer__country_id="GT", status=VacancyStatus.OPEN)[:50])
+    invitations = [
+        Application(
+            vacancy=rng.choice(vacancies),
+            person_id=person_id,
+            status=ApplicationStatus.INVITED,
+            score=0.5,
+            answer_due_on=timezone.localdate() + datetime.timedelta(days=7),
+        )
+        for person_id in candidates[::3]
+        if vacancies
+    ]
+    with transaction.atomic():
+        ParticipantAccount.objects.bulk_create(accounts, batch_size=5000)
+        Application.objects.bulk_create(invitations, batch_size=5000, ignore_conflicts=True)
+    return len(accounts)
+
+
 # What the locustfile reads ----------------------------------------------------------------------
 
 
@@ -401,7 +458,10 @@ def fixtures(names_per_country: int) -> dict:
                 {"given": g, "first": f, "second": s, "birth": b.isoformat() if b else ""}
                 for g, f, s, b in cursor.fetchall()
             ]
-    return {"password": PASSWORD, "accounts": accounts, "names": names}
+    from incluye.participants.models import ParticipantAccount
+
+    phones = list(ParticipantAccount.objects.order_by("phone").values_list("phone", flat=True))
+    return {"password": PASSWORD, "accounts": accounts, "names": names, "participants": phones}
 
 
 def database_size() -> dict:
@@ -432,6 +492,7 @@ def main():
     parser.add_argument("--vacancies", type=int, default=10, help="open vacancies per Guatemalan employer")
     parser.add_argument("--profiles", type=int, default=20000, help="people with a signed profile")
     parser.add_argument("--names", type=int, default=2000, help="names per country for the search")
+    parser.add_argument("--participants", type=int, default=400, help="people invited to their own page")
     parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -444,6 +505,7 @@ def main():
         ("cases opened", lambda: casework(args.caseworkers, args.cases, today, rng)),
         ("vacancies posted", lambda: employers_and_vacancies(args.vacancies, today)),
         ("signed profiles (candidates)", lambda: candidates(args.profiles, rng)),
+        ("participants invited to /me/", lambda: participants(args.participants, rng)),
         # NGO people made by `casework` have no return yet
         ("past returns of the NGO's new people", lambda: returns_for_everyone(today)),
     ]

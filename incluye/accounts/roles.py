@@ -159,7 +159,31 @@ PERMISSIONS: dict[str, set[str]] = {
     "actionlog.view": {R.ADMINISTRATOR},
     # Everyone lands on an inbox of their own work.
     "inbox.view": set(Role.values),
+    # The person's own door (/me/): staff invite a person to sign in with their registered phone,
+    # and see the person's requests for a copy of their data.
+    "participants.invite": {R.RECEPTION_OFFICER, R.CASEWORKER, R.ADMINISTRATOR},
 }
+
+# The participant: a returnee or refugee who signs in at /me/ with a code sent to their phone. Not
+# a member of any organization (never in `Role`, never holds a membership): each permission below
+# is about the signed-in person's own record only, and no staff permission is ever theirs.
+PARTICIPANT = "participant"
+PARTICIPANT_PERMISSIONS: set[str] = {
+    "own.pathway.view",  # phases, appointments, sessions, organizations working with them (names)
+    "own.consents.view",
+    "own.consents.withdraw",  # giving a consent again is done with staff, who explain it
+    "own.data.request_copy",
+    "own.access_report.view",  # "who saw my data"
+    "own.invitations.answer",  # employers' invitations: accept or decline
+    "own.certificates.view",  # PDF, verification link and QR, the Open Badges credential
+}
+
+
+def participant_can(permission: str) -> bool:
+    if permission not in PARTICIPANT_PERMISSIONS and permission not in PERMISSIONS:
+        raise KeyError(f"Unknown permission {permission!r}")
+    return permission in PARTICIPANT_PERMISSIONS
+
 
 # Separation of duties: granting these roles (to a new member, by a change of role, or by
 # reactivating a membership) takes a second administrator's approval, and nobody grants any role

@@ -216,3 +216,21 @@ def documents_visible(*, membership, case) -> bool:
     """The checklist of someone who arrived tells their migration status (an asylum seeker's card,
     a work permit): only the roles with `protection.view` see it."""
     return case.person.nationality_id == case.organization.country_id or membership.can("protection.view")
+
+
+# --- The person's own view (/me/) ---------------------------------------------------------------
+
+
+def cases_of_person(*, person):
+    """The person's cases, newest first, for their own page: the stage and the organization, and
+    their documents (what to bring, appointments). Never notes, screenings, alerts or staff tasks."""
+    from incluye.cases.models import CaseDocument
+
+    return (
+        Case.objects.filter(person=person)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("documents", queryset=CaseDocument.objects.order_by("appointment_at", "pk"))
+        )
+        .order_by("-opened_at")
+    )

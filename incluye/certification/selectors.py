@@ -332,3 +332,20 @@ def certified_units_by_person(person_ids=None) -> dict:
             if pk is not None:
                 out.setdefault(person_id, []).append(pk)
     return out
+
+
+# --- The person's own view (/me/) ---------------------------------------------------------------
+
+
+def certificates_held_by(*, person):
+    """The person's own certificates, for their page (revoked ones say so)."""
+    return Certificate.objects.filter(person=person).select_related("standard", "body").order_by("-issued_at")
+
+
+def enrollments_of_person(*, person):
+    """The person's assessment sessions (date, place, standard), soonest first."""
+    return (
+        Enrollment.objects.filter(person=person)
+        .select_related("session__standard", "session__body")
+        .order_by("session__date", "pk")
+    )

@@ -422,3 +422,16 @@ def certificate_printed(*, membership, certificate, language: str) -> None:
 
 def credential_downloaded(*, membership, certificate) -> None:
     _log(membership, "incluye.certificate.credential_downloaded", certificate)
+
+
+def certificate_downloaded_by_person(*, certificate, what: str) -> None:
+    """The holder took their own certificate from their page (the PDF or the credential)."""
+    log_action(
+        actor=None,
+        organization=certificate.body,
+        action="incluye.certificate.printed"
+        if what == "pdf"
+        else "incluye.certificate.credential_downloaded",
+        obj=certificate,
+        data={"by": "person"},
+    )

@@ -16,6 +16,7 @@ from incluye.core.access import get_scoped_or_404
 from incluye.jobs.index import EMPLOYER_SHARING, get_index
 from incluye.jobs.models import (
     Application,
+    ApplicationStatus,
     Business,
     Placement,
     RetentionFollowUp,
@@ -433,4 +434,15 @@ def business_for_page(*, membership, pk):
         .select_related("person", "municipality")
         .prefetch_related("status_changes", "funding"),
         pk=pk,
+    )
+
+
+def applications_of_person(*, person):
+    """What employers offered the person, for their own page: invitations and what followed them
+    (a vacancy a caseworker only put on the person's shortlist is the caseworker's list)."""
+    return (
+        Application.objects.filter(person=person)
+        .exclude(status=ApplicationStatus.SHORTLISTED)
+        .select_related("vacancy__employer", "vacancy__occupation", "vacancy__municipality__parent")
+        .order_by("-created_at")
     )

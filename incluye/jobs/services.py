@@ -387,6 +387,51 @@ def application_step(
     return application
 
 
+@transaction.atomic
+def application_answer_by_person(*, person, application: Application, accept: bool, expected_version=None):
+    """The person answers an employer's invitation themselves, from their own page: accepting
+    refers them to the employer (who from then on sees their name and contact, only with the
+    consent to show the profile to employers), declining ends it. The same pipeline, version
+    check and log as when a caseworker answers on the person's behalf."""
+    application = (
+        Application.objects.select_for_update().select_related("vacancy", "person").get(pk=application.pk)
+    )
+    if application.person_id != person.pk:
+        raise PermissionDenied
+    to_status = ApplicationStatus.REFERRED if accept else ApplicationStatus.DECLINED
+    expected = application.version if expected_version is None else expected_version
+    check_current(application, expected)
+    if application.status != ApplicationStatus.INVITED:
+        raise TransitionNotAllowed(_("This invitation was already answered."))
+    APPLICATION_PIPELINE.check(application.status, to_status)
+    if accept and not has_employer_consent(person):
+        raise TransitionNotAllowed(
+            _(
+                "To accept, your consent to show your profile to employers is needed, and it is not "
+                "given now. Your caseworker can record it with you."
+            )
+        )
+    previous = application.status
+    application.status = to_status
+    application.answered_at = timezone.now()
+    saved = save_versioned(application, expected_version=expected, fields=["status", "answered_at"])
+    ApplicationStep.objects.create(
+        application=application,
+        from_status=previous,
+        to_status=to_status,
+        organization=person.organization,
+        changed_by=None,
+    )
+    log_action(
+        actor=None,
+        organization=person.organization,
+        action=f"incluye.application.{to_status}",
+        obj=application,
+        data={"from": previous, "by": "person", **saved},
+    )
+    return application
+
+
 def not_authorized_message(day) -> str:
     """Said to the employer too: the date only, never why (status, nationality)."""
     from django.utils import formats

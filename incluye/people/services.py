@@ -13,6 +13,7 @@ from incluye.core.actionlog import log_action, log_reads
 from incluye.core.versioning import check_current, save_versioned
 from incluye.people.models import (
     Consent,
+    ConsentMethod,
     ConsentPurpose,
     IdentityDocument,
     IntakeDraft,
@@ -136,11 +137,40 @@ def consent_record(
             data={"purpose": purpose, "method": method},
         )
     if purpose == ConsentPurpose.ALLIANCE_SHARING:
-        _grants_follow_consent(membership=membership, person=person, consent=consent)
+        _grants_follow_consent(
+            actor=membership.user, organization=membership.organization, person=person, consent=consent
+        )
     return consent
 
 
-def _grants_follow_consent(*, membership, person: Person, consent: Consent) -> None:
+@transaction.atomic
+def consent_withdraw_by_person(*, person: Person, purpose: str) -> Consent:
+    """The person withdraws a consent themselves (from their own page): the same append-only
+    decision as staff record, digital and by nobody of staff, under the organization that
+    registered them; it counts everywhere at once, as any latest decision does."""
+    if purpose not in ConsentPurpose.values:
+        raise ValueError(f"Unknown consent purpose {purpose!r}")
+    consent = Consent.objects.create(
+        person=person,
+        purpose=purpose,
+        given=False,
+        method=ConsentMethod.DIGITAL,
+        recorded_by=None,
+        organization=person.organization,
+    )
+    log_action(
+        actor=None,
+        organization=person.organization,
+        action="incluye.consent.withdrawn",
+        obj=person,
+        data={"purpose": purpose, "method": ConsentMethod.DIGITAL, "by": "person"},
+    )
+    if purpose == ConsentPurpose.ALLIANCE_SHARING:
+        _grants_follow_consent(actor=None, organization=person.organization, person=person, consent=consent)
+    return consent
+
+
+def _grants_follow_consent(*, actor, organization, person: Person, consent: Consent) -> None:
     """The records shared with other organizations are shared under this consent: withdrawn, the
     sharing ends now; given again with another expiry, the sharing lapses with it."""
     active = PersonAccess.objects.filter(person=person, revoked_at__isnull=True)
@@ -152,8 +182,8 @@ def _grants_follow_consent(*, membership, person: Person, consent: Consent) -> N
         return
     active.update(revoked_at=timezone.now(), revoked_reason="consent_withdrawn")
     log_action(
-        actor=membership.user,
-        organization=membership.organization,
+        actor=actor,
+        organization=organization,
         action="incluye.person.access_ended",
         obj=person,
         data={"organizations": ended, "why": "consent_withdrawn"},

@@ -154,5 +154,13 @@ def demo_load(*, people: int = 300, progress=None) -> dict:
     from incluye.people.arrivals_demo import demo_arrivals
 
     demo_arrivals(organizations)
+    from incluye.workspace.participant_demo import demo_participant
+
+    participant = demo_participant(organizations)
     log_action(actor=None, organization=None, action="incluye.demo.loaded", data={"people_created": created})
-    return {"accounts": accounts, "password": DEMO["password"], "people_created": created}
+    return {
+        "accounts": accounts,
+        "password": DEMO["password"],
+        "people_created": created,
+        "participant": participant,
+    }

@@ -55,6 +55,8 @@ AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 WIDTHS = (390, 1366)
 SHOTS = ROOT / "test-results" / "audit"
 ANONYMOUS = "anonymous"
+# The person themselves, signed in at their own pages (/me/) with the code sent to their phone.
+PARTICIPANT = "participant"
 
 # Texts that are the same in Spanish and English on purpose: the name of the other language on
 # the language switch, the product's name, names of standards and products, codes.
@@ -217,6 +219,12 @@ def _role_pages(personas, records):  # noqa: F811
                 extra += [(role, org, url) for org in other_orgs.values()]
         if url in plain:
             extra.append((ANONYMOUS, None, url))
+        if row.get(PARTICIPANT) == 200 and url.startswith("/me/"):
+            pages.append((PARTICIPANT, None, url))
+    # The person's confirmation before withdrawing a consent (named by its purpose, not an id).
+    from django.urls import reverse
+
+    pages.append((PARTICIPANT, None, reverse("me:consent_withdraw", args=["alliance_sharing"])))
     return pages, extra
 
 
@@ -401,8 +409,11 @@ GROUPS = {
         "coordinator",
     ],
     "administration-psychosocial-assessment-public": ["administrator", "psychosocial", "assessor", ANONYMOUS],
+    "participant": [PARTICIPANT],
 }
-assert sorted(who for group in GROUPS.values() for who in group) == sorted([*Role.values, ANONYMOUS])
+assert sorted(who for group in GROUPS.values() for who in group) == sorted(
+    [*Role.values, ANONYMOUS, PARTICIPANT]
+)
 
 
 @pytest.mark.parametrize("group", GROUPS)
@@ -418,8 +429,11 @@ def test_every_page_works_for_its_users_on_a_phone_and_a_laptop_in_spanish(
     settings.INCLUYE_REQUIRE_MFA = False  # the second factor has its own browser tests
     pages, extra = _role_pages(personas, records)
     reports, summary = [], []
+    from incluye.participants.testing import participant_client
+
+    own = participant_client(records["participant_account"]).cookies["sessionid"].value
     for who in GROUPS[group]:
-        audit = _audit_role(who, browser, live_server, axe_source, pages, extra)
+        audit = _audit_role(who, browser, live_server, axe_source, pages, extra, participant_session=own)
         spent = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(audit.seconds.items()))
         summary.append(f"{who}: {audit.pages} page views ({len(audit.audited)} pages); {spent}")
         assert audit.pages > 0, f"no page audited for {who}"
@@ -432,7 +446,7 @@ def test_every_page_works_for_its_users_on_a_phone_and_a_laptop_in_spanish(
     assert not reports, f"{len(reports)} problems:\n" + "\n".join(reports)
 
 
-def _audit_role(who, browser, live_server, axe_source, pages, extra):
+def _audit_role(who, browser, live_server, axe_source, pages, extra, participant_session=None):
     from django.urls import NoReverseMatch, reverse
 
     from incluye.core.navigation import SECTIONS
@@ -444,6 +458,8 @@ def _audit_role(who, browser, live_server, axe_source, pages, extra):
         old.unlink()
 
     def session_for(organization):
+        if who == PARTICIPANT:
+            return participant_session
         if who == ANONYMOUS or organization is None:
             return None
         if organization.pk not in sessions:
@@ -451,13 +467,13 @@ def _audit_role(who, browser, live_server, axe_source, pages, extra):
         return sessions[organization.pk]
 
     main_screens = {"/"}
-    for name, *_rest in SECTIONS if who != ANONYMOUS else []:
+    for name, *_rest in SECTIONS if who not in (ANONYMOUS, PARTICIPANT) else []:
         with contextlib.suppress(NoReverseMatch):
             main_screens.add(reverse(name))
     try:
         for role, organization, url in pages:
             if role == who:
-                main = url in main_screens or resolve(url).view_name in MAIN_VIEWS
+                main = url in main_screens or resolve(url).view_name in MAIN_VIEWS or who == PARTICIPANT
                 shot = _screen_name(resolve(url).view_name.replace(":", "-")) if main else None
                 audit.audit(session_for(organization), url, screenshot=shot)
                 audit.audited.add(url)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # `make_records(personas, person) -> dict` and `urls(personas, records) -> [(method, url)]`.
 APP_ACCESS = [
     importlib.import_module(f"incluye.{app}.tests.access")
-    for app in ("people", "skills", "certification", "jobs", "alliance", "impact")
+    for app in ("people", "skills", "certification", "jobs", "alliance", "impact", "participants")
     if importlib.util.find_spec(f"incluye.{app}.tests.access")
 ]
 
@@ -137,6 +137,19 @@ def owner_memberships(personas, records) -> dict:
                 if membership is not None:
                     owners[url] = membership
     return owners
+
+
+def participant_accounts(personas, records) -> dict:
+    """{url: participant account}: the person's own pages (/me/) are opened by the participant
+    whose record they name (`participant(personas, records, url)` of an app), never by staff."""
+    accounts = {}
+    for module in APP_ACCESS:
+        if hasattr(module, "participant"):
+            for _method, url in module.urls(personas, records):
+                account = module.participant(personas, records, url)
+                if account is not None:
+                    accounts[url] = account
+    return accounts
 
 
 def _pathway_records(personas, partner, person, third, case):
@@ -296,13 +309,31 @@ def test_the_object_url_list_covers_every_url_with_an_object_id(personas, record
     assert with_ids - public == covered
 
 
+def test_another_participant_gets_404_on_every_own_page_and_sign_in_on_every_staff_page(personas, records):
+    from incluye.participants.testing import participant_client
+
+    stranger = participant_client(records["other_participant_account"])
+    own_pages = participant_accounts(personas, records)
+    assert own_pages
+    for method, url in object_urls(personas, records):
+        response = getattr(stranger, method)(url)
+        if url in own_pages:
+            assert response.status_code == 404, url
+        else:  # a participant is nobody on staff pages and the API: the sign-in, or refused
+            assert response.status_code in (302, 401, 403), (url, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("account_login")), url
+
+
 def test_the_owning_organization_opens_the_same_pages(personas, records):
     from incluye.accounts.roles import Role
     from incluye.core.testing import client_for, make_member
+    from incluye.participants.testing import participant_client
 
     admin = personas.client("admin")
     psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
     owners = {url: client_for(m) for url, m in owner_memberships(personas, records).items()}
+    owners |= {url: participant_client(a) for url, a in participant_accounts(personas, records).items()}
     for method, url in object_urls(personas, records):
         if method == "get":
             # screenings and risk alerts: psychosocial staff only

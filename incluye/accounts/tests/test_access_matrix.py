@@ -20,6 +20,7 @@ from incluye.accounts.tests.test_access import (  # noqa: F401
     APP_ACCESS,
     object_urls,
     owner_memberships,
+    participant_accounts,
     person,
     records,
 )
@@ -28,6 +29,8 @@ from incluye.core.testing import client_for, make_member
 pytestmark = pytest.mark.django_db
 MATRIX = Path(__file__).with_name("access_matrix.json")
 OUTSIDER = "other_organization"
+# The participant whose record the URLs name (the person's own pages, /me/), and another one.
+PARTICIPANT, OTHER_PARTICIPANT = "participant", "other_participant"
 
 
 def _urls_without_ids():
@@ -65,6 +68,10 @@ def test_every_role_gets_the_expected_answer_on_every_url(personas, records):  #
             members[key] = client_for(make_member(organization, role))
         return members[key]
 
+    from incluye.participants.testing import participant_client
+
+    own = participant_client(records["participant_account"])
+    stranger = participant_client(records["other_participant_account"])
     requests = [(method, url, True) for method, url in object_urls(personas, records)]
     requests += [("get", url, False) for _name, url in _urls_without_ids()]
     observed: dict = {}
@@ -73,6 +80,8 @@ def test_every_role_gets_the_expected_answer_on_every_url(personas, records):  #
         owner = owners.get(url, personas.org)
         row = {role: _answer(client(owner, role), method, url) for role in Role.values}
         row[OUTSIDER] = _answer(personas.client("outsider_admin"), method, url)
+        row[PARTICIPANT] = _answer(own, method, url)
+        row[OTHER_PARTICIPANT] = _answer(stranger, method, url)
         row["object"] = is_object
         observed[f"{method.upper()} {name}"] = row
     if os.environ.get("INCLUYE_WRITE_ACCESS_MATRIX") == "1":
@@ -122,3 +131,18 @@ def test_an_employer_never_opens_the_registry_or_a_case():
     }
     # The service directory is the alliance's public list of services, open to every member.
     assert opened == {"GET referrals:directory": 200}
+
+
+def test_the_reviewed_table_keeps_participants_to_their_own_record():
+    """A participant opens no staff page that names a record (sign-in or refused), another
+    participant's record is a 404 on every /me/ URL, and every staff role gets 404 there."""
+    expected = json.loads(MATRIX.read_text())
+    objects = {key: row for key, row in expected.items() if row["object"]}
+    staff_pages = {key: row for key, row in objects.items() if not key.split(" ", 1)[1].startswith("me:")}
+    own_pages = {key: row for key, row in objects.items() if key.split(" ", 1)[1].startswith("me:")}
+    assert own_pages
+    assert {k: r[PARTICIPANT] for k, r in staff_pages.items() if r[PARTICIPANT] not in {302, 401, 403}} == {}
+    assert {k: r[OTHER_PARTICIPANT] for k, r in own_pages.items() if r[OTHER_PARTICIPANT] != 404} == {}
+    assert {k: r for k, r in own_pages.items() if any(r[role] != 404 for role in Role.values)} == {}
+    # (a POST without its form is a 400: the page is theirs, the request is not one)
+    assert {k: r[PARTICIPANT] for k, r in own_pages.items() if r[PARTICIPANT] not in {200, 302, 400}} == {}

@@ -22,11 +22,18 @@ from html.parser import HTMLParser
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import resolve, reverse
 
 import incluye
 from incluye.accounts.roles import Role
-from incluye.accounts.tests.test_access import APP_ACCESS, object_urls, person, records  # noqa: F401
+from incluye.accounts.tests.test_access import (  # noqa: F401
+    APP_ACCESS,
+    object_urls,
+    participant_accounts,
+    person,
+    records,
+)
 from incluye.core.testing import client_for, make_member
 from incluye.core.versioning import Versioned, save_versioned
 
@@ -93,6 +100,11 @@ NOT_EDITS = {
     "referrals:access_close": ONE_WAY,
     "skills:qualification_add": CREATES,
     "skills:work_split": "creates a job of its own; the job it was split from is not changed",
+    "participants:invite": (
+        "(re)sends the invitation: nothing is typed, the account takes the person's registered phone as it is now"
+    ),
+    "participants:revoke": ONE_WAY,
+    "participants:copy_delivered": ONE_WAY,
 }
 
 
@@ -213,6 +225,40 @@ def _act_receiver(kind):
 
 def _act_sender(kind):
     return lambda personas, recs: personas.staff if kind == "handoff" else personas.caseworker
+
+
+def _participant_invitation(personas, recs):
+    """An employer's invitation waiting for the answer of a person who has their own page."""
+    from incluye.jobs.services import candidate_invite
+    from incluye.people.services import consent_record, person_register
+
+    somebody = person_register(
+        membership=personas.staff,
+        given_names="Rosa",
+        first_surname="Chiquín",
+        nationality_id="GT",
+        phone="+50255504321",
+    )
+    consent_record(
+        membership=personas.caseworker,
+        person=somebody,
+        purpose="employer_profile",
+        given=True,
+        method="signed_form",
+    )
+    return candidate_invite(membership=personas.employer, vacancy=recs["vacancy"], person=somebody)
+
+
+def _the_person(personas, recs):
+    """The person themselves, signed in at their own page (/me/) — a browser, not a membership."""
+    from incluye.participants.models import ParticipantAccount
+    from incluye.participants.services import participant_invite
+    from incluye.participants.testing import participant_client
+
+    application = recs["vacancy"].applications.get(person__given_names="Rosa")
+    account = ParticipantAccount.objects.filter(person=application.person).first()
+    account = account or participant_invite(membership=personas.caseworker, person=application.person)
+    return participant_client(account)
 
 
 def _first(getter):
@@ -471,6 +517,13 @@ EDITS = {
         lambda r, o: reverse("jobs:application_step", args=[o.pk]),
         who=_cw,
     ),
+    "me:job_answer": Page(
+        _participant_invitation,
+        lambda r, o: reverse("me:job", args=[o.pk]),
+        lambda r, o: reverse("me:job_answer", args=[o.pk]),
+        who=_the_person,
+        button={"answer": "accept"},
+    ),
     "jobs:follow_up": Page(
         _first(lambda r: r["follow_up"]),
         lambda r, o: reverse("jobs:person", args=[o.placement.person_id]),
@@ -687,11 +740,17 @@ def test_every_url_that_changes_a_record_is_classified_and_every_record_it_chang
     personas,
     records,  # noqa: F811
 ):
+    from incluye.participants.testing import participant_client
+
     owners = _owners(personas, records)
+    participants = participant_accounts(personas, records)
     admin = client_for(personas.admin)
     writable = set()
     for _method, url in object_urls(personas, records):
-        client = client_for(owners[url]) if url in owners else admin
+        if url in participants:
+            client = participant_client(participants[url])
+        else:
+            client = client_for(owners[url]) if url in owners else admin
         if _accepts_changes(client, url):
             writable.add(resolve(url).view_name)
     unclassified = sorted(writable - set(EDITS) - set(NOT_EDITS))
@@ -770,7 +829,7 @@ def test_a_change_made_on_an_old_copy_is_refused_and_says_so(personas, records, 
     entry = EDITS[view_name]
     obj = entry.record(personas, records)
     who = entry.who(personas, records) if callable(entry.who) else getattr(personas, entry.who)
-    client = client_for(who)
+    client = who if isinstance(who, Client) else client_for(who)
     model = type(obj)
     button = getattr(entry, "button", None) or {}
     button = button(who) if callable(button) else button

@@ -117,7 +117,41 @@ def test_the_demo_spreads_people_along_the_pathway_across_organizations():
     assert RiskAlert.objects.filter(status=AlertStatus.OPEN).count() == 1
     assert AccessRequest.objects.filter(status=ActStatus.SENT).count() == 1
     assert Application.objects.filter(status="invited").count() == 1
+    # It waits for the demo participant, who answers it themselves at /me/.
+    assert (
+        Application.objects.filter(status="invited", person__participant_account__isnull=False).count() == 1
+    )
     assert RetentionFollowUp.objects.filter(months=1, done_at__isnull=True).count() == 1
     # Running it again adds nothing.
     call_command("demo", people=0, quiet_accounts=True)
     assert Handoff.objects.count() == 4
+
+
+def test_the_demo_participant_signs_in_at_their_own_page_with_a_certificate_and_an_invitation(
+    capsys, settings, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from incluye.core import notify
+    from incluye.workspace.participant_demo import DEMO_PHONE
+
+    settings.INCLUYE_SMS_BACKEND = "incluye.core.notify.LocmemSMSBackend"
+    call_command("demo", people=50)
+    assert DEMO_PHONE in capsys.readouterr().out
+    notify.outbox.clear()
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("me:sign_in"), {"country": "GT", "phone": DEMO_PHONE})
+    code = re.search(r"\b(\d{6})\b", notify.outbox[-1].body).group(1)
+    assert client.post(reverse("me:code"), {"code": code})["Location"] == reverse("me:home")
+    assert "Aceptar" in client.get(reverse("me:job", args=[_invited(DEMO_PHONE)])).content.decode()
+    assert "Descargar el certificado" in client.get(reverse("me:certificates")).content.decode()
+
+
+def _invited(phone):
+    from incluye.jobs.models import Application
+
+    return Application.objects.filter(person__phone=phone, status="invited").first().pk

@@ -35,3 +35,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {account['email']:<34} {account['role']:<18} {account['organization']}{flag}"
                 )
+            participant = result.get("participant")
+            if participant:
+                self.stdout.write(
+                    f"\nThe person's own page: /me/ — {participant['person']}, phone {participant['phone']} "
+                    "(country Guatemala); the sign-in code is printed on this console."
+                )
