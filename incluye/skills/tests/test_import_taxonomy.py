@@ -1106,11 +1106,13 @@ def test_the_command_exits_with_the_message_and_no_traceback(tmp_path, capsys, m
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "onet").exists(), reason="the O*NET 29.3 text files are not here")
-def test_the_full_onet_29_3_distribution_imports_in_under_a_minute():
+def test_the_full_onet_29_3_distribution_imports_whole():
+    # How long it takes is bench/import_taxonomy.py's figure, not a test's: a timing fails on a
+    # loaded machine.
     run = import_onet(SHARED_DATA / "onet")
 
     counts = run.counts
-    assert run.version == "29.3" and run.seconds < 60
+    assert run.version == "29.3"
     assert counts["occupations"] == Occupation.objects.filter(system=System.ONET).count() == 1016
     assert counts["titles_alternate"] > 50_000 and counts["titles_reported"] > 7_000
     assert counts["tasks"] > 18_000 and counts["tools"] > 40_000 and counts["technology"] > 30_000
