@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command against a throwaway PostgreSQL server that this script starts and stops.
 # Usage: scripts/with-postgres.sh COMMAND [ARGS...]  (DATABASE_URL is exported for COMMAND)
+# PG_SERVER_OPTIONS adds server settings ("-c name=value ..."); the test suite turns autovacuum off.
 set -euo pipefail
 
 find_bin() {
@@ -39,7 +40,7 @@ trap cleanup EXIT INT TERM
 
 "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
-  -o "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  -o "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_SERVER_OPTIONS:-}" \
   -w start >/dev/null
 "$bin/createdb" -h "$dir" -p "$port" -U postgres incluye
 echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') running on socket $dir, port $port"
