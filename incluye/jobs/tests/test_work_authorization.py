@@ -149,7 +149,7 @@ def test_employer_views_and_the_csv_show_only_authorized_to_work_never_status_or
     grant_work_permit(costa_rica.documents, seeker, valid_from=D(2026, 2, 1), expires_on=D(2027, 1, 31))
     employer = costa_rica.client("employer")
     page = main_of(employer.get(reverse("jobs:vacancy", args=[vacancy.pk])).content.decode())
-    assert "Autorizada para trabajar" in page
+    assert "Con permiso de trabajo" in page
     export = employer.get(reverse("jobs:vacancy_candidates_csv", args=[vacancy.pk])).content.decode(
         "utf-8-sig"
     )
