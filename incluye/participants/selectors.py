@@ -49,7 +49,10 @@ PHASES = (
 )
 
 
-def phases(case) -> list[Phase]:
+def phases(case, *, certified: bool = False) -> list[Phase]:
+    """The four phases and where the person stands: the case's stage, or further when what the
+    person holds says so (a certificate means the certification phase is behind them, whatever
+    stage the caseworker left the case in)."""
     from django.utils.translation import gettext as _
 
     labels = {
@@ -62,6 +65,8 @@ def phases(case) -> list[Phase]:
     if case and stage == "closed":
         stage = case.stage_changes.order_by("-changed_at").values_list("from_status", flat=True).first() or ""
     current = next((i for i, (_code, stages) in enumerate(PHASES) if stage in stages), -1)
+    if case and certified:
+        current = max(current, len(PHASES) - 1)
     result = []
     for i, (code, _stages) in enumerate(PHASES):
         state = "done" if i < current else "current" if i == current else "next"
@@ -74,7 +79,8 @@ def pathway(*, account) -> dict:
     interviews, and the organizations working with them (names only)."""
     from incluye.cases.models import DocumentStatus
     from incluye.cases.selectors import cases_of_person
-    from incluye.certification.selectors import enrollments_of_person
+    from incluye.certification.models import Attendance
+    from incluye.certification.selectors import certificates_held_by, enrollments_of_person
     from incluye.jobs.models import ApplicationStatus
     from incluye.jobs.selectors import applications_of_person
     from incluye.people.selectors import organizations_sharing
@@ -108,7 +114,7 @@ def pathway(*, account) -> dict:
             "where": e.session.place,
         }
         for e in enrollments_of_person(person=person)
-        if e.session.date >= today
+        if e.session.date >= today and e.attendance == Attendance.EXPECTED  # not held yet
     ]
     appointments += [
         {
@@ -130,7 +136,9 @@ def pathway(*, account) -> dict:
     return {
         "person": person,
         "case": case,
-        "phases": phases(case),
+        "phases": phases(
+            case, certified=certificates_held_by(person=person).filter(revoked_at__isnull=True).exists()
+        ),
         "to_bring": [d for d in documents if d.status != DocumentStatus.APPOINTMENT],
         "appointments": appointments,
         "organizations": sorted(organizations.values()),

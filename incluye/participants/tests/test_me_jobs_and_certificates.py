@@ -124,3 +124,40 @@ def test_the_person_downloads_their_certificate_and_credential_and_shares_the_li
     stranger = participant_client(other_account)
     assert stranger.get(reverse("me:certificate_pdf", args=[certificate.pk])).status_code == 404
     assert stranger.get(reverse("me:certificate_credential", args=[certificate.pk])).status_code == 404
+
+
+def test_a_certified_person_stands_past_certification_and_their_held_assessment_is_no_appointment(
+    personas, certified
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from incluye.accounts.models import Membership
+    from incluye.accounts.roles import Role
+    from incluye.cases.services import case_open
+    from incluye.certification import services
+    from incluye.certification.models import Enrollment
+
+    certificate, me = certified
+    case_open(membership=personas.caseworker, person=certificate.person)  # left at reception
+    page = me.get(reverse("me:home")).content.decode()
+    assert 'class="done">Certificación de su experiencia' in page
+    assert 'class="current">Empleo o negocio propio' in page
+    assert "Zona 6" not in page  # assessed today already: not an appointment to come
+
+    assessor = Membership.objects.get(organization=certificate.body, role=Role.ASSESSOR)
+    later = services.session_create(
+        membership=assessor,
+        standard=certificate.standard,
+        date=timezone.localdate() + datetime.timedelta(days=7),
+        place="Sede Quetzaltenango",
+        capacity=5,
+        assessors=[assessor.user],
+    )
+    services.enrollment_create(
+        membership=personas.caseworker,
+        session=later,
+        profile=Enrollment.objects.get(person=certificate.person).profile,
+    )
+    assert "Sede Quetzaltenango" in me.get(reverse("me:home")).content.decode()
