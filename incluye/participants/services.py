@@ -4,7 +4,6 @@ logged with no staff actor, under the organization that registered them (the log
 themselves")."""
 
 import datetime
-import hashlib
 import hmac
 import secrets
 
@@ -14,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
@@ -30,9 +30,7 @@ def _require(membership, permission):
 
 def code_hash(*, account_id, code: str) -> str:
     """A keyed hash: the database alone never tells a code (a million codes are easy to try)."""
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"participant-code:{account_id}:{code}".encode(), hashlib.sha256
-    ).hexdigest()
+    return salted_hmac("incluye.participants.code", f"{account_id}:{code}", algorithm="sha256").hexdigest()
 
 
 def _send_sms(*, phone: str, template: str, context: dict, language: str) -> None:
