@@ -39,3 +39,8 @@ def format_phone(e164: str) -> str:
         )
     except phonenumbers.NumberParseException:
         return e164
+
+
+def display_phone(e164: str) -> str:
+    """format_phone with no-break spaces: a number never wraps across two lines of a table cell."""
+    return format_phone(e164).replace(" ", "\u00a0") if e164 else ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incluye.core.access import get_scoped_or_404, membership_required
+from incluye.core.phones import display_phone
 from incluye.people import merge as merging
 from incluye.people import selectors, services
 from incluye.people.duplicates import describe
@@ -26,6 +27,8 @@ def _display(person: Person, field: str) -> str:
 
     if field == "residence_id":
         return str(person.residence) if person.residence_id else ""
+    if field == "phone":
+        return display_phone(person.phone)
     if field == "languages":
         return ", ".join(person.language_labels())
     value = getattr(person, field)

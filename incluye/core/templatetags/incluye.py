@@ -4,6 +4,14 @@ register = template.Library()
 
 
 @register.filter
+def phone(value: str) -> str:
+    """'+50255551234'|phone → '+502 5555 1234' (no-break spaces); '' stays ''."""
+    from incluye.core.phones import display_phone
+
+    return display_phone(value or "")
+
+
+@register.filter
 def split(value: str) -> list[str]:
     """'a b c'|split → ['a', 'b', 'c'] (to lay out form fields in a given order)."""
     return value.split()

@@ -27,3 +27,12 @@ def test_it_rejects_a_number_too_short_for_the_country_with_an_example():
 def test_it_rejects_text_that_is_not_a_phone():
     with pytest.raises(ValidationError):
         clean_phone("no tengo", region="HN")
+
+
+def test_pages_show_a_phone_grouped_the_local_way_and_never_split_across_lines():
+    from django.template import Context, Template
+
+    rendered = Template("{% load incluye %}[{{ a|phone }}][{{ b|phone|default:'—' }}]").render(
+        Context({"a": "+50670001234", "b": ""})
+    )
+    assert rendered == "[+506\xa07000\xa01234][—]"
