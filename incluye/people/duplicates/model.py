@@ -46,6 +46,9 @@ _ = gettext_noop
 # A pair below this probability is no link of a group: measured on the harder registry
 # (bench/duplicates.py), where 0.9 let one wrong pair in 700 into the groups and this one in 2 000.
 THRESHOLD = 0.97
+# A weaker link, down to this probability, joins two groups when another one corroborates it
+# (cluster.py): measured on the harder registry (bench/duplicates.py).
+SUPPORT_THRESHOLD = 0.5
 # Below this many records EM has too few pairs to be stable: the prior m and u values are used.
 MIN_RECORDS_TO_TRAIN = 20_000
 # Pairs sampled to estimate u (Splink's default): the rarest levels keep their prior u.
@@ -230,6 +233,15 @@ COMPARISONS: tuple[Comparison, ...] = (
         "birth_year_l is null or birth_year_r is null",
         (
             Level("dob_l = dob_r", "same birth date", _("same birth date"), 0.7, 8e-5),
+            # Only the year known on both sides (a person who knows no more): agreeing on it is
+            # all two such records can do, much stronger than the same year with another day.
+            Level(
+                "dob_l is null and dob_r is null and birth_year_l = birth_year_r",
+                "same birth year, day unknown",
+                _("same birth year"),
+                0.04,
+                2.5e-3,
+            ),
             Level(
                 "dob_l = dob_swapped_r",
                 "day and month swapped",
@@ -331,6 +343,12 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("birth_year", "given_key", "residence_id"),
     ("birth_year", "given_key", "fs_prefix"),
     ("birth_year", "surname_pair", "given_initial"),
+    # Surnames swapped and mistyped keep their initials; only the year known leaves the year.
+    ("dob", "surname_initials", "sex"),
+    ("dob_month", "surname_initials", "given_prefix"),
+    ("dob_day", "fs_initial", "residence_id"),
+    ("birth_year_only", "residence_id", "sex"),
+    ("birth_year_only", "fs_initial", "given_prefix"),
 )
 # Expectation maximisation sessions, each on pairs that are mostly duplicates; each comparison is
 # left free (trained) in at least one: surnames in the first, given names in the second, the
@@ -525,10 +543,17 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
             logger.warning("find_duplicates: EM on %s did not converge (%s); prior m kept", rule, error)
 
 
+# Splink's gamma of a comparison's else level is 0 (-1 when a side is missing): a pair of records
+# with a different identity number on each side, or registered in another country with another
+# nationality, is what namesakes look like, and never corroborates a weak link.
+MAY_SUPPORT_SQL = "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0)"
+
+
 @dataclass
 class ScoredPairs:
-    """Pairs above the threshold: `table` has unique_id_l/_r, match_weight, match_probability,
-    married_l/_r and one gamma_ column per comparison."""
+    """Pairs above the threshold (or the support threshold, when one is given): `table` has
+    unique_id_l/_r, match_weight, match_probability, married_l/_r, one gamma_ column per
+    comparison and may_support (the pair may corroborate a weak link: not two namesakes)."""
 
     table: pa.Table
     trained: bool
@@ -540,13 +565,16 @@ def score_pairs(
     records: pa.Table,
     *,
     threshold: float = THRESHOLD,
+    support_threshold: float | None = None,
     train_model: bool | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     seed: int = SEED,
     model_json: dict | None = None,
 ) -> ScoredPairs:
     """Prepare, train (when `train_model`, or by default when the registry is large enough) and
-    predict. This is what both the batch job and the benchmark run."""
+    predict the pairs above `threshold`, or above `support_threshold` when it is lower (the weak
+    links that may join groups when corroborated). This is what both the batch job and the
+    benchmark run."""
     from splink import DuckDBAPI, Linker
 
     timings: dict[str, float] = {}
@@ -578,9 +606,11 @@ def score_pairs(
         model_json.update(linker.misc.save_model_to_json())
 
     started = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    lowest = threshold if support_threshold is None else min(threshold, support_threshold)
+    predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "married_l", "married_r"]
     columns += [f"gamma_{comparison.name}" for comparison in COMPARISONS]
+    columns.append(f"{MAY_SUPPORT_SQL} as may_support")
     table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()
     predictions.drop_table_from_database_and_remove_from_cache()
     timings["predict"] = time.perf_counter() - started

@@ -66,6 +66,42 @@ def test_a_group_never_holds_two_identity_numbers_nor_records_reviewed_apart():
     assert [g.members for g in groups] == [[0, 1]]
 
 
+def test_a_third_registration_joins_the_persons_group_through_its_links_to_the_two_others():
+    # 0 and 1 are one person (a strong link); 2 is linked to each of them only weakly.
+    groups = duplicates.cluster_pairs([0, 2, 2], [1, 0, 1], [0.99, 0.8, 0.6], threshold=0.97)
+    assert [g.members for g in groups] == [[0, 1, 2]]
+    # The two weak links corroborate each other: the chance that one of them is right.
+    assert groups[0].score == pytest.approx(1 - 0.2 * 0.4)
+    # Two registrations each weakly linked to the same record corroborate each other too.
+    groups = duplicates.cluster_pairs([0, 5, 5], [1, 0, 1], [0.99, 0.7, 0.7], threshold=0.97)
+    assert [g.members for g in groups] == [[0, 1, 5]]
+
+
+def test_a_weak_link_alone_makes_no_group_and_joins_no_group():
+    assert duplicates.cluster_pairs([0], [1], [0.9], threshold=0.97) == []
+    groups = duplicates.cluster_pairs([0, 2], [1, 0], [0.99, 0.9], threshold=0.97)
+    assert [g.members for g in groups] == [[0, 1]]
+    # Without a threshold every link is a strong one, as before.
+    assert [g.members for g in duplicates.cluster_pairs([0], [1], [0.9])] == [[0, 1]]
+
+
+def test_a_namesake_weakly_linked_to_two_registrations_of_a_person_stays_out():
+    # 2 is a namesake: another identity number, or another country with another nationality.
+    groups = duplicates.cluster_pairs(
+        [0, 2, 2], [1, 0, 1], [0.99, 0.8, 0.8], threshold=0.97, may_support=[True, False, False]
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+    # Corroborated weak links never join two identity numbers either.
+    groups = duplicates.cluster_pairs(
+        [0, 2, 2],
+        [1, 0, 1],
+        [0.99, 0.8, 0.8],
+        threshold=0.97,
+        national_ids={0: "2746138590901", 2: "1111111110101"},
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+
+
 # -- the search writes groups ---------------------------------------------------------------------
 
 
