@@ -396,6 +396,9 @@ def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Tab
         national_ids=national_ids,
         threshold=threshold if support is not None else None,
         may_support=scored.table.column("may_support").to_pylist(),
+        evidence=list(
+            zip(*(scored.table.column(c).to_pylist() for c in duplicates.EVIDENCE_COLUMNS), strict=True)
+        ),
     )
     scored.timings["group"] = time.perf_counter() - started
     started = time.perf_counter()

@@ -223,6 +223,7 @@ def groups_of(
         distinct=apart,
         threshold=threshold,
         may_support=[p.get("may_support", True) for p in pairs],
+        evidence=[_evidence(p) for p in pairs],
     )
     groups = []
     for cluster in clusters:
@@ -250,6 +251,7 @@ def groups_of(
                 distinct=apart,
                 threshold=threshold,
                 may_support=[pairs[i].get("may_support", True) for i in own],
+                evidence=[_evidence(pairs[i]) for i in own],
             ):
                 groups.append(
                     Group(part.members, organization, part.score, part.density, [own[i] for i in part.links])
@@ -257,6 +259,10 @@ def groups_of(
     for group in groups:
         group.reasons = duplicates.group_reasons([pairs[i]["reasons"] for i in group.links])
     return groups
+
+
+def _evidence(pair: dict) -> tuple:
+    return tuple(pair.get(column) for column in duplicates.EVIDENCE_COLUMNS)
 
 
 def pairs_to_keep(pairs: list[dict], groups: list[Group], threshold: float) -> list[dict]:

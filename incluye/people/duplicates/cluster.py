@@ -54,6 +54,7 @@ def cluster_pairs(
     distinct: Iterable[tuple[int, int]] = (),
     threshold: float | None = None,
     may_support: Iterable[bool] | None = None,
+    evidence: Iterable[object] | None = None,
 ) -> list[Cluster]:
     """Groups of records linked by the pairs (left[i], right[i]) with probability[i].
 
@@ -62,9 +63,12 @@ def cluster_pairs(
     `threshold`: links below it are weak: they join two groups only when at least two of them
     (corroborating each other) link the same two groups; None makes every link strong.
     `may_support`: per link, whether it may count as a weak one (False for namesakes: a different
-    identity number on each side, another country with another nationality); all by default."""
+    identity number on each side, another country with another nationality); all by default.
+    `evidence`: per link, what agrees and how (the comparison levels): two weak links that say the
+    same thing (to two registrations alike in everything they compare) corroborate nothing."""
     left, right, probability = list(left), list(right), [float(p) for p in probability]
     supportable = [True] * len(left) if may_support is None else [bool(s) for s in may_support]
+    said = list(range(len(left))) if evidence is None else list(evidence)
     national_ids = national_ids or {}
     parent: dict[int, int] = {}
     members: dict[int, list[int]] = {}
@@ -113,7 +117,7 @@ def cluster_pairs(
         if a != b:
             join(a, b, [edge], probability[edge])
     if threshold is not None:
-        _join_corroborated(left, right, probability, supportable, threshold, find, join)
+        _join_corroborated(left, right, probability, supportable, said, find, join)
 
     direct: dict[int, int] = defaultdict(int)
     for edge in range(len(left)):
@@ -141,9 +145,9 @@ def cluster_pairs(
 CORROBORATION_ROUNDS = 3
 
 
-def _join_corroborated(left, right, probability, supportable, threshold, find, join) -> None:
-    """Weak links (and strong ones refused no join) between two groups join them when at least two
-    distinct links, each allowed to support, connect the same two groups."""
+def _join_corroborated(left, right, probability, supportable, said, find, join) -> None:
+    """Weak links between two groups join them when at least two links, each allowed to support
+    and each saying something else, connect the same two groups."""
     for _round in range(CORROBORATION_ROUNDS):
         between: dict[tuple[int, int], list[int]] = defaultdict(list)
         for edge in range(len(left)):
@@ -154,7 +158,7 @@ def _join_corroborated(left, right, probability, supportable, threshold, find, j
                 between[(min(a, b), max(a, b))].append(edge)
         candidates = []
         for (a, b), edges in between.items():
-            if len(edges) < 2:
+            if len(edges) < 2 or len({said[edge] for edge in edges}) < 2:
                 continue
             # The chance that at least one of the links is right, taking them as independent.
             doubt = 1.0

@@ -206,6 +206,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                 _("a given name left out"),
                 0.08,
                 1e-3,
+                # "Juan" and "Juan Walter" share a name one man in twenty has: weaker than "Wenceslao".
+                tf_column="given1",
             ),
             Level(
                 "given1_l = given1_r",
@@ -329,11 +331,12 @@ COMPARISONS: tuple[Comparison, ...] = (
 BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("national_id",),
     ("phone8",),
-    # Names may be wrong anywhere: the birth date and where the person lives and who they are.
-    ("dob", "residence_id", "sex"),
-    ("dob", "fs_prefix", "sex"),
-    ("dob", "given_key", "sex"),
-    ("dob", "given_initial", "fs_initial"),
+    # Names may be wrong anywhere: the birth date (day and month in either order: they are often
+    # swapped) and where the person lives and who they are.
+    ("dob_sorted", "residence_id", "sex"),
+    ("dob_sorted", "fs_prefix", "sex"),
+    ("dob_sorted", "given_key", "sex"),
+    ("dob_sorted", "given_initial", "fs_initial"),
     # The year mistyped: day and month with the names' first sounds.
     ("dob_day", "fs_prefix", "given_prefix"),
     ("dob_day", "surname_pair", "sex"),
@@ -344,11 +347,16 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("birth_year", "given_key", "fs_prefix"),
     ("birth_year", "surname_pair", "given_initial"),
     # Surnames swapped and mistyped keep their initials; only the year known leaves the year.
-    ("dob", "surname_initials", "sex"),
+    ("dob_sorted", "surname_initials", "sex"),
+    ("dob_sorted", "given_prefix", "sex"),
     ("dob_month", "surname_initials", "given_prefix"),
     ("dob_day", "fs_initial", "residence_id"),
+    ("given_prefix", "surname_initials", "residence_id"),
+    ("given_initial", "dob_month", "residence_id"),
     ("birth_year_only", "residence_id", "sex"),
     ("birth_year_only", "fs_initial", "given_prefix"),
+    ("birth_year_only", "fs_prefix", "sex"),
+    ("birth_year_only", "surname_initials", "given_initial"),
 )
 # Expectation maximisation sessions, each on pairs that are mostly duplicates; each comparison is
 # left free (trained) in at least one: surnames in the first, given names in the second, the
@@ -545,8 +553,14 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
 
 # Splink's gamma of a comparison's else level is 0 (-1 when a side is missing): a pair of records
 # with a different identity number on each side, or registered in another country with another
-# nationality, is what namesakes look like, and never corroborates a weak link.
-MAY_SUPPORT_SQL = "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0)"
+# nationality, is what namesakes look like, and never corroborates a weak link; nor does a pair
+# whose surnames have nothing in common (a first name and a birth date close by are no person).
+MAY_SUPPORT_SQL = (
+    "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0) and gamma_surnames <> 0"
+)
+# What a pair's comparisons say (one gamma per comparison): two weak links that say the very same
+# thing, to two registrations alike in all they compare, do not corroborate each other.
+EVIDENCE_COLUMNS = tuple(f"gamma_{comparison.name}" for comparison in COMPARISONS)
 
 
 @dataclass
@@ -609,7 +623,7 @@ def score_pairs(
     lowest = threshold if support_threshold is None else min(threshold, support_threshold)
     predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "married_l", "married_r"]
-    columns += [f"gamma_{comparison.name}" for comparison in COMPARISONS]
+    columns += list(EVIDENCE_COLUMNS)
     columns.append(f"{MAY_SUPPORT_SQL} as may_support")
     table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()
     predictions.drop_table_from_database_and_remove_from_cache()

@@ -97,6 +97,9 @@ def prepare_features(con: duckdb.DuckDBPyConnection, records: pa.Table) -> None:
             r.day_date as dob,
             case when day(r.day_date) <= 12 and day(r.day_date) <> month(r.day_date)
                  then make_date(year(r.day_date), day(r.day_date), month(r.day_date)) end as dob_swapped,
+            -- Day and month in either order: a date with them swapped gets the same key.
+            year(r.day_date) * 10000 + least(month(r.day_date), day(r.day_date)) * 100
+                + greatest(month(r.day_date), day(r.day_date)) as dob_sorted,
             strftime(r.day_date, '%Y%m%d') as dob_text,
             strftime(r.day_date, '%m%d') as dob_day,
             strftime(r.day_date, '%Y%m') as dob_month,
