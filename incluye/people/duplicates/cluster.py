@@ -3,8 +3,9 @@
 The pairs above the threshold are edges of a graph; each connected component is one person
 registered several times. Components are grown from the most probable link down (Kruskal's
 order), and a link is refused when it would put into one group two records that cannot be one
-person: two identity numbers that differ by more than one character, or two records an officer
-already reviewed as different people. So a chain of likely links never glues two namesakes
+person: identity numbers that are not all within one character of one of them (the number typed
+right, the others with a typo each), or two records an officer already reviewed as different
+people. So a chain of likely links never glues two namesakes
 together through a third record, and a group always holds at most one identity number (give or
 take a typo).
 
@@ -41,8 +42,12 @@ class Cluster:
 
 
 def _compatible(a: set[str], b: set[str]) -> bool:
-    """Identity numbers of two groups: one person's, give or take a typo."""
-    return all(x == y or OSA.distance(x, y, score_cutoff=1) <= 1 for x in a for y in b)
+    """Identity numbers of two groups: one person's, give or take a typo each — all within one
+    character of one of them (the number typed right; two copies with a typo each differ by two)."""
+    numbers = a | b
+    if len(numbers) <= 1:
+        return True
+    return any(all(x == c or OSA.distance(x, c, score_cutoff=1) <= 1 for x in numbers) for c in numbers)
 
 
 def cluster_pairs(

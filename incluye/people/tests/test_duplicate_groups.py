@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from incluye.core.models import ActionLogEntry, IdDocumentType
 from incluye.people import duplicates
-from incluye.people.deduplication import find_duplicates, group_key
+from incluye.people.deduplication import Group, find_duplicates, group_key, pairs_to_keep
 from incluye.people.models import (
     DuplicateCandidate,
     DuplicateCluster,
@@ -100,6 +100,36 @@ def test_a_namesake_weakly_linked_to_two_registrations_of_a_person_stays_out():
         national_ids={0: "2746138590901", 2: "1111111110101"},
     )
     assert [g.members for g in groups] == [[0, 1]]
+
+
+def test_two_weak_links_that_say_the_same_thing_do_not_corroborate_each_other():
+    # 2 agrees with 0 and with 1 on exactly the same fields: 0 and 1 are alike in all they compare.
+    alike = ("same given names", "another surname", "same birth year and month")
+    groups = duplicates.cluster_pairs(
+        [0, 2, 2], [1, 0, 1], [0.99, 0.85, 0.85], threshold=0.97, evidence=[("strong",), alike, alike]
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+
+
+def test_the_job_keeps_the_weak_links_inside_a_group_and_drops_the_others():
+    pairs = [
+        {"unique_id_l": 0, "unique_id_r": 1, "match_probability": 0.99},
+        {"unique_id_l": 2, "unique_id_r": 0, "match_probability": 0.8},
+        {"unique_id_l": 7, "unique_id_r": 8, "match_probability": 0.8},  # alone: no group
+        {"unique_id_l": 2, "unique_id_r": 1, "match_probability": 0.6},
+    ]
+    clusters = duplicates.cluster_pairs(
+        [p["unique_id_l"] for p in pairs],
+        [p["unique_id_r"] for p in pairs],
+        [p["match_probability"] for p in pairs],
+        threshold=0.97,
+    )
+    groups = [Group(c.members, None, c.score, c.density, c.links) for c in clusters]
+    kept = pairs_to_keep(pairs, groups, 0.97)
+    assert [(p["unique_id_l"], p["unique_id_r"]) for p in kept] == [(0, 1), (2, 0), (2, 1)]
+    assert [[(kept[i]["unique_id_l"], kept[i]["unique_id_r"]) for i in g.links] for g in groups] == [
+        [(0, 1), (2, 0)]
+    ]
 
 
 # -- the search writes groups ---------------------------------------------------------------------
