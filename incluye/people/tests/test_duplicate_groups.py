@@ -66,6 +66,16 @@ def test_a_group_never_holds_two_identity_numbers_nor_records_reviewed_apart():
     assert [g.members for g in groups] == [[0, 1]]
 
 
+def test_two_copies_each_with_a_typo_of_the_persons_number_join_the_persons_group():
+    # 1 and 2 differ from 0's number by one digit each, from each other by two.
+    numbers = {0: "8677058016374", 1: "8677058016347", 2: "8679058016374"}
+    groups = duplicates.cluster_pairs([0, 0, 1], [1, 2, 2], [0.99, 0.99, 0.99], national_ids=numbers)
+    assert [g.members for g in groups] == [[0, 1, 2]]
+    # Without the number typed right, two numbers two characters apart are two people.
+    groups = duplicates.cluster_pairs([1], [2], [0.99], national_ids=numbers)
+    assert groups == []
+
+
 def test_a_third_registration_joins_the_persons_group_through_its_links_to_the_two_others():
     # 0 and 1 are one person (a strong link); 2 is linked to each of them only weakly.
     groups = duplicates.cluster_pairs([0, 2, 2], [1, 0, 1], [0.99, 0.8, 0.6], threshold=0.97)
