@@ -3,15 +3,22 @@ DuckDB (plain Python).
 
 **Comparisons** (`COMPARISONS`): surnames (same; swapped, a strong level of its own; same first
 surname with the second missing or married; sounding alike; Jaro-Winkler, straight or swapped; one
-in common), given names (same; same first; nickname or spelling; Jaro-Winkler; a given name in
-common), birth date (same; day and month swapped; one digit off; same year), identity number
+in common; one the same and the other one typo away), given names (same; same first; nickname or
+spelling; Jaro-Winkler or one typo; a given name left out, weighed by how common the name is; a
+given name in common), birth date (same; only the year known on both sides and the same; day and
+month swapped; one digit off; same year and month, or day and month; same year), identity number
 (same; one character off; a different number on each side weighs heavily against), phone, sex,
 municipality, the registering country and the nationality. Term-frequency adjustments make José
 López weigh less than Xiloj Tzul.
 
-**Blocking** (`BLOCKING_RULES`): narrow equi-joins (about one or two pairs per record in all), each
-on keys that survive the usual mistakes, so that a record with two or three of them still meets its
-first registration through one rule.
+**Blocking** (`BLOCKING_RULES`): narrow equi-joins (about two pairs per record in all), each on keys
+that survive the usual mistakes (the birth date with day and month in either order, the initials of
+both surnames in either order, the year alone when only the year is known), so that a record with
+two or three of them still meets its first registration through one rule.
+
+**Weak links** (`SUPPORT_THRESHOLD`): pairs below the threshold are kept down to this probability;
+they join groups only when another one corroborates them (`cluster.py`), never between namesakes
+(`MAY_SUPPORT_SQL`).
 
 **Training** (`train`): the prior probability of a match from a deterministic rule, u by random
 sampling, m from the pairs of records that share an identity number (one person, registered with
@@ -154,9 +161,16 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.03,
                 1e-6,
             ),
+            # One surname the same and the other one typo away (straight or swapped) is similar
+            # too: Jaro-Winkler misses a typo in a short surname ("Arias", "Auias"). The edit
+            # distance runs only on the few pairs that share a surname.
             Level(
                 f"({_jw('fs', 0.9)} and {_jw('ss', 0.9)})"
-                " or (jaro_winkler_similarity(fs_l, ss_r) >= 0.9 and jaro_winkler_similarity(ss_l, fs_r) >= 0.9)",
+                " or (jaro_winkler_similarity(fs_l, ss_r) >= 0.9 and jaro_winkler_similarity(ss_l, fs_r) >= 0.9)"
+                " or (fs_l = fs_r and damerau_levenshtein(ss_l, ss_r) <= 1)"
+                " or (ss_l = ss_r and damerau_levenshtein(fs_l, fs_r) <= 1)"
+                " or (fs_l = ss_r and damerau_levenshtein(ss_l, fs_r) <= 1)"
+                " or (ss_l = fs_r and damerau_levenshtein(fs_l, ss_r) <= 1)",
                 "surnames similar",
                 _("similar surnames"),
                 0.12,
@@ -217,7 +231,16 @@ COMPARISONS: tuple[Comparison, ...] = (
                 7.5e-3,
                 tf_column="given1",
             ),
-            Level(_jw("given1", 0.9), "first given name similar", _("similar given name"), 0.2, 2.5e-3),
+            # A typo in a short name ("Maria", "Mnria") is one edit, below Jaro-Winkler's 0.9; the
+            # edit distance runs only on pairs whose first given names start alike.
+            Level(
+                f"{_jw('given1', 0.9)} or (left(given1_l, 1) = left(given1_r, 1)"
+                " and damerau_levenshtein(given1_l, given1_r) <= 1)",
+                "first given name similar",
+                _("similar given name"),
+                0.2,
+                2.5e-3,
+            ),
             Level(
                 "(given_mask_l & given_mask_r) <> 0 and list_has_any(given_canon_l, given_canon_r)",
                 "a given name in common",
