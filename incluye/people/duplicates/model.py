@@ -358,24 +358,25 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     # swapped) and where the person lives and who they are.
     ("dob_sorted", "residence_id", "sex"),
     ("dob_sorted", "fs_prefix", "sex"),
-    ("dob_sorted", "given_key", "sex"),
+    ("dob_sorted", "given_prefix", "sex"),
     ("dob_sorted", "given_initial", "fs_initial"),
+    # Surnames swapped and mistyped keep their initials.
+    ("dob_sorted", "surname_initials", "sex"),
     # The year mistyped: day and month with the names' first sounds.
     ("dob_day", "fs_prefix", "given_prefix"),
     ("dob_day", "surname_pair", "sex"),
     ("dob_day", "given_key", "residence_id"),
+    ("dob_day", "fs_initial", "residence_id"),
+    # The day mistyped: year and month with names or municipality.
+    ("dob_month", "surname_initials", "given_prefix"),
+    ("dob_month", "given_initial", "residence_id"),
     # Day or month mistyped (or swapped): the year with two of names and municipality.
     ("birth_year", "fs_prefix", "residence_id"),
-    ("birth_year", "given_key", "residence_id"),
     ("birth_year", "given_key", "fs_prefix"),
     ("birth_year", "surname_pair", "given_initial"),
-    # Surnames swapped and mistyped keep their initials; only the year known leaves the year.
-    ("dob_sorted", "surname_initials", "sex"),
-    ("dob_sorted", "given_prefix", "sex"),
-    ("dob_month", "surname_initials", "given_prefix"),
-    ("dob_day", "fs_initial", "residence_id"),
+    # Anything but the birth date: the names' first sounds and the municipality.
     ("given_prefix", "surname_initials", "residence_id"),
-    ("given_initial", "dob_month", "residence_id"),
+    # Only the year known: the keys made of day and month are missing on both sides.
     ("birth_year_only", "residence_id", "sex"),
     ("birth_year_only", "fs_initial", "given_prefix"),
     ("birth_year_only", "fs_prefix", "sex"),
