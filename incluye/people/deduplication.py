@@ -8,6 +8,9 @@ organization's queue; a group spanning organizations is kept without an organiza
 country's review (cross-organization review comes later), and each organization still gets the
 part of it that is its own.
 
+The pairs written are those above the threshold and the weaker links that hold a group together
+(see `duplicates.cluster`): an officer sees every link of a group, with its probability.
+
 Writing is idempotent: a pair already known is updated while pending and left alone once
 reviewed; a group is known by its members (a hash of their keys), updated while pending and
 left alone once reviewed; pending groups of the scope that were not found again are removed (they

@@ -5,17 +5,19 @@ registered several times. Components are grown from the most probable link down 
 order), and a link is refused when it would put into one group two records that cannot be one
 person: identity numbers that are not all within one character of one of them (the number typed
 right, the others with a typo each), or two records an officer already reviewed as different
-people. So a chain of likely links never glues two namesakes
-together through a third record, and a group always holds at most one identity number (give or
-take a typo).
+people. So a chain of likely links never glues two namesakes together through a third record, and
+a group always holds at most one identity number (give or take a typo).
 
 A weaker link (below the threshold, at least `SUPPORT_THRESHOLD`) cannot make a group on its own,
 but it may join two groups when another link between the same two groups corroborates it: a
 record linked weakly to two registrations of one person (each with its own mistakes), or two
 registrations of one person each linked weakly to the same record, is much more likely that person
 than either link says. Such a join still never puts two identity numbers (more than a typo apart)
-or records reviewed apart into one group, and links between namesakes do not count: a different
-identity number on each side, or another country with another nationality (`may_support`).
+or records reviewed apart into one group; links between namesakes do not count (a different
+identity number on each side, or another country with another nationality), nor links whose
+surnames have nothing in common (`may_support`), and two links that say the very same thing (the
+same level in every comparison: to two registrations alike in all they compare) are one witness,
+not two (`evidence`).
 
 Each group gets a score, the weakest link that holds it together (the lowest probability of the
 spanning tree: every member is linked to the others at least that strongly; for two groups joined
