@@ -55,6 +55,8 @@ import pyarrow.compute as pc  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from incluye.people import duplicates  # noqa: E402
+
+SUPPORT_THRESHOLD: float | None = duplicates.SUPPORT_THRESHOLD  # --support-threshold; none: off
 from incluye.people.generate import (  # noqa: E402
     FEMALE,
     INDIGENOUS_SHARE,
@@ -375,16 +377,15 @@ def typo_digits(number: str, rng: random.Random) -> str:
 
 
 def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Table, pa.Table, dict]:
-    """The batch job's own code: score_pairs (prepare, train, predict), the reasons, the groups."""
+    """The batch job's own code: score_pairs (prepare, train, predict), the groups (weak links
+    corroborated), the reasons of the pairs kept."""
     model: dict = {}
-    scored = duplicates.score_pairs(records, threshold=threshold, train_model=True, model_json=model)
+    support = SUPPORT_THRESHOLD
+    scored = duplicates.score_pairs(
+        records, threshold=threshold, support_threshold=support, train_model=True, model_json=model
+    )
     (data / "incluye-model.json").write_text(json.dumps(model, indent=1))
-    started = time.perf_counter()
-    for row in scored.table.select(
-        [c for c in scored.table.column_names if c.startswith(("gamma_", "married_"))]
-    ).to_pylist():
-        duplicates.pair_reasons(row)
-    scored.timings["reasons"] = time.perf_counter() - started
+    pq.write_table(scored.table, data / "incluye-pairs.parquet")
     started = time.perf_counter()
     ids = records.column("national_id").to_pylist()
     national_ids = {i: "".join(c for c in n.upper() if c.isalnum()) for i, n in enumerate(ids) if n}
@@ -393,10 +394,31 @@ def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Tab
         scored.table.column("unique_id_r").to_pylist(),
         scored.table.column("match_probability").to_pylist(),
         national_ids=national_ids,
+        threshold=threshold if support is not None else None,
+        may_support=scored.table.column("may_support").to_pylist(),
+        evidence=list(
+            zip(*(scored.table.column(c).to_pylist() for c in duplicates.EVIDENCE_COLUMNS), strict=True)
+        ),
     )
     scored.timings["group"] = time.perf_counter() - started
+    started = time.perf_counter()
+    # Reasons for the pairs the job keeps: above the threshold, or inside a group.
+    group_of = {m: number for number, cluster in enumerate(clusters) for m in cluster.members}
+    kept = pc.or_(
+        pc.greater_equal(scored.table["match_probability"], threshold),
+        pc.equal(
+            pa.array([group_of.get(m, -1) for m in scored.table["unique_id_l"].to_pylist()]),
+            pa.array([group_of.get(m, -2) for m in scored.table["unique_id_r"].to_pylist()]),
+        ),
+    )
+    pairs = scored.table.filter(kept)
+    for row in pairs.select(
+        [c for c in pairs.column_names if c.startswith(("gamma_", "married_"))]
+    ).to_pylist():
+        duplicates.pair_reasons(row)
+    scored.timings["reasons"] = time.perf_counter() - started
     return (
-        scored.table.select(["unique_id_l", "unique_id_r", "match_probability"]),
+        pairs.select(["unique_id_l", "unique_id_r", "match_probability"]),
         groups_table(clusters),
         scored.timings,
     )
@@ -566,7 +588,56 @@ def evaluate(pairs: pa.Table, groups: pa.Table, truth: pa.Table) -> dict:
     return result
 
 
-def worker(model: str, data: Path, threshold: float) -> None:
+def print_misses(data: Path, groups: pa.Table, sample: int, seed: int) -> None:
+    """A sample of the true pairs without identity numbers that no group holds, to stderr: each
+    record, its mistakes, and the pair's probability when it was scored above the support
+    threshold (else it met no blocking rule, or scored below)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("records", pq.read_table(data / "records.parquet"))
+    con.register("groups", groups)
+    scored = data / "incluye-pairs.parquet"
+    con.execute(
+        f"create table scored as select * from read_parquet('{scored}')"
+        if scored.exists()
+        else "create table scored as select 0::bigint as unique_id_l, 0::bigint as unique_id_r, 0.0 as match_probability"
+    )
+    rows = con.execute(f"""
+        with truth as (
+            select a.unique_id as l, b.unique_id as r from records a join records b
+              on a.entity_id = b.entity_id and a.unique_id < b.unique_id
+            where a.national_id is null or b.national_id is null
+        ), missed as (
+            select t.* from truth t where not exists (
+                select 1 from groups x join groups y on x.group_id = y.group_id
+                where x.unique_id = t.l and y.unique_id = t.r)
+        )
+        select m.l, m.r, s.match_probability,
+               a.given_names || ' | ' || a.first_surname || ' | ' || a.second_surname || ' | ' || a.birth_date::varchar
+                 || ' | ' || coalesce(a.national_id, '-') || ' | ' || a.country || '/' || a.nationality
+                 || ' | ' || a.corruptions,
+               b.given_names || ' | ' || b.first_surname || ' | ' || b.second_surname || ' | ' || b.birth_date::varchar
+                 || ' | ' || coalesce(b.national_id, '-') || ' | ' || b.country || '/' || b.nationality
+                 || ' | ' || b.corruptions,
+               count(*) over () as missed,
+               count(s.match_probability) over () as scored
+        from missed m join records a on a.unique_id = m.l join records b on b.unique_id = m.r
+        left join scored s on s.unique_id_l = least(m.l, m.r) and s.unique_id_r = greatest(m.l, m.r)
+            or s.unique_id_l = greatest(m.l, m.r) and s.unique_id_r = least(m.l, m.r)
+        order by hash(m.l + {int(seed)}) limit {int(sample)}
+    """).fetchall()
+    if rows:
+        print(
+            f"missed pairs without ids: {rows[0][5]:,}, of which scored above the support threshold: {rows[0][6]:,}",
+            file=sys.stderr,
+        )
+    for left, right, probability, a, b, _missed, _scored in rows:
+        shown = "not scored" if probability is None else f"p={probability:.3f}"
+        print(f"{left}-{right} {shown}\n  {a}\n  {b}", file=sys.stderr)
+
+
+def worker(model: str, data: Path, threshold: float, misses: int = 0) -> None:
     records = pq.read_table(data / "records.parquet", columns=duplicates.RAW_SCHEMA.names)
     started = time.perf_counter()
     pairs, groups, timings = (run_incluye if model == "incluye" else run_baseline)(records, threshold, data)
@@ -577,6 +648,8 @@ def worker(model: str, data: Path, threshold: float) -> None:
     )
     result = {"model": model, "wall_seconds": wall, "peak_mib": peak, "timings": timings}
     result |= evaluate(pairs, groups, truth)
+    if misses and model == "incluye":
+        print_misses(data, groups, misses, 2016)
     print(json.dumps(result))
 
 
@@ -598,13 +671,24 @@ def main() -> None:
         action="store_true",
         help="train m by EM even when records share identity numbers (as a registry with few shared ones does)",
     )
+    parser.add_argument(
+        "--support-threshold",
+        type=float,
+        default=duplicates.SUPPORT_THRESHOLD,
+        help="weak links down to this probability join groups when corroborated (1 turns them off)",
+    )
+    parser.add_argument(
+        "--misses", type=int, default=0, help="print a sample of this many missed pairs (stderr)"
+    )
     parser.add_argument("--worker", choices=("incluye", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         if args.train_by_em:
             duplicates.model.MIN_LABELLED_PAIRS = float("inf")
-        worker(args.worker, args.data, args.threshold)
+        global SUPPORT_THRESHOLD
+        SUPPORT_THRESHOLD = None if args.support_threshold >= args.threshold else args.support_threshold
+        worker(args.worker, args.data, args.threshold, args.misses)
         return
 
     load_before = os.getloadavg()[0]
@@ -620,6 +704,7 @@ def main() -> None:
         for model in args.models.split(","):
             command = [sys.executable, __file__, "--worker", model, "--data", str(data)]
             command += ["--threshold", str(args.threshold)] + (["--train-by-em"] if args.train_by_em else [])
+            command += ["--support-threshold", str(args.support_threshold), "--misses", str(args.misses)]
             out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
             print(f"{model}: {results[-1]['wall_seconds']:.0f} s", flush=True)
@@ -631,7 +716,7 @@ def main() -> None:
 def print_table(args, results: list[dict], load: tuple[float, float]) -> None:
     print(
         f"\n{args.records:,} records ({args.generator}), {args.duplicate_share:.0%} duplicates, threshold "
-        f"{args.threshold}, {os.cpu_count()} cores, load average {load[0]:.1f} before and {load[1]:.1f} after"
+        f"{args.threshold} (weak links from {args.support_threshold}), {os.cpu_count()} cores, load average {load[0]:.1f} before and {load[1]:.1f} after"
         " (other processes share the cores when it is above 0)"
     )
     rows = [

@@ -8,6 +8,9 @@ organization's queue; a group spanning organizations is kept without an organiza
 country's review (cross-organization review comes later), and each organization still gets the
 part of it that is its own.
 
+The pairs written are those above the threshold and the weaker links that hold a group together
+(see `duplicates.cluster`): an officer sees every link of a group, with its probability.
+
 Writing is idempotent: a pair already known is updated while pending and left alone once
 reviewed; a group is known by its members (a hash of their keys), updated while pending and
 left alone once reviewed; pending groups of the scope that were not found again are removed (they
@@ -209,16 +212,21 @@ class Group:
     reasons: list[str] = field(default_factory=list)
 
 
-def groups_of(registry: Registry, pairs: list[dict], apart: list[tuple[int, int]]) -> list[Group]:
+def groups_of(
+    registry: Registry, pairs: list[dict], apart: list[tuple[int, int]], *, threshold: float | None = None
+) -> list[Group]:
     """The groups to review: each cluster of one organization's records as it is; a cluster
     spanning organizations as it is (for the country) and, per organization, the groups of its own
-    records among it."""
+    records among it. Pairs below `threshold` are weak links (see duplicates.cluster)."""
     clusters = duplicates.cluster_pairs(
         [p["unique_id_l"] for p in pairs],
         [p["unique_id_r"] for p in pairs],
         [p["match_probability"] for p in pairs],
         national_ids=registry.national_ids,
         distinct=apart,
+        threshold=threshold,
+        may_support=[p.get("may_support", True) for p in pairs],
+        evidence=[_evidence(p) for p in pairs],
     )
     groups = []
     for cluster in clusters:
@@ -244,6 +252,9 @@ def groups_of(registry: Registry, pairs: list[dict], apart: list[tuple[int, int]
                 [pairs[i]["match_probability"] for i in own],
                 national_ids=registry.national_ids,
                 distinct=apart,
+                threshold=threshold,
+                may_support=[pairs[i].get("may_support", True) for i in own],
+                evidence=[_evidence(pairs[i]) for i in own],
             ):
                 groups.append(
                     Group(part.members, organization, part.score, part.density, [own[i] for i in part.links])
@@ -251,6 +262,29 @@ def groups_of(registry: Registry, pairs: list[dict], apart: list[tuple[int, int]
     for group in groups:
         group.reasons = duplicates.group_reasons([pairs[i]["reasons"] for i in group.links])
     return groups
+
+
+def _evidence(pair: dict) -> tuple:
+    return tuple(pair.get(column) for column in duplicates.EVIDENCE_COLUMNS)
+
+
+def pairs_to_keep(pairs: list[dict], groups: list[Group], threshold: float) -> list[dict]:
+    """The pairs worth an officer's eyes: those above the threshold, and the weak ones inside a
+    group (they hold it together); each group's links are renumbered to match."""
+    group_of: dict[int, int] = {}
+    for number, group in enumerate(groups):
+        for member in group.members:
+            group_of.setdefault(member, number)
+    keep = [
+        i
+        for i, pair in enumerate(pairs)
+        if pair["match_probability"] >= threshold
+        or group_of.get(pair["unique_id_l"], -1) == group_of.get(pair["unique_id_r"], -2)
+    ]
+    renumbered = {old: new for new, old in enumerate(keep)}
+    for group in groups:
+        group.links = [renumbered[i] for i in group.links]
+    return [pairs[i] for i in keep]
 
 
 def write_found(registry: Registry, pairs: list[dict], groups: list[Group], scope: Scope) -> DuplicateRun:
@@ -426,7 +460,12 @@ def find_duplicates(
     started = time.perf_counter()
     registry = load_registry(scope)
     timings = {"load": time.perf_counter() - started}
-    scored = duplicates.score_pairs(registry.records, threshold=threshold, train_model=train_model)
+    scored = duplicates.score_pairs(
+        registry.records,
+        threshold=threshold,
+        support_threshold=duplicates.SUPPORT_THRESHOLD,
+        train_model=train_model,
+    )
     timings |= scored.timings
     table = scored.table
     if limit_pairs is not None and table.num_rows > limit_pairs:
@@ -435,7 +474,8 @@ def find_duplicates(
     pairs = table.to_pylist()
     for pair in pairs:
         pair["reasons"] = duplicates.pair_reasons(pair)
-    groups = groups_of(registry, pairs, reviewed_apart(registry))
+    groups = groups_of(registry, pairs, reviewed_apart(registry), threshold=threshold)
+    pairs = pairs_to_keep(pairs, groups, threshold)
     timings["group"] = time.perf_counter() - started
     started = time.perf_counter()
     run = write_found(registry, pairs, groups, scope)

@@ -6,7 +6,8 @@ groups of records of one person. Plain Python, in the order the job runs:
 3. `model`: comparisons (names, birth date, identity number, phone, sex, municipality, country,
    nationality), blocking, unsupervised training, prediction of pairs above a threshold;
 4. `cluster`: the pairs become groups (connected components that never join two identity
-   numbers, or two records reviewed as different people), each with a score;
+   numbers, or two records reviewed as different people; a weaker link joins a group only when
+   another one corroborates it), each with a score;
 5. `explain`: the reasons, translated when shown.
 
 The database side (which records: an organization's, or a whole country's; writing the groups
@@ -21,8 +22,10 @@ from incluye.people.duplicates.model import (
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
     EM_MAX_PAIRS,
+    EVIDENCE_COLUMNS,
     MIN_RECORDS_TO_TRAIN,
     SEED,
+    SUPPORT_THRESHOLD,
     THRESHOLD,
     TRAINING_RULES,
     U_SAMPLE_PAIRS,
@@ -47,10 +50,12 @@ __all__ = [
     "DETERMINISTIC_RECALL",
     "DETERMINISTIC_RULES",
     "EM_MAX_PAIRS",
+    "EVIDENCE_COLUMNS",
     "FEATURES_TABLE",
     "MIN_RECORDS_TO_TRAIN",
     "RAW_SCHEMA",
     "SEED",
+    "SUPPORT_THRESHOLD",
     "THRESHOLD",
     "TRAINING_RULES",
     "U_SAMPLE_PAIRS",

@@ -3,15 +3,27 @@
 The pairs above the threshold are edges of a graph; each connected component is one person
 registered several times. Components are grown from the most probable link down (Kruskal's
 order), and a link is refused when it would put into one group two records that cannot be one
-person: two identity numbers that differ by more than one character, or two records an officer
-already reviewed as different people. So a chain of likely links never glues two namesakes
-together through a third record, and a group always holds at most one identity number (give or
-take a typo).
+person: identity numbers that are not all within one character of one of them (the number typed
+right, the others with a typo each), or two records an officer already reviewed as different
+people. So a chain of likely links never glues two namesakes together through a third record, and
+a group always holds at most one identity number (give or take a typo).
+
+A weaker link (below the threshold, at least `SUPPORT_THRESHOLD`) cannot make a group on its own,
+but it may join two groups when another link between the same two groups corroborates it: a
+record linked weakly to two registrations of one person (each with its own mistakes), or two
+registrations of one person each linked weakly to the same record, is much more likely that person
+than either link says. Such a join still never puts two identity numbers (more than a typo apart)
+or records reviewed apart into one group; links between namesakes do not count (a different
+identity number on each side, or another country with another nationality), nor links whose
+surnames have nothing in common (`may_support`), and two links that say the very same thing (the
+same level in every comparison: to two registrations alike in all they compare) are one witness,
+not two (`evidence`).
 
 Each group gets a score, the weakest link that holds it together (the lowest probability of the
-spanning tree: every member is linked to the others at least that strongly), and its density,
-the share of its member pairs the model linked directly. Groups are independent of scope: the
-same function groups one organization's records or a whole country's.
+spanning tree: every member is linked to the others at least that strongly; for two groups joined
+by corroborating links, the chance that at least one of them is right), and its density, the share
+of its member pairs the model linked directly. Groups are independent of scope: the same function
+groups one organization's records or a whole country's.
 """
 
 from __future__ import annotations
@@ -32,8 +44,12 @@ class Cluster:
 
 
 def _compatible(a: set[str], b: set[str]) -> bool:
-    """Identity numbers of two groups: one person's, give or take a typo."""
-    return all(x == y or OSA.distance(x, y, score_cutoff=1) <= 1 for x in a for y in b)
+    """Identity numbers of two groups: one person's, give or take a typo each — all within one
+    character of one of them (the number typed right; two copies with a typo each differ by two)."""
+    numbers = a | b
+    if len(numbers) <= 1:
+        return True
+    return any(all(x == c or OSA.distance(x, c, score_cutoff=1) <= 1 for x in numbers) for c in numbers)
 
 
 def cluster_pairs(
@@ -43,12 +59,23 @@ def cluster_pairs(
     *,
     national_ids: dict[int, str] | None = None,
     distinct: Iterable[tuple[int, int]] = (),
+    threshold: float | None = None,
+    may_support: Iterable[bool] | None = None,
+    evidence: Iterable[object] | None = None,
 ) -> list[Cluster]:
     """Groups of records linked by the pairs (left[i], right[i]) with probability[i].
 
     `national_ids`: record -> normalized identity number, for the records that have one.
-    `distinct`: pairs of records reviewed as different people: never in one group."""
+    `distinct`: pairs of records reviewed as different people: never in one group.
+    `threshold`: links below it are weak: they join two groups only when at least two of them
+    (corroborating each other) link the same two groups; None makes every link strong.
+    `may_support`: per link, whether it may count as a weak one (False for namesakes: a different
+    identity number on each side, another country with another nationality); all by default.
+    `evidence`: per link, what agrees and how (the comparison levels): two weak links that say the
+    same thing (to two registrations alike in everything they compare) corroborate nothing."""
     left, right, probability = list(left), list(right), [float(p) for p in probability]
+    supportable = [True] * len(left) if may_support is None else [bool(s) for s in may_support]
+    said = list(range(len(left))) if evidence is None else list(evidence)
     national_ids = national_ids or {}
     parent: dict[int, int] = {}
     members: dict[int, list[int]] = {}
@@ -72,25 +99,33 @@ def cluster_pairs(
     def group(root: int) -> list[int]:
         return members.setdefault(root, [root])
 
-    for edge in sorted(range(len(left)), key=lambda e: -probability[e]):
-        a, b = find(left[edge]), find(right[edge])
-        if a == b:
-            continue
+    def join(a: int, b: int, edges: list[int], strength: float) -> bool:
+        """Join the groups of roots a and b unless they cannot be one person."""
         group_a, group_b = group(a), group(b)
         ids_a = ids.setdefault(a, {national_ids[m] for m in group_a if m in national_ids})
         ids_b = ids.setdefault(b, {national_ids[m] for m in group_b if m in national_ids})
         if not _compatible(ids_a, ids_b):
-            continue
+            return False
         small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
         if any(apart.get(m) and apart[m] & set(large) for m in small):
-            continue
+            return False
         if len(group_a) < len(group_b):
             a, b = b, a
         parent[b] = a
         members[a] = group(a) + members.pop(b)
         ids[a] = ids[a] | ids.pop(b)
-        links[a] = links.get(a, []) + links.pop(b, []) + [edge]
-        weakest[a] = min(weakest.get(a, 1.0), weakest.pop(b, 1.0), probability[edge])
+        links[a] = links.get(a, []) + links.pop(b, []) + edges
+        weakest[a] = min(weakest.get(a, 1.0), weakest.pop(b, 1.0), strength)
+        return True
+
+    strong = [e for e in range(len(left)) if threshold is None or probability[e] >= threshold]
+    for edge in sorted(strong, key=lambda e: -probability[e]):
+        a, b = find(left[edge]), find(right[edge])
+        if a != b:
+            join(a, b, [edge], probability[edge])
+    if threshold is not None:
+        _join_corroborated(left, right, probability, supportable, said, find, join)
+
     direct: dict[int, int] = defaultdict(int)
     for edge in range(len(left)):
         root = find(left[edge])
@@ -111,3 +146,37 @@ def cluster_pairs(
         )
     clusters.sort(key=lambda c: (-c.score, c.members[0]))
     return clusters
+
+
+# Rounds of corroborated joins: a join may bring together the two links a further join needs.
+CORROBORATION_ROUNDS = 3
+
+
+def _join_corroborated(left, right, probability, supportable, said, find, join) -> None:
+    """Weak links between two groups join them when at least two links, each allowed to support
+    and each saying something else, connect the same two groups."""
+    for _round in range(CORROBORATION_ROUNDS):
+        between: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for edge in range(len(left)):
+            if not supportable[edge]:
+                continue
+            a, b = find(left[edge]), find(right[edge])
+            if a != b:
+                between[(min(a, b), max(a, b))].append(edge)
+        candidates = []
+        for (a, b), edges in between.items():
+            if len(edges) < 2 or len({said[edge] for edge in edges}) < 2:
+                continue
+            # The chance that at least one of the links is right, taking them as independent.
+            doubt = 1.0
+            for edge in edges:
+                doubt *= 1.0 - probability[edge]
+            candidates.append((1.0 - doubt, a, b, edges))
+        joined = False
+        for strength, a, b, edges in sorted(candidates, key=lambda c: -c[0]):
+            a, b = find(a), find(b)
+            if a == b:
+                continue
+            joined |= join(a, b, sorted(edges, key=lambda e: -probability[e])[:1], strength)
+        if not joined:
+            return

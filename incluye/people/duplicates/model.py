@@ -3,15 +3,22 @@ DuckDB (plain Python).
 
 **Comparisons** (`COMPARISONS`): surnames (same; swapped, a strong level of its own; same first
 surname with the second missing or married; sounding alike; Jaro-Winkler, straight or swapped; one
-in common), given names (same; same first; nickname or spelling; Jaro-Winkler; a given name in
-common), birth date (same; day and month swapped; one digit off; same year), identity number
+in common; one the same and the other one typo away), given names (same; same first; nickname or
+spelling; Jaro-Winkler or one typo; a given name left out, weighed by how common the name is; a
+given name in common), birth date (same; only the year known on both sides and the same; day and
+month swapped; one digit off; same year and month, or day and month; same year), identity number
 (same; one character off; a different number on each side weighs heavily against), phone, sex,
 municipality, the registering country and the nationality. Term-frequency adjustments make José
 López weigh less than Xiloj Tzul.
 
-**Blocking** (`BLOCKING_RULES`): narrow equi-joins (about one or two pairs per record in all), each
-on keys that survive the usual mistakes, so that a record with two or three of them still meets its
-first registration through one rule.
+**Blocking** (`BLOCKING_RULES`): narrow equi-joins (about two pairs per record in all), each on keys
+that survive the usual mistakes (the birth date with day and month in either order, the initials of
+both surnames in either order, the year alone when only the year is known), so that a record with
+two or three of them still meets its first registration through one rule.
+
+**Weak links** (`SUPPORT_THRESHOLD`): pairs below the threshold are kept down to this probability;
+they join groups only when another one corroborates them (`cluster.py`), never between namesakes
+(`MAY_SUPPORT_SQL`).
 
 **Training** (`train`): the prior probability of a match from a deterministic rule, u by random
 sampling, m from the pairs of records that share an identity number (one person, registered with
@@ -46,6 +53,9 @@ _ = gettext_noop
 # A pair below this probability is no link of a group: measured on the harder registry
 # (bench/duplicates.py), where 0.9 let one wrong pair in 700 into the groups and this one in 2 000.
 THRESHOLD = 0.97
+# A weaker link, down to this probability, joins two groups when another one corroborates it
+# (cluster.py): measured on the harder registry (bench/duplicates.py).
+SUPPORT_THRESHOLD = 0.5
 # Below this many records EM has too few pairs to be stable: the prior m and u values are used.
 MIN_RECORDS_TO_TRAIN = 20_000
 # Pairs sampled to estimate u (Splink's default): the rarest levels keep their prior u.
@@ -151,9 +161,16 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.03,
                 1e-6,
             ),
+            # One surname the same and the other one typo away (straight or swapped) is similar
+            # too: Jaro-Winkler misses a typo in a short surname ("Arias", "Auias"). The edit
+            # distance runs only on the few pairs that share a surname.
             Level(
                 f"({_jw('fs', 0.9)} and {_jw('ss', 0.9)})"
-                " or (jaro_winkler_similarity(fs_l, ss_r) >= 0.9 and jaro_winkler_similarity(ss_l, fs_r) >= 0.9)",
+                " or (jaro_winkler_similarity(fs_l, ss_r) >= 0.9 and jaro_winkler_similarity(ss_l, fs_r) >= 0.9)"
+                " or (fs_l = fs_r and damerau_levenshtein(ss_l, ss_r) <= 1)"
+                " or (ss_l = ss_r and damerau_levenshtein(fs_l, fs_r) <= 1)"
+                " or (fs_l = ss_r and damerau_levenshtein(ss_l, fs_r) <= 1)"
+                " or (ss_l = fs_r and damerau_levenshtein(fs_l, ss_r) <= 1)",
                 "surnames similar",
                 _("similar surnames"),
                 0.12,
@@ -203,6 +220,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                 _("a given name left out"),
                 0.08,
                 1e-3,
+                # "Juan" and "Juan Walter" share a name one man in twenty has: weaker than "Wenceslao".
+                tf_column="given1",
             ),
             Level(
                 "given1_l = given1_r",
@@ -212,7 +231,16 @@ COMPARISONS: tuple[Comparison, ...] = (
                 7.5e-3,
                 tf_column="given1",
             ),
-            Level(_jw("given1", 0.9), "first given name similar", _("similar given name"), 0.2, 2.5e-3),
+            # A typo in a short name ("Maria", "Mnria") is one edit, below Jaro-Winkler's 0.9; the
+            # edit distance runs only on pairs whose first given names start alike.
+            Level(
+                f"{_jw('given1', 0.9)} or (left(given1_l, 1) = left(given1_r, 1)"
+                " and damerau_levenshtein(given1_l, given1_r) <= 1)",
+                "first given name similar",
+                _("similar given name"),
+                0.2,
+                2.5e-3,
+            ),
             Level(
                 "(given_mask_l & given_mask_r) <> 0 and list_has_any(given_canon_l, given_canon_r)",
                 "a given name in common",
@@ -230,6 +258,15 @@ COMPARISONS: tuple[Comparison, ...] = (
         "birth_year_l is null or birth_year_r is null",
         (
             Level("dob_l = dob_r", "same birth date", _("same birth date"), 0.7, 8e-5),
+            # Only the year known on both sides (a person who knows no more): agreeing on it is
+            # all two such records can do, much stronger than the same year with another day.
+            Level(
+                "dob_l is null and dob_r is null and birth_year_l = birth_year_r",
+                "same birth year, day unknown",
+                _("same birth year"),
+                0.04,
+                2.5e-3,
+            ),
             Level(
                 "dob_l = dob_swapped_r",
                 "day and month swapped",
@@ -317,20 +354,33 @@ COMPARISONS: tuple[Comparison, ...] = (
 BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("national_id",),
     ("phone8",),
-    # Names may be wrong anywhere: the birth date and where the person lives and who they are.
-    ("dob", "residence_id", "sex"),
-    ("dob", "fs_prefix", "sex"),
-    ("dob", "given_key", "sex"),
-    ("dob", "given_initial", "fs_initial"),
+    # Names may be wrong anywhere: the birth date (day and month in either order: they are often
+    # swapped) and where the person lives and who they are.
+    ("dob_sorted", "residence_id", "sex"),
+    ("dob_sorted", "fs_prefix", "sex"),
+    ("dob_sorted", "given_prefix", "sex"),
+    ("dob_sorted", "given_initial", "fs_initial"),
+    # Surnames swapped and mistyped keep their initials.
+    ("dob_sorted", "surname_initials", "sex"),
     # The year mistyped: day and month with the names' first sounds.
     ("dob_day", "fs_prefix", "given_prefix"),
     ("dob_day", "surname_pair", "sex"),
     ("dob_day", "given_key", "residence_id"),
+    ("dob_day", "fs_initial", "residence_id"),
+    # The day mistyped: year and month with names or municipality.
+    ("dob_month", "surname_initials", "given_prefix"),
+    ("dob_month", "given_initial", "residence_id"),
     # Day or month mistyped (or swapped): the year with two of names and municipality.
     ("birth_year", "fs_prefix", "residence_id"),
-    ("birth_year", "given_key", "residence_id"),
     ("birth_year", "given_key", "fs_prefix"),
     ("birth_year", "surname_pair", "given_initial"),
+    # Anything but the birth date: the names' first sounds and the municipality.
+    ("given_prefix", "surname_initials", "residence_id"),
+    # Only the year known: the keys made of day and month are missing on both sides.
+    ("birth_year_only", "residence_id", "sex"),
+    ("birth_year_only", "fs_initial", "given_prefix"),
+    ("birth_year_only", "fs_prefix", "sex"),
+    ("birth_year_only", "surname_initials", "given_initial"),
 )
 # Expectation maximisation sessions, each on pairs that are mostly duplicates; each comparison is
 # left free (trained) in at least one: surnames in the first, given names in the second, the
@@ -525,10 +575,23 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
             logger.warning("find_duplicates: EM on %s did not converge (%s); prior m kept", rule, error)
 
 
+# Splink's gamma of a comparison's else level is 0 (-1 when a side is missing): a pair of records
+# with a different identity number on each side, or registered in another country with another
+# nationality, is what namesakes look like, and never corroborates a weak link; nor does a pair
+# whose surnames have nothing in common (a first name and a birth date close by are no person).
+MAY_SUPPORT_SQL = (
+    "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0) and gamma_surnames <> 0"
+)
+# What a pair's comparisons say (one gamma per comparison): two weak links that say the very same
+# thing, to two registrations alike in all they compare, do not corroborate each other.
+EVIDENCE_COLUMNS = tuple(f"gamma_{comparison.name}" for comparison in COMPARISONS)
+
+
 @dataclass
 class ScoredPairs:
-    """Pairs above the threshold: `table` has unique_id_l/_r, match_weight, match_probability,
-    married_l/_r and one gamma_ column per comparison."""
+    """Pairs above the threshold (or the support threshold, when one is given): `table` has
+    unique_id_l/_r, match_weight, match_probability, married_l/_r, one gamma_ column per
+    comparison and may_support (the pair may corroborate a weak link: not two namesakes)."""
 
     table: pa.Table
     trained: bool
@@ -540,13 +603,16 @@ def score_pairs(
     records: pa.Table,
     *,
     threshold: float = THRESHOLD,
+    support_threshold: float | None = None,
     train_model: bool | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     seed: int = SEED,
     model_json: dict | None = None,
 ) -> ScoredPairs:
     """Prepare, train (when `train_model`, or by default when the registry is large enough) and
-    predict. This is what both the batch job and the benchmark run."""
+    predict the pairs above `threshold`, or above `support_threshold` when it is lower (the weak
+    links that may join groups when corroborated). This is what both the batch job and the
+    benchmark run."""
     from splink import DuckDBAPI, Linker
 
     timings: dict[str, float] = {}
@@ -578,9 +644,11 @@ def score_pairs(
         model_json.update(linker.misc.save_model_to_json())
 
     started = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    lowest = threshold if support_threshold is None else min(threshold, support_threshold)
+    predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "married_l", "married_r"]
-    columns += [f"gamma_{comparison.name}" for comparison in COMPARISONS]
+    columns += list(EVIDENCE_COLUMNS)
+    columns.append(f"{MAY_SUPPORT_SQL} as may_support")
     table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()
     predictions.drop_table_from_database_and_remove_from_cache()
     timings["predict"] = time.perf_counter() - started

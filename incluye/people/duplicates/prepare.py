@@ -90,13 +90,22 @@ def prepare_features(con: duckdb.DuckDBPyConnection, records: pa.Table) -> None:
             s.fs, s.ss, s.married, s.fs_ph, s.ss_ph, s.surname_pair, s.surnames,
             left(s.fs_ph, 1) as fs_initial,
             left(s.fs_ph, 3) as fs_prefix,
+            -- The initials of both surnames in either order: they survive a swap and most typos.
+            case when s.ss_ph is not null
+                 then least(left(s.fs_ph, 1), left(s.ss_ph, 1)) || greatest(left(s.fs_ph, 1), left(s.ss_ph, 1))
+            end as surname_initials,
             r.day_date as dob,
             case when day(r.day_date) <= 12 and day(r.day_date) <> month(r.day_date)
                  then make_date(year(r.day_date), day(r.day_date), month(r.day_date)) end as dob_swapped,
+            -- Day and month in either order: a date with them swapped gets the same key.
+            year(r.day_date) * 10000 + least(month(r.day_date), day(r.day_date)) * 100
+                + greatest(month(r.day_date), day(r.day_date)) as dob_sorted,
             strftime(r.day_date, '%Y%m%d') as dob_text,
             strftime(r.day_date, '%m%d') as dob_day,
             strftime(r.day_date, '%Y%m') as dob_month,
             year(r.birth_date) as birth_year,
+            -- Only the year known: the keys made of day and month are missing, this one stands in.
+            case when r.day_date is null then year(r.birth_date) end as birth_year_only,
             nullif(nullif(r.sex, 'X'), '') as sex,
             nullif(upper(regexp_replace(r.national_id, '[^0-9A-Za-z]', '', 'g')), '') as national_id,
             nullif(right(regexp_replace(coalesce(r.phone, ''), '[^0-9]', '', 'g'), 8), '') as phone8,

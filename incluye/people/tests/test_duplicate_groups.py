@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from incluye.core.models import ActionLogEntry, IdDocumentType
 from incluye.people import duplicates
-from incluye.people.deduplication import find_duplicates, group_key
+from incluye.people.deduplication import Group, find_duplicates, group_key, pairs_to_keep
 from incluye.people.models import (
     DuplicateCandidate,
     DuplicateCluster,
@@ -64,6 +64,82 @@ def test_a_group_never_holds_two_identity_numbers_nor_records_reviewed_apart():
     assert [g.members for g in groups] == [[0, 1]]
     groups = duplicates.cluster_pairs([0, 1], [1, 2], [0.99, 0.98], distinct=[(0, 2)])
     assert [g.members for g in groups] == [[0, 1]]
+
+
+def test_two_copies_each_with_a_typo_of_the_persons_number_join_the_persons_group():
+    # 1 and 2 differ from 0's number by one digit each, from each other by two.
+    numbers = {0: "8677058016374", 1: "8677058016347", 2: "8679058016374"}
+    groups = duplicates.cluster_pairs([0, 0, 1], [1, 2, 2], [0.99, 0.99, 0.99], national_ids=numbers)
+    assert [g.members for g in groups] == [[0, 1, 2]]
+    # Without the number typed right, two numbers two characters apart are two people.
+    groups = duplicates.cluster_pairs([1], [2], [0.99], national_ids=numbers)
+    assert groups == []
+
+
+def test_a_third_registration_joins_the_persons_group_through_its_links_to_the_two_others():
+    # 0 and 1 are one person (a strong link); 2 is linked to each of them only weakly.
+    groups = duplicates.cluster_pairs([0, 2, 2], [1, 0, 1], [0.99, 0.8, 0.6], threshold=0.97)
+    assert [g.members for g in groups] == [[0, 1, 2]]
+    # The two weak links corroborate each other: the chance that one of them is right.
+    assert groups[0].score == pytest.approx(1 - 0.2 * 0.4)
+    # Two registrations each weakly linked to the same record corroborate each other too.
+    groups = duplicates.cluster_pairs([0, 5, 5], [1, 0, 1], [0.99, 0.7, 0.7], threshold=0.97)
+    assert [g.members for g in groups] == [[0, 1, 5]]
+
+
+def test_a_weak_link_alone_makes_no_group_and_joins_no_group():
+    assert duplicates.cluster_pairs([0], [1], [0.9], threshold=0.97) == []
+    groups = duplicates.cluster_pairs([0, 2], [1, 0], [0.99, 0.9], threshold=0.97)
+    assert [g.members for g in groups] == [[0, 1]]
+    # Without a threshold every link is a strong one, as before.
+    assert [g.members for g in duplicates.cluster_pairs([0], [1], [0.9])] == [[0, 1]]
+
+
+def test_a_namesake_weakly_linked_to_two_registrations_of_a_person_stays_out():
+    # 2 is a namesake: another identity number, or another country with another nationality.
+    groups = duplicates.cluster_pairs(
+        [0, 2, 2], [1, 0, 1], [0.99, 0.8, 0.8], threshold=0.97, may_support=[True, False, False]
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+    # Corroborated weak links never join two identity numbers either.
+    groups = duplicates.cluster_pairs(
+        [0, 2, 2],
+        [1, 0, 1],
+        [0.99, 0.8, 0.8],
+        threshold=0.97,
+        national_ids={0: "2746138590901", 2: "1111111110101"},
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+
+
+def test_two_weak_links_that_say_the_same_thing_do_not_corroborate_each_other():
+    # 2 agrees with 0 and with 1 on exactly the same fields: 0 and 1 are alike in all they compare.
+    alike = ("same given names", "another surname", "same birth year and month")
+    groups = duplicates.cluster_pairs(
+        [0, 2, 2], [1, 0, 1], [0.99, 0.85, 0.85], threshold=0.97, evidence=[("strong",), alike, alike]
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+
+
+def test_the_job_keeps_the_weak_links_inside_a_group_and_drops_the_others():
+    pairs = [
+        {"unique_id_l": 0, "unique_id_r": 1, "match_probability": 0.99},
+        {"unique_id_l": 2, "unique_id_r": 0, "match_probability": 0.8},
+        {"unique_id_l": 7, "unique_id_r": 8, "match_probability": 0.8},  # alone: no group
+        {"unique_id_l": 2, "unique_id_r": 1, "match_probability": 0.6},
+    ]
+    clusters = duplicates.cluster_pairs(
+        [p["unique_id_l"] for p in pairs],
+        [p["unique_id_r"] for p in pairs],
+        [p["match_probability"] for p in pairs],
+        threshold=0.97,
+    )
+    groups = [Group(c.members, None, c.score, c.density, c.links) for c in clusters]
+    kept = pairs_to_keep(pairs, groups, 0.97)
+    assert [(p["unique_id_l"], p["unique_id_r"]) for p in kept] == [(0, 1), (2, 0), (2, 1)]
+    assert [[(kept[i]["unique_id_l"], kept[i]["unique_id_r"]) for i in g.links] for g in groups] == [
+        [(0, 1), (2, 0)]
+    ]
 
 
 # -- the search writes groups ---------------------------------------------------------------------

@@ -177,6 +177,29 @@ def test_a_given_name_left_out_or_a_wrong_birth_day_is_found_and_said_in_spanish
     assert DuplicateCandidate.objects.count() == 2
 
 
+def test_a_date_with_day_and_month_swapped_and_a_mistyped_surname_still_meets_its_first(personas):
+    # Neither the birth date, nor its day and month, nor the first sounds of the surname agree.
+    first = add(personas.org, "Claudia Guadalupe", "Hernández", "Reyes", "1996-10-09", sex="F")
+    again = add(personas.org, "Claudia Guadalupe", "Hrnández", "", "1996-09-10", sex="F")
+    background(personas.org)
+
+    find_duplicates()
+
+    assert _("birth date with day and month swapped") in shown(pair(first, again))
+
+
+def test_two_registrations_of_someone_who_knows_only_the_birth_year_are_found(personas):
+    first = add(personas.org, "Mateo", "Ixcoy", "Tzunún", "1990-01-01", birth_date_precision="year")
+    again = add(personas.org, "Mteo", "IXCOY", "", "1990-01-01", birth_date_precision="year")
+    background(personas.org)
+
+    find_duplicates()
+
+    candidate = pair(first, again)
+    assert candidate is not None and candidate.match_probability >= duplicates.THRESHOLD
+    assert "mismo año de nacimiento" in shown(candidate)
+
+
 def test_rerunning_creates_nothing_twice_and_a_pair_reviewed_as_distinct_stays_closed(personas):
     planted = plant(personas.org)
     first = find_duplicates()

@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 else f"prior parameters (< {MIN_RECORDS_TO_TRAIN} records)"
             )
             self.stdout.write(
-                f"{scope}: {run.records} records, {run.pairs_found} pairs above {threshold}: "
+                f"{scope}: {run.records} records, {run.pairs_found} pairs (above {threshold}, or weaker within a group): "
                 f"{run.created} new, {run.updated} updated, {run.skipped_reviewed} already reviewed; "
                 f"groups: {run.groups_created} new, {run.groups_updated} updated, {run.groups_removed} removed "
                 f"(model: {model})"
