@@ -341,7 +341,11 @@ def check_glossary(doc, codes: set[str], problems: list[str]) -> None:
     for key, value in words.items():
         if not WORD.match(key) or fold(key) != key:
             problems.append(f"glossary.words: {key!r} is not a single folded word")
-        if not isinstance(value, str) or fold(value) != value or not all(WORD.match(w) for w in value.split()):
+        if (
+            not isinstance(value, str)
+            or fold(value) != value
+            or not all(WORD.match(w) for w in value.split())
+        ):
             problems.append(f"glossary.words: {key!r} -> {value!r} is not folded words")
     total = 0
     for code, by_language in titles.items():
