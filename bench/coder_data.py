@@ -3,7 +3,7 @@ profiles (the bundled taxonomy alone, or with the full O*NET 29.3 and its ISCO-0
 
 Sets (bench/data, see its README): coder_dev.tsv and coder_tune.tsv are the tuning sets (the
 coder's author reads them; the calibration is fitted on them); coder_test.tsv and
-coder_heldout.tsv are held out (never used to fit or tune anything).
+coder_heldout.tsv and coder_fresh.tsv are held out (never used to fit or tune anything).
 """
 
 import csv
@@ -24,7 +24,7 @@ SHARED = Path(
     )
 )
 TUNING = ("coder_dev.tsv", "coder_tune.tsv")
-HELD_OUT = ("coder_test.tsv", "coder_heldout.tsv")
+HELD_OUT = ("coder_test.tsv", "coder_heldout.tsv", "coder_fresh.tsv")
 ONET = SHARED / "onet"
 CROSSWALK = SHARED / "isco" / "derived" / "onetsoc2019_isco08_via_soc2018.csv"
 sys.path.insert(0, str(ROOT))

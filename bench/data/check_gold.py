@@ -1,4 +1,5 @@
-"""Validate the occupation-coder gold files: coder_dev.tsv and coder_test.tsv (four columns), and
+"""Validate the occupation-coder gold files: coder_dev.tsv, coder_test.tsv and coder_fresh.tsv (four
+columns), and
 the calibration sets coder_tune.tsv and coder_heldout.tsv (five: a `kind` column before the note).
 
 Run from the repository root (standard library only):
@@ -26,7 +27,7 @@ REPO = HERE.parent.parent
 SHARED = REPO.parent / "shared" / "data"
 SOC_FILE = SHARED / "isco" / "codingsystems_danielruss" / "soc2018_6digit.csv"
 ISCO_FILE = SHARED / "isco" / "derived" / "isco08_ciuo08_es_en.csv"
-FILES = ("coder_dev.tsv", "coder_test.tsv", "coder_tune.tsv", "coder_heldout.tsv")
+FILES = ("coder_dev.tsv", "coder_test.tsv", "coder_tune.tsv", "coder_heldout.tsv", "coder_fresh.tsv")
 HEADER = ["text", "soc", "isco", "note"]
 HEADER_WITH_KIND = ["text", "soc", "isco", "kind", "note"]
 KINDS = {"work", "english", "other", "mixed", "several", "nonsense", "nonwork"}

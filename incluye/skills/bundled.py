@@ -42,6 +42,27 @@ def spelling() -> dict:
 
 
 @cache
+def glossary() -> dict:
+    """Work vocabulary as returnees say it (glossary.json): `words` (a Spanglish or regional word → the
+    word the taxonomy knows) and `titles` (more colloquial titles per O*NET-SOC code)."""
+    path = DATA / "glossary.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"words": {}, "titles": {}}
+
+
+def spelling_tokens() -> dict[str, str]:
+    """The spelling table with the glossary's words; spelling.json wins where both have a word."""
+    return {**glossary()["words"], **spelling()["tokens"]}
+
+
+@cache
+def employers() -> list[dict]:
+    """US employers where returnees often worked, each with the occupations people most often hold
+    there (employers.json): `names`, `onet` (O*NET-SOC codes, the likeliest first), `sector`."""
+    path = DATA / "employers.json"
+    return json.loads(path.read_text(encoding="utf-8"))["employers"] if path.exists() else []
+
+
+@cache
 def non_occupations() -> list[str]:
     return json.loads((DATA / "non_occupations.json").read_text(encoding="utf-8"))["phrases"]
 
@@ -113,6 +134,11 @@ def load_bundled(*, force: bool = False) -> int:
             *((t, "en", TitleKind.COLLOQUIAL) for t in entry.get("titles_en", [])),
             *((t, "es", TitleKind.COLLOQUIAL) for t in entry.get("phrases_es", [])),
             *((t, "en", TitleKind.COLLOQUIAL) for t in entry.get("phrases_en", [])),
+            *(
+                (t, language, TitleKind.COLLOQUIAL)
+                for language, said in glossary()["titles"].get(entry["onet"], {}).items()
+                for t in said
+            ),
         ]
         for title, language, kind in named:
             key = (occupation.pk, title.strip(), language, kind)

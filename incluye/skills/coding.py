@@ -10,9 +10,12 @@ from django.utils.translation import get_language, gettext
 
 from incluye.skills.coder import Coder, Document, Job, Match, Normalizer
 
+# Each further job of an employer's list ("Tyson": slaughterers, then meat cutters) weighs this much less.
+EMPLOYER_STEP = 0.03
+
 
 def build_from_database() -> Coder:
-    from incluye.skills.bundled import life_words, non_occupations, spelling
+    from incluye.skills.bundled import employers, life_words, non_occupations, spelling, spelling_tokens
     from incluye.skills.models import Occupation, OccupationTask, OccupationTitle, OccupationTool, System
 
     occupations = list(
@@ -50,11 +53,19 @@ def build_from_database() -> Coder:
             for name, language in ((name_es, "es"), (name_en, "en"))
             if name
         ]
-    table = spelling()
+    # An employer named instead of a job ("en la Tyson") points to the jobs people hold there.
+    by_code = {o["code"]: i for i, o in enumerate(occupations)}
+    documents += [
+        Document(by_code[code], "employer", name, "bundled", weight=1.0 - EMPLOYER_STEP * rank)
+        for employer in employers()
+        for rank, code in enumerate(employer["onet"])
+        if code in by_code
+        for name in employer["names"]
+    ]
     return Coder(
         occupations,
         documents,
-        Normalizer(table["tokens"], set(table["stopwords"]), non_occupations(), life_words()),
+        Normalizer(spelling_tokens(), set(spelling()["stopwords"]), non_occupations(), life_words()),
     )
 
 

@@ -14,7 +14,8 @@ how much of its best document the text covers and how much of the text it explai
 document is a title and from the bundled taxonomy, how many kinds of document agree, the longest
 word and whether a word pair it shares with the text; and of the text: the share of its words the
 index knows as they are, corrected from a typo, or does not know at all, how many words it has, and
-the share of its words that are about life rather than work (family, feelings, home, travel).
+the share of its words that are about life rather than work (family, feelings, home, travel); and
+whether the best document is an employer named instead of a job ("en la Tyson").
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ FEATURES = (
     "unknown",
     "words",
     "life",
+    "employer",
 )
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "calibration.json"
 
@@ -79,6 +81,7 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
         analysis.unknown / words,
         math.log1p(analysis.words),
         analysis.life / words,
+        float(best.kind == "employer"),
     ]
 
 

@@ -20,18 +20,20 @@ from rapidfuzz.distance import Levenshtein
 
 from incluye.skills.coder.normalize import SHORT, Normalizer, feature_weight, features
 
-# How much each kind of document counts, and how much a source's titles count.
-KIND_WEIGHT = {"title": 1.0, "task": 0.55, "tool": 0.5}
+# How much each kind of document counts, and how much a source's titles count. An employer named
+# instead of a job ("en la Tyson") is a clue to the jobs people hold there, weaker than a title.
+KIND_WEIGHT = {"title": 1.0, "task": 0.55, "tool": 0.5, "employer": 0.8}
 SOURCE_WEIGHT = {"bundled": 1.0, "onet": 0.88, "esco": 0.85, "isco": 0.8}
 
 
 @dataclass(frozen=True)
 class Document:
     occupation: int  # index into the coder's occupations
-    kind: str  # title, task or tool
+    kind: str  # title, task, tool or employer
     text: str
     source: str
     language: str = ""  # "es", "en", or "" when unknown
+    weight: float = 1.0  # within its kind and source (an employer's likeliest job first)
 
 
 class Index:
@@ -73,7 +75,7 @@ class Index:
         self.doc_kind = [d.kind for d in documents]
         self.doc_language = [d.language for d in documents]
         self.doc_weight = np.fromiter(
-            (KIND_WEIGHT[d.kind] * SOURCE_WEIGHT.get(d.source, 0.85) for d in documents),
+            (KIND_WEIGHT[d.kind] * SOURCE_WEIGHT.get(d.source, 0.85) * d.weight for d in documents),
             dtype=np.float64,
             count=n,
         )

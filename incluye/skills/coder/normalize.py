@@ -1,7 +1,8 @@
 """Stage 1 of the coder: what people say, as words.
 
 Text is folded (case, accents, ñ), split into words, filler words are dropped, Spanglish and
-regional words are mapped to a canonical word (``data/taxonomy/spelling.json``), and each word is
+regional words are mapped to a canonical word (``data/taxonomy/spelling.json`` and the glossary,
+``glossary.json``; a plural as its word), and each word is
 cut to a light stem (plurals, gender, verb endings) so "cocineras" meets "cocinero". Each word
 keeps the word as it was typed, so the reasons can quote the person's own words.
 
@@ -88,9 +89,19 @@ class Normalizer:
         folded = fast_fold(text)
         return self._non_occupation.sub(" ", folded) if self._non_occupation else folded
 
+    def _spelled(self, word: str) -> str:
+        """The word the taxonomy knows for a word as said; a plural of a word in the table
+        ("rufos", "trailers") is read as the word."""
+        found = self.spelling.get(word)
+        if found is None and len(word) > 4 and word.endswith("s"):
+            found = self.spelling.get(word[:-1])
+            if found is None and word.endswith("es"):
+                found = self.spelling.get(word[:-2])
+        return found or word
+
     def _word(self, word: str) -> list[str]:
         out = []
-        for part in self.spelling.get(word, word).split():
+        for part in self._spelled(word).split():
             if len(part) >= 2 and part not in self.stopwords:
                 out.append(stem(part))
         return out

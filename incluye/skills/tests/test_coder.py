@@ -308,3 +308,72 @@ def test_esco_labels_ship_with_the_bundled_occupations():
     assert match.soc == "45-2092"
     # A label the bundle gives to another occupation stays with it ("jardinero" is a gardener).
     assert not labels.filter(title="jardinero").exists()
+
+
+def test_a_plural_of_a_spanglish_word_is_understood_like_the_word():
+    normalizer = Normalizer({"rufo": "techo", "trailer": "trailero"}, STOPWORDS)
+    assert normalizer.words("rufos") == normalizer.words("rufo") == ["tech"]
+    assert normalizer.words("trailers") == normalizer.words("trailer")
+    assert normalizer.words("refugios") == normalizer.words("refugio")  # not in the table: as it is
+
+
+@pytest.mark.django_db
+def test_spanglish_work_words_of_the_glossary_code_the_trade():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    assert coder.code("trabajé en los rufos")[0].soc == "47-2181"  # "roof": a roofer
+    assert coder.code("rufiaba casas en Oklahoma")[0].soc == "47-2181"
+    assert coder.code("draiwolero")[0].soc in {"47-2081", "47-2082"}
+    assert coder.code("estoqueaba en la noche")[0].soc == "53-7065"
+    assert coder.code("garrotero")[0].soc == "35-9011"  # Mexican for a busboy
+    assert coder.code("cabezalero")[0].soc == "53-3032"  # Central American for a trailer driver
+
+
+@pytest.mark.django_db
+def test_colloquial_titles_of_the_glossary_ship_with_the_bundled_occupations():
+    from incluye.skills.coding import get_coder, reset
+    from incluye.skills.models import OccupationTitle, Source, TitleKind
+
+    reset()
+    titles = OccupationTitle.objects.filter(source=Source.BUNDLED, kind=TitleKind.COLLOQUIAL)
+    assert titles.filter(occupation__code="37-2011.00", title="houseman").exists()
+    assert get_coder().code("houseman")[0].soc in {"37-2011", "37-2012"}
+    assert get_coder().code("deli clerk")[0].soc == "35-2021"
+
+
+@pytest.mark.django_db
+def test_tyson_codes_a_meat_packer():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    match = get_coder().code("trabajé en la Tyson")[0]
+    assert match.soc == "51-3023"
+    reason = match.reasons[0]
+    assert reason.kind == "employer"
+    with translation.override("es"):
+        assert reason.describe("es", gettext) == "un trabajo habitual en «Tyson»"
+    assert reason.describe("en") == "a usual job at “Tyson”"
+
+
+@pytest.mark.django_db
+def test_an_employer_named_instead_of_a_job_proposes_the_jobs_people_hold_there():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    assert {m.soc for m in coder.code("en Amazon")[:2]} == {"53-7062", "53-7065"}
+    assert coder.code("Waste Management")[0].soc == "53-7081"
+    # An employer is a weaker clue than the job the person names.
+    assert coder.code("lavaplatos en Olive Garden")[0].soc == "35-9021"
+    assert coder.code("cajera en Home Depot")[0].soc == "41-2011"
+
+
+def test_every_glossary_title_and_employer_points_to_a_bundled_occupation():
+    from incluye.skills.bundled import bundled_data, employers, glossary
+
+    codes = {o["onet"] for o in bundled_data()["occupations"]}
+    assert set(glossary()["titles"]) <= codes
+    assert {code for employer in employers() for code in employer["onet"]} <= codes
+    assert len(glossary()["words"]) >= 300 and len(employers()) >= 30

@@ -1,4 +1,5 @@
-"""Checks the bundled occupation taxonomy (occupations.json) and its spelling table (spelling.json).
+"""Checks the bundled occupation taxonomy (occupations.json), its spelling table (spelling.json), the
+glossary of work words and colloquial titles (glossary.json) and the employers (employers.json).
 
 Standard library only:  python incluye/skills/data/taxonomy/check.py
 
@@ -332,6 +333,51 @@ def check_spelling(doc, title_tokens: set[str], problems: list[str]) -> None:
     print(f"spelling tokens: {len(table)}  stopwords: {len(stopwords)}")
 
 
+def check_glossary(doc, codes: set[str], problems: list[str]) -> None:
+    words, titles = doc.get("words"), doc.get("titles")
+    if not isinstance(words, dict) or not isinstance(titles, dict):
+        problems.append("glossary.json: needs 'words' (an object) and 'titles' (an object)")
+        return
+    for key, value in words.items():
+        if not WORD.match(key) or fold(key) != key:
+            problems.append(f"glossary.words: {key!r} is not a single folded word")
+        if (
+            not isinstance(value, str)
+            or fold(value) != value
+            or not all(WORD.match(w) for w in value.split())
+        ):
+            problems.append(f"glossary.words: {key!r} -> {value!r} is not folded words")
+    total = 0
+    for code, by_language in titles.items():
+        if code not in codes:
+            problems.append(f"glossary.titles: {code} is not a bundled occupation")
+        for language, said in by_language.items():
+            if language not in ("es", "en") or not is_text_list(said):
+                problems.append(f"glossary.titles[{code}]: {language!r} needs a list of titles (es or en)")
+                continue
+            if len(set(said)) != len(said):
+                problems.append(f"glossary.titles[{code}][{language}]: repeats a title")
+            total += len(said)
+    print(f"glossary words: {len(words)}  titles: {total}")
+
+
+def check_employers(doc, codes: set[str], problems: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for number, employer in enumerate(doc.get("employers", [])):
+        where = f"employers[{number}]"
+        if not is_text(employer.get("sector")) or not is_text_list(employer.get("names")):
+            problems.append(f"{where}: needs a sector and a list of names")
+            continue
+        if not employer.get("onet") or any(code not in codes for code in employer["onet"]):
+            problems.append(f"{where}: every O*NET-SOC code must be a bundled occupation")
+        for name in employer["names"]:
+            key = fold(name)
+            if key in seen:
+                problems.append(f"{where}: {name!r} is also in {seen[key]}")
+            seen[key] = where
+    print(f"employers: {len(seen)} names")
+
+
 def main() -> int:
     problems: list[str] = []
     try:
@@ -339,11 +385,18 @@ def main() -> int:
             occupations = json.load(f)
         with (HERE / "spelling.json").open(encoding="utf-8") as f:
             spelling = json.load(f)
+        with (HERE / "glossary.json").open(encoding="utf-8") as f:
+            glossary = json.load(f)
+        with (HERE / "employers.json").open(encoding="utf-8") as f:
+            employers = json.load(f)
     except (OSError, json.JSONDecodeError) as error:
         print(f"cannot read the taxonomy: {error}")
         return 1
     title_tokens, _ = check_occupations(occupations, problems)
     check_spelling(spelling, title_tokens, problems)
+    codes = {o.get("onet") for o in occupations.get("occupations", []) if isinstance(o, dict)}
+    check_glossary(glossary, codes, problems)
+    check_employers(employers, codes, problems)
     for problem in problems:
         print(f"problem: {problem}")
     if problems:
