@@ -118,29 +118,17 @@ def consent_record(
     log: bool = True,
 ) -> Consent:
     """Append the person's decision about one purpose; the latest decision per purpose counts."""
-    consent = Consent.objects.create(
+    return _consent_append(
         person=person,
         purpose=purpose,
         given=given,
         method=method,
         witness=witness,
         expires_on=expires_on,
-        recorded_by=membership.user,
+        actor=membership.user,
         organization=membership.organization,
+        logged={"purpose": purpose, "method": method} if log else None,
     )
-    if log:
-        log_action(
-            actor=membership.user,
-            organization=membership.organization,
-            action="incluye.consent.given" if given else "incluye.consent.withdrawn",
-            obj=person,
-            data={"purpose": purpose, "method": method},
-        )
-    if purpose == ConsentPurpose.ALLIANCE_SHARING:
-        _grants_follow_consent(
-            actor=membership.user, organization=membership.organization, person=person, consent=consent
-        )
-    return consent
 
 
 @transaction.atomic
@@ -150,23 +138,42 @@ def consent_withdraw_by_person(*, person: Person, purpose: str) -> Consent:
     registered them; it counts everywhere at once, as any latest decision does."""
     if purpose not in ConsentPurpose.values:
         raise ValueError(f"Unknown consent purpose {purpose!r}")
-    consent = Consent.objects.create(
+    return _consent_append(
         person=person,
         purpose=purpose,
         given=False,
         method=ConsentMethod.DIGITAL,
-        recorded_by=None,
-        organization=person.organization,
-    )
-    log_action(
         actor=None,
         organization=person.organization,
-        action="incluye.consent.withdrawn",
-        obj=person,
-        data={"purpose": purpose, "method": ConsentMethod.DIGITAL, "by": "person"},
+        logged={"purpose": purpose, "method": ConsentMethod.DIGITAL, "by": "person"},
     )
+
+
+def _consent_append(
+    *, person, purpose, given, method, actor, organization, logged, witness="", expires_on=None
+) -> Consent:
+    """One decision, whoever records it: appended, logged (unless `logged` is None), and the
+    records shared under the alliance consent follow it."""
+    consent = Consent.objects.create(
+        person=person,
+        purpose=purpose,
+        given=given,
+        method=method,
+        witness=witness,
+        expires_on=expires_on,
+        recorded_by=actor,
+        organization=organization,
+    )
+    if logged is not None:
+        log_action(
+            actor=actor,
+            organization=organization,
+            action="incluye.consent.given" if given else "incluye.consent.withdrawn",
+            obj=person,
+            data=logged,
+        )
     if purpose == ConsentPurpose.ALLIANCE_SHARING:
-        _grants_follow_consent(actor=None, organization=person.organization, person=person, consent=consent)
+        _grants_follow_consent(actor=actor, organization=organization, person=person, consent=consent)
     return consent
 
 
