@@ -33,29 +33,14 @@ def certified_person(personas, *, phone="+50255507777"):
 
     from incluye.accounts.roles import Role
     from incluye.certification import services
-    from incluye.certification.tests.conftest import assess, signed_profile
+    from incluye.certification.tests.conftest import assess, enrol_new_person
     from incluye.core.testing import make_member, make_organization
-    from incluye.people.services import consent_record, person_register
     from incluye.skills.standards import catalogue_load
     from incluye.skills.tests.conftest import DRYWALL
 
     body = make_organization("INTECAP", kind="certifying_body", sector="public")
     catalogue_load(body=body, standards=[DRYWALL])
     assessor = make_member(body, Role.ASSESSOR, mfa=False)
-    person = person_register(
-        membership=personas.caseworker,
-        given_names="José Ángel",
-        first_surname="Ordóñez",
-        nationality_id="GT",
-        phone=phone,
-    )
-    consent_record(
-        membership=personas.caseworker,
-        person=person,
-        purpose="alliance_sharing",
-        given=True,
-        method="signed_form",
-    )
     session = services.session_create(
         membership=assessor,
         standard=body.standards.get(),
@@ -64,8 +49,8 @@ def certified_person(personas, *, phone="+50255507777"):
         capacity=5,
         assessors=[assessor.user],
     )
-    enrollment = services.enrollment_create(
-        membership=personas.caseworker, session=session, profile=signed_profile(personas.caseworker, person)
+    enrollment = enrol_new_person(
+        personas, session, given_names="José Ángel", first_surname="Ordóñez", phone=phone
     )
     assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
     return services.certificate_issue(membership=assessor, enrollment=enrollment, public_fields="initials")

@@ -96,10 +96,15 @@ def session(assessor, standard):
     )
 
 
-def enrol_new_person(personas, session, given_names="Ana", first_surname="Coc"):
-    """Register another person, record their consent to share, and enrol them from a signed profile."""
+def enrol_new_person(personas, session, given_names="Ana", first_surname="Coc", **fields):
+    """Register another person (with `fields`, e.g. a phone), record their consent to share, and
+    enrol them from a signed profile."""
     person = person_register(
-        membership=personas.staff, given_names=given_names, first_surname=first_surname, nationality_id="GT"
+        membership=personas.staff,
+        given_names=given_names,
+        first_surname=first_surname,
+        nationality_id="GT",
+        **fields,
     )
     consent_record(
         membership=personas.caseworker,

@@ -13,10 +13,9 @@ from incluye.accounts.roles import Role
 from incluye.certification import credentials, services
 from incluye.certification.models import Certificate, CertificateCounter
 from incluye.certification.pdf import qr_payload
-from incluye.certification.tests.conftest import assess, enrol_new_person, signed_profile
+from incluye.certification.tests.conftest import assess, enrol_new_person
 from incluye.core.actionlog import ActionLogEntry
 from incluye.core.testing import client_for, local_moment, make_member
-from incluye.people.services import consent_record, person_register
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +43,6 @@ def test_numbering_restarts_with_the_local_year_and_credentials_are_dated_in_utc
     personas, assessor, standard, time_machine
 ):
     def certify(given_names):
-        person = person_register(
-            membership=personas.staff, given_names=given_names, first_surname="Coc", nationality_id="GT"
-        )
-        consent_record(
-            membership=personas.caseworker,
-            person=person,
-            purpose="alliance_sharing",
-            given=True,
-            method="signed_form",
-        )
         session = services.session_create(
             membership=assessor,
             standard=standard,
@@ -62,11 +51,7 @@ def test_numbering_restarts_with_the_local_year_and_credentials_are_dated_in_utc
             capacity=5,
             assessors=[assessor.user],
         )
-        enrollment = services.enrollment_create(
-            membership=personas.caseworker,
-            session=session,
-            profile=signed_profile(personas.caseworker, person),
-        )
+        enrollment = enrol_new_person(personas, session, given_names=given_names)
         assess(assessor, enrollment, {"U1": "competent", "U2": "competent"})
         return services.certificate_issue(membership=assessor, enrollment=enrollment)
 
