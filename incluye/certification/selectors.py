@@ -342,6 +342,12 @@ def certificates_held_by(*, person):
     return Certificate.objects.filter(person=person).select_related("standard", "body").order_by("-issued_at")
 
 
+def holds_valid_certificate(*, person) -> bool:
+    """Whether the person holds a certificate that is not revoked (their pathway is past
+    certification)."""
+    return Certificate.objects.filter(person=person, revoked_at__isnull=True).exists()
+
+
 def enrollments_of_person(*, person):
     """The person's assessment sessions (date, place, standard), soonest first."""
     return (

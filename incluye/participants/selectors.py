@@ -80,7 +80,7 @@ def pathway(*, account) -> dict:
     from incluye.cases.models import DocumentStatus
     from incluye.cases.selectors import cases_of_person
     from incluye.certification.models import Attendance
-    from incluye.certification.selectors import certificates_held_by, enrollments_of_person
+    from incluye.certification.selectors import enrollments_of_person, holds_valid_certificate
     from incluye.jobs.models import ApplicationStatus
     from incluye.jobs.selectors import applications_of_person
     from incluye.people.selectors import organizations_sharing
@@ -136,9 +136,7 @@ def pathway(*, account) -> dict:
     return {
         "person": person,
         "case": case,
-        "phases": phases(
-            case, certified=certificates_held_by(person=person).filter(revoked_at__isnull=True).exists()
-        ),
+        "phases": phases(case, certified=holds_valid_certificate(person=person)),
         "to_bring": [d for d in documents if d.status != DocumentStatus.APPOINTMENT],
         "appointments": appointments,
         "organizations": sorted(organizations.values()),
