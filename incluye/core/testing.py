@@ -2,6 +2,7 @@
 an outsider organization, an employer and an administrator (healthchecks-style)."""
 
 import datetime
+import re
 import time
 import zoneinfo
 from dataclasses import dataclass
@@ -101,6 +102,17 @@ def make_personas() -> Personas:
         outsider_admin=make_member(outsider_org, Role.ADMINISTRATOR),
         employer=make_member(employer_org, Role.EMPLOYER, mfa=False),
     )
+
+
+# A CSRF token is 64 random letters and digits, masked anew in each form: a page holds one word of
+# three letters by chance about once in a thousand renderings, so a test that proves a word is NOT
+# on a page reads the page without them.
+_CSRF_TOKENS = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]+')
+
+
+def page_text(response) -> str:
+    """The page a response renders, without its random CSRF tokens, for "never shows X" checks."""
+    return _CSRF_TOKENS.sub(r"\1", response.content.decode())
 
 
 def local_moment(text: str) -> datetime.datetime:

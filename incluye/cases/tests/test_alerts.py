@@ -16,7 +16,7 @@ from incluye.cases.instruments import load_instrument, score
 from incluye.cases.models import AlertStatus, RiskAlert, safety_plan_checklist
 from incluye.core.models import ActionLogEntry
 from incluye.core.pipeline import TransitionNotAllowed
-from incluye.core.testing import client_for, local_moment, make_member
+from incluye.core.testing import client_for, local_moment, make_member, page_text
 from incluye.people.services import person_register
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_other_roles_see_only_that_the_person_requires_psychosocial_attention(pe
     alert = RiskAlert.objects.get(case=case)
     for name in ("caseworker", "admin", "staff"):
         client = personas.client(name)
-        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        page = page_text(client.get(reverse("cases:detail", args=[case.pk])))
         assert "Requiere atención psicosocial" in page
         assert "PHQ" not in page and "ítem 9" not in page and "hacerse daño" not in page
         assert client.get(reverse("cases:alert", args=[alert.pk])).status_code == 403

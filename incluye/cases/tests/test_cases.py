@@ -11,7 +11,7 @@ from incluye.cases import services
 from incluye.cases.models import CASE_PIPELINE, Case, CaseStatus
 from incluye.core.models import ActionLogEntry
 from incluye.core.pipeline import TransitionNotAllowed
-from incluye.core.testing import client_for, make_member
+from incluye.core.testing import client_for, make_member, page_text
 from incluye.people.generate import PeopleGenerator
 from incluye.people.services import person_register
 
@@ -214,7 +214,7 @@ def test_marking_a_task_done_removes_it_from_my_work_and_only_the_assignee_can(p
     personas.client("caseworker").post(reverse("cases:task_done", args=[task.pk]), {"version": task.version})
     task.refresh_from_db()
     assert task.done_at is not None
-    assert "Cita" not in personas.client("caseworker").get(reverse("cases:my_work")).content.decode()
+    assert "Cita" not in page_text(personas.client("caseworker").get(reverse("cases:my_work")))
 
 
 def test_my_work_issues_the_same_queries_whatever_its_length(personas, case):

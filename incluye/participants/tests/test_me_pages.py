@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from incluye.accounts.roles import Role
 from incluye.core.models import ActionLogEntry
-from incluye.core.testing import make_member
+from incluye.core.testing import make_member, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_the_person_never_sees_notes_screenings_or_staff_tasks(personas, person,
         answers={"1": 3, "2": 3, "3": 3, "4": 3, "5": 3, "6": 3, "7": 3, "8": 3, "9": 2},
     )
     pages = "".join(
-        me.get(reverse(name)).content.decode()
+        page_text(me.get(reverse(name)))
         for name in ("me:home", "me:consents", "me:data", "me:jobs", "me:certificates")
     )
     for secret in ("insomnio", "desconfiado", "recaída", "phq", "riesgo", "alerta"):
