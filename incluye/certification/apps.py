@@ -26,6 +26,7 @@ class CertificationConfig(AppConfig):
                 "incluye.signing_key.rotated": _("Rotated the signing key of a certifying body"),
                 "incluye.assessment_session.created": _("Scheduled an assessment session"),
                 "incluye.enrollment.created": _("Enrolled a candidate in an assessment session"),
+                "incluye.enrollment.withdrawn": _("Withdrew a candidate from an assessment session"),
                 "incluye.enrollment.attendance": _("Recorded the attendance of a candidate"),
                 "incluye.results.recorded": _("Recorded assessment results"),
                 "incluye.certificate.issued": _("Issued a certificate"),

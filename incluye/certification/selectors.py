@@ -13,6 +13,7 @@ from django.utils import timezone
 from incluye.accounts.models import OrganizationKind
 from incluye.certification.models import (
     AssessmentSession,
+    Attendance,
     Certificate,
     Enrollment,
     Outcome,
@@ -71,6 +72,29 @@ def enrollment_for_page(*, membership, pk):
         ),
         pk=pk,
     )
+
+
+def enrollments_made_for(*, membership):
+    """Enrolments of the people the membership's organization serves, for the staff who enrol
+    them (and may withdraw them)."""
+    if membership is None or not membership.can("candidates.enroll"):
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(person__in=people_visible_to(membership=membership))
+
+
+def enrollment_to_withdraw(*, membership, pk):
+    return get_scoped_or_404(
+        enrollments_made_for(membership=membership).select_related(
+            "session__standard", "session__body", "person"
+        ),
+        pk=pk,
+    )
+
+
+def enrollment_is_pending(enrollment) -> bool:
+    """The session has not begun (the deployment's date) and no attendance was recorded (results
+    need the candidate present): the enrolment is a seat held, which may be given back."""
+    return timezone.localdate() < enrollment.session.date and enrollment.attendance == Attendance.EXPECTED
 
 
 def certificates_visible_to(*, membership):

@@ -24,7 +24,12 @@ from incluye.certification.models import (
     StatusList,
     UnitResult,
 )
-from incluye.certification.selectors import enrollment_progress, profile_leads_to, sharing_consent
+from incluye.certification.selectors import (
+    enrollment_is_pending,
+    enrollment_progress,
+    profile_leads_to,
+    sharing_consent,
+)
 from incluye.core.actionlog import log_action
 from incluye.core.versioning import check_current, save_versioned
 from incluye.people.selectors import person_is_visible_to
@@ -141,6 +146,8 @@ def enrollment_create(*, membership, session, profile) -> Enrollment:
         raise ValidationError(_("Only a signed skills profile can be used to enrol."))
     if not profile_leads_to(profile, session.standard):
         raise ValidationError(_("The skills profile does not lead to this session's standard."))
+    if Certificate.objects.filter(person=person, standard=session.standard, revoked_at__isnull=True).exists():
+        raise ValidationError(_("The person already holds a certificate of this standard."))
     consent = sharing_consent(person)
     if consent is None:
         raise ValidationError(
@@ -163,6 +170,37 @@ def enrollment_create(*, membership, session, profile) -> Enrollment:
     )
     _log(membership, "incluye.enrollment.created", enrollment, {"session": str(session.pk)})
     return enrollment
+
+
+@transaction.atomic
+def enrollment_withdraw(*, membership, enrollment) -> None:
+    """The person's organization withdraws them from a session that has not begun, and the seat is
+    free again. The action log keeps the session and who withdrew the candidate."""
+    _require(membership, "candidates.enroll")
+    if not person_is_visible_to(membership=membership, person=enrollment.person):
+        raise PermissionDenied
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("session__standard").get(pk=enrollment.pk)
+    )
+    if not enrollment_is_pending(enrollment):
+        raise ValidationError(
+            _("The session has begun: the certifying body records whether the candidate attended.")
+        )
+    _withdraw(membership, enrollment, reason="withdrawn")
+
+
+def _withdraw(membership, enrollment, *, reason: str) -> None:
+    _log(
+        membership,
+        "incluye.enrollment.withdrawn",
+        enrollment,
+        {
+            "session": str(enrollment.session_id),
+            "standard": enrollment.session.standard.code,
+            "reason": reason,
+        },
+    )
+    enrollment.delete()
 
 
 def _require_assessor(membership, enrollment):
@@ -394,6 +432,16 @@ def certificate_issue(*, membership, enrollment, public_fields: str = PublicFiel
     certificate.credential = credentials.sign(credentials.certificate_credential(certificate), signing_key)
     certificate.save(update_fields=["credential"])
     _log(membership, "incluye.certificate.issued", certificate, {"number": number, "standard": standard.code})
+    # The person now holds the standard: a seat they hold in a later session of it is set free.
+    later = (
+        Enrollment.objects.select_for_update()
+        .filter(person=enrollment.person, session__standard=standard, session__date__gt=timezone.localdate())
+        .exclude(pk=enrollment.pk)
+        .select_related("session__standard")
+    )
+    for other in later:
+        if enrollment_is_pending(other):
+            _withdraw(membership, other, reason="certified")
     return certificate
 
 

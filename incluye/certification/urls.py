@@ -10,6 +10,7 @@ urlpatterns = [
     path("enrollments/<uuid:pk>/attendance/", views.enrollment_attendance, name="enrollment_attendance"),
     path("enrollments/<uuid:pk>/issue/", views.certificate_issue, name="certificate_issue"),
     path("profiles/<uuid:pk>/enrol/", views.enroll, name="enroll"),
+    path("enrollments/<uuid:pk>/withdraw/", views.enrollment_withdraw, name="enrollment_withdraw"),
     path("certificates/<uuid:pk>/", views.certificate_detail, name="certificate"),
     path("certificates/<uuid:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path(

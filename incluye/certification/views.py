@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -286,6 +287,8 @@ def enroll(request, pk):
                 request, _("%(name)s was enrolled in the session.") % {"name": profile.person.full_name}
             )
         return redirect("certification:enroll", pk=profile.pk)
+    enrollments = list(selectors.enrollments_of_person(person=profile.person))
+    certificates = list(selectors.certificates_of(membership=request.membership, person=profile.person))
     return render(
         request,
         "certification/enroll.html",
@@ -293,10 +296,33 @@ def enroll(request, pk):
             "profile": profile,
             "sessions": open_sessions,
             "consent": consent,
-            "enrollments": profile.person.enrollments.select_related("session__standard", "session__body"),
-            "certificates": selectors.certificates_of(membership=request.membership, person=profile.person),
+            "enrollments": enrollments,
+            "pending": {e.pk for e in enrollments if selectors.enrollment_is_pending(e)},
+            "enrolled_in": {e.session_id for e in enrollments},
+            "certificates": certificates,
+            "certified": {c.standard_id for c in certificates if not c.revoked},
         },
     )
+
+
+@membership_required()
+@require_POST
+def enrollment_withdraw(request, pk):
+    enrollment = selectors.enrollment_to_withdraw(membership=request.membership, pk=pk)
+    try:
+        services.enrollment_withdraw(membership=request.membership, enrollment=enrollment)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("%(name)s was withdrawn from the session of %(date)s; the seat is free.")
+            % {
+                "name": enrollment.person.full_name,
+                "date": date_format(enrollment.session.date, "DATE_FORMAT"),
+            },
+        )
+    return redirect("certification:enroll", pk=enrollment.profile_id)
 
 
 # --- Certificates ------------------------------------------------------------------------------------

@@ -183,6 +183,7 @@ PLAIN_ACTIONS = {
     "incluye.referral.sent",
     "incluye.referral.accepted",
     "incluye.enrollment.created",
+    "incluye.enrollment.withdrawn",
     "incluye.certificate.issued",
     "incluye.certificate.revoked",
     "incluye.certificate.printed",

@@ -84,6 +84,7 @@ def urls(personas, records) -> list[tuple[str, str]]:
         ("get", reverse("certification:certificate_issue", args=[enrollment])),
         ("post", reverse("certification:certificate_issue", args=[enrollment])),
         ("get", reverse("certification:enroll", args=[records["signed_profile"].pk])),
+        ("post", reverse("certification:enrollment_withdraw", args=[enrollment])),
         ("get", reverse("certification:certificate", args=[certificate])),
         ("get", reverse("certification:certificate_pdf", args=[certificate])),
         ("get", reverse("certification:certificate_credential", args=[certificate])),
@@ -99,7 +100,11 @@ def urls(personas, records) -> list[tuple[str, str]]:
 
 def owner(personas, records, url):
     """Who opens `url` in the owning organization: the certifying body's administrator, except the
-    enrolment page of a profile, which belongs to the person's organization (personas.org)."""
-    if url == reverse("certification:enroll", args=[records["signed_profile"].pk]):
+    enrolment page of a profile and the withdrawal of an enrolment, which belong to the person's
+    organization (personas.org)."""
+    if url in (
+        reverse("certification:enroll", args=[records["signed_profile"].pk]),
+        reverse("certification:enrollment_withdraw", args=[records["enrollment"].pk]),
+    ):
         return None
     return records["certification_body_admin"]

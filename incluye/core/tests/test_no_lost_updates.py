@@ -78,6 +78,7 @@ NOT_EDITS = {
     "api:work_history": CREATES,
     "api:person_profiles": CREATES,
     "certification:enroll": CREATES,
+    "certification:enrollment_withdraw": DELETES,
     "certification:certificate_issue": CREATES,
     "certification:certificate_revoke": ONE_WAY,
     "api:session_enroll": CREATES,

@@ -126,7 +126,7 @@ def test_the_person_downloads_their_certificate_and_credential_and_shares_the_li
     assert stranger.get(reverse("me:certificate_credential", args=[certificate.pk])).status_code == 404
 
 
-def test_a_certified_person_stands_past_certification_and_their_held_assessment_is_no_appointment(
+def test_a_certified_person_stands_past_certification_and_only_a_new_session_is_an_appointment(
     personas, certified
 ):
     import datetime
@@ -155,9 +155,13 @@ def test_a_certified_person_stands_past_certification_and_their_held_assessment_
         capacity=5,
         assessors=[assessor.user],
     )
+    # a certified person is not enrolled in the standard again, until the certificate is revoked
+    services.certificate_revoke(membership=assessor, certificate=certificate, reason="Error de registro")
     services.enrollment_create(
         membership=personas.caseworker,
         session=later,
         profile=Enrollment.objects.get(person=certificate.person).profile,
     )
-    assert "Sede Quetzaltenango" in me.get(reverse("me:home")).content.decode()
+    page = me.get(reverse("me:home")).content.decode()
+    assert "Sede Quetzaltenango" in page
+    assert 'class="current">Empleo o negocio propio' not in page  # a revoked certificate lifts nothing
