@@ -209,6 +209,18 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level(
                 "given_l = given_r", "same given names", _("same given names"), 0.45, 1e-3, tf_column="given"
             ),
+            # A typo in the first given name, the others the same ("Aracely Cindy", "Araceyl Cindy";
+            # "Mnria", "Maria"): much stronger than a first name merely similar ("Aracely Cindy",
+            # "Araceli María"). The equality of the rest spares the edit distance to most pairs.
+            Level(
+                "abs(length(given_l) - length(given_r)) <= 1 and given1_l <> given1_r"
+                " and substr(given_l, length(given1_l) + 1) = substr(given_r, length(given1_r) + 1)"
+                " and damerau_levenshtein(given1_l, given1_r) <= 1",
+                "given names one typo",
+                _("similar given name"),
+                0.1,
+                1e-4,
+            ),
             Level(
                 "given1_l <> given1_r and (given1_mask_l & given1_mask_r) <> 0"
                 " and list_has_any(given1_canon_l, given1_canon_r)",
