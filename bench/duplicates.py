@@ -57,6 +57,7 @@ import pyarrow.parquet as pq  # noqa: E402
 from incluye.people import duplicates  # noqa: E402
 
 SUPPORT_THRESHOLD: float | None = duplicates.SUPPORT_THRESHOLD  # --support-threshold; none: off
+LONE_THRESHOLD: float | None = duplicates.LONE_THRESHOLD  # --lone-threshold; none: off
 from incluye.people.generate import (  # noqa: E402
     FEMALE,
     INDIGENOUS_SHARE,
@@ -399,6 +400,8 @@ def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Tab
         evidence=list(
             zip(*(scored.table.column(c).to_pylist() for c in duplicates.EVIDENCE_COLUMNS), strict=True)
         ),
+        lone_threshold=LONE_THRESHOLD,
+        may_pair_alone=scored.table.column("may_pair_alone").to_pylist(),
     )
     scored.timings["group"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -678,6 +681,12 @@ def main() -> None:
         help="weak links down to this probability join groups when corroborated (1 turns them off)",
     )
     parser.add_argument(
+        "--lone-threshold",
+        type=float,
+        default=duplicates.LONE_THRESHOLD,
+        help="a weak link down to this probability joins two records whose only link it is (1 turns it off)",
+    )
+    parser.add_argument(
         "--misses", type=int, default=0, help="print a sample of this many missed pairs (stderr)"
     )
     parser.add_argument("--worker", choices=("incluye", "baseline"), help=argparse.SUPPRESS)
@@ -688,6 +697,8 @@ def main() -> None:
             duplicates.model.MIN_LABELLED_PAIRS = float("inf")
         global SUPPORT_THRESHOLD
         SUPPORT_THRESHOLD = None if args.support_threshold >= args.threshold else args.support_threshold
+        global LONE_THRESHOLD
+        LONE_THRESHOLD = None if args.lone_threshold >= args.threshold else args.lone_threshold
         worker(args.worker, args.data, args.threshold, args.misses)
         return
 
@@ -705,6 +716,7 @@ def main() -> None:
             command = [sys.executable, __file__, "--worker", model, "--data", str(data)]
             command += ["--threshold", str(args.threshold)] + (["--train-by-em"] if args.train_by_em else [])
             command += ["--support-threshold", str(args.support_threshold), "--misses", str(args.misses)]
+            command += ["--lone-threshold", str(args.lone_threshold)]
             out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
             print(f"{model}: {results[-1]['wall_seconds']:.0f} s", flush=True)
@@ -716,7 +728,7 @@ def main() -> None:
 def print_table(args, results: list[dict], load: tuple[float, float]) -> None:
     print(
         f"\n{args.records:,} records ({args.generator}), {args.duplicate_share:.0%} duplicates, threshold "
-        f"{args.threshold} (weak links from {args.support_threshold}), {os.cpu_count()} cores, load average {load[0]:.1f} before and {load[1]:.1f} after"
+        f"{args.threshold} (weak links from {args.support_threshold}, lone pairs from {args.lone_threshold}), {os.cpu_count()} cores, load average {load[0]:.1f} before and {load[1]:.1f} after"
         " (other processes share the cores when it is above 0)"
     )
     rows = [

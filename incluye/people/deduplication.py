@@ -213,11 +213,17 @@ class Group:
 
 
 def groups_of(
-    registry: Registry, pairs: list[dict], apart: list[tuple[int, int]], *, threshold: float | None = None
+    registry: Registry,
+    pairs: list[dict],
+    apart: list[tuple[int, int]],
+    *,
+    threshold: float | None = None,
+    lone_threshold: float | None = None,
 ) -> list[Group]:
     """The groups to review: each cluster of one organization's records as it is; a cluster
-    spanning organizations as it is (for the country) and, per organization, the groups of its own
-    records among it. Pairs below `threshold` are weak links (see duplicates.cluster)."""
+        spanning organizations as it is (for the country) and, per organization, the groups of its own
+        records among it. Pairs below `threshold` are weak links; one at least `lone_threshold` joins two
+    records whose only link it is (see duplicates.cluster)."""
     clusters = duplicates.cluster_pairs(
         [p["unique_id_l"] for p in pairs],
         [p["unique_id_r"] for p in pairs],
@@ -227,6 +233,8 @@ def groups_of(
         threshold=threshold,
         may_support=[p.get("may_support", True) for p in pairs],
         evidence=[_evidence(p) for p in pairs],
+        lone_threshold=lone_threshold,
+        may_pair_alone=[p.get("may_pair_alone", True) for p in pairs],
     )
     groups = []
     for cluster in clusters:
@@ -255,6 +263,8 @@ def groups_of(
                 threshold=threshold,
                 may_support=[pairs[i].get("may_support", True) for i in own],
                 evidence=[_evidence(pairs[i]) for i in own],
+                lone_threshold=lone_threshold,
+                may_pair_alone=[pairs[i].get("may_pair_alone", True) for i in own],
             ):
                 groups.append(
                     Group(part.members, organization, part.score, part.density, [own[i] for i in part.links])
@@ -474,7 +484,13 @@ def find_duplicates(
     pairs = table.to_pylist()
     for pair in pairs:
         pair["reasons"] = duplicates.pair_reasons(pair)
-    groups = groups_of(registry, pairs, reviewed_apart(registry), threshold=threshold)
+    groups = groups_of(
+        registry,
+        pairs,
+        reviewed_apart(registry),
+        threshold=threshold,
+        lone_threshold=duplicates.LONE_THRESHOLD,
+    )
     pairs = pairs_to_keep(pairs, groups, threshold)
     timings["group"] = time.perf_counter() - started
     started = time.perf_counter()

@@ -7,7 +7,8 @@ groups of records of one person. Plain Python, in the order the job runs:
    nationality), blocking, unsupervised training, prediction of pairs above a threshold;
 4. `cluster`: the pairs become groups (connected components that never join two identity
    numbers, or two records reviewed as different people; a weaker link joins a group only when
-   another one corroborates it), each with a score;
+   another one corroborates it, or two records left alone when it is the only link either has),
+   each with a score;
 5. `explain`: the reasons, translated when shown.
 
 The database side (which records: an organization's, or a whole country's; writing the groups
@@ -23,6 +24,7 @@ from incluye.people.duplicates.model import (
     DETERMINISTIC_RULES,
     EM_MAX_PAIRS,
     EVIDENCE_COLUMNS,
+    LONE_THRESHOLD,
     MIN_RECORDS_TO_TRAIN,
     SEED,
     SUPPORT_THRESHOLD,
@@ -52,6 +54,7 @@ __all__ = [
     "EM_MAX_PAIRS",
     "EVIDENCE_COLUMNS",
     "FEATURES_TABLE",
+    "LONE_THRESHOLD",
     "MIN_RECORDS_TO_TRAIN",
     "RAW_SCHEMA",
     "SEED",

@@ -19,6 +19,14 @@ surnames have nothing in common (`may_support`), and two links that say the very
 same level in every comparison: to two registrations alike in all they compare) are one witness,
 not two (`evidence`).
 
+Two records left alone after that (in no group) whose only plausible link is each other's (the one
+link either has above the support threshold) are one group when that link is at least
+`lone_threshold`: a second registration whose mistakes kept it below the threshold, with no other
+candidate on either side, and names and birth date that do not contradict each other
+(`may_pair_alone`: neither namesakes nor another given name or another birth date). A record
+already in a group, or with a second candidate, is left to the rules above: a weak link to a group
+is as often a namesake of the group's person as that person (measured on the harder registry).
+
 Each group gets a score, the weakest link that holds it together (the lowest probability of the
 spanning tree: every member is linked to the others at least that strongly; for two groups joined
 by corroborating links, the chance that at least one of them is right), and its density, the share
@@ -62,6 +70,8 @@ def cluster_pairs(
     threshold: float | None = None,
     may_support: Iterable[bool] | None = None,
     evidence: Iterable[object] | None = None,
+    lone_threshold: float | None = None,
+    may_pair_alone: Iterable[bool] | None = None,
 ) -> list[Cluster]:
     """Groups of records linked by the pairs (left[i], right[i]) with probability[i].
 
@@ -72,7 +82,10 @@ def cluster_pairs(
     `may_support`: per link, whether it may count as a weak one (False for namesakes: a different
     identity number on each side, another country with another nationality); all by default.
     `evidence`: per link, what agrees and how (the comparison levels): two weak links that say the
-    same thing (to two registrations alike in everything they compare) corroborate nothing."""
+    same thing (to two registrations alike in everything they compare) corroborate nothing.
+    `lone_threshold`: a weak link at least this probable joins two records left alone when it is
+    the only link either has; None turns this off. `may_pair_alone`: per link, whether it may
+    (False for namesakes, or when given names or birth dates differ outright); all by default."""
     left, right, probability = list(left), list(right), [float(p) for p in probability]
     supportable = [True] * len(left) if may_support is None else [bool(s) for s in may_support]
     said = list(range(len(left))) if evidence is None else list(evidence)
@@ -125,6 +138,9 @@ def cluster_pairs(
             join(a, b, [edge], probability[edge])
     if threshold is not None:
         _join_corroborated(left, right, probability, supportable, said, find, join)
+    if threshold is not None and lone_threshold is not None:
+        pairable = [True] * len(left) if may_pair_alone is None else [bool(s) for s in may_pair_alone]
+        _join_lone_pairs(left, right, probability, pairable, lone_threshold, find, join)
 
     direct: dict[int, int] = defaultdict(int)
     for edge in range(len(left)):
@@ -180,3 +196,19 @@ def _join_corroborated(left, right, probability, supportable, said, find, join) 
             joined |= join(a, b, sorted(edges, key=lambda e: -probability[e])[:1], strength)
         if not joined:
             return
+
+
+def _join_lone_pairs(left, right, probability, pairable, lone_threshold, find, join) -> None:
+    """Two records in no group whose one link is to each other join when it is probable enough."""
+    degree: dict[int, int] = defaultdict(int)
+    for a, b in zip(left, right, strict=True):
+        if a != b:
+            degree[a] += 1
+            degree[b] += 1
+    for edge in sorted(range(len(left)), key=lambda e: -probability[e]):
+        a, b = left[edge], right[edge]
+        if not pairable[edge] or probability[edge] < lone_threshold or degree[a] != 1 or degree[b] != 1:
+            continue
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            join(root_a, root_b, [edge], probability[edge])

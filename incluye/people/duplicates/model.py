@@ -20,6 +20,9 @@ two or three of them still meets its first registration through one rule.
 they join groups only when another one corroborates them (`cluster.py`), never between namesakes
 (`MAY_SUPPORT_SQL`).
 
+**Lone pairs** (`LONE_THRESHOLD`): two records whose only link is each other's join down to this
+probability when neither given names nor birth dates differ outright (`MAY_PAIR_ALONE_SQL`).
+
 **Training** (`train`): the prior probability of a match from a deterministic rule, u by random
 sampling, m from the pairs of records that share an identity number (one person, registered with
 whatever mistakes a reception desk makes: Splink's `estimate_m_from_label_column`), and the prior
@@ -56,6 +59,10 @@ THRESHOLD = 0.97
 # A weaker link, down to this probability, joins two groups when another one corroborates it
 # (cluster.py): measured on the harder registry (bench/duplicates.py).
 SUPPORT_THRESHOLD = 0.5
+# A weak link at least this probable joins two records when it is the only link either has and
+# their names and birth dates do not contradict each other (cluster.py, `MAY_PAIR_ALONE_SQL`):
+# measured on the harder registry (bench/duplicates.py): 0.85 let in 5 wrong pairs where this lets in 2.
+LONE_THRESHOLD = 0.9
 # Below this many records EM has too few pairs to be stable: the prior m and u values are used.
 MIN_RECORDS_TO_TRAIN = 20_000
 # Pairs sampled to estimate u (Splink's default): the rarest levels keep their prior u.
@@ -201,6 +208,18 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             Level(
                 "given_l = given_r", "same given names", _("same given names"), 0.45, 1e-3, tf_column="given"
+            ),
+            # A typo in the first given name, the others the same ("Aracely Cindy", "Araceyl Cindy";
+            # "Mnria", "Maria"): much stronger than a first name merely similar ("Aracely Cindy",
+            # "Araceli María"). The equality of the rest spares the edit distance to most pairs.
+            Level(
+                "abs(length(given_l) - length(given_r)) <= 1 and given1_l <> given1_r"
+                " and substr(given_l, length(given1_l) + 1) = substr(given_r, length(given1_r) + 1)"
+                " and damerau_levenshtein(given1_l, given1_r) <= 1",
+                "given names one typo",
+                _("similar given name"),
+                0.1,
+                1e-4,
             ),
             Level(
                 "given1_l <> given1_r and (given1_mask_l & given1_mask_r) <> 0"
@@ -582,6 +601,10 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
 MAY_SUPPORT_SQL = (
     "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0) and gamma_surnames <> 0"
 )
+# Two records left alone may pair on a weak link only when nothing in it says "another person":
+# not namesakes (above), and given names and birth dates known on both sides and alike in part
+# (not the else level: "José" and "Miguel Manuel", or 2005-05-10 and 1996-07-27, are someone else).
+MAY_PAIR_ALONE_SQL = f"{MAY_SUPPORT_SQL} and gamma_given_names > 0 and gamma_birth_date > 0"
 # What a pair's comparisons say (one gamma per comparison): two weak links that say the very same
 # thing, to two registrations alike in all they compare, do not corroborate each other.
 EVIDENCE_COLUMNS = tuple(f"gamma_{comparison.name}" for comparison in COMPARISONS)
@@ -591,7 +614,8 @@ EVIDENCE_COLUMNS = tuple(f"gamma_{comparison.name}" for comparison in COMPARISON
 class ScoredPairs:
     """Pairs above the threshold (or the support threshold, when one is given): `table` has
     unique_id_l/_r, match_weight, match_probability, married_l/_r, one gamma_ column per
-    comparison and may_support (the pair may corroborate a weak link: not two namesakes)."""
+    comparison, may_support (the pair may corroborate a weak link: not two namesakes) and
+    may_pair_alone (the pair may join two records left alone: see `MAY_PAIR_ALONE_SQL`)."""
 
     table: pa.Table
     trained: bool
@@ -649,6 +673,7 @@ def score_pairs(
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "married_l", "married_r"]
     columns += list(EVIDENCE_COLUMNS)
     columns.append(f"{MAY_SUPPORT_SQL} as may_support")
+    columns.append(f"{MAY_PAIR_ALONE_SQL} as may_pair_alone")
     table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()
     predictions.drop_table_from_database_and_remove_from_cache()
     timings["predict"] = time.perf_counter() - started

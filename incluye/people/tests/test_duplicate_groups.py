@@ -5,6 +5,7 @@ undoes at once, and "check duplicates now" in the background with the time of th
 import datetime
 import re
 
+import pyarrow as pa
 import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -121,6 +122,35 @@ def test_two_weak_links_that_say_the_same_thing_do_not_corroborate_each_other():
     assert [g.members for g in groups] == [[0, 1]]
 
 
+def test_two_registrations_left_alone_whose_only_link_is_each_other_become_a_group():
+    # A second registration with three mistakes: its one link, to its first, is below the threshold.
+    groups = duplicates.cluster_pairs([0], [1], [0.93], threshold=0.97, lone_threshold=0.9)
+    assert [(g.members, g.score) for g in groups] == [([0, 1], 0.93)]
+    # Less probable than the lone pairs' threshold: no group.
+    assert duplicates.cluster_pairs([0], [1], [0.85], threshold=0.97, lone_threshold=0.9) == []
+    # Off unless asked for.
+    assert duplicates.cluster_pairs([0], [1], [0.93], threshold=0.97) == []
+
+
+def test_a_record_with_a_second_candidate_or_a_group_is_not_paired_alone():
+    # 0 could be 1 or 2: neither weak link is the only one.
+    assert duplicates.cluster_pairs([0, 0], [1, 2], [0.93, 0.6], threshold=0.97, lone_threshold=0.9) == []
+    # 1 is in a group with 0: 2's weak link to 1 does not join it (a weak link to a group is as often
+    # a namesake of the group's person as that person).
+    groups = duplicates.cluster_pairs([0, 2], [1, 1], [0.99, 0.93], threshold=0.97, lone_threshold=0.9)
+    assert [g.members for g in groups] == [[0, 1]]
+
+
+def test_a_namesake_born_a_year_apart_stays_out_of_a_lone_pair():
+    # Another identity number on each side (or another given name, another birth date, another
+    # country with another nationality: may_pair_alone is False) keeps two lone records apart.
+    numbers = {0: "2746138590901", 1: "1111111110101"}
+    kept_apart = {"threshold": 0.97, "lone_threshold": 0.9}
+    assert duplicates.cluster_pairs([0], [1], [0.95], national_ids=numbers, **kept_apart) == []
+    assert duplicates.cluster_pairs([0], [1], [0.95], may_pair_alone=[False], **kept_apart) == []
+    assert duplicates.cluster_pairs([0], [1], [0.95], distinct=[(0, 1)], **kept_apart) == []
+
+
 def test_the_job_keeps_the_weak_links_inside_a_group_and_drops_the_others():
     pairs = [
         {"unique_id_l": 0, "unique_id_r": 1, "match_probability": 0.99},
@@ -171,6 +201,52 @@ def test_namesakes_with_different_identity_numbers_or_nationalities_are_not_grou
     add(personas.org, "José", "Pérez", "Coc", "1990-03-07", dpi="2839475610101")
     add(personas.org, "José", "Pérez", "Coc", "1990-07-03", nationality="HN", dpi="3021459870108")
     find_duplicates(organization=personas.org)
+    assert not DuplicateCluster.objects.exists()
+
+
+def below_the_threshold(monkeypatch, probability=0.93):
+    """The model's own pairs, each scored as a second registration with three mistakes would be:
+    below the threshold, above the lone pairs' one (a registry this small scores them near 1)."""
+    score_pairs = duplicates.score_pairs
+
+    def scored_lower(*args, **kwargs):
+        scored = score_pairs(*args, **kwargs)
+        lower = pa.array([probability] * scored.table.num_rows, pa.float64())
+        scored.table = scored.table.set_column(
+            scored.table.column_names.index("match_probability"), "match_probability", lower
+        )
+        return scored
+
+    monkeypatch.setattr(duplicates, "score_pairs", scored_lower)
+
+
+def test_a_second_registration_with_three_mistakes_and_no_other_candidate_joins_its_first(
+    personas, monkeypatch
+):
+    below_the_threshold(monkeypatch)
+    first = add(personas.org, "Walter Manuel", "Montero", "Coc", "1999-07-21", dpi="2746138590901")
+    again = add(personas.org, "Waltr Manuel", "Montero", "", "1999-07-21")
+    add(personas.org, "Rosa Amelia", "Menchú", "Batz", "1979-04-19", sex="F")  # somebody else
+
+    run = find_duplicates(organization=personas.org)
+
+    group = DuplicateCluster.objects.get()
+    assert set(group.members.values_list("pk", flat=True)) == {first.pk, again.pk}
+    assert group.score == pytest.approx(0.93)
+    assert run.groups_created == 1 and group.pairs.count() == 1
+
+
+def test_a_namesake_born_a_year_apart_or_a_record_with_two_candidates_stays_out(personas, monkeypatch):
+    below_the_threshold(monkeypatch)
+    # Namesakes, each with an identity number of their own.
+    add(personas.org, "María", "López", "García", "1990-01-15", sex="F", dpi="2746138590901")
+    add(personas.org, "María", "López", "García", "1991-01-15", sex="F", dpi="1111111110101")
+    # Three registrations linked only weakly to each other: no record's link is its only one.
+    for born in ("1993-11-02", "1993-11-02", "1993-11-02"):
+        add(personas.org, "Wilmer", "Ajú", "Xiloj", born)
+
+    find_duplicates(organization=personas.org)
+
     assert not DuplicateCluster.objects.exists()
 
 

@@ -133,8 +133,9 @@ def test_records_that_share_an_identity_number_teach_the_model_without_em(
         for level in comparison["comparison_levels"]
     }
     # 7 in 12 of the labelled copies have their first given name mistyped (two kinds of copy in
-    # three, exact copies one in eight), each by one letter: m says so.
-    assert levels["first given name similar"]["m_probability"] == pytest.approx(7 / 12, abs=0.06)
+    # three, exact copies one in eight), each by one letter, the other given names as they were:
+    # m says so.
+    assert levels["given names one typo"]["m_probability"] == pytest.approx(7 / 12, abs=0.06)
     found = found_pairs(scored)
     assert sum((a, b) in found for a, b in unlabelled) >= 0.9 * len(unlabelled)
 
@@ -172,3 +173,34 @@ def test_a_registry_with_few_shared_identity_numbers_still_trains_by_em(monkeypa
 
     assert len(calls) == len(duplicates_model.TRAINING_RULES)
     assert sum(pair in found for pair in copies) >= 0.8 * len(copies)
+
+
+def test_a_typo_in_the_first_given_name_weighs_more_than_another_second_given_name():
+    def person(unique_id, given):
+        return {
+            "unique_id": unique_id,
+            "given_names": given,
+            "first_surname": "Calel",
+            "second_surname": "Pacay",
+            "birth_date": datetime.date(2003, 2, 20),
+            "birth_date_precision": "day",
+            "sex": "F",
+            "country": "GT",
+            "nationality": "GT",
+        }
+
+    records = [person(0, "Osmín Heriberto"), person(1, "Osmían Heriberto"), person(2, "Osmían Rolando")]
+    scored = duplicates.score_pairs(
+        pa.Table.from_pylist(records, schema=duplicates.RAW_SCHEMA), support_threshold=0.0, threshold=0.0
+    )
+    weight = {
+        (row["unique_id_l"], row["unique_id_r"]): row["match_weight"] for row in scored.table.to_pylist()
+    }
+    reasons = {
+        (row["unique_id_l"], row["unique_id_r"]): duplicates.pair_reasons(row)
+        for row in scored.table.to_pylist()
+    }
+    typo, another = weight.get((0, 1), weight.get((1, 0))), weight.get((0, 2), weight.get((2, 0)))
+    # "Osmín Heriberto" and "Osmían Heriberto" is one typo; "Osmían Rolando" has another second name.
+    assert typo > another + 3
+    assert "similar given name" in reasons.get((0, 1), reasons.get((1, 0)))
