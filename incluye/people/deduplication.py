@@ -221,9 +221,9 @@ def groups_of(
     lone_threshold: float | None = None,
 ) -> list[Group]:
     """The groups to review: each cluster of one organization's records as it is; a cluster
-        spanning organizations as it is (for the country) and, per organization, the groups of its own
-        records among it. Pairs below `threshold` are weak links; one at least `lone_threshold` joins two
-    records whose only link it is (see duplicates.cluster)."""
+    spanning organizations as it is (for the country) and, per organization, the groups of its own
+    records among it. Pairs below `threshold` are weak links; one at least `lone_threshold` joins
+    two records whose only link it is (see duplicates.cluster)."""
     clusters = duplicates.cluster_pairs(
         [p["unique_id_l"] for p in pairs],
         [p["unique_id_r"] for p in pairs],
