@@ -71,7 +71,9 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
     candidates = analysis.candidates
     candidate: Candidate = candidates[rank]
     top = candidates[0].score
-    following = candidates[rank + 1].score if rank + 1 < len(candidates) else 0.0
+    # The margin to the next candidate; a trade whose helper, supervisor or same work in the place
+    # said was moved first is the same evidence, not a rival.
+    following = next((c.score for c in candidates[rank + 1 :] if c.occupation != candidate.moved_from), 0.0)
     best = index.documents[candidate.documents[0]]
     shared = analysis.features & index.document_features(candidate.documents[0])
     words = max(analysis.words, 1)

@@ -22,6 +22,9 @@ PLACE_BONUS = 0.2
 # if that trade scores at least this share of the first.
 ROLE_REACH = 3
 ROLE_SPAN = 0.5
+# When the first candidate already is a helper or supervisor (of another trade: "mayordomo" is a farm
+# title), a trade further down must score this share of it to move the answer to its own.
+ROLE_RIVAL = 0.85
 # How far above the first candidate the helper or supervisor is put.
 ROLE_STEP = 0.01
 
@@ -109,8 +112,9 @@ class Context:
 
     def _move_to_role(self, role: Role, candidates: list, soc_of, by_soc: dict[str, int]) -> list:
         top = candidates[0].score
+        span = ROLE_RIVAL if role.is_one(soc_of(candidates[0].occupation)) else ROLE_SPAN
         for candidate in candidates[:ROLE_REACH]:
-            if candidate.score < ROLE_SPAN * top:
+            if candidate.score < span * top:
                 break
             soc = soc_of(candidate.occupation)
             if role.is_one(soc):
@@ -133,5 +137,6 @@ def _move(candidates: list, source, target: int, role: str = "") -> list:
         candidates = [*candidates, existing]
     if existing is not candidates[0]:
         existing.score = candidates[0].score + ROLE_STEP
+        existing.moved_from = source.occupation
     existing.role = existing.role or role
     return sorted(candidates, key=lambda c: -c.score)

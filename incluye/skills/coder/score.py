@@ -37,6 +37,7 @@ class Candidate:
     documents: list[int]  # the best document first, then those that agree with it
     in_language: dict[str, int] = field(default_factory=dict)  # the best document in each language
     role: str = ""  # "helper" or "supervisor" when a role word of the text moved it first
+    moved_from: int = -1  # the trade (occupation) a role or a place moved it first from
 
 
 @dataclass
