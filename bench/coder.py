@@ -3,6 +3,7 @@ match", several jobs, speed — for the bundled taxonomy alone and with the full
 
     DEBUG=1 .venv/bin/python bench/coder.py                 # both profiles (O*NET from ../shared/data)
     DEBUG=1 .venv/bin/python bench/coder.py --profiles bundled --errors
+    DEBUG=1 .venv/bin/python bench/coder.py --tuning-only --errors   # while changing the coder
 
 Sets (bench/data, see its README): tuning — coder_dev.tsv, coder_tune.tsv (the calibration is
 fitted on them by bench/coder_calibrate.py); held out — coder_test.tsv (returnee descriptions,
