@@ -3,6 +3,7 @@ match", several jobs, speed — for the bundled taxonomy alone and with the full
 
     DEBUG=1 .venv/bin/python bench/coder.py                 # both profiles (O*NET from ../shared/data)
     DEBUG=1 .venv/bin/python bench/coder.py --profiles bundled --errors
+    DEBUG=1 .venv/bin/python bench/coder.py --tuning-only --errors   # while changing the coder
 
 Sets (bench/data, see its README): tuning — coder_dev.tsv, coder_tune.tsv (the calibration is
 fitted on them by bench/coder_calibrate.py); held out — coder_test.tsv (returnee descriptions,
@@ -85,7 +86,7 @@ def accuracy(rows, answers) -> dict:
     return result
 
 
-def evaluate_profile(profile: str, errors: bool) -> dict:
+def evaluate_profile(profile: str, errors: bool, names=SETS) -> dict:
     from incluye.skills import coding
     from incluye.skills.coder.calibrate import expected_calibration_error
 
@@ -94,7 +95,7 @@ def evaluate_profile(profile: str, errors: bool) -> dict:
     started = time.perf_counter()
     coder = coding.get_coder()
     startup = time.perf_counter() - started
-    sets = {name: coder_data.read_set(name) for name in SETS}
+    sets = {name: coder_data.read_set(name) for name in names}
     cutoff = tune_baseline_cutoff(coder, sets["coder_dev.tsv"])
     baseline = Baseline(coder, cutoff)
     result = {
@@ -104,7 +105,7 @@ def evaluate_profile(profile: str, errors: bool) -> dict:
         "occupations": len(coder.occupations),
         "documents": len(coder.documents),
         "features": len(coder.vocabulary),
-        "threshold": coder.calibration.threshold,
+        "threshold": coder.calibration.thresholds or coder.calibration.threshold,
         "baseline_cutoff": cutoff,
         "sets": {},
     }
@@ -159,6 +160,9 @@ def evaluate_profile(profile: str, errors: bool) -> dict:
                         f"want {sorted(row['accepted_soc']) or 'NONE'}",
                         file=sys.stderr,
                     )
+    if "coder_test.tsv" not in sets:  # tuning only: no speed figure
+        result["speed_cold"] = result["speed_warm"] = 0.0
+        return result
     texts = [r["text"] for r in sets["coder_test.tsv"]]
     coding.reset()
     fresh = coding.get_coder()  # cold typo cache
@@ -225,14 +229,19 @@ def main():
     parser.add_argument("--errors", action="store_true", help="print the rows the coder gets wrong")
     parser.add_argument("--profile", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--tuning-only", action="store_true", help="only the tuning sets (while changing the coder)"
+    )
     args = parser.parse_args()
     if args.profile:
         coder_data.setup_django()
-        print(json.dumps(evaluate_profile(args.profile, args.errors)))
+        names = coder_data.TUNING if args.tuning_only else SETS
+        print(json.dumps(evaluate_profile(args.profile, args.errors, names)))
         return
     results = []
     for profile in args.profiles.split(","):
-        command = [sys.executable, __file__, "--profile", profile] + (["--errors"] if args.errors else [])
+        command = [sys.executable, __file__, "--profile", profile]
+        command += (["--errors"] if args.errors else []) + (["--tuning-only"] if args.tuning_only else [])
         out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
         print_profile(results[-1])

@@ -8,8 +8,9 @@ text (bench/data/coder_dev.tsv and coder_tune.tsv: returnee descriptions, Englis
 languages, mixed talk, several jobs, texts that are no job, nonsense) is scored; each candidate
 gets its features and a label (is its SOC code one of those accepted). Two logistic regressions are
 fitted (the first answer; the others), and the threshold below which the first answer becomes "no
-confident match" is the one that gets most tuning texts right (a right first answer shown, or no
-answer where there is no job), with at least 97 % of the nonsense and no-job texts unanswered.
+confident match" is chosen per kind of evidence the first answer rests on (a title, task words, an
+employer only) to get most tuning texts right (a right first answer shown, or no answer where there
+is no job), with at least 97 % of the nonsense and no-job texts unanswered.
 The held-out sets are not read.
 """
 
@@ -17,6 +18,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import coder_data
@@ -27,7 +30,7 @@ L2 = 2.0
 
 def collect(coder, rows):
     """Per text: its candidates' features and labels."""
-    from incluye.skills.coder.calibrate import candidate_features
+    from incluye.skills.coder.calibrate import candidate_features, evidence_of
     from incluye.skills.coder.score import analyse
 
     texts = []
@@ -38,14 +41,53 @@ def collect(coder, rows):
             coder.occupations[c.occupation]["code"][:7] in row["accepted_soc"]
             for c in analysis.candidates[:5]
         ]
-        texts.append({"row": row, "features": features, "labels": labels})
+        evidence = evidence_of(coder, analysis) if analysis.candidates else ""
+        texts.append({"row": row, "features": features, "labels": labels, "evidence": evidence})
     return texts
+
+
+GRID = np.round(np.arange(0.05, 0.80, 0.01), 2)
+
+
+def choose_thresholds(probability, correct, has_job, evidence):
+    """One threshold per kind of evidence (a title, task words, an employer only), chosen together:
+    the most tuning texts right (a right first answer shown, or no answer where there is no job),
+    with at least 97 % of the no-job texts unanswered over all kinds; among equals, those nearest
+    the single threshold. Also the single threshold chosen the same way, for an answer of no known kind."""
+    from incluye.skills.coder.calibrate import EVIDENCE
+
+    def counts(inside):
+        """Per threshold of the grid: texts right, and no-job texts unanswered, among `inside`."""
+        shown = probability[inside][None, :] >= GRID[:, None]
+        right = (shown & correct[inside]).sum(1) + (~shown & ~has_job[inside]).sum(1)
+        silent = (~shown & ~has_job[inside]).sum(1)
+        return right, silent
+
+    needed = 0.97 * max((~has_job).sum(), 1)
+    right, silent = counts(np.ones(len(probability), bool))
+    ok = np.nonzero(silent >= needed)[0]
+    single = float(GRID[ok[np.argmax(right[ok])]]) if len(ok) else 0.5
+    # Texts with no candidate at all are never answered: right when they are no job.
+    base = int((~has_job & (evidence == "")).sum())
+    per_kind = [counts(evidence == kind) for kind in EVIDENCE]
+    (r1, s1), (r2, s2), (r3, s3) = per_kind
+    total_right = r1[:, None, None] + r2[None, :, None] + r3[None, None, :] + base
+    total_silent = s1[:, None, None] + s2[None, :, None] + s3[None, None, :] + base
+    total_right = np.where(total_silent >= needed, total_right, -1)
+    if total_right.max() < 0:
+        return single, dict.fromkeys(EVIDENCE, single)
+    # Among the best, the thresholds nearest the single one: a kind's threshold moves away from it
+    # only as far as tuning texts ask (a flat stretch says nothing about texts not seen).
+    distance = np.abs(GRID - single)
+    spread = distance[:, None, None] + distance[None, :, None] + distance[None, None, :]
+    best = np.unravel_index(
+        np.argmin(np.where(total_right == total_right.max(), spread, np.inf)), spread.shape
+    )
+    return single, {kind: float(GRID[i]) for kind, i in zip(EVIDENCE, best, strict=True)}
 
 
 def fit_profile(profile: str) -> dict:
     """Runs in a fresh process per profile (a fresh database)."""
-    import numpy as np
-
     from incluye.skills import coding
     from incluye.skills.coder.calibrate import Calibration, expected_calibration_error, fit
 
@@ -74,18 +116,13 @@ def fit_profile(profile: str) -> dict:
             correct.append(False)
         has_job.append(bool(t["row"]["accepted_soc"]))
     probability, correct, has_job = np.array(probability), np.array(correct), np.array(has_job)
-    best = None
-    for threshold in np.arange(0.05, 0.80, 0.01):
-        shown = probability >= threshold
-        silent_on_none = (~shown & ~has_job).sum() / max((~has_job).sum(), 1)
-        right = (shown & correct).sum() + (~shown & ~has_job).sum()
-        if silent_on_none >= 0.97 and (best is None or right > best[1]):
-            best = (float(round(threshold, 2)), int(right))
-    threshold = best[0] if best else 0.5
+    evidence = np.array([t["evidence"] for t in texts])
+    threshold, thresholds = choose_thresholds(probability, correct, has_job, evidence)
     return {
         "first": first.as_dict(),
         "others": others.as_dict(),
         "threshold": threshold,
+        "thresholds": thresholds,
         "fitted_on": {
             "texts": len(texts),
             "first_answers": len(first_y),
@@ -109,7 +146,10 @@ def main():
         ).stdout
         profiles[profile] = json.loads(out.strip().splitlines()[-1])
         fitted = profiles[profile]["fitted_on"]
-        print(f"{profile}: threshold {profiles[profile]['threshold']}, {fitted}")
+        print(
+            f"{profile}: threshold {profiles[profile]['threshold']}, "
+            f"by evidence {profiles[profile]['thresholds']}, {fitted}"
+        )
     OUT.write_text(
         json.dumps(
             {

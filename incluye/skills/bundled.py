@@ -63,6 +63,14 @@ def employers() -> list[dict]:
 
 
 @cache
+def roles() -> dict:
+    """The words that move a trade to its helper or supervisor, and the places that decide between
+    two trades (roles.json; read by `incluye.skills.coder.context`)."""
+    path = DATA / "roles.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@cache
 def non_occupations() -> list[str]:
     return json.loads((DATA / "non_occupations.json").read_text(encoding="utf-8"))["phrases"]
 

@@ -8,14 +8,21 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language, gettext
 
-from incluye.skills.coder import Coder, Document, Job, Match, Normalizer
+from incluye.skills.coder import Coder, Context, Document, Job, Match, Normalizer
 
 # Each further job of an employer's list ("Tyson": slaughterers, then meat cutters) weighs this much less.
 EMPLOYER_STEP = 0.03
 
 
 def build_from_database() -> Coder:
-    from incluye.skills.bundled import employers, life_words, non_occupations, spelling, spelling_tokens
+    from incluye.skills.bundled import (
+        employers,
+        life_words,
+        non_occupations,
+        roles,
+        spelling,
+        spelling_tokens,
+    )
     from incluye.skills.models import Occupation, OccupationTask, OccupationTitle, OccupationTool, System
 
     occupations = list(
@@ -66,6 +73,7 @@ def build_from_database() -> Coder:
         occupations,
         documents,
         Normalizer(spelling_tokens(), set(spelling()["stopwords"]), non_occupations(), life_words()),
+        context=Context.from_data(roles()),
     )
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from incluye.skills.coder.calibrate import Calibration, profile_of
+from incluye.skills.coder.calibrate import Calibration, evidence_of, profile_of
+from incluye.skills.coder.context import Context
 from incluye.skills.coder.explain import Reason
 from incluye.skills.coder.index import Document, Index
 from incluye.skills.coder.normalize import Normalizer, segments
@@ -49,8 +50,9 @@ class Coder(Index):
         documents: list[Document],
         normalizer: Normalizer,
         calibration: Calibration | None = None,
+        context: Context | None = None,
     ):
-        super().__init__(occupations, documents, normalizer)
+        super().__init__(occupations, documents, normalizer, context)
         self.calibration = calibration or Calibration.load(profile_of(self))
 
     def ranked(self, text: str, *, limit: int = 5) -> tuple[Analysis, list[tuple[float, int]]]:
@@ -63,7 +65,7 @@ class Coder(Index):
     def code(self, text: str, *, limit: int = 5) -> list[Match]:
         """The best occupations for the text, best first; empty when nothing is confident."""
         analysis, ranked = self.ranked(text, limit=limit)
-        if not ranked or ranked[0][0] < self.calibration.threshold:
+        if not ranked or ranked[0][0] < self.calibration.threshold_for(evidence_of(self, analysis)):
             return []
         return [self._match(analysis, position, probability) for probability, position in ranked]
 

@@ -15,7 +15,13 @@ document is a title and from the bundled taxonomy, how many kinds of document ag
 word and whether a word pair it shares with the text; and of the text: the share of its words the
 index knows as they are, corrected from a typo, or does not know at all, how many words it has, and
 the share of its words that are about life rather than work (family, feelings, home, travel); and
-whether the best document is an employer named instead of a job ("en la Tyson").
+whether the best document is an employer named instead of a job ("en la Tyson"), and whether a role
+word moved the candidate first ("ayudante de rufero": the roofers' helper, `context.py`).
+
+The threshold below which the first answer is "no confident match" is chosen per kind of evidence
+(a title, task words, an employer only): a text that names only an employer is no job more often
+("pedía Uber para ir al doctor") than one that names a title, and one threshold for both either
+answers those or silences real but vague descriptions.
 """
 
 from __future__ import annotations
@@ -47,7 +53,11 @@ FEATURES = (
     "words",
     "life",
     "employer",
+    "role",
 )
+# The kinds of evidence the first answer can rest on, each with its own threshold: a title said,
+# task or tool words, or only an employer named ("en la Tyson", which people also say of errands).
+EVIDENCE = ("title", "task", "employer")
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "calibration.json"
 
 
@@ -61,7 +71,9 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
     candidates = analysis.candidates
     candidate: Candidate = candidates[rank]
     top = candidates[0].score
-    following = candidates[rank + 1].score if rank + 1 < len(candidates) else 0.0
+    # The margin to the next candidate; a trade whose helper, supervisor or same work in the place
+    # said was moved first is the same evidence, not a rival.
+    following = next((c.score for c in candidates[rank + 1 :] if c.occupation != candidate.moved_from), 0.0)
     best = index.documents[candidate.documents[0]]
     shared = analysis.features & index.document_features(candidate.documents[0])
     words = max(analysis.words, 1)
@@ -82,7 +94,14 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
         math.log1p(analysis.words),
         analysis.life / words,
         float(best.kind == "employer"),
+        float(bool(candidate.role)),
     ]
+
+
+def evidence_of(index: Index, analysis: Analysis) -> str:
+    """What the first candidate rests on: "title", "task" (a task or a tool) or "employer"."""
+    kind = index.documents[analysis.candidates[0].documents[0]].kind
+    return kind if kind in EVIDENCE else "task"
 
 
 @dataclass
@@ -148,6 +167,10 @@ class Calibration:
     first: Model | None  # the first answer
     others: Model | None  # the second answer and below
     threshold: float  # below this, the first answer is "no confident match"
+    thresholds: dict[str, float] | None = None  # per kind of evidence, when fitted so
+
+    def threshold_for(self, evidence: str) -> float:
+        return (self.thresholds or {}).get(evidence, self.threshold)
 
     def probabilities(self, index: Index, analysis: Analysis, *, limit: int = 5) -> list[float]:
         """The probability that each of the first `limit` candidates (in the raw order) is right.
@@ -171,7 +194,7 @@ class Calibration:
         data = saved["profiles"].get(profile)
         if data is None or saved.get("features") != list(FEATURES):  # fitted on other features
             return cls.uncalibrated()
-        return cls(Model(**data["first"]), Model(**data["others"]), data["threshold"])
+        return cls(Model(**data["first"]), Model(**data["others"]), data["threshold"], data.get("thresholds"))
 
     @classmethod
     def uncalibrated(cls) -> Calibration:

@@ -18,6 +18,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from incluye.skills.coder.context import Context
 from incluye.skills.coder.normalize import SHORT, Normalizer, feature_weight, features
 
 # How much each kind of document counts, and how much a source's titles count. An employer named
@@ -39,8 +40,19 @@ class Document:
 class Index:
     """The documents of every occupation, ready to be scored against a text."""
 
-    def __init__(self, occupations: list[dict], documents: list[Document], normalizer: Normalizer):
+    def __init__(
+        self,
+        occupations: list[dict],
+        documents: list[Document],
+        normalizer: Normalizer,
+        context: Context | None = None,
+    ):
         self.occupations = occupations
+        # The roles and places that reorder a trade's occupations (none for a hand-made index).
+        self.context = context
+        self.by_soc: dict[str, int] = {}
+        for number, occupation in enumerate(occupations):
+            self.by_soc.setdefault(occupation["code"][:7], number)
         self.normalizer = normalizer
         self.documents = documents
         n = len(documents)
@@ -94,6 +106,9 @@ class Index:
         # How much of the index comes from the official O*NET tables rather than the bundle: the
         # calibration depends on it (a larger index answers more, and more loosely).
         self.official_share = float(np.mean([d.source != "bundled" for d in documents])) if documents else 0.0
+
+    def soc_of(self, occupation: int) -> str:
+        return self.occupations[occupation]["code"][:7]
 
     def document_features(self, document: int) -> frozenset[str]:
         """The features of one document (cached)."""

@@ -36,6 +36,8 @@ class Candidate:
     explained: float  # how much of the text the best document explains
     documents: list[int]  # the best document first, then those that agree with it
     in_language: dict[str, int] = field(default_factory=dict)  # the best document in each language
+    role: str = ""  # "helper" or "supervisor" when a role word of the text moved it first
+    moved_from: int = -1  # the trade (occupation) a role or a place moved it first from
 
 
 @dataclass
@@ -147,6 +149,9 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
             explained_together = math.sqrt(min(sum(w for bit, w in weights if mask & bit), 1.0))
             candidate.score += OCCUPATION_BONUS * max(explained_together - candidate.explained, 0.0)
     analysis.candidates = sorted(best.values(), key=lambda c: -c.score)
+    # A role ("ayudante de", "foreman") or a place ("en la carretera") said around the trade.
+    if index.context is not None:
+        analysis.candidates = index.context.adjust(analysis.candidates, index.soc_of, index.by_soc, text)
     return analysis
 
 

@@ -377,3 +377,105 @@ def test_every_glossary_title_and_employer_points_to_a_bundled_occupation():
     assert set(glossary()["titles"]) <= codes
     assert {code for employer in employers() for code in employer["onet"]} <= codes
     assert len(glossary()["words"]) >= 300 and len(employers()) >= 30
+
+
+@pytest.mark.django_db
+def test_a_roofers_helper_codes_the_roofers_helper():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    match = coder.code("era ayudante del rufero, le subía las tejas")[0]
+    assert match.soc == "47-3016"
+    assert coder.code("le pasaba las herramientas al electricista")[0].soc == "47-3013"
+    # Without the role word, the trade itself.
+    assert coder.code("rufero, ponía las tejas")[0].soc == "47-2181"
+
+
+@pytest.mark.django_db
+def test_a_foreman_of_a_trade_codes_the_first_line_supervisor_of_that_trade():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    # "mayordomo" alone is a farm title; with a construction trade it is the construction foreman.
+    assert coder.code("mayordomo de la cuadrilla de roofing")[0].soc == "47-1011"
+    assert coder.code("supervisora de las camaristas del hotel")[0].soc == "37-1011"
+    # A title that already is a head or a supervisor stays as it is.
+    assert coder.code("jefe de cocina")[0].soc == "35-1011"
+    assert coder.code("supervisor de limpieza")[0].soc == "37-1011"
+
+
+def test_which_trade_has_which_helper_and_supervisor_is_data():
+    from incluye.skills.coder import Context
+
+    occupations = [
+        *OCCUPATIONS,
+        {"id": 6, "code": "47-3016.00", "isco": "9313", "title_es": "x", "title_en": "y"},
+    ]
+    documents = [Document(i, "title", o["title_es"], "bundled") for i, o in enumerate(occupations)]
+    documents.append(Document(3, "title", "roofer", "bundled"))
+    context = Context.from_data(
+        {"roles": {"helper": {"words": ["chalan"], "of": {"47-2181": "47-3016"}, "already": ["47-3"]}}}
+    )
+    normalizer = Normalizer(SPELLING, STOPWORDS)
+    with_roles = Coder(occupations, documents, normalizer, Calibration.uncalibrated(), context)
+    without = Coder(occupations, documents, normalizer, Calibration.uncalibrated())
+    assert with_roles.code("chalan de roofer")[0].soc == "47-3016"
+    assert without.code("chalan de roofer")[0].soc == "47-2181"
+    assert with_roles.code("roofer")[0].soc == "47-2181"
+
+
+@pytest.mark.django_db
+def test_an_excavator_on_a_road_codes_the_construction_equipment_operator_not_the_mining_one():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    assert coder.code("manejaba la excavadora en la carretera")[0].soc == "47-2073"
+    assert coder.code("manejaba la excavadora en una mina")[0].soc == "47-5022"
+
+
+@pytest.mark.django_db
+def test_felling_trees_in_the_forest_codes_logging_not_tree_trimming():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    assert get_coder().code("cortaba árboles con motosierra en el bosque")[0].soc == "45-4021"
+
+
+@pytest.mark.django_db
+def test_a_crew_member_in_landscaping_is_not_taken_for_a_fast_food_worker():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    matches = coder.code("crew member en una compañía de jardinería")
+    assert matches and matches[0].soc == "37-3011"
+    # "Crew member" names no job in particular: where the crew worked decides.
+    assert coder.code("crew member en McDonald's")[0].soc in {"35-3023", "35-2011"}
+
+
+def test_an_employer_alone_needs_more_confidence_than_a_title_to_be_answered():
+    occupations = OCCUPATIONS[:2]
+    documents = [
+        Document(0, "title", "carpintero", "bundled"),
+        Document(1, "title", "cocinero", "bundled"),
+        Document(1, "employer", "Taco Bell", "bundled"),
+    ]
+    # Raw scores stand for probabilities here; only an employer must clear 0.9.
+    calibration = Calibration(None, None, 0.4, {"title": 0.4, "task": 0.4, "employer": 0.9})
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), calibration)
+    assert coder.code("cocinero")[0].soc == "35-2014"
+    assert coder.code("en el Taco Bell") == []
+    assert (
+        Calibration(None, None, 0.4, {"title": 0.4, "task": 0.4, "employer": 0.7}).threshold_for("employer")
+        == 0.7
+    )
+
+
+def test_the_shipped_calibration_asks_an_employer_alone_for_at_least_what_it_asks_a_title():
+    for profile in ("bundled", "official"):
+        calibration = Calibration.load(profile)
+        assert set(calibration.thresholds) == {"title", "task", "employer"}
+        assert calibration.threshold_for("employer") >= calibration.threshold_for("title")

@@ -1,0 +1,142 @@
+"""Stage 3b of the coder: the words around a trade that change which occupation it means.
+
+- A role ("ayudante de rufero", "foreman de concreto", "mayordomo de la cuadrilla de yardas") moves
+  the answer from the trade named to its helper or its first-line supervisor.
+- A place ("la excavadora en la carretera", "cortaba árboles en el bosque") decides between two
+  trades that do the same thing.
+
+Both are data (`data/taxonomy/roles.json`): which trades have which helper and supervisor, and
+which occupations each place prefers. Nothing here names an occupation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from incluye.skills.coder.normalize import fast_fold
+
+# How much a place said raises the occupations it prefers (their raw score, times 1 + this).
+PLACE_BONUS = 0.2
+# A role moves the answer to the helper or supervisor of a trade among the first few candidates,
+# if that trade scores at least this share of the first.
+ROLE_REACH = 3
+ROLE_SPAN = 0.5
+# When the first candidate already is a helper or supervisor (of another trade: "mayordomo" is a farm
+# title), a trade further down must score this share of it to move the answer to its own.
+ROLE_RIVAL = 0.85
+# How far above the first candidate the helper or supervisor is put.
+ROLE_STEP = 0.01
+
+
+def _pattern(words) -> re.Pattern | None:
+    phrases = sorted({fast_fold(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+
+
+def _longest_prefix(code: str, table: dict[str, str]) -> str | None:
+    for length in range(len(code), 0, -1):
+        found = table.get(code[:length])
+        if found:
+            return found
+    return None
+
+
+@dataclass
+class Role:
+    name: str
+    pattern: re.Pattern | None
+    of: dict[str, str]  # trade SOC (or prefix) -> the helper's or supervisor's SOC
+    already: tuple[str, ...]  # SOC codes or prefixes that are such a role themselves
+
+    def is_one(self, soc: str) -> bool:
+        return soc in self.of.values() or soc.startswith(self.already)
+
+
+@dataclass
+class Context:
+    roles: list[Role] = field(default_factory=list)
+    # Per place: its words, the occupations it prefers, and the same work's occupation there
+    # instead of another ("a la excavadora en la carretera": not the mining one).
+    places: list[tuple[re.Pattern, tuple[str, ...], dict[str, str]]] = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: dict) -> Context:
+        roles = [
+            Role(name, _pattern(role["words"]), dict(role["of"]), tuple(role.get("already", ())))
+            for name, role in data.get("roles", {}).items()
+        ]
+        places = [
+            (_pattern(place["words"]), tuple(place["prefer"]), dict(place.get("instead", {})))
+            for place in data.get("places", {}).values()
+            if place.get("words")
+        ]
+        return cls(roles, places)
+
+    def said(self, text: str) -> tuple[Role | None, tuple[str, ...], dict[str, str]]:
+        """The first role the text names (if any), the occupations its places prefer, and those
+        they take instead of others."""
+        folded = fast_fold(text)
+        first, where = None, len(folded) + 1
+        for role in self.roles:
+            found = role.pattern.search(folded) if role.pattern else None
+            if found and found.start() < where:
+                first, where = role, found.start()
+        preferred: tuple[str, ...] = ()
+        instead: dict[str, str] = {}
+        for pattern, prefer, other in self.places:
+            if pattern.search(folded):
+                preferred += prefer
+                instead.update(other)
+        return first, preferred, instead
+
+    def adjust(self, candidates: list, soc_of, by_soc: dict[str, int], text: str) -> list:
+        """The candidates (best first) as the role and the places of the text reorder them.
+        `soc_of(occupation)` is an occupation's SOC; `by_soc` the occupation of each SOC."""
+        if not candidates:
+            return candidates
+        role, preferred, instead = self.said(text)
+        if not role and not preferred:
+            return candidates
+        if preferred:
+            for candidate in candidates:
+                if soc_of(candidate.occupation).startswith(preferred):
+                    candidate.score *= 1 + PLACE_BONUS
+            candidates.sort(key=lambda c: -c.score)
+            target = by_soc.get(instead.get(soc_of(candidates[0].occupation), ""))
+            if target is not None:
+                candidates = _move(candidates, candidates[0], target)
+        if role:
+            candidates = self._move_to_role(role, candidates, soc_of, by_soc)
+        return candidates
+
+    def _move_to_role(self, role: Role, candidates: list, soc_of, by_soc: dict[str, int]) -> list:
+        top = candidates[0].score
+        span = ROLE_RIVAL if role.is_one(soc_of(candidates[0].occupation)) else ROLE_SPAN
+        for candidate in candidates[:ROLE_REACH]:
+            if candidate.score < span * top:
+                break
+            soc = soc_of(candidate.occupation)
+            if role.is_one(soc):
+                continue
+            target_soc = _longest_prefix(soc, role.of)
+            target = by_soc.get(target_soc) if target_soc else None
+            if target is None:
+                continue
+            return _move(candidates, candidate, target, role.name)
+        return candidates
+
+
+def _move(candidates: list, source, target: int, role: str = "") -> list:
+    """The candidates with `target` first: the helper or supervisor of the trade `source` (or the
+    same work's occupation in the place said), scored for the trade's own words if it was no
+    candidate."""
+    existing = next((c for c in candidates if c.occupation == target), None)
+    if existing is None:
+        existing = replace(source, occupation=target, documents=list(source.documents))
+        candidates = [*candidates, existing]
+    if existing is not candidates[0]:
+        existing.score = candidates[0].score + ROLE_STEP
+        existing.moved_from = source.occupation
+    existing.role = existing.role or role
+    return sorted(candidates, key=lambda c: -c.score)
