@@ -479,3 +479,17 @@ def test_the_shipped_calibration_asks_an_employer_alone_for_at_least_what_it_ask
         calibration = Calibration.load(profile)
         assert set(calibration.thresholds) == {"title", "task", "employer"}
         assert calibration.threshold_for("employer") >= calibration.threshold_for("title")
+
+
+@pytest.mark.django_db
+def test_a_construction_site_makes_no_one_a_supervisor_and_the_verb_forman_is_no_foreman():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    assert coder.code("en la construcción, de todo un poco")[0].soc == "47-2061"  # a laborer, not the foreman
+    # "forman" is a Spanish verb ("las piezas que forman…"), not a misspelt "foreman"
+    assembler = coder.code("en la fábrica armaba las piezas que forman los muebles")
+    assert assembler and not assembler[0].soc.endswith("-1011")
+    # a role word still makes the supervisor
+    assert coder.code("era el foreman de los albañiles en la construcción")[0].soc == "47-1011"
