@@ -366,10 +366,11 @@ def certificates_held_by(*, person):
     return Certificate.objects.filter(person=person).select_related("standard", "body").order_by("-issued_at")
 
 
-def holds_valid_certificate(*, person) -> bool:
+def holds_valid_certificate(*, person, standard=None) -> bool:
     """Whether the person holds a certificate that is not revoked (their pathway is past
-    certification)."""
-    return Certificate.objects.filter(person=person, revoked_at__isnull=True).exists()
+    certification), of `standard` when given (they are not enrolled in it again)."""
+    certificates = Certificate.objects.filter(person=person, revoked_at__isnull=True)
+    return (certificates if standard is None else certificates.filter(standard=standard)).exists()
 
 
 def enrollments_of_person(*, person):

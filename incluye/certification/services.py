@@ -27,6 +27,7 @@ from incluye.certification.models import (
 from incluye.certification.selectors import (
     enrollment_is_pending,
     enrollment_progress,
+    holds_valid_certificate,
     profile_leads_to,
     sharing_consent,
 )
@@ -146,7 +147,7 @@ def enrollment_create(*, membership, session, profile) -> Enrollment:
         raise ValidationError(_("Only a signed skills profile can be used to enrol."))
     if not profile_leads_to(profile, session.standard):
         raise ValidationError(_("The skills profile does not lead to this session's standard."))
-    if Certificate.objects.filter(person=person, standard=session.standard, revoked_at__isnull=True).exists():
+    if holds_valid_certificate(person=person, standard=session.standard):
         raise ValidationError(_("The person already holds a certificate of this standard."))
     consent = sharing_consent(person)
     if consent is None:
@@ -432,14 +433,14 @@ def certificate_issue(*, membership, enrollment, public_fields: str = PublicFiel
     certificate.credential = credentials.sign(credentials.certificate_credential(certificate), signing_key)
     certificate.save(update_fields=["credential"])
     _log(membership, "incluye.certificate.issued", certificate, {"number": number, "standard": standard.code})
-    # The person now holds the standard: a seat they hold in a later session of it is set free.
-    later = (
+    # The person now holds the standard: a seat they hold in a session of it yet to come is set free.
+    others = (
         Enrollment.objects.select_for_update()
-        .filter(person=enrollment.person, session__standard=standard, session__date__gt=timezone.localdate())
+        .filter(person=enrollment.person, session__standard=standard)
         .exclude(pk=enrollment.pk)
         .select_related("session__standard")
     )
-    for other in later:
+    for other in others:
         if enrollment_is_pending(other):
             _withdraw(membership, other, reason="certified")
     return certificate

@@ -8,7 +8,7 @@ def phone(value: str) -> str:
     """'+50255551234'|phone → '+502 5555 1234' (no-break spaces); '' stays ''."""
     from incluye.core.phones import display_phone
 
-    return display_phone(value or "")
+    return display_phone(value)
 
 
 @register.filter
