@@ -1,10 +1,11 @@
 """Stage 5 of the coder: why an occupation was proposed, in the reader's language.
 
 A reason names the document that matched (a title, a task or a tool of the occupation, or an
-employer where people often hold it) and the person's own words that matched it. In the reader's language it is quoted as it is; a document in
-another language (O*NET's tasks are English) is quoted in the reader's language when the same kind
-of document matched in it too, and otherwise described by the person's words ("«pulidora de pisos»
-matches one of its tasks, in English") — never shown as untranslated English in a Spanish page.
+employer where people often hold it) and the person's own words that matched it. In the reader's
+language it is quoted as it is; a document in another language (O*NET's tasks are English) is
+quoted in the reader's language when the same kind of document matched in it too, and otherwise
+described by the person's words ("«pulidora de pisos» matches one of its tasks, in English") —
+never shown as untranslated English in a Spanish page.
 """
 
 from __future__ import annotations
