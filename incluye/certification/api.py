@@ -206,6 +206,17 @@ class EnrollmentView(APIView):
             return _refused(error)
         return Response(EnrollmentSerializer(enrollment).data)
 
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        """The person's organization withdraws the candidate from a session that has not begun; the
+        seat is free again (the action log keeps the enrolment). Anyone else gets 404."""
+        enrollment = selectors.enrollment_to_withdraw(membership=request.membership, pk=pk)
+        try:
+            services.enrollment_withdraw(membership=request.membership, enrollment=enrollment)
+        except ValidationError as error:
+            return _refused(error, "session_begun")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class ResultRequest(serializers.Serializer):
     unit = serializers.CharField(max_length=20, help_text="code of the unit of competence, e.g. U1")

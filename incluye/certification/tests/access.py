@@ -92,6 +92,7 @@ def urls(personas, records) -> list[tuple[str, str]]:
         ("get", reverse("api:assessment_session", args=[session])),
         ("post", reverse("api:session_enroll", args=[session])),
         ("get", reverse("api:enrollment", args=[enrollment])),
+        ("delete", reverse("api:enrollment", args=[enrollment])),
         ("post", reverse("api:enrollment_results", args=[enrollment])),
         ("get", reverse("api:certificate", args=[certificate])),
         ("post", reverse("api:certificate_revoke", args=[certificate])),

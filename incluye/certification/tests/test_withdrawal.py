@@ -112,3 +112,39 @@ def test_a_person_certified_in_the_standard_is_not_enrolled_again_until_it_is_re
     assert not Enrollment.objects.filter(session=upcoming).exists()
     services.certificate_revoke(membership=assessor, certificate=certificate, reason="Error de registro")
     assert services.enrollment_create(membership=personas.caseworker, session=upcoming, profile=profile)
+
+
+def test_an_api_client_of_the_persons_organization_withdraws_them_with_delete(
+    personas, upcoming, profile, consent, person
+):
+    enrollment = services.enrollment_create(membership=personas.caseworker, session=upcoming, profile=profile)
+    response = personas.client("caseworker").delete(reverse("api:enrollment", args=[enrollment.pk]))
+    assert response.status_code == 204
+    assert not Enrollment.objects.filter(pk=enrollment.pk).exists()
+    entry = ActionLogEntry.objects.get(action="incluye.enrollment.withdrawn")
+    assert entry.person_id == person.pk and entry.data["reason"] == "withdrawn"
+    assert enrol_new_person(personas, upcoming).session == upcoming
+
+
+def test_the_api_refuses_to_withdraw_once_the_session_has_begun_with_a_structured_400(personas, enrollment):
+    response = personas.client("caseworker").delete(reverse("api:enrollment", args=[enrollment.pk]))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "session_begun" and "La sesión ya comenzó" in error["message"]
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+
+
+def test_through_the_api_only_the_persons_organization_may_withdraw_others_get_404(
+    personas, upcoming, profile, consent, assessor, body_admin
+):
+    enrollment = services.enrollment_create(membership=personas.caseworker, session=upcoming, profile=profile)
+    url = reverse("api:enrollment", args=[enrollment.pk])
+    assert client_for(assessor).get(url).status_code == 200  # the body reads its candidate…
+    for client in (
+        personas.client("outsider"),
+        client_for(assessor),  # …but records attendance, never withdraws
+        client_for(body_admin),
+        personas.client("readonly"),
+    ):
+        assert client.delete(url).status_code == 404
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
