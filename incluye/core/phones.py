@@ -42,5 +42,9 @@ def format_phone(e164: str) -> str:
 
 
 def display_phone(e164: str) -> str:
-    """format_phone with no-break spaces: a number never wraps across two lines of a table cell."""
-    return format_phone(e164).replace(" ", "\u00a0") if e164 else ""
+    """format_phone for a page: the national number's groups are held together by no-break spaces,
+    so a narrow cell wraps it, if it must, only after the country code ("+502" / "5555 1234")."""
+    if not e164:
+        return ""
+    code, _space, national = format_phone(e164).partition(" ")
+    return f"{code} {national.replace(' ', chr(0xA0))}" if national else code

@@ -72,6 +72,14 @@ def test_an_administrator_merges_a_person_registered_by_two_organizations(
     page.get_by_role("link", name="Revisar el grupo 1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("¿La misma persona?")
     page.screenshot(path=str(results / "alliance-duplicate-review-390.png"), full_page=True)
+    # Both records side by side on the phone: nothing hides in a frame scrolled sideways, and the
+    # other record's phone is chosen with a tap where it is.
+    frame = page.locator(".table-wrap")
+    assert frame.evaluate("e => e.scrollWidth <= e.clientWidth")
+    other_phone = page.get_by_text("+502 5550\u00a01111")
+    box = other_phone.bounding_box()
+    assert box and box["x"] + box["width"] <= VIEWPORT["width"]
+    other_phone.click()
     page.get_by_role("button", name="Fusionar los registros seleccionados").click()
     expect(page.get_by_text("Se fusionaron los registros")).to_be_visible()
 
