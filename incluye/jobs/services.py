@@ -3,13 +3,12 @@ applications through their pipeline, placements with retention follow-ups, and b
 write is logged; the matching index is told which rows changed."""
 
 import datetime
-import hashlib
-import hmac
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from incluye.accounts.models import OrganizationKind
@@ -83,9 +82,10 @@ def _employer(membership):
 
 def pseudonym(*, person_id, vacancy_id) -> str:
     """A stable name for a candidate of one vacancy, that says nothing of who the person is and
-    differs from vacancy to vacancy (no linking across vacancies)."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"jobs-candidate:{person_id}:{vacancy_id}".encode(), hashlib.sha256
+    differs from vacancy to vacancy (no linking across vacancies). Django's keyed hash, with a key
+    of its own derived from the secret key."""
+    digest = salted_hmac(
+        "incluye.jobs.candidate", f"{person_id}:{vacancy_id}", algorithm="sha256"
     ).hexdigest()
     return f"C-{digest[:4]}-{digest[4:8]}".upper()
 

@@ -455,3 +455,17 @@ def test_applications_are_unique_per_vacancy(personas, candidate, vacancy):
     with pytest.raises(ValidationError):
         services.vacancy_shortlist(membership=personas.caseworker, person=candidate, vacancy=vacancy)
     assert Application.objects.count() == 1
+
+
+def test_an_employer_cannot_link_a_candidate_across_vacancies_by_the_pseudonym():
+    import re
+    import uuid
+
+    from incluye.jobs import services
+
+    person, vacancy, other_vacancy = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    name = services.pseudonym(person_id=person, vacancy_id=vacancy)
+    assert re.fullmatch(r"C-[0-9A-F]{4}-[0-9A-F]{4}", name)
+    assert services.pseudonym(person_id=person, vacancy_id=vacancy) == name  # stable within the vacancy
+    assert services.pseudonym(person_id=person, vacancy_id=other_vacancy) != name
+    assert services.pseudonym(person_id=uuid.uuid4(), vacancy_id=vacancy) != name
