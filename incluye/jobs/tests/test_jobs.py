@@ -4,6 +4,8 @@ the pipeline moves, placements get their follow-ups; businesses are followed ove
 import csv
 import datetime
 import io
+import re
+import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -458,11 +460,6 @@ def test_applications_are_unique_per_vacancy(personas, candidate, vacancy):
 
 
 def test_an_employer_cannot_link_a_candidate_across_vacancies_by_the_pseudonym():
-    import re
-    import uuid
-
-    from incluye.jobs import services
-
     person, vacancy, other_vacancy = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     name = services.pseudonym(person_id=person, vacancy_id=vacancy)
     assert re.fullmatch(r"C-[0-9A-F]{4}-[0-9A-F]{4}", name)
