@@ -111,7 +111,18 @@ CHECKS_JS = """
       el.getAttribute('aria-labelledby') || el.getAttribute('title');
     if (!named) unlabelled.push(el.outerHTML.slice(0, 160));
   }
-  return {overflow: overflow > 1 ? overflow : 0, wide, duplicates, unlabelled,
+  // A table laid out for a phone (one card per row, or records side by side) must fit its frame:
+  // a frame scrolled sideways hides part of every card.
+  const sideways = [];
+  if (width < 641) {
+    for (const frame of document.querySelectorAll('.table-wrap, .app-table-wrap')) {
+      const table = frame.querySelector('table.app-table--stack, table.app-merge-table--side');
+      if (table && frame.scrollWidth > frame.clientWidth + 1) {
+        sideways.push(table.className + ' (' + frame.scrollWidth + ' px in ' + frame.clientWidth + ')');
+      }
+    }
+  }
+  return {overflow: overflow > 1 ? overflow : 0, wide, sideways, duplicates, unlabelled,
           lang: document.documentElement.lang};
 }
 """
@@ -321,6 +332,8 @@ class Audit:
             self.findings[where].append(f'<html lang="{result["lang"]}"> in a Spanish page')
         if result["overflow"]:
             self.findings[where].append(f"{result['overflow']} px wider than the screen: {result['wide']}")
+        if result["sideways"]:
+            self.findings[where].append(f"a table made for a phone scrolls sideways: {result['sideways']}")
         if result["duplicates"]:
             self.findings[where].append(f"duplicate ids: {result['duplicates']}")
         if result["unlabelled"]:
