@@ -73,8 +73,12 @@ class DesignSystemBoundField(BoundField):
             attrs["class"] = f"{base} {attrs.get('class', '')}".strip()
         if self.errors and base and base.split()[0] in {"govuk-input", "govuk-select", "govuk-textarea"}:
             attrs["class"] += f" {base.split()[0]}--error"
-        if self.errors and base == "govuk-file-upload":
-            attrs["class"] += " govuk-file-upload--error"
+        if base == "govuk-file-upload":
+            if self.errors:
+                attrs["class"] += " govuk-file-upload--error"
+            # The enhanced upload (forms/field.html) hides the input behind its button: a hidden
+            # required input would stop the form without a word. The server says what is missing.
+            attrs.pop("required", None)
         return attrs
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):

@@ -74,7 +74,16 @@ def test_an_officer_imports_a_small_manifest_in_spanish(officer, page, live_serv
     _sign_in(page, live_server, officer)
     page.get_by_role("navigation", name=_es("Main")).get_by_role("link", name=_es("Manifests")).click()
     page.get_by_label(_es("Manifest reference")).fill("TA-102 2026-11-20")
-    page.get_by_label(_es("File")).set_input_files(str(path))
+    # The file field speaks the page's language, not the browser's; sent without a file, the form
+    # comes back saying so (a hidden required input would have stopped it without a word).
+    chooser = page.locator(".govuk-file-upload-button")
+    expect(chooser).to_contain_text(_es("No file chosen"))
+    expect(chooser).to_contain_text(_es("Choose file"))
+    page.get_by_role("button", name=_es("Upload and check")).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_label(_es("Manifest reference"))).to_have_value("TA-102 2026-11-20")
+    page.locator("input[type=file]").set_input_files(str(path))
+    expect(page.locator(".govuk-file-upload-button")).to_contain_text("vuelo-TA102.csv")
     page.get_by_role("button", name=_es("Upload and check")).click()
     expect(page).to_have_url(re.compile(r"/people/manifests/[0-9a-f-]+/$"))
     expect(page.get_by_test_id("manifest-status")).to_have_text(_es("Ready to import"))
