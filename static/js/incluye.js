@@ -78,7 +78,7 @@ function enhanceTables(scope) {
       table.classList.add("app-table--stack");
       const names = [];
       headers.forEach((cell) => { for (let i = 0; i < cell.colSpan; i++) names.push(cell.textContent.trim()); });
-      for (const body of table.tBodies) {
+      for (const body of [...table.tBodies, ...(table.tFoot ? [table.tFoot] : [])]) {
         for (const row of body.rows) {
           let column = 0;
           for (const cell of row.cells) {

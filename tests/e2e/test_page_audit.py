@@ -122,7 +122,20 @@ CHECKS_JS = """
       }
     }
   }
-  return {overflow: overflow > 1 ? overflow : 0, wide, sideways, duplicates, unlabelled,
+  // In a table shown as cards, every value says which column it is (a total row included).
+  const nameless = [];
+  if (width < 641) {
+    for (const table of document.querySelectorAll('table.app-table--stack')) {
+      const columns = table.tHead ? [...table.tHead.rows[table.tHead.rows.length - 1].cells]
+        .reduce((n, c) => n + c.colSpan, 0) : 0;
+      for (const cell of table.querySelectorAll(':scope > tbody > tr > td, :scope > tfoot > tr > td')) {
+        if (!cell.hasAttribute('data-label') && cell.colSpan < columns && cell.textContent.trim()) {
+          nameless.push(cell.textContent.trim().slice(0, 40));
+        }
+      }
+    }
+  }
+  return {overflow: overflow > 1 ? overflow : 0, wide, sideways, nameless: nameless.slice(0, 5), duplicates, unlabelled,
           lang: document.documentElement.lang};
 }
 """
@@ -334,6 +347,10 @@ class Audit:
             self.findings[where].append(f"{result['overflow']} px wider than the screen: {result['wide']}")
         if result["sideways"]:
             self.findings[where].append(f"a table made for a phone scrolls sideways: {result['sideways']}")
+        if result["nameless"]:
+            self.findings[where].append(
+                f"values of a table shown as cards without their column's name: {result['nameless']}"
+            )
         if result["duplicates"]:
             self.findings[where].append(f"duplicate ids: {result['duplicates']}")
         if result["unlabelled"]:
