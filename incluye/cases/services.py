@@ -419,19 +419,23 @@ def screening_record(*, membership, case: Case, instrument_code: str, answers: d
 
 
 def follow_ups_schedule(*, membership, case: Case) -> list[FollowUp]:
-    """Plan the 3, 6 and 12-month follow-ups from the person's latest return (or today), each with
-    a task for the caseworker so that it shows on their "my work" page when due."""
-    import datetime
-
+    """Plan the 3, 6 and 12-month follow-ups from the person's latest return, each with a task for
+    the caseworker so that it shows on their "my work" page when due. A person who comes to the
+    program once the first follow-up's date has passed (a refugee who arrived years ago, a return
+    long before the case) is followed from the day the case opens: the follow-ups keep their
+    spacing instead of all falling due at once."""
     from incluye.core.dates import add_months
 
+    today = timezone.localdate()
     latest = case.person.returns.order_by("-arrived_on").values_list("arrived_on", flat=True).first()
-    start = latest or timezone.localdate()
+    start = latest or today
+    if add_months(start, FOLLOW_UP_MONTHS[0]) <= today:
+        start = today
     planned = []
     for months in FOLLOW_UP_MONTHS:
         if FollowUp.objects.filter(case=case, months=months).exists():
             continue
-        due_on = max(add_months(start, months), timezone.localdate() + datetime.timedelta(days=1))
+        due_on = add_months(start, months)
         task = task_create(
             membership=membership,
             case=case,

@@ -59,16 +59,31 @@ def test_follow_ups_fall_on_the_same_day_months_later_or_the_last_of_a_shorter_m
     assert [f.task.due_on.isoformat() for f in case.follow_ups.all()] == [due for _, due in expected]
 
 
-def test_a_follow_up_already_past_when_the_case_opens_is_due_tomorrow(personas, time_machine):
+@pytest.mark.parametrize("arrived_on", [datetime.date(2026, 8, 31), datetime.date(2023, 3, 14)])
+def test_a_person_who_comes_after_the_first_follow_up_date_is_followed_from_the_opening_of_the_case(
+    personas, time_machine, arrived_on
+):
+    """Four months after the return, or three years: the follow-ups keep their spacing from the
+    day the case opens, instead of falling due together the next day."""
     time_machine.move_to(local_moment("2026-12-31 18:00"), tick=False)
-    case = open_case_for(personas, datetime.date(2026, 8, 31))  # the 3-month date has passed
-    today = timezone.localdate()
+    case = open_case_for(personas, arrived_on)
+    assert timezone.localdate() == datetime.date(2026, 12, 31)
     assert [(f.months, f.due_on) for f in case.follow_ups.all()] == [
-        (3, today + datetime.timedelta(days=1)),
-        (6, datetime.date(2027, 2, 28)),
-        (12, datetime.date(2027, 8, 31)),
+        (3, datetime.date(2027, 3, 31)),
+        (6, datetime.date(2027, 6, 30)),
+        (12, datetime.date(2027, 12, 31)),
     ]
-    assert today + datetime.timedelta(days=1) == datetime.date(2027, 1, 1)
+    assert [f.task.due_on for f in case.follow_ups.all()] == [f.due_on for f in case.follow_ups.all()]
+
+
+def test_a_return_within_the_first_three_months_still_sets_the_dates(personas, time_machine):
+    time_machine.move_to(local_moment("2026-12-31 18:00"), tick=False)
+    case = open_case_for(personas, datetime.date(2026, 10, 1))
+    assert [f.due_on for f in case.follow_ups.all()] == [
+        datetime.date(2027, 1, 1),
+        datetime.date(2027, 4, 1),
+        datetime.date(2027, 10, 1),
+    ]
 
 
 def test_conducting_a_follow_up_stores_its_scores_and_closes_its_task(personas, case):
