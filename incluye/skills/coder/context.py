@@ -4,6 +4,9 @@
   the answer from the trade named to its helper or its first-line supervisor.
 - A place ("la excavadora en la carretera", "cortaba árboles en el bosque") decides between two
   trades that do the same thing.
+- Without a role word, nobody is made a first-line supervisor for words the work itself says:
+  "trabajé en una bodega" matches "supervisor de bodega" as well as "trabajador de bodega" (and with
+  O*NET imported, where "supervisor" is a common word, the supervisor's title looked the closer).
 
 Both are data (`data/taxonomy/roles.json`): which trades have which helper and supervisor, and
 which occupations each place prefers. Nothing here names an occupation.
@@ -90,12 +93,15 @@ class Context:
                 instead.update(other)
         return first, preferred, instead
 
-    def adjust(self, candidates: list, soc_of, by_soc: dict[str, int], text: str) -> list:
+    def adjust(self, candidates: list, soc_of, by_soc: dict[str, int], text: str, shared=None) -> list:
         """The candidates (best first) as the role and the places of the text reorder them.
-        `soc_of(occupation)` is an occupation's SOC; `by_soc` the occupation of each SOC."""
+        `soc_of(occupation)` is an occupation's SOC; `by_soc` the occupation of each SOC;
+        `shared(candidate)` the text's features its best document shares."""
         if not candidates:
             return candidates
         role, preferred, instead = self.said(text)
+        if not role and shared is not None:
+            candidates = self._not_in_charge(candidates, soc_of, shared)
         if not role and not preferred:
             return candidates
         if preferred:
@@ -108,6 +114,21 @@ class Context:
                 candidates = _move(candidates, candidates[0], target)
         if role:
             candidates = self._move_to_role(role, candidates, soc_of, by_soc)
+        return candidates
+
+    def _not_in_charge(self, candidates: list, soc_of, shared) -> list:
+        """With no role word said, a first-line supervisor that comes first only for words a worker
+        of the work shares (and scores nearly as much for) gives way to that worker."""
+        supervisors = {soc for role in self.roles if role.name == "supervisor" for soc in role.of.values()}
+        first = candidates[0]
+        if soc_of(first.occupation) not in supervisors:
+            return candidates
+        words = shared(first)
+        for rival in candidates[1:ROLE_REACH]:
+            if rival.score < ROLE_RIVAL * first.score:
+                break
+            if soc_of(rival.occupation) not in supervisors and words <= shared(rival):
+                return _move(candidates, first, rival.occupation)
         return candidates
 
     def _move_to_role(self, role: Role, candidates: list, soc_of, by_soc: dict[str, int]) -> list:

@@ -2,7 +2,9 @@
 
 Every title, colloquial name, task and tool of every occupation is a small document of words and
 word pairs weighted by TF-IDF, kept column by column (a CSC matrix in NumPy arrays) so a text's
-words pick out the documents that share them. Titles written for returnees (the bundled taxonomy)
+words pick out the documents that share them. A word is as rare as the occupations that use it, not
+its documents: with O*NET imported, one occupation's twenty task statements that all say "drywall"
+must not make "drywall" a common word. Titles written for returnees (the bundled taxonomy)
 weigh a little more than the long tail of official alternate titles, so "cook" means a restaurant
 cook before a ship's cook. A word the index does not know is corrected to the closest known word
 (one edit, or two for long words, same first letter), so "carpitero" meets "carpintero".
@@ -74,7 +76,11 @@ class Index:
         pairs, counts = np.unique(pairs, return_counts=True)
         docs, feats = (pairs // size).astype(np.int32), (pairs % size).astype(np.int32)
         df = np.bincount(feats, minlength=len(self.vocabulary))
-        self.idf = np.log((n + 1) / (df + 1)) + 1.0
+        self.doc_occupation = np.fromiter((d.occupation for d in documents), dtype=np.int32, count=n)
+        # The IDF counts the occupations that use a feature, not its documents (see above).
+        by_occupation = np.unique(self.doc_occupation[docs].astype(np.int64) * size + feats)
+        occupations_using = np.bincount(by_occupation % size, minlength=len(self.vocabulary))
+        self.idf = np.log((len(occupations) + 1) / (occupations_using + 1)) + 1.0
         self.pair_weight = np.array([feature_weight(f) for f in self.vocabulary])
         weights = counts * self.pair_weight[feats] * self.idf[feats]
         norms = np.sqrt(np.bincount(docs, weights=weights**2, minlength=n))
@@ -83,7 +89,6 @@ class Index:
         self.rows = docs[order]
         self.weights = ((weights / np.where(norms[docs] > 0, norms[docs], 1)) ** 2)[order]
         self.indptr = np.concatenate([[0], np.cumsum(df)])
-        self.doc_occupation = np.fromiter((d.occupation for d in documents), dtype=np.int32, count=n)
         self.doc_kind = [d.kind for d in documents]
         self.doc_language = [d.language for d in documents]
         self.doc_weight = np.fromiter(

@@ -151,7 +151,14 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
     analysis.candidates = sorted(best.values(), key=lambda c: -c.score)
     # A role ("ayudante de", "foreman") or a place ("en la carretera") said around the trade.
     if index.context is not None:
-        analysis.candidates = index.context.adjust(analysis.candidates, index.soc_of, index.by_soc, text)
+        found = analysis.features
+
+        def shared(candidate: Candidate) -> frozenset[str]:
+            return found & index.document_features(candidate.documents[0])
+
+        analysis.candidates = index.context.adjust(
+            analysis.candidates, index.soc_of, index.by_soc, text, shared
+        )
     return analysis
 
 

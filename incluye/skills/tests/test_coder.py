@@ -493,3 +493,60 @@ def test_a_construction_site_makes_no_one_a_supervisor_and_the_verb_forman_is_no
     assert assembler and not assembler[0].soc.endswith("-1011")
     # a role word still makes the supervisor
     assert coder.code("era el foreman de los albañiles en la construcción")[0].soc == "47-1011"
+
+
+def test_a_trade_word_that_many_task_statements_repeat_still_names_the_trade():
+    # With O*NET imported an occupation has dozens of task statements; ten that all say "drywall"
+    # must not make "drywall" a common word that the place of work outweighs.
+    occupations = [
+        {
+            "id": 1,
+            "code": "47-2081.00",
+            "isco": "7123",
+            "title_es": "Instalador",
+            "title_en": "Drywall Installers",
+        },
+        {"id": 2, "code": "37-2011.00", "isco": "9112", "title_es": "Conserje", "title_en": "Janitors"},
+    ]
+    tasks = [
+        "Hang drywall panels on walls and ceilings",
+        "Cut drywall to size",
+        "Fasten drywall to studs with screws",
+        "Fit and fasten drywall into position",
+        "Measure and mark drywall",
+        "Remove damaged drywall",
+        "Patch holes in drywall",
+        "Trim rough edges from drywall",
+        "Install metal corner beads over drywall",
+        "Read blueprints to plan drywall layout",
+    ]
+    documents = [Document(0, "title", "drywall", "bundled"), Document(1, "title", "oficinas", "bundled")]
+    documents += [Document(0, "task", task, "onet", "en") for task in tasks]
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    assert coder.code("drywall en oficinas")[0].soc == "47-2081"
+    assert coder.code("trabajaba en oficinas")[0].soc == "37-2011"  # only the place is named
+
+
+def test_no_one_is_made_a_supervisor_for_the_words_of_the_work_alone():
+    from incluye.skills.coder import Context
+
+    occupations = [
+        {"id": 1, "code": "53-1042.00", "isco": "4321", "title_es": "Supervisor", "title_en": "Supervisors"},
+        {"id": 2, "code": "53-7062.00", "isco": "9333", "title_es": "Cargador", "title_en": "Laborers"},
+    ]
+    documents = [
+        Document(0, "title", "supervisor de bodega", "bundled"),
+        Document(0, "task", "organiza la bodega", "bundled"),
+        Document(1, "title", "trabajador de bodega", "bundled"),
+    ]
+    context = Context.from_data(
+        {"roles": {"supervisor": {"words": ["supervisor"], "of": {"53-7": "53-1042"}, "already": ["53-1"]}}}
+    )
+    normalizer = Normalizer({}, STOPWORDS)
+    coder = Coder(occupations, documents, normalizer, Calibration.uncalibrated(), context)
+    assert (
+        Coder(occupations, documents, normalizer, Calibration.uncalibrated()).code("bodega")[0].soc
+        == "53-1042"
+    )
+    assert coder.code("trabaje en una bodega")[0].soc == "53-7062"
+    assert coder.code("supervisor de bodega")[0].soc == "53-1042"  # the role said
