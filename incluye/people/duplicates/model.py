@@ -92,6 +92,9 @@ class Level:
     u: float
     tf_column: str | None = None
     fix_m: bool = False  # keep the prior m (EM would make a data-entry error impossible)
+    # The level asks for more than the same tf_column ("the first surname the same *and* the second
+    # one missing"): its term frequencies are referred to that agreement alone (`refer_term_frequencies`).
+    tf_narrowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.2,
                 1e-3,
                 tf_column="fs",
+                tf_narrowed=True,
             ),
             Level(
                 "fs_ph_l = fs_ph_r and ss_ph_l = ss_ph_r",
@@ -527,8 +531,9 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     timings["train_u"] = time.perf_counter() - started
     started = time.perf_counter()
-    if count_pairs(con, ("national_id",)) >= MIN_LABELLED_PAIRS:
-        _m_from_identity_numbers(linker)
+    labelled = count_pairs(con, ("national_id",))
+    if labelled >= MIN_LABELLED_PAIRS:
+        _m_from_identity_numbers(linker, labelled)
         # The prior assumed the deterministic rule finds DETERMINISTIC_RECALL of the duplicates;
         # the records sharing an identity number tell how many it really finds (a registry whose
         # second registrations carry two or three mistakes has few exact copies).
@@ -544,6 +549,37 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
     return timings
 
 
+def refer_term_frequencies(linker, con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Splink divides a level's u by the frequency of the pair's value (José López weighs less than
+    Xiloj Tzul): right for a level that is the same value and nothing more, whose u is the chance
+    that two records agree on it. A level that asks for more (the same first surname *and* the
+    second one missing) has a u smaller by the chance of that more, and dividing it by the name's
+    frequency counted that chance once again: such levels (`tf_narrowed`) are referred to the
+    chance that two records agree on the column. Returns those chances, by column."""
+    narrowed = {
+        (comparison.name, level.label): level.tf_column
+        for comparison in COMPARISONS
+        for level in comparison.levels
+        if level.tf_narrowed and level.tf_column
+    }
+    agreement: dict[str, float] = {}
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            column = narrowed.get((comparison.output_column_name, level.label_for_charts))
+            if column is None or not level._has_tf_adjustments:
+                continue
+            if column not in agreement:
+                # Only constants are interpolated: a column name of COMPARISONS and FEATURES_TABLE.
+                ((chance,),) = con.execute(f"""
+                    select sum(n * n) / (sum(n) * sum(n))
+                    from (select count(*)::double as n from {FEATURES_TABLE} where {column} is not null group by {column})
+                """).fetchall()  # noqa: S608  # nosec B608
+                agreement[column] = float(chance or 0.0)
+            if agreement[column] > 0:
+                level._u_probability_corresponding_to_exact_match = lambda _levels, u=agreement[column]: u
+    return agreement
+
+
 def _deterministic_recall_among_identity_numbers(con: duckdb.DuckDBPyConnection) -> float | None:
     """Share of the pairs of records with one identity number that the deterministic rule finds."""
     (rule,) = DETERMINISTIC_RULES
@@ -557,7 +593,7 @@ def _deterministic_recall_among_identity_numbers(con: duckdb.DuckDBPyConnection)
     return min(max(found / pairs, 1e-4), 1.0) if pairs else None
 
 
-def _m_from_identity_numbers(linker) -> None:
+def _m_from_identity_numbers(linker, pairs: int) -> None:
     """m from the records that share an identity number: (almost) surely one person, registered
     with whatever mistakes a reception desk makes; the identity number's own levels keep their
     prior m (every such pair agrees on it)."""
@@ -572,6 +608,22 @@ def _m_from_identity_numbers(linker) -> None:
     finally:
         for level, was in zip(levels, fixed, strict=True):
             level._fix_m_probability = was
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    # A level none of the labelled pairs shows keeps its prior m in Splink; but thousands of one
+    # person's registrations that never show it say it is rare among duplicates: at most three in
+    # that many (the rule of three), never more than the prior.
+    ceiling = 3 / pairs
+    for comparison in model.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            trained = level._trained_m_probabilities
+            if (
+                level._fix_m_probability
+                or not trained
+                or trained[-1]["probability"] != LEVEL_NOT_OBSERVED_TEXT
+            ):
+                continue
+            level.m_probability = min(level.m_probability, ceiling)
 
 
 def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> None:
@@ -663,6 +715,8 @@ def score_pairs(
     people = db_api.register(FEATURES_TABLE)
     linker = Linker(people, model_settings, log_level=logging.WARNING)
     training_timings = train(linker, con, n, seed=seed) if train_model else {}
+    if train_model:
+        refer_term_frequencies(linker, con)
     timings["train"] = time.perf_counter() - started
     if model_json is not None:
         model_json.update(linker.misc.save_model_to_json())
