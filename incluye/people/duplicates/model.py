@@ -187,13 +187,25 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.12,
                 3e-5,
             ),
+            # The second surname not typed and the first mistyped by one letter ("Sáncez" and
+            # "Sánchez Melgar"): much stronger than a first surname merely alike ("Castellón" and
+            # "Castellanos Melgar"), with which it was weighed. The edit distance runs only on the
+            # pairs with a surname missing whose first surnames start alike.
+            Level(
+                "(ss_l is null or ss_r is null) and left(fs_l, 1) = left(fs_r, 1)"
+                " and damerau_levenshtein(fs_l, fs_r) <= 1",
+                "first surname one typo, second missing",
+                _("similar surnames"),
+                0.12,
+                4e-4,
+            ),
             Level(
                 "(ss_l is null or ss_r is null) and (jaro_winkler_similarity(fs_l, fs_r) >= 0.88"
                 " or jaro_winkler_similarity(coalesce(ss_l, fs_l), coalesce(ss_r, fs_r)) >= 0.88)",
                 "a surname similar, the other missing",
                 _("similar surnames"),
-                0.06,
-                1e-4,
+                0.07,
+                1.6e-3,
             ),
             Level(
                 "fs_ph_l in (fs_ph_r, ss_ph_r) or ss_ph_l in (fs_ph_r, ss_ph_r)",
@@ -232,6 +244,10 @@ COMPARISONS: tuple[Comparison, ...] = (
                 _("nickname or spelling of the same name"),
                 0.1,
                 1.5e-4,
+                # Chepe for José is weaker evidence than Chilo for Casimiro: frequencies of the
+                # formal name, referred to the chance that two records share it.
+                tf_column="given_key",
+                tf_narrowed=True,
             ),
             # One record leaves out a given name the other has ("Juan" or "Carlos" and "Juan
             # Carlos"): an omission, not a conflict like "Juan Pedro" and "Juan Carlos".
