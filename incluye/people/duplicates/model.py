@@ -3,13 +3,16 @@ DuckDB (plain Python).
 
 **Comparisons** (`COMPARISONS`): surnames (same; swapped, a strong level of its own; same first
 surname with the second missing or married; sounding alike; Jaro-Winkler, straight or swapped; one
-in common; one the same and the other one typo away), given names (same; same first; nickname or
-spelling; Jaro-Winkler or one typo; a given name left out, weighed by how common the name is; a
-given name in common), birth date (same; only the year known on both sides and the same; day and
-month swapped; one digit off; same year and month, or day and month; same year), identity number
-(same; one character off; a different number on each side weighs heavily against), phone, sex,
-municipality, the registering country and the nationality. Term-frequency adjustments make José
-López weigh less than Xiloj Tzul.
+the same and the other one typo away; the first one typo away with the second missing; one in
+common), given names (same; same first; nickname or spelling; Jaro-Winkler or one typo; a given
+name left out, weighed by how common the name is; a given name in common), birth date (same; only
+the year known on both sides and the same; day and month swapped; one digit off; same year and
+month, or day and month; same year), identity number (same; one character off; a different number
+on each side weighs heavily against), phone, sex, municipality, the registering country and the
+nationality. Term-frequency adjustments make José López weigh less than Xiloj Tzul (and Pepe for
+José less than Chilo for Casimiro); a level that asks for more than the same value (the first
+surname the same *and* the second missing) has its frequencies referred to the chance of that same
+value (`refer_term_frequencies`).
 
 **Blocking** (`BLOCKING_RULES`): narrow equi-joins (about two pairs per record in all), each on keys
 that survive the usual mistakes (the birth date with day and month in either order, the initials of
@@ -25,10 +28,11 @@ probability when neither given names nor birth dates differ outright (`MAY_PAIR_
 
 **Training** (`train`): the prior probability of a match from a deterministic rule, u by random
 sampling, m from the pairs of records that share an identity number (one person, registered with
-whatever mistakes a reception desk makes: Splink's `estimate_m_from_label_column`), and the prior
-corrected by the share of those pairs the deterministic rule finds. A registry with too few such
-pairs trains m by expectation maximisation instead, on rules made of mostly duplicates, each
-leaving other comparisons free. A registry too small to train (< `MIN_RECORDS_TO_TRAIN`) runs on
+whatever mistakes a reception desk makes: Splink's `estimate_m_from_label_column`; a level none of
+them shows gets at most three in their number, not its prior), and the prior corrected by the share
+of those pairs the deterministic rule finds. A registry with too few such pairs trains m by
+expectation maximisation instead, on rules made of mostly duplicates, each leaving other
+comparisons free. A registry too small to train (< `MIN_RECORDS_TO_TRAIN`) runs on
 the prior m and u values kept in `COMPARISONS` (from a model trained on synthetic records).
 """
 
@@ -610,9 +614,10 @@ def _deterministic_recall_among_identity_numbers(con: duckdb.DuckDBPyConnection)
 
 
 def _m_from_identity_numbers(linker, pairs: int) -> None:
-    """m from the records that share an identity number: (almost) surely one person, registered
-    with whatever mistakes a reception desk makes; the identity number's own levels keep their
-    prior m (every such pair agrees on it)."""
+    """m from the `pairs` pairs of records that share an identity number: (almost) surely one
+    person, registered with whatever mistakes a reception desk makes; the identity number's own
+    levels keep their prior m (every such pair agrees on it), and a level none of them shows gets
+    at most three in `pairs`."""
     model = linker._settings_obj
     identity = next(c for c in model.comparisons if c.output_column_name == "national_id")
     levels = identity._comparison_levels_excluding_null
