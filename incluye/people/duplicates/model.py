@@ -674,6 +674,10 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
 MAY_SUPPORT_SQL = (
     "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0) and gamma_surnames <> 0"
 )
+# Records registered in another country with another nationality are what namesakes look like even
+# when every name and the birth date agree (a Guatemalan in Guatemala, a Honduran of the same name in
+# Honduras): such a pair is shown, with its probability, but makes no group (`cluster.py`).
+MAY_LINK_SQL = "not (gamma_country = 0 and gamma_nationality = 0)"
 # Two records left alone may pair on a weak link only when nothing in it says "another person":
 # not namesakes (above), and given names and birth dates known on both sides and alike in part
 # (not the else level: "José" and "Miguel Manuel", or 2005-05-10 and 1996-07-27, are someone else).
@@ -687,7 +691,8 @@ EVIDENCE_COLUMNS = tuple(f"gamma_{comparison.name}" for comparison in COMPARISON
 class ScoredPairs:
     """Pairs above the threshold (or the support threshold, when one is given): `table` has
     unique_id_l/_r, match_weight, match_probability, married_l/_r, one gamma_ column per
-    comparison, may_support (the pair may corroborate a weak link: not two namesakes) and
+    comparison, may_link (the pair may join a group: not registered in another country with
+    another nationality), may_support (the pair may corroborate a weak link: not two namesakes) and
     may_pair_alone (the pair may join two records left alone: see `MAY_PAIR_ALONE_SQL`)."""
 
     table: pa.Table
@@ -747,6 +752,7 @@ def score_pairs(
     predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "married_l", "married_r"]
     columns += list(EVIDENCE_COLUMNS)
+    columns.append(f"{MAY_LINK_SQL} as may_link")
     columns.append(f"{MAY_SUPPORT_SQL} as may_support")
     columns.append(f"{MAY_PAIR_ALONE_SQL} as may_pair_alone")
     table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()
