@@ -235,6 +235,7 @@ def groups_of(
         evidence=[_evidence(p) for p in pairs],
         lone_threshold=lone_threshold,
         may_pair_alone=[p.get("may_pair_alone", True) for p in pairs],
+        may_link=[p.get("may_link", True) for p in pairs],
     )
     groups = []
     for cluster in clusters:
@@ -265,6 +266,7 @@ def groups_of(
                 evidence=[_evidence(pairs[i]) for i in own],
                 lone_threshold=lone_threshold,
                 may_pair_alone=[pairs[i].get("may_pair_alone", True) for i in own],
+                may_link=[pairs[i].get("may_link", True) for i in own],
             ):
                 groups.append(
                     Group(part.members, organization, part.score, part.density, [own[i] for i in part.links])

@@ -6,7 +6,9 @@ order), and a link is refused when it would put into one group two records that 
 person: identity numbers that are not all within one character of one of them (the number typed
 right, the others with a typo each), or two records an officer already reviewed as different
 people. So a chain of likely links never glues two namesakes together through a third record, and
-a group always holds at most one identity number (give or take a typo).
+a group always holds at most one identity number (give or take a typo). A link between records
+registered in another country with another nationality joins nothing, however probable
+(`may_link`): that is what namesakes look like.
 
 A weaker link (below the threshold, at least `SUPPORT_THRESHOLD`) cannot make a group on its own,
 but it may join two groups when another link between the same two groups corroborates it: a
@@ -72,6 +74,7 @@ def cluster_pairs(
     evidence: Iterable[object] | None = None,
     lone_threshold: float | None = None,
     may_pair_alone: Iterable[bool] | None = None,
+    may_link: Iterable[bool] | None = None,
 ) -> list[Cluster]:
     """Groups of records linked by the pairs (left[i], right[i]) with probability[i].
 
@@ -85,9 +88,13 @@ def cluster_pairs(
     same thing (to two registrations alike in everything they compare) corroborate nothing.
     `lone_threshold`: a weak link at least this probable joins two records left alone when it is
     the only link either has; None turns this off. `may_pair_alone`: per link, whether it may
-    (False for namesakes, or when given names or birth dates differ outright); all by default."""
+    (False for namesakes, or when given names or birth dates differ outright); all by default.
+    `may_link`: per link, whether it may join anything at all (False for records registered in
+    another country with another nationality, namesakes however alike); all by default."""
     left, right, probability = list(left), list(right), [float(p) for p in probability]
+    linkable = [True] * len(left) if may_link is None else [bool(may) for may in may_link]
     supportable = [True] * len(left) if may_support is None else [bool(s) for s in may_support]
+    supportable = [s and may for s, may in zip(supportable, linkable, strict=True)]
     said = list(range(len(left))) if evidence is None else list(evidence)
     national_ids = national_ids or {}
     parent: dict[int, int] = {}
@@ -131,7 +138,9 @@ def cluster_pairs(
         weakest[a] = min(weakest.get(a, 1.0), weakest.pop(b, 1.0), strength)
         return True
 
-    strong = [e for e in range(len(left)) if threshold is None or probability[e] >= threshold]
+    strong = [
+        e for e in range(len(left)) if linkable[e] and (threshold is None or probability[e] >= threshold)
+    ]
     for edge in sorted(strong, key=lambda e: -probability[e]):
         a, b = find(left[edge]), find(right[edge])
         if a != b:
@@ -140,6 +149,7 @@ def cluster_pairs(
         _join_corroborated(left, right, probability, supportable, said, find, join)
     if threshold is not None and lone_threshold is not None:
         pairable = [True] * len(left) if may_pair_alone is None else [bool(s) for s in may_pair_alone]
+        pairable = [may_pair and may for may_pair, may in zip(pairable, linkable, strict=True)]
         _join_lone_pairs(left, right, probability, pairable, lone_threshold, find, join)
 
     direct: dict[int, int] = defaultdict(int)

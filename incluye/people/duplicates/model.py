@@ -3,13 +3,16 @@ DuckDB (plain Python).
 
 **Comparisons** (`COMPARISONS`): surnames (same; swapped, a strong level of its own; same first
 surname with the second missing or married; sounding alike; Jaro-Winkler, straight or swapped; one
-in common; one the same and the other one typo away), given names (same; same first; nickname or
-spelling; Jaro-Winkler or one typo; a given name left out, weighed by how common the name is; a
-given name in common), birth date (same; only the year known on both sides and the same; day and
-month swapped; one digit off; same year and month, or day and month; same year), identity number
-(same; one character off; a different number on each side weighs heavily against), phone, sex,
-municipality, the registering country and the nationality. Term-frequency adjustments make José
-López weigh less than Xiloj Tzul.
+the same and the other one typo away; the first one typo away with the second missing; one in
+common), given names (same; same first; nickname or spelling; Jaro-Winkler or one typo; a given
+name left out, weighed by how common the name is; a given name in common), birth date (same; only
+the year known on both sides and the same; day and month swapped; one digit off; same year and
+month, or day and month; same year), identity number (same; one character off; a different number
+on each side weighs heavily against), phone, sex, municipality, the registering country and the
+nationality. Term-frequency adjustments make José López weigh less than Xiloj Tzul (and Pepe for
+José less than Chilo for Casimiro); a level that asks for more than the same value (the first
+surname the same *and* the second missing) has its frequencies referred to the chance of that same
+value (`refer_term_frequencies`).
 
 **Blocking** (`BLOCKING_RULES`): narrow equi-joins (about two pairs per record in all), each on keys
 that survive the usual mistakes (the birth date with day and month in either order, the initials of
@@ -25,10 +28,11 @@ probability when neither given names nor birth dates differ outright (`MAY_PAIR_
 
 **Training** (`train`): the prior probability of a match from a deterministic rule, u by random
 sampling, m from the pairs of records that share an identity number (one person, registered with
-whatever mistakes a reception desk makes: Splink's `estimate_m_from_label_column`), and the prior
-corrected by the share of those pairs the deterministic rule finds. A registry with too few such
-pairs trains m by expectation maximisation instead, on rules made of mostly duplicates, each
-leaving other comparisons free. A registry too small to train (< `MIN_RECORDS_TO_TRAIN`) runs on
+whatever mistakes a reception desk makes: Splink's `estimate_m_from_label_column`; a level none of
+them shows gets at most three in their number, not its prior), and the prior corrected by the share
+of those pairs the deterministic rule finds. A registry with too few such pairs trains m by
+expectation maximisation instead, on rules made of mostly duplicates, each leaving other
+comparisons free. A registry too small to train (< `MIN_RECORDS_TO_TRAIN`) runs on
 the prior m and u values kept in `COMPARISONS` (from a model trained on synthetic records).
 """
 
@@ -92,6 +96,9 @@ class Level:
     u: float
     tf_column: str | None = None
     fix_m: bool = False  # keep the prior m (EM would make a data-entry error impossible)
+    # The level asks for more than the same tf_column ("the first surname the same *and* the second
+    # one missing"): its term frequencies are referred to that agreement alone (`refer_term_frequencies`).
+    tf_narrowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.2,
                 1e-3,
                 tf_column="fs",
+                tf_narrowed=True,
             ),
             Level(
                 "fs_ph_l = fs_ph_r and ss_ph_l = ss_ph_r",
@@ -183,13 +191,25 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.12,
                 3e-5,
             ),
+            # The second surname not typed and the first mistyped by one letter ("Sáncez" and
+            # "Sánchez Melgar"): much stronger than a first surname merely alike ("Castellón" and
+            # "Castellanos Melgar"), with which it was weighed. The edit distance runs only on the
+            # pairs with a surname missing whose first surnames start alike.
+            Level(
+                "(ss_l is null or ss_r is null) and left(fs_l, 1) = left(fs_r, 1)"
+                " and damerau_levenshtein(fs_l, fs_r) <= 1",
+                "first surname one typo, second missing",
+                _("similar surnames"),
+                0.12,
+                4e-4,
+            ),
             Level(
                 "(ss_l is null or ss_r is null) and (jaro_winkler_similarity(fs_l, fs_r) >= 0.88"
                 " or jaro_winkler_similarity(coalesce(ss_l, fs_l), coalesce(ss_r, fs_r)) >= 0.88)",
                 "a surname similar, the other missing",
                 _("similar surnames"),
-                0.06,
-                1e-4,
+                0.07,
+                1.6e-3,
             ),
             Level(
                 "fs_ph_l in (fs_ph_r, ss_ph_r) or ss_ph_l in (fs_ph_r, ss_ph_r)",
@@ -228,6 +248,10 @@ COMPARISONS: tuple[Comparison, ...] = (
                 _("nickname or spelling of the same name"),
                 0.1,
                 1.5e-4,
+                # Chepe for José is weaker evidence than Chilo for Casimiro: frequencies of the
+                # formal name, referred to the chance that two records share it.
+                tf_column="given_key",
+                tf_narrowed=True,
             ),
             # One record leaves out a given name the other has ("Juan" or "Carlos" and "Juan
             # Carlos"): an omission, not a conflict like "Juan Pedro" and "Juan Carlos".
@@ -527,8 +551,9 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     timings["train_u"] = time.perf_counter() - started
     started = time.perf_counter()
-    if count_pairs(con, ("national_id",)) >= MIN_LABELLED_PAIRS:
-        _m_from_identity_numbers(linker)
+    labelled = count_pairs(con, ("national_id",))
+    if labelled >= MIN_LABELLED_PAIRS:
+        _m_from_identity_numbers(linker, labelled)
         # The prior assumed the deterministic rule finds DETERMINISTIC_RECALL of the duplicates;
         # the records sharing an identity number tell how many it really finds (a registry whose
         # second registrations carry two or three mistakes has few exact copies).
@@ -544,6 +569,37 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
     return timings
 
 
+def refer_term_frequencies(linker, con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Splink divides a level's u by the frequency of the pair's value (José López weighs less than
+    Xiloj Tzul): right for a level that is the same value and nothing more, whose u is the chance
+    that two records agree on it. A level that asks for more (the same first surname *and* the
+    second one missing) has a u smaller by the chance of that more, and dividing it by the name's
+    frequency counted that chance once again: such levels (`tf_narrowed`) are referred to the
+    chance that two records agree on the column. Returns those chances, by column."""
+    narrowed = {
+        (comparison.name, level.label): level.tf_column
+        for comparison in COMPARISONS
+        for level in comparison.levels
+        if level.tf_narrowed and level.tf_column
+    }
+    agreement: dict[str, float] = {}
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            column = narrowed.get((comparison.output_column_name, level.label_for_charts))
+            if column is None or not level._has_tf_adjustments:
+                continue
+            if column not in agreement:
+                # Only constants are interpolated: a column name of COMPARISONS and FEATURES_TABLE.
+                ((chance,),) = con.execute(f"""
+                    select sum(n * n) / (sum(n) * sum(n))
+                    from (select count(*)::double as n from {FEATURES_TABLE} where {column} is not null group by {column})
+                """).fetchall()  # noqa: S608  # nosec B608
+                agreement[column] = float(chance or 0.0)
+            if agreement[column] > 0:
+                level._u_probability_corresponding_to_exact_match = lambda _levels, u=agreement[column]: u
+    return agreement
+
+
 def _deterministic_recall_among_identity_numbers(con: duckdb.DuckDBPyConnection) -> float | None:
     """Share of the pairs of records with one identity number that the deterministic rule finds."""
     (rule,) = DETERMINISTIC_RULES
@@ -557,10 +613,11 @@ def _deterministic_recall_among_identity_numbers(con: duckdb.DuckDBPyConnection)
     return min(max(found / pairs, 1e-4), 1.0) if pairs else None
 
 
-def _m_from_identity_numbers(linker) -> None:
-    """m from the records that share an identity number: (almost) surely one person, registered
-    with whatever mistakes a reception desk makes; the identity number's own levels keep their
-    prior m (every such pair agrees on it)."""
+def _m_from_identity_numbers(linker, pairs: int) -> None:
+    """m from the `pairs` pairs of records that share an identity number: (almost) surely one
+    person, registered with whatever mistakes a reception desk makes; the identity number's own
+    levels keep their prior m (every such pair agrees on it), and a level none of them shows gets
+    at most three in `pairs`."""
     model = linker._settings_obj
     identity = next(c for c in model.comparisons if c.output_column_name == "national_id")
     levels = identity._comparison_levels_excluding_null
@@ -572,6 +629,22 @@ def _m_from_identity_numbers(linker) -> None:
     finally:
         for level, was in zip(levels, fixed, strict=True):
             level._fix_m_probability = was
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    # A level none of the labelled pairs shows keeps its prior m in Splink; but thousands of one
+    # person's registrations that never show it say it is rare among duplicates: at most three in
+    # that many (the rule of three), never more than the prior.
+    ceiling = 3 / pairs
+    for comparison in model.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            trained = level._trained_m_probabilities
+            if (
+                level._fix_m_probability
+                or not trained
+                or trained[-1]["probability"] != LEVEL_NOT_OBSERVED_TEXT
+            ):
+                continue
+            level.m_probability = min(level.m_probability, ceiling)
 
 
 def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> None:
@@ -601,6 +674,10 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
 MAY_SUPPORT_SQL = (
     "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0) and gamma_surnames <> 0"
 )
+# Records registered in another country with another nationality are what namesakes look like even
+# when every name and the birth date agree (a Guatemalan in Guatemala, a Honduran of the same name in
+# Honduras): such a pair is shown, with its probability, but makes no group (`cluster.py`).
+MAY_LINK_SQL = "not (gamma_country = 0 and gamma_nationality = 0)"
 # Two records left alone may pair on a weak link only when nothing in it says "another person":
 # not namesakes (above), and given names and birth dates known on both sides and alike in part
 # (not the else level: "José" and "Miguel Manuel", or 2005-05-10 and 1996-07-27, are someone else).
@@ -614,7 +691,8 @@ EVIDENCE_COLUMNS = tuple(f"gamma_{comparison.name}" for comparison in COMPARISON
 class ScoredPairs:
     """Pairs above the threshold (or the support threshold, when one is given): `table` has
     unique_id_l/_r, match_weight, match_probability, married_l/_r, one gamma_ column per
-    comparison, may_support (the pair may corroborate a weak link: not two namesakes) and
+    comparison, may_link (the pair may join a group: not registered in another country with
+    another nationality), may_support (the pair may corroborate a weak link: not two namesakes) and
     may_pair_alone (the pair may join two records left alone: see `MAY_PAIR_ALONE_SQL`)."""
 
     table: pa.Table
@@ -663,6 +741,8 @@ def score_pairs(
     people = db_api.register(FEATURES_TABLE)
     linker = Linker(people, model_settings, log_level=logging.WARNING)
     training_timings = train(linker, con, n, seed=seed) if train_model else {}
+    if train_model:
+        refer_term_frequencies(linker, con)
     timings["train"] = time.perf_counter() - started
     if model_json is not None:
         model_json.update(linker.misc.save_model_to_json())
@@ -672,6 +752,7 @@ def score_pairs(
     predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "married_l", "married_r"]
     columns += list(EVIDENCE_COLUMNS)
+    columns.append(f"{MAY_LINK_SQL} as may_link")
     columns.append(f"{MAY_SUPPORT_SQL} as may_support")
     columns.append(f"{MAY_PAIR_ALONE_SQL} as may_pair_alone")
     table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()

@@ -113,6 +113,22 @@ def test_a_namesake_weakly_linked_to_two_registrations_of_a_person_stays_out():
     assert [g.members for g in groups] == [[0, 1]]
 
 
+def test_a_namesake_of_another_country_and_nationality_stays_out_however_probable_the_link():
+    # 2 has 0's every name and a birth date close by, but was registered in Honduras as a Honduran
+    # where 0 is a Guatemalan registered in Guatemala: what namesakes look like.
+    groups = duplicates.cluster_pairs(
+        [0, 2], [1, 0], [0.99, 0.995], threshold=0.97, lone_threshold=0.9, may_link=[True, False]
+    )
+    assert [g.members for g in groups] == [[0, 1]]
+    assert (
+        duplicates.cluster_pairs([0], [1], [0.95], threshold=0.97, lone_threshold=0.9, may_link=[False]) == []
+    )
+    # The same link between records of one country makes the group.
+    assert [
+        g.members for g in duplicates.cluster_pairs([0], [1], [0.99], threshold=0.97, may_link=[True])
+    ] == [[0, 1]]
+
+
 def test_two_weak_links_that_say_the_same_thing_do_not_corroborate_each_other():
     # 2 agrees with 0 and with 1 on exactly the same fields: 0 and 1 are alike in all they compare.
     alike = ("same given names", "another surname", "same birth year and month")

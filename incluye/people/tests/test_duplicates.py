@@ -281,7 +281,12 @@ def test_the_command_prints_counts_and_timings(personas):
 
 
 def test_reasons_come_from_the_comparison_levels():
-    row = {"gamma_national_id": 2, "gamma_surnames": 5, "gamma_given_names": 0, "gamma_birth_date": -1}
+    # Splink numbers a comparison's levels from the most similar (n) down to the else level (0).
+    (surnames,) = [c for c in duplicates.COMPARISONS if c.name == "surnames"]
+    missing = len(surnames.levels) - [level.label for level in surnames.levels].index(
+        duplicates_model.SURNAME_MISSING_LABEL
+    )
+    row = {"gamma_national_id": 2, "gamma_surnames": missing, "gamma_given_names": 0, "gamma_birth_date": -1}
     assert duplicates.describe(duplicates.pair_reasons({**row, "married_l": "perez"}), _) == [
         _("same identity number"),
         _("married name"),
