@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -224,52 +225,48 @@ def groups_of(
     spanning organizations as it is (for the country) and, per organization, the groups of its own
     records among it. Pairs below `threshold` are weak links; one at least `lone_threshold` joins
     two records whose only link it is (see duplicates.cluster)."""
-    clusters = duplicates.cluster_pairs(
-        [p["unique_id_l"] for p in pairs],
-        [p["unique_id_r"] for p in pairs],
-        [p["match_probability"] for p in pairs],
-        national_ids=registry.national_ids,
-        distinct=apart,
-        threshold=threshold,
-        may_support=[p.get("may_support", True) for p in pairs],
-        evidence=[_evidence(p) for p in pairs],
-        lone_threshold=lone_threshold,
-        may_pair_alone=[p.get("may_pair_alone", True) for p in pairs],
-        may_link=[p.get("may_link", True) for p in pairs],
-    )
+
+    def cluster(chosen: list[int]) -> list:
+        """The clusters of the pairs at the indexes `chosen`: a cluster's links are positions in it."""
+        return duplicates.cluster_pairs(
+            [pairs[i]["unique_id_l"] for i in chosen],
+            [pairs[i]["unique_id_r"] for i in chosen],
+            [pairs[i]["match_probability"] for i in chosen],
+            national_ids=registry.national_ids,
+            distinct=apart,
+            threshold=threshold,
+            may_support=[pairs[i].get("may_support", True) for i in chosen],
+            evidence=[_evidence(pairs[i]) for i in chosen],
+            lone_threshold=lone_threshold,
+            may_pair_alone=[pairs[i].get("may_pair_alone", True) for i in chosen],
+            may_link=[pairs[i].get("may_link", True) for i in chosen],
+        )
+
+    clusters = cluster(list(range(len(pairs))))
+    organizations = [{registry.organization_ids[m] for m in c.members} for c in clusters]
+    # The pairs of each organization's own records in a cluster that spans organizations, gathered
+    # in one pass over the pairs (keyed by the cluster of the pair's left record).
+    spanning = {
+        m: number for number, c in enumerate(clusters) if len(organizations[number]) > 1 for m in c.members
+    }
+    own: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, p in enumerate(pairs):
+        number, organization = spanning.get(p["unique_id_l"]), registry.organization_ids[p["unique_id_l"]]
+        if number is not None and registry.organization_ids[p["unique_id_r"]] == organization:
+            own[number, organization].append(i)
     groups = []
-    for cluster in clusters:
-        organizations = {registry.organization_ids[m] for m in cluster.members}
-        if len(organizations) == 1:
-            groups.append(
-                Group(cluster.members, organizations.pop(), cluster.score, cluster.density, cluster.links)
-            )
+    for number, (whole, involved) in enumerate(zip(clusters, organizations, strict=True)):
+        if len(involved) == 1:
+            groups.append(Group(whole.members, next(iter(involved)), whole.score, whole.density, whole.links))
             continue
-        groups.append(Group(cluster.members, None, cluster.score, cluster.density, cluster.links))
-        members = set(cluster.members)
-        for organization in organizations:
-            own = [
-                i
-                for i, p in enumerate(pairs)
-                if p["unique_id_l"] in members
-                and registry.organization_ids[p["unique_id_l"]] == organization
-                and registry.organization_ids[p["unique_id_r"]] == organization
-            ]
-            for part in duplicates.cluster_pairs(
-                [pairs[i]["unique_id_l"] for i in own],
-                [pairs[i]["unique_id_r"] for i in own],
-                [pairs[i]["match_probability"] for i in own],
-                national_ids=registry.national_ids,
-                distinct=apart,
-                threshold=threshold,
-                may_support=[pairs[i].get("may_support", True) for i in own],
-                evidence=[_evidence(pairs[i]) for i in own],
-                lone_threshold=lone_threshold,
-                may_pair_alone=[pairs[i].get("may_pair_alone", True) for i in own],
-                may_link=[pairs[i].get("may_link", True) for i in own],
-            ):
+        groups.append(Group(whole.members, None, whole.score, whole.density, whole.links))
+        for organization in involved:
+            chosen = own.get((number, organization), [])
+            for part in cluster(chosen):
                 groups.append(
-                    Group(part.members, organization, part.score, part.density, [own[i] for i in part.links])
+                    Group(
+                        part.members, organization, part.score, part.density, [chosen[i] for i in part.links]
+                    )
                 )
     for group in groups:
         group.reasons = duplicates.group_reasons([pairs[i]["reasons"] for i in group.links])
