@@ -5,7 +5,8 @@ register = template.Library()
 
 @register.filter
 def phone(value: str) -> str:
-    """'+50255551234'|phone → '+502 5555 1234' (no-break spaces); '' stays ''."""
+    """'+50255551234'|phone → '+502 5555 1234' (see display_phone: the number itself never
+    wraps); '' stays ''."""
     from incluye.core.phones import display_phone
 
     return display_phone(value)
