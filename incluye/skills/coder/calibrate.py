@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from incluye.skills.coder.index import Index
-from incluye.skills.coder.score import Analysis, Candidate
+from incluye.skills.coder.score import Analysis, Candidate, shared_features
 
 FEATURES = (
     "raw",
@@ -75,7 +75,7 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
     # said was moved first is the same evidence, not a rival.
     following = next((c.score for c in candidates[rank + 1 :] if c.occupation != candidate.moved_from), 0.0)
     best = index.documents[candidate.documents[0]]
-    shared = analysis.features & index.document_features(candidate.documents[0])
+    shared = shared_features(index, analysis, candidate)
     words = max(analysis.words, 1)
     return [
         min(candidate.score, 1.2),

@@ -62,6 +62,13 @@ class Context:
     # Per place: its words, the occupations it prefers, and the same work's occupation there
     # instead of another ("a la excavadora en la carretera": not the mining one).
     places: list[tuple[re.Pattern, tuple[str, ...], dict[str, str]]] = field(default_factory=list)
+    # The first-line supervisors' SOC codes (the supervisor role's targets), read once.
+    supervisors: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.supervisors = frozenset(
+            soc for role in self.roles if role.name == "supervisor" for soc in role.of.values()
+        )
 
     @classmethod
     def from_data(cls, data: dict) -> Context:
@@ -119,15 +126,14 @@ class Context:
     def _not_in_charge(self, candidates: list, soc_of, shared) -> list:
         """With no role word said, a first-line supervisor that comes first only for words a worker
         of the work shares (and scores nearly as much for) gives way to that worker."""
-        supervisors = {soc for role in self.roles if role.name == "supervisor" for soc in role.of.values()}
         first = candidates[0]
-        if soc_of(first.occupation) not in supervisors:
+        if soc_of(first.occupation) not in self.supervisors:
             return candidates
         words = shared(first)
         for rival in candidates[1:ROLE_REACH]:
             if rival.score < ROLE_RIVAL * first.score:
                 break
-            if soc_of(rival.occupation) not in supervisors and words <= shared(rival):
+            if soc_of(rival.occupation) not in self.supervisors and words <= shared(rival):
                 return _move(candidates, first, rival.occupation)
         return candidates
 

@@ -151,15 +151,19 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
     analysis.candidates = sorted(best.values(), key=lambda c: -c.score)
     # A role ("ayudante de", "foreman") or a place ("en la carretera") said around the trade.
     if index.context is not None:
-        found = analysis.features
-
-        def shared(candidate: Candidate) -> frozenset[str]:
-            return found & index.document_features(candidate.documents[0])
-
         analysis.candidates = index.context.adjust(
-            analysis.candidates, index.soc_of, index.by_soc, text, shared
+            analysis.candidates,
+            index.soc_of,
+            index.by_soc,
+            text,
+            lambda candidate: shared_features(index, analysis, candidate),
         )
     return analysis
+
+
+def shared_features(index: Index, analysis: Analysis, candidate: Candidate) -> set[str]:
+    """The text's features (stems and pairs of stems) that the candidate's best document shares."""
+    return analysis.features & index.document_features(candidate.documents[0])
 
 
 def matched_words(index: Index, analysis: Analysis, document: int) -> list[str]:
