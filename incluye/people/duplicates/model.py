@@ -667,17 +667,14 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
             logger.warning("find_duplicates: EM on %s did not converge (%s); prior m kept", rule, error)
 
 
-# Splink's gamma of a comparison's else level is 0 (-1 when a side is missing): a pair of records
-# with a different identity number on each side, or registered in another country with another
-# nationality, is what namesakes look like, and never corroborates a weak link; nor does a pair
-# whose surnames have nothing in common (a first name and a birth date close by are no person).
-MAY_SUPPORT_SQL = (
-    "gamma_national_id <> 0 and not (gamma_country = 0 and gamma_nationality = 0) and gamma_surnames <> 0"
-)
+# Splink's gamma of a comparison's else level is 0 (-1 when a side is missing).
 # Records registered in another country with another nationality are what namesakes look like even
 # when every name and the birth date agree (a Guatemalan in Guatemala, a Honduran of the same name in
 # Honduras): such a pair is shown, with its probability, but makes no group (`cluster.py`).
 MAY_LINK_SQL = "not (gamma_country = 0 and gamma_nationality = 0)"
+# Nor does a pair with a different identity number on each side ever corroborate a weak link, nor a
+# pair whose surnames have nothing in common (a first name and a birth date close by are no person).
+MAY_SUPPORT_SQL = f"gamma_national_id <> 0 and {MAY_LINK_SQL} and gamma_surnames <> 0"
 # Two records left alone may pair on a weak link only when nothing in it says "another person":
 # not namesakes (above), and given names and birth dates known on both sides and alike in part
 # (not the else level: "José" and "Miguel Manuel", or 2005-05-10 and 1996-07-27, are someone else).
