@@ -11,6 +11,7 @@ record they edit (`VersionedForm`, `save_with`), so that no change is silently l
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -59,10 +60,133 @@ class MonthField(forms.DateField):
         return super().to_python(value)
 
 
+class DateParts(forms.MultiWidget):
+    """A date a person knows by heart (a birth date) as three boxes, day, month and year, as the
+    design system advises: the browser's date picker shows its own language's order ("mm/dd/yyyy"
+    on an English browser) and makes a birth date forty years back a long way to scroll.
+
+    The value it reads is the three parts as typed, or, where the data carries the field's own
+    name (an import's row, the API, a test), that value as it is."""
+
+    template_name = "forms/date_parts.html"
+    PARTS = ("day", "month", "year")
+    # The boxes an error is about ("no_year": the year's); any other error is about the date.
+    ERROR_PARTS = {"no_day": ("day",), "no_month": ("month",), "no_year": ("year",)}
+    parts_in_error = PARTS
+
+    def __init__(self, attrs=None):
+        widths = {"day": 2, "month": 2, "year": 4}
+        super().__init__(
+            {
+                part: forms.TextInput(
+                    attrs={
+                        "class": f"govuk-input govuk-date-input__input govuk-input--width-{widths[part]}",
+                        "inputmode": "numeric",
+                        "autocomplete": "off",
+                        "maxlength": widths[part],
+                    }
+                )
+                for part in self.PARTS
+            },
+            attrs,
+        )
+
+    def widgets_by_part(self):
+        return zip(self.PARTS, self.widgets, strict=True)
+
+    def decompress(self, value):
+        # Strings, never numbers: a year must not pass through the locale ("1.985").
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str) and value:
+            year, _sep, rest = value.partition("-")
+            month, _sep, day = rest.partition("-")
+            return [day, month, year]
+        return ["", "", ""]
+
+    def id_for_label(self, id_):
+        # The error summary leads to the first box.
+        return f"{id_}_day" if id_ else id_
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data[name]
+        parts = [str(data.get(f"{name}_{part}") or "").strip() for part in self.PARTS]
+        return parts if any(parts) else ""
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+        wrong = self.parts_in_error if context["widget"]["attrs"].get("aria-invalid") else ()
+        for (part, widget), subwidget in zip(
+            self.widgets_by_part(), context["widget"]["subwidgets"], strict=True
+        ):
+            subwidget["label"] = labels[part]
+            subwidget["attrs"]["class"] = widget.attrs["class"] + (
+                " govuk-input--error" if part in wrong else ""
+            )
+            if subwidget["attrs"].get("id"):  # Django numbers them (_0, _1, _2): named as the data
+                subwidget["attrs"]["id"] = f"{context['widget']['attrs']['id']}_{part}"
+        return context
+
+
+class DatePartsField(forms.DateField):
+    """A date typed as day, month and year (`DateParts`). With `partial=True` (a birth date a
+    person knows only roughly) the day, or the day and the month, may be left empty: the date is
+    then the first of the month or of the year, and `precision()` says which."""
+
+    widget = DateParts
+    default_error_messages = {
+        "invalid": _("Write a real date, for example 27 3 1985."),
+        "no_year": _("Write the year, in four digits."),
+        "no_month": _("Write the month, as a number from 1 to 12."),
+        "no_day": _("Write the day."),
+    }
+
+    def __init__(self, *, partial=False, **kwargs):
+        self.partial = partial
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not isinstance(value, list | tuple):
+            return super().to_python(value)
+        day, month, year = (str(part).strip() for part in value)
+        if not any((day, month, year)):
+            return None
+        if not year or not year.isdigit() or len(year) != 4:
+            raise ValidationError(self.error_messages["no_year"], code="no_year")
+        if not month and (day or not self.partial):
+            raise ValidationError(self.error_messages["no_month"], code="no_month")
+        if not day and not self.partial:
+            raise ValidationError(self.error_messages["no_day"], code="no_day")
+        try:
+            return datetime.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    @staticmethod
+    def precision(value) -> str | None:
+        """ "day", "month" or "year" for the parts typed; None for a whole date given as one value."""
+        if not isinstance(value, list | tuple) or not any(value):
+            return None
+        day, month, _year = (str(part).strip() for part in value)
+        return "day" if day else "month" if month else "year"
+
+
 class DesignSystemBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
         attrs = super().build_widget_attrs(attrs, widget)
+        if isinstance(widget, DateParts):
+            # Each box has its class from the widget; the error's marks the boxes it is about.
+            codes = {error.code for error in self.errors.as_data()}
+            widget.parts_in_error = sorted(
+                {part for code in codes for part in DateParts.ERROR_PARTS.get(code, DateParts.PARTS)}
+            )
+            return attrs
         kind = getattr(widget, "input_type", None) or self.widget_type
         base = WIDGET_CLASSES.get(kind) or WIDGET_CLASSES.get(self.widget_type)
         if base is None and not widget.is_hidden:

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incluye.core.forms import VersionedForm
+from incluye.core.forms import DatePartsField, VersionedForm
 from incluye.core.models import Division, IdDocumentType
 from incluye.core.phones import clean_phone
 from incluye.core.selectors import origin_country_choices
@@ -163,22 +163,25 @@ class IntakeForm(ArrivalForm):
         help_text=_("How the person wants to be called."),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.NOT_RECORDED)
-    birth_date = forms.DateField(
+    birth_date = DatePartsField(
         label=_("Birth date"),
         required=False,
+        partial=True,
         input_formats=DATE_INPUT_FORMATS,
-        widget=date_widget(),
+        help_text=_(
+            "For example, 27 3 1985. If the person knows only the year, or the month and the year, leave the rest empty."
+        ),
     )
+    # Said by the parts typed on the page; an import's row or the API says it.
     birth_date_precision = forms.ChoiceField(
-        label=_("The birth date is"), choices=DatePrecision.choices, initial=DatePrecision.DAY
+        label=_("The birth date is"), choices=DatePrecision.choices, required=False
     )
     document_type = forms.ChoiceField(label=_("Identity document"), required=False)
     document_number = forms.CharField(label=_("Document number"), max_length=32, required=False)
-    document_expires_on = forms.DateField(
+    document_expires_on = DatePartsField(
         label=_("The document expires on"),
         required=False,
         input_formats=DATE_INPUT_FORMATS,
-        widget=date_widget(),
         help_text=_("For a card or permit that expires: a reminder comes before it does."),
     )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
@@ -204,11 +207,10 @@ class IntakeForm(ArrivalForm):
     accompanied_by = forms.ChoiceField(
         label=_("Accompanied by"), choices=[("", "—"), *AccompaniedBy.choices], required=False
     )
-    status_since = forms.DateField(
+    status_since = DatePartsField(
         label=_("Date of the asylum application or of the recognition"),
         required=False,
         input_formats=DATE_INPUT_FORMATS,
-        widget=date_widget(),
         help_text=_(
             "An asylum seeker: the day the application was filed. A refugee: the day of the recognition."
         ),
@@ -316,6 +318,13 @@ class IntakeForm(ArrivalForm):
 
     def clean(self):
         data = super().clean()
+        data["birth_date_precision"] = (
+            DatePartsField.precision(
+                self._widget_data_value(self.fields["birth_date"].widget, self.add_prefix("birth_date"))
+            )
+            or data.get("birth_date_precision")
+            or DatePrecision.DAY
+        )
         if not data.get("first_surname") and not data.get("second_surname") and "given_names" in data:
             self.add_error("first_surname", _("Write at least one surname."))
         if data.get("population") in ARRIVAL_POPULATIONS:

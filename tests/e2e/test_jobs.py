@@ -14,6 +14,13 @@ def _es(text):
         return gettext(text)
 
 
+def fill_date(page, legend, day):
+    """Types a date in the three boxes (day, month, year) of the group the legend names."""
+    group = page.get_by_role("group", name=_es(legend))
+    for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        group.get_by_label(_es(part), exact=True).fill(str(value))
+
+
 @pytest.fixture
 def world(live_server, settings):
     from incluye.accounts.models import Membership

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from incluye.core.identity import dpi_check_digit
+from tests.e2e.test_jobs import fill_date
 
 NAME = "Rigoberto Alejandro Quiej Sontay"
 FIRST_EIGHT = "31582047"
@@ -89,7 +90,7 @@ def test_one_returnee_across_four_organizations(alliance, new_page, live_server,
     reception.get_by_label(_es("Given names")).fill("Rigoberto Alejandro")
     reception.get_by_label(_es("First surname")).fill("Quiej")
     reception.get_by_label(_es("Second surname")).fill("Sontay")
-    reception.locator("#id_birth_date").fill("1987-05-16")
+    fill_date(reception, "Birth date", datetime.date(1987, 5, 16))
     reception.get_by_label(_es("Identity document")).select_option("DPI")
     reception.get_by_label(_es("Document number")).fill(DPI)
     reception.get_by_label(_es("Flight or bus")).fill("TA-317")

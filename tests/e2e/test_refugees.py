@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.test_jobs import _es, sign_in
+from tests.e2e.test_jobs import _es, fill_date, sign_in
 
 
 @pytest.fixture
@@ -63,8 +63,8 @@ def test_a_venezuelan_asylum_seeker_is_registered_gets_her_work_permit_and_is_ma
     page.get_by_label(_es("Arrived by")).select_option("land")
     page.get_by_label(_es("Border point or place of arrival")).fill("Paso Canoas")
     page.get_by_label(_es("Accompanied by")).select_option("children")
-    page.get_by_label(_es("Date of the asylum application or of the recognition")).fill(
-        iso(today - datetime.timedelta(days=115))
+    fill_date(
+        page, "Date of the asylum application or of the recognition", today - datetime.timedelta(days=115)
     )
     page.get_by_label(_es("Agrees to case management")).check()
     page.get_by_role("button", name=_es("Register"), exact=True).click()
