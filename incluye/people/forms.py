@@ -820,17 +820,14 @@ class EraseForm(forms.Form):
 class MigrationStatusForm(forms.Form):
     kind = forms.ChoiceField(label=_("Migration status"), choices=StatusKind.choices)
     category = forms.ChoiceField(label=_("Residence category"), required=False)
-    since = forms.DateField(
+    since = DatePartsField(
         label=_("Since"),
         input_formats=DATE_INPUT_FORMATS,
-        widget=date_widget(),
         help_text=_(
             "An asylum seeker: the day the application was filed. A refugee: the day of the recognition."
         ),
     )
-    until = forms.DateField(
-        label=_("Until"), required=False, input_formats=DATE_INPUT_FORMATS, widget=date_widget()
-    )
+    until = DatePartsField(label=_("Until"), required=False, input_formats=DATE_INPUT_FORMATS)
     reference = forms.CharField(
         label=_("File number of the application or resolution"), max_length=60, required=False
     )
@@ -858,12 +855,9 @@ class ForeignDocumentForm(forms.Form):
 
     document_type = forms.ChoiceField(label=_("Document"))
     number = forms.CharField(label=_("Number"), max_length=40)
-    issued_on = forms.DateField(
-        label=_("Valid from"), required=False, input_formats=DATE_INPUT_FORMATS, widget=date_widget()
-    )
-    expires_on = forms.DateField(
-        label=_("Expires on"), required=False, input_formats=DATE_INPUT_FORMATS, widget=date_widget()
-    )
+    # Read off the document: typed as printed there, day, month and year.
+    issued_on = DatePartsField(label=_("Valid from"), required=False, input_formats=DATE_INPUT_FORMATS)
+    expires_on = DatePartsField(label=_("Expires on"), required=False, input_formats=DATE_INPUT_FORMATS)
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)

@@ -91,9 +91,9 @@ def test_a_venezuelan_asylum_seeker_is_registered_gets_her_work_permit_and_is_ma
         type_pk = str(IdDocumentType.objects.get(country_id="CR", code=document).pk)
         document_field.select_option(type_pk)
         page.get_by_label(re.compile(rf"^{_es('Number')}:?$")).fill(number)
-        page.get_by_label(_es("Valid from")).fill(iso(valid_from))
+        fill_date(page, "Valid from", valid_from)
         if expires:
-            page.get_by_label(_es("Expires on")).fill(iso(expires))
+            fill_date(page, "Expires on", expires)
         page.get_by_role("button", name=_es("Record the document")).click()
         expect(page.get_by_text(_es("The document was recorded."))).to_be_visible()
     expect(page.get_by_test_id("work-authorization")).to_contain_text(_es("May work today."))

@@ -241,8 +241,13 @@ def test_renewing_her_card_replaces_its_dates_and_says_so_in_the_log(costa_rica)
         {
             "document-document_type": card.document_type_id,
             "document-number": "186212345678",
-            "document-issued_on": "2026-07-01",
-            "document-expires_on": "2027-01-12",
+            # typed as printed on the card, day, month and year, as the page asks
+            "document-issued_on_day": "1",
+            "document-issued_on_month": "7",
+            "document-issued_on_year": "2026",
+            "document-expires_on_day": "12",
+            "document-expires_on_month": "1",
+            "document-expires_on_year": "2027",
         },
     )
     assert response.status_code == 302
