@@ -4,8 +4,10 @@ certificates and their revocation. Every change is logged in the action log."""
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +34,7 @@ from incluye.certification.selectors import (
     sharing_consent,
 )
 from incluye.core.actionlog import log_action
+from incluye.core.notify import notify_on_commit
 from incluye.core.versioning import check_current, save_versioned
 from incluye.people.selectors import person_is_visible_to
 from incluye.skills.models import ProfileStatus
@@ -191,6 +194,18 @@ def enrollment_withdraw(*, membership, enrollment) -> None:
 
 
 def _withdraw(membership, enrollment, *, reason: str) -> None:
+    session = enrollment.session
+    recipients = list(session.assessors.all()) or body_assessors(session.body)
+    notify_on_commit(
+        to_users=[user for user in recipients if user.pk != membership.user_id],
+        template="certification/email/seat_freed",
+        context={
+            "standard": session.standard.code,
+            "date": session.date.isoformat(),
+            "place": session.place,
+            "link": settings.SITE_URL.rstrip("/") + reverse("certification:session", args=[session.pk]),
+        },
+    )
     _log(
         membership,
         "incluye.enrollment.withdrawn",

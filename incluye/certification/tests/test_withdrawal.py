@@ -4,15 +4,18 @@ session, and a certificate sets free the person's seat in a later session of the
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from incluye.accounts.roles import Role
 from incluye.certification import services
 from incluye.certification.models import Enrollment
 from incluye.certification.tests.conftest import assess, enrol_new_person
 from incluye.core.actionlog import ActionLogEntry
-from incluye.core.testing import client_for, page_text
+from incluye.core.testing import client_for, make_member, page_text
 
 
 def later_session(assessor, standard, *, days=7, capacity=5):
@@ -148,3 +151,39 @@ def test_through_the_api_only_the_persons_organization_may_withdraw_others_get_4
     ):
         assert client.delete(url).status_code == 404
     assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+
+
+def test_the_sessions_assessors_are_told_a_seat_is_free_without_the_persons_name(
+    personas, upcoming, profile, consent, assessor, institute, django_capture_on_commit_callbacks
+):
+    other_assessor = make_member(institute, Role.ASSESSOR, mfa=False)  # not assigned to this session
+    enrollment = services.enrollment_create(membership=personas.caseworker, session=upcoming, profile=profile)
+    assert mail.outbox == []  # an enrolment is on the session's list; no message
+    with django_capture_on_commit_callbacks(execute=True):
+        personas.client("caseworker").post(reverse("certification:enrollment_withdraw", args=[enrollment.pk]))
+    assert [message.to for message in mail.outbox] == [[assessor.user.email]]
+    message = mail.outbox[0]
+    day = date_format(upcoming.date, "SHORT_DATE_FORMAT")
+    assert message.subject == f"Hay un cupo libre en la sesión de {upcoming.standard.code} del {day}"
+    assert "Centro de Capacitación Mixco" in message.body
+    assert reverse("certification:session", args=[upcoming.pk]) in message.body
+    assert "Ordóñez" not in message.subject + message.body and "José" not in message.body
+    assert other_assessor.user.email not in {address for m in mail.outbox for address in m.to}
+
+
+def test_a_rolled_back_withdrawal_tells_nobody(personas, enrollment, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the session has begun: refused
+        personas.client("caseworker").post(reverse("certification:enrollment_withdraw", args=[enrollment.pk]))
+    assert mail.outbox == []
+
+
+def test_a_seat_set_free_by_a_certificate_is_told_to_the_later_sessions_assessor_not_to_the_one_who_certified(
+    personas, assessor, institute, standard, enrollment, profile, django_capture_on_commit_callbacks
+):
+    colleague = make_member(institute, Role.ASSESSOR, mfa=False)
+    upcoming = later_session(colleague, standard)  # the colleague assesses the later session
+    services.enrollment_create(membership=personas.caseworker, session=upcoming, profile=profile)
+    assess(assessor, enrollment, {unit.code: "competent" for unit in standard.units.all()})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_issue(membership=assessor, enrollment=enrollment)
+    assert [message.to for message in mail.outbox] == [[colleague.user.email]]

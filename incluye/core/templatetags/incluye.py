@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 
 register = template.Library()
@@ -10,6 +12,13 @@ def phone(value: str) -> str:
     from incluye.core.phones import display_phone
 
     return display_phone(value)
+
+
+@register.filter
+def as_date(value):
+    """ "2027-01-15"|as_date → the date, to be shown the local way (|date:"DATE_FORMAT"): a
+    notification's context is JSON, where a date travels as ISO text."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) and value else value
 
 
 @register.filter
