@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from incluye.skills.bundled import spelling
+from incluye.skills.bundled import spelling, spelling_tokens
 from incluye.skills.coder import Normalizer
 from incluye.skills.models import (
     AssessmentEvidence,
@@ -29,8 +29,9 @@ MAX_SKILLS_PER_OCCUPATION = 8
 
 
 def _normalizer() -> Normalizer:
-    table = spelling()
-    return Normalizer(table["tokens"], set(table["stopwords"]))
+    """The coder's words: its spelling table and its glossary of work words as returnees say them
+    ("draiwalero", "le modeaba"), applied alike to what the person said and to the units' keywords."""
+    return Normalizer(spelling_tokens(), set(spelling()["stopwords"]))
 
 
 def experience_words(experiences) -> set[str]:

@@ -134,6 +134,23 @@ def test_the_profile_gathers_occupations_skills_standards_and_gaps(personas, per
     assert document["pathway"] == ["GT-CON-0012"]
 
 
+def test_a_job_told_in_spanglish_covers_the_units_its_words_name(personas, person, institute):
+    job = _job(
+        personas,
+        person,
+        job_title="draiwalero",
+        tasks="le modeaba a las paredes",  # "mud": the finishing compound
+        tools="",
+    )
+    services.work_code(
+        membership=personas.caseworker, experience=job, occupation=Occupation.objects.get(code="47-2081.00")
+    )
+    document = profile_document(services.profile_start(membership=personas.caseworker, person=person))
+    [standard] = document["standards"]
+    assert [u["code"] for u in standard["covered"]] == ["U1", "U2"]
+    assert [u["code"] for u in standard["gaps"]] == ["U3"]
+
+
 def test_a_standard_of_another_country_is_not_suggested(personas, person):
     from incluye.core.testing import make_organization
     from incluye.skills.standards import catalogue_load
