@@ -125,17 +125,19 @@ def records(personas, person):
     return records
 
 
-def owner_memberships(personas, records) -> dict:
-    """{url: membership}: an app whose records belong to another organization (a certifying body,
-    an employer) names the membership that opens each of its URLs with `owner(personas, records,
-    url)`; every other URL is opened in `personas.org`."""
+def owner_memberships(personas, records, *, by_method=False) -> dict:
+    """{url: membership} (with `by_method`, {(method, url): membership}): an app whose records
+    belong to another organization (a certifying body, an employer) names the membership that
+    opens each of its URLs with `owner(personas, records, url, method)`; every other URL is opened
+    in `personas.org`. A URL's methods may belong to different organizations (the body reads an
+    enrolment; the person's organization withdraws it): without `by_method`, its GET's owner."""
     owners = {}
     for module in APP_ACCESS:
         if hasattr(module, "owner"):
-            for _method, url in module.urls(personas, records):
-                membership = module.owner(personas, records, url)
-                if membership is not None:
-                    owners[url] = membership
+            for method, url in module.urls(personas, records):
+                membership = module.owner(personas, records, url, method)
+                if membership is not None and (by_method or method == "get" or url not in owners):
+                    owners[(method, url) if by_method else url] = membership
     return owners
 
 

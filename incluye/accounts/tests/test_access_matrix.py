@@ -59,7 +59,7 @@ def _answer(client, method, url):
 
 
 def test_every_role_gets_the_expected_answer_on_every_url(personas, records):  # noqa: F811
-    owners = {url: m.organization for url, m in owner_memberships(personas, records).items()}
+    owners = {key: m.organization for key, m in owner_memberships(personas, records, by_method=True).items()}
     members: dict = {}
 
     def client(organization, role):
@@ -77,7 +77,7 @@ def test_every_role_gets_the_expected_answer_on_every_url(personas, records):  #
     observed: dict = {}
     for method, url, is_object in requests:
         name = resolve(url).view_name
-        owner = owners.get(url, personas.org)
+        owner = owners.get((method, url), personas.org)
         row = {role: _answer(client(owner, role), method, url) for role in Role.values}
         row[OUTSIDER] = _answer(personas.client("outsider_admin"), method, url)
         row[PARTICIPANT] = _answer(own, method, url)

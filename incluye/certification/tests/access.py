@@ -99,13 +99,14 @@ def urls(personas, records) -> list[tuple[str, str]]:
     ]
 
 
-def owner(personas, records, url):
+def owner(personas, records, url, method="get"):
     """Who opens `url` in the owning organization: the certifying body's administrator, except the
-    enrolment page of a profile and the withdrawal of an enrolment, which belong to the person's
-    organization (personas.org)."""
+    enrolment page of a profile and the withdrawal of an enrolment (the page's and the API's
+    DELETE), which belong to the person's organization (personas.org)."""
+    enrollment = records["enrollment"].pk
     if url in (
         reverse("certification:enroll", args=[records["signed_profile"].pk]),
-        reverse("certification:enrollment_withdraw", args=[records["enrollment"].pk]),
-    ):
+        reverse("certification:enrollment_withdraw", args=[enrollment]),
+    ) or (method == "delete" and url == reverse("api:enrollment", args=[enrollment])):
         return None
     return records["certification_body_admin"]

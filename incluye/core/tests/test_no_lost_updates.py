@@ -716,8 +716,8 @@ def _owners(personas, recs):
     owners = {}
     for module in APP_ACCESS:
         if hasattr(module, "owner"):
-            for _method, url in module.urls(personas, recs):
-                membership = module.owner(personas, recs, url)
+            for method, url in module.urls(personas, recs):
+                membership = module.owner(personas, recs, url, method)
                 if membership is not None:
                     owners[url] = membership
     return owners

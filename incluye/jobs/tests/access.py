@@ -65,7 +65,7 @@ def urls(personas, records) -> list[tuple[str, str]]:
     ]
 
 
-def owner(personas, records, url):
+def owner(personas, records, url, method="get"):
     """The membership that opens `url` when it is not the administrator of `personas.org`."""
     vacancy = records["vacancy"].pk
     if url in (
