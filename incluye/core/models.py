@@ -25,6 +25,9 @@ class Country(models.Model):
     # its residence categories, the bodies that recognise qualifications from abroad: see the
     # "migration" key of the country's data file.
     migration = models.JSONField(_("migration rules"), default=dict, blank=True)
+    # The languages its desks ask about, in the order they are offered (codes of
+    # people.models.Language); empty: all of them.
+    languages = models.JSONField(_("languages asked at registration"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("country")

@@ -40,6 +40,7 @@ def country_load(*, code: str, actor=None) -> Country:
             "division_levels": data["division_levels"],
             "divisions_source": data.get("divisions_source", ""),
             "migration": data.get("migration", {}),
+            "languages": data.get("languages", []),
         },
     )
     existing = {d.code: d for d in Division.objects.filter(country=country)}

@@ -36,6 +36,15 @@ class Language(models.TextChoices):
     GARIFUNA = "cab", _("Garífuna")
     LENCA = "len", _("Lenca")
     MISKITO = "miq", _("Miskito")
+    PECH = "pay", _("Pech")
+    NAWAT = "ppl", _("Nawat")
+    NGABERE = "gym", _("Ngäbere")
+    BRIBRI = "bzd", _("Bribri")
+    CABECAR = "cjp", _("Cabécar")
+    # Languages of people arriving from further away (Haiti, Brazil, West and Central Africa).
+    FRENCH = "fr", _("French")
+    HAITIAN_CREOLE = "ht", _("Haitian Creole")
+    PORTUGUESE = "pt", _("Portuguese")
     OTHER = "other", _("Other")
 
 

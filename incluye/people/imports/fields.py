@@ -194,6 +194,12 @@ LANGUAGE_OPTIONS = _options(
         "kek": ("qeqchi", "q eqchi", "kekchi"),
         "cak": ("cakchiquel",),
         "kjb": ("qanjobal", "q anjob al", "kanjobal"),
+        "miq": ("misquito", "miskitu"),
+        "ppl": ("nahuat", "nahuatl", "pipil"),
+        "gym": ("ngabe", "ngobe", "guaymi"),
+        "fr": ("frances", "french"),
+        "ht": ("kreyol", "kreyol ayisyen", "creole haitiano", "haitian creole"),
+        "pt": ("portugues", "portuguese"),
         "other": ("otro", "otra"),
     },
 )

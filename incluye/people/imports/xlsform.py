@@ -162,7 +162,11 @@ def _question(field, add_choices, country, divisions, deepest, top_of) -> dict:
         add_choices(list_name, [(o.code, _both_codes(o.label), None) for o in field.options])
     elif field.kind == MULTIPLE:
         row["type"] = f"select_multiple {list_name}"
-        add_choices(list_name, [(o.code or NONE_NAME, _both_codes(o.label), None) for o in field.options])
+        options = field.options
+        if field.name == "languages" and country.languages:  # the country's, in its order
+            by_code = {o.code: o for o in options}
+            options = [by_code[code] for code in country.languages if code in by_code]
+        add_choices(list_name, [(o.code or NONE_NAME, _both_codes(o.label), None) for o in options])
         if any(o.code == NONE for o in field.options):
             row["constraint"] = f"not(selected(., '{NONE_NAME}') and count-selected(.) > 1)"
     elif field.kind == DOCUMENT_TYPE:

@@ -358,3 +358,42 @@ def test_her_copy_of_her_data_has_her_status_and_a_role_without_protection_gets_
     assert limited["person"]["nationality"] is None and "people.MigrationStatus" not in limited["records"]
     assert limited["withheld"] == {"people.MigrationStatus": 1, "people.IdentityDocument": 2}
     assert "asylum_seeker" not in text and "186212345678" not in text and "Peñas" not in text
+
+
+def test_a_costa_rican_desk_asks_about_the_languages_of_the_people_it_receives(costa_rica, personas):
+    costa_rican = costa_rica.client("reception").get(reverse("people:intake")).content.decode()
+    for name in ("Criollo haitiano", "Francés", "Portugués", "Ngäbere", "Bribri", "Cabécar", "Miskito"):
+        assert f"> {name}</label>" in costa_rican or f">{name}</label>" in costa_rican, name
+    assert "K&#x27;iche&#x27;" not in costa_rican and "Mam</label>" not in costa_rican
+    guatemalan = personas.client("staff").get(reverse("people:intake")).content.decode()
+    assert "K&#x27;iche&#x27;" in guatemalan and "Criollo haitiano" not in guatemalan
+
+
+def test_a_haitian_arrival_who_speaks_creole_and_french_is_registered_with_both(costa_rica):
+    costa_rica.client("reception").post(
+        reverse("people:intake"),
+        an_arrival(
+            given_names="Wisline",
+            first_surname="Jean-Baptiste",
+            second_surname="",
+            nationality="HT",
+            document_type="",
+            document_number="",
+            languages=["ht", "fr"],
+        ),
+    )
+    person = Person.objects.get(given_names="Wisline")
+    assert person.languages == ["ht", "fr"]
+    assert person.language_labels() == ["Criollo haitiano", "Francés"]
+
+
+def test_every_language_a_country_asks_about_is_one_incluye_knows():
+    import json
+    from pathlib import Path
+
+    from incluye.people.models import Language
+
+    folder = Path(__file__).resolve().parents[2] / "core" / "data" / "countries"
+    for path in folder.glob("[a-z][a-z].json"):
+        codes = json.loads(path.read_text(encoding="utf-8"))["languages"]
+        assert set(codes) <= set(Language.values), path.name

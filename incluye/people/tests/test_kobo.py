@@ -668,3 +668,12 @@ def test_the_intake_api_resolves_a_municipality_name_within_its_department(perso
     assert refused.status_code == 400
     message = json.dumps(refused.json(), ensure_ascii=False)
     assert "0109" in message and "1202" in message
+
+
+def test_our_xlsform_offers_the_languages_its_countrys_desks_ask_about(personas):
+    def languages(code):
+        form = build_xlsform(ARRIVALS, Country.objects.get(code=code))
+        return [row["name"] for row in form["choices"] if row["list_name"] == "languages"]
+
+    assert languages("CR") == ["es", "en", "fr", "ht", "pt", "miq", "gym", "bzd", "cjp", "other"]
+    assert "quc" in languages("GT") and "ht" not in languages("GT")

@@ -26,6 +26,7 @@ TOP_KEYS = {
     "id_document_types",
     "foreigner_documents",
     "migration",
+    "languages",
 }
 ID_KEYS = {"code", "name", "rule", "example", "is_national_id"}
 FOREIGNER_KEYS = {
@@ -195,6 +196,14 @@ def check_country(cc, exp):
             err(f"{cc}: {key} = {data.get(key)!r}, expected {exp[key]!r}")
     check_i18n(data.get("name"), f"{cc}.name")
     check_name(data.get("divisions_source"), f"{cc}.divisions_source")
+    languages = data.get("languages", [])
+    if (
+        len(set(languages)) != len(languages)
+        or not all(re.fullmatch(r"[a-z]{2,3}|other", code or "") for code in languages)
+        or "es" not in languages
+        or languages[-1:] != ["other"]
+    ):
+        err(f"{cc}: languages {languages!r}: distinct codes, Spanish among them, 'other' last")
 
     levels = data.get("division_levels", [])
     if [lv.get("level") for lv in levels] != list(range(1, exp["levels"] + 1)):
