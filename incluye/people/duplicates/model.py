@@ -792,8 +792,10 @@ def score_pairs(
 
     started = time.perf_counter()
     lowest = threshold if support_threshold is None else min(threshold, support_threshold)
-    # The blocked pairs are built here (`blocked_pairs_sql`) and handed to Splink, which scores them.
+    # The blocked pairs are built here (`blocked_pairs_sql`) and handed to Splink, which scores them;
+    # its own rules (kept in the saved model) would only carry their keys along with every pair.
     con.execute(f"create or replace table {BLOCKED_PAIRS_TABLE} as {blocked_pairs_sql()}")
+    linker._settings_obj._blocking_rules_to_generate_predictions = []
     blocked = linker.table_management.register_blocked_pairs_for_predict(db_api.register(BLOCKED_PAIRS_TABLE))
     # Scored like the pairs of Splink's own blocking: its path for registered pairs first copies
     # every record of a pair twice over (0.6 s of CPU more at 200 000 records).
