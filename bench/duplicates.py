@@ -388,8 +388,12 @@ def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Tab
     (data / "incluye-model.json").write_text(json.dumps(model, indent=1))
     pq.write_table(scored.table, data / "incluye-pairs.parquet")
     started = time.perf_counter()
-    ids = records.column("national_id").to_pylist()
-    national_ids = {i: "".join(c for c in n.upper() if c.isalnum()) for i, n in enumerate(ids) if n}
+    # Normalised as the job does while loading the records (upper case, letters and digits), by
+    # Arrow: a loop over every record's characters cost 0.2 s of this step.
+    ids = records.column("national_id")
+    present = pc.indices_nonzero(pc.and_kleene(pc.is_valid(ids), pc.not_equal(ids, "")))
+    normalised = pc.replace_substring_regex(pc.utf8_upper(pc.take(ids, present)), r"[^\pL\pN]", "")
+    national_ids = dict(zip(present.to_pylist(), normalised.to_pylist(), strict=True))
     clusters = duplicates.cluster_pairs(
         scored.table.column("unique_id_l").to_pylist(),
         scored.table.column("unique_id_r").to_pylist(),

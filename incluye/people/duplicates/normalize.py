@@ -54,6 +54,11 @@ _PHONETIC_RULES = [
     (r"y", "i"),
 ]
 
+# Compiled once: the module-level re.sub looks each pattern up in a cache on every call.
+_PHONETIC_PATTERNS = [(re.compile(pattern), replacement) for pattern, replacement in _PHONETIC_RULES]
+_NOT_A_LETTER = re.compile(r"[^a-z]")
+_DOUBLED = re.compile(r"(.)\1+")
+
 
 @cache
 def spanish_phonetic(text: str) -> str:
@@ -62,10 +67,10 @@ def spanish_phonetic(text: str) -> str:
     Letters written differently but sounding alike in Central American Spanish map to one
     letter; h is silent; doubled letters collapse. Vowels are kept: they are stable in Spanish.
     """
-    key = re.sub(r"[^a-z]", "", fold(text))
-    for pattern, replacement in _PHONETIC_RULES:
-        key = re.sub(pattern, replacement, key)
-    return re.sub(r"(.)\1+", r"\1", key)
+    key = _NOT_A_LETTER.sub("", fold(text))
+    for pattern, replacement in _PHONETIC_PATTERNS:
+        key = pattern.sub(replacement, key)
+    return _DOUBLED.sub(r"\1", key)
 
 
 @cache

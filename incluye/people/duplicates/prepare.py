@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -56,6 +57,21 @@ _SURNAME_SCHEMA = pa.schema(
 FEATURES_TABLE = "incluye_people"
 
 
+def _feature_table(raw: list[list], features: list[dict], schema: pa.Schema) -> pa.Table:
+    """The raw values (the schema's first columns) and their features (the rest, by name) as an
+    Arrow table built column by column: twice as fast as from a list of rows."""
+    names = schema.names[len(raw) :]
+    columns = raw + (
+        [list(column) for column in zip(*map(itemgetter(*names), features), strict=True)]
+        if features
+        else [[] for _ in names]
+    )
+    return pa.Table.from_arrays(
+        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+
+
 def prepare_features(con: duckdb.DuckDBPyConnection, records: pa.Table) -> None:
     """Create FEATURES_TABLE in `con` with the model's features for `records` (`RAW_SCHEMA`).
 
@@ -63,18 +79,15 @@ def prepare_features(con: duckdb.DuckDBPyConnection, records: pa.Table) -> None:
     """
     con.register("incluye_raw", records)
     given_values = con.sql("select distinct coalesce(given_names, '') as v from incluye_raw").to_arrow_table()
-    rows = [{"raw_given": v, **given_features(v)} for v in given_values.column("v").to_pylist()]
-    con.register("incluye_given_map", pa.Table.from_pylist(rows, schema=_GIVEN_SCHEMA))
+    given = given_values.column("v").to_pylist()
+    features = [given_features(v) for v in given]
+    con.register("incluye_given_map", _feature_table([given], features, _GIVEN_SCHEMA))
     surname_values = con.sql(
         "select distinct coalesce(first_surname, '') as a, coalesce(second_surname, '') as b from incluye_raw"
     ).to_arrow_table()
-    rows = [
-        {"raw_first": a, "raw_second": b, **surname_features(a, b)}
-        for a, b in zip(
-            surname_values.column("a").to_pylist(), surname_values.column("b").to_pylist(), strict=True
-        )
-    ]
-    con.register("incluye_surname_map", pa.Table.from_pylist(rows, schema=_SURNAME_SCHEMA))
+    first, second = surname_values.column("a").to_pylist(), surname_values.column("b").to_pylist()
+    features = [surname_features(a, b) for a, b in zip(first, second, strict=True)]
+    con.register("incluye_surname_map", _feature_table([first, second], features, _SURNAME_SCHEMA))
     # The only interpolated name is FEATURES_TABLE, a constant.
     con.execute(f"""
         create or replace table {FEATURES_TABLE} as

@@ -315,3 +315,31 @@ def test_a_common_nickname_weighs_less_than_a_rare_one(registry, small_training)
     jose, ignacio = (weight[pair] for pair in pairs)
     # José is one of the commonest names here, Ignacio one of the rarer: Pepe for José says less.
     assert ignacio > jose + 1
+
+
+def test_the_pairs_blocked_for_prediction_are_those_of_splinks_own_blocking(registry):
+    """The blocked pairs are built by one query of our own (faster): the very pairs Splink's
+    blocking rules give, each once, with the same first rule as its match key."""
+    from splink import DuckDBAPI, Linker
+
+    registry, *_ = registry
+    con = duplicates.duckdb_connection()
+    duplicates.prepare_features(con, registry.table())
+    linker = Linker(DuckDBAPI(con).register(duplicates.FEATURES_TABLE), duplicates.settings())
+    splinks = linker.inference.compute_blocked_pairs_for_predict().as_duckdbpyrelation()
+    ours = con.sql(duplicates_model.blocked_pairs_sql())
+    columns = "match_key, join_key_l, join_key_r"
+    expected = sorted(splinks.select(columns).fetchall())
+    assert len(expected) > 500
+    assert sorted(ours.select(columns).fetchall()) == expected
+
+
+def test_the_model_settings_pass_splinks_validation(caplog):
+    """Splink's own check of the settings is skipped when the job runs (it only warns): here every
+    column a comparison, a blocking rule or the output names is one of the features."""
+    from splink import DuckDBAPI, Linker
+
+    con = duplicates.duckdb_connection()
+    duplicates.prepare_features(con, Registry(50).table())
+    Linker(DuckDBAPI(con).register(duplicates.FEATURES_TABLE), duplicates.settings(), validate_settings=True)
+    assert "SETTINGS VALIDATION" not in caplog.text
