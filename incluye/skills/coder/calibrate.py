@@ -55,10 +55,14 @@ FEATURES = (
     "employer",
     "role",
     "verbatim",
+    "imported",
 )
 # The kinds of evidence the first answer can rest on, each with its own threshold: a title said,
 # task or tool words, or only an employer named ("en la Tyson", which people also say of errands).
 EVIDENCE = ("title", "task", "employer")
+# Sources imported from the official tables (`manage.py import_taxonomy`), as opposed to the bundled
+# taxonomy and the bundled ESCO titles written for returnees.
+IMPORTED = frozenset({"onet"})
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "calibration.json"
 
 
@@ -97,6 +101,7 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
         float(best.kind == "employer"),
         float(bool(candidate.role)),
         verbatim(index, analysis, candidate, shared),
+        float(best.source in IMPORTED),
     ]
 
 
