@@ -671,3 +671,14 @@ def test_a_fish_plant_is_fish_processing_and_immigration_papers_are_no_job():
     coder = get_coder()
     assert coder.code("procesaba pescado en una planta en Alaska")[0].soc == "51-3022"
     assert coder.code("no tenía papeles para trabajar") == []
+
+
+@pytest.mark.django_db
+def test_a_tech_is_a_technician_not_a_roof():
+    # Spanglish "tech" (técnico) shared its stem with "techo" (roof).
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    assert coder.code("tech de aire acondicionado")[0].soc == "49-9021"
+    assert coder.code("techero")[0].soc == "47-2181"
