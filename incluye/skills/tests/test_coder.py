@@ -552,19 +552,21 @@ def test_no_one_is_made_a_supervisor_for_the_words_of_the_work_alone():
     assert coder.code("supervisor de bodega")[0].soc == "53-1042"  # the role said
 
 
+def _occupations(*socs: str, start: int = 1) -> list[dict]:
+    """Occupations of a hand-made index, by SOC code only."""
+    return [
+        {"id": number, "code": f"{soc}.00", "isco": "", "title_es": soc, "title_en": soc}
+        for number, soc in enumerate(socs, start)
+    ]
+
+
 def test_a_crew_leader_of_a_trade_codes_that_trades_supervisor_not_a_title_made_of_the_role_words():
     # O*NET lists "Crew Leader" among the titles of the production supervisors, the landscaping
     # supervisors and other production workers: the role's own words must not pick the trade (here
     # they fill the first places), the framing must.
     from incluye.skills.coder import Context
 
-    occupations = [
-        {"id": 1, "code": "51-1011.00", "isco": "3122", "title_es": "x", "title_en": "y"},
-        {"id": 2, "code": "47-2031.00", "isco": "7115", "title_es": "x", "title_en": "y"},
-        {"id": 3, "code": "47-1011.00", "isco": "3123", "title_es": "x", "title_en": "y"},
-        {"id": 4, "code": "37-1012.00", "isco": "6113", "title_es": "x", "title_en": "y"},
-        {"id": 5, "code": "51-9199.00", "isco": "9329", "title_es": "x", "title_en": "y"},
-    ]
+    occupations = _occupations("51-1011", "47-2031", "47-1011", "37-1012", "51-9199")
     documents = [
         Document(0, "title", "Crew Leader", "bundled", "en"),
         Document(3, "title", "crew leader", "bundled"),
@@ -593,18 +595,14 @@ def test_a_crew_leader_of_a_trade_codes_that_trades_supervisor_not_a_title_made_
 def _helpers_coder(with_other_helper: bool):
     from incluye.skills.coder import Context
 
-    occupations = [
-        {"id": 1, "code": "47-2131.00", "isco": "7124", "title_es": "x", "title_en": "y"},
-        {"id": 2, "code": "51-2092.00", "isco": "8219", "title_es": "x", "title_en": "y"},
-        {"id": 3, "code": "51-9198.00", "isco": "9329", "title_es": "x", "title_en": "y"},
-    ]
+    occupations = _occupations("47-2131", "51-2092", "51-9198")
     documents = [
         Document(0, "title", "insulation", "bundled"),
         Document(1, "title", "trabajador de planta", "bundled"),
         Document(2, "title", "ayudante de produccion", "bundled"),
     ]
     if with_other_helper:
-        occupations.append({"id": 4, "code": "47-3019.00", "isco": "9313", "title_es": "x", "title_en": "y"})
+        occupations += _occupations("47-3019", start=4)
         documents.append(Document(3, "title", "Insulation Helper", "onet", "en"))
     context = Context.from_data(
         {
@@ -651,34 +649,31 @@ def test_the_calibration_tells_the_imported_official_titles_from_the_bundled_one
     assert candidate_features(coder, analyse(coder, "cook"), 0)[imported] == 1.0
 
 
-@pytest.mark.django_db
-def test_a_troca_is_the_truck_not_the_trucker():
+@pytest.fixture
+def bundled_coder(db):
+    """The coder of the bundled taxonomy, built afresh from the test database."""
     from incluye.skills.coding import get_coder, reset
 
     reset()
-    coder = get_coder()
+    return get_coder()
+
+
+def test_a_troca_is_the_truck_not_the_trucker(bundled_coder):
+    coder = bundled_coder
     assert coder.code("lavaba trocas")[0].soc == "53-7061"  # washed trucks
     assert coder.code("mecánico de diesel de trocas")[0].soc == "49-3031"
     assert coder.code("manejaba troca")[0].soc == "53-3032"  # drove one: the truck driver
     assert coder.code("troquero")[0].soc == "53-3032"
 
 
-@pytest.mark.django_db
-def test_a_fish_plant_is_fish_processing_and_immigration_papers_are_no_job():
-    from incluye.skills.coding import get_coder, reset
-
-    reset()
-    coder = get_coder()
+def test_a_fish_plant_is_fish_processing_and_immigration_papers_are_no_job(bundled_coder):
+    coder = bundled_coder
     assert coder.code("procesaba pescado en una planta en Alaska")[0].soc == "51-3022"
     assert coder.code("no tenía papeles para trabajar") == []
 
 
-@pytest.mark.django_db
-def test_a_tech_is_a_technician_not_a_roof():
+def test_a_tech_is_a_technician_not_a_roof(bundled_coder):
     # Spanglish "tech" (técnico) shared its stem with "techo" (roof).
-    from incluye.skills.coding import get_coder, reset
-
-    reset()
-    coder = get_coder()
+    coder = bundled_coder
     assert coder.code("tech de aire acondicionado")[0].soc == "49-9021"
     assert coder.code("techero")[0].soc == "47-2181"
