@@ -54,10 +54,15 @@ FEATURES = (
     "life",
     "employer",
     "role",
+    "verbatim",
+    "imported",
 )
 # The kinds of evidence the first answer can rest on, each with its own threshold: a title said,
 # task or tool words, or only an employer named ("en la Tyson", which people also say of errands).
 EVIDENCE = ("title", "task", "employer")
+# Sources imported from the official tables (`manage.py import_taxonomy`), as opposed to the bundled
+# taxonomy and the bundled ESCO titles written for returnees.
+IMPORTED = frozenset({"onet"})
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "calibration.json"
 
 
@@ -95,7 +100,22 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
         analysis.life / words,
         float(best.kind == "employer"),
         float(bool(candidate.role)),
+        verbatim(index, analysis, candidate, shared),
+        float(best.source in IMPORTED),
     ]
+
+
+def verbatim(index: Index, analysis: Analysis, candidate: Candidate, shared: set[str]) -> float:
+    """The share of the words the text and the candidate's best document share that the document
+    says as the person typed them, not only their stem ("Marcos" is no "marca")."""
+    singles = {f for f in shared if "_" not in f}
+    if not singles:
+        return 0.0
+    said = set(index.document_words(candidate.documents[0]))
+    typed: dict[str, set[str]] = {}
+    for stemmed, word in analysis.tokens:
+        typed.setdefault(stemmed, set()).add(word)
+    return sum(1 for f in singles if typed.get(f, set()) & said) / len(singles)
 
 
 def evidence_of(index: Index, analysis: Analysis) -> str:

@@ -4,6 +4,9 @@
   the answer from the trade named to its helper or its first-line supervisor.
 - A place ("la excavadora en la carretera", "cortaba árboles en el bosque") decides between two
   trades that do the same thing.
+- A role's own words name the role, not the trade: "crew leader for a framing company" matches
+  O*NET's "Crew Leader" (a title of the production supervisors, among others) for "crew leader"
+  alone, and the trade is the framer, whose supervisor it is.
 - Without a role word, nobody is made a first-line supervisor for words the work itself says:
   "trabajé en una bodega" matches "supervisor de bodega" as well as "trabajador de bodega" (and with
   O*NET imported, where "supervisor" is a common word, the supervisor's title looked the closer).
@@ -86,27 +89,35 @@ class Context:
     def said(self, text: str) -> tuple[Role | None, tuple[str, ...], dict[str, str]]:
         """The first role the text names (if any), the occupations its places prefer, and those
         they take instead of others."""
+        role, _words, preferred, instead = self._said(text)
+        return role, preferred, instead
+
+    def _said(self, text: str) -> tuple[Role | None, str, tuple[str, ...], dict[str, str]]:
+        """`said`, with the words that named the role."""
         folded = fast_fold(text)
-        first, where = None, len(folded) + 1
+        first, where, words = None, len(folded) + 1, ""
         for role in self.roles:
             found = role.pattern.search(folded) if role.pattern else None
             if found and found.start() < where:
-                first, where = role, found.start()
+                first, where, words = role, found.start(), found.group(0)
         preferred: tuple[str, ...] = ()
         instead: dict[str, str] = {}
         for pattern, prefer, other in self.places:
             if pattern.search(folded):
                 preferred += prefer
                 instead.update(other)
-        return first, preferred, instead
+        return first, words, preferred, instead
 
-    def adjust(self, candidates: list, soc_of, by_soc: dict[str, int], text: str, shared=None) -> list:
+    def adjust(
+        self, candidates: list, soc_of, by_soc: dict[str, int], text: str, shared=None, features_of=None
+    ) -> list:
         """The candidates (best first) as the role and the places of the text reorder them.
         `soc_of(occupation)` is an occupation's SOC; `by_soc` the occupation of each SOC;
-        `shared(candidate)` the text's features its best document shares."""
+        `shared(candidate)` the text's features its best document shares; `features_of(words)` the
+        features of some words as the index knows them."""
         if not candidates:
             return candidates
-        role, preferred, instead = self.said(text)
+        role, role_words, preferred, instead = self._said(text)
         if not role and shared is not None:
             candidates = self._not_in_charge(candidates, soc_of, shared)
         if not role and not preferred:
@@ -120,7 +131,16 @@ class Context:
             if target is not None:
                 candidates = _move(candidates, candidates[0], target)
         if role:
-            candidates = self._move_to_role(role, candidates, soc_of, by_soc)
+            only_role = None
+            if shared is not None and features_of is not None:
+                said_for_role = set(features_of(role_words))
+
+                def only_role(candidate) -> bool:
+                    """The candidate matched the role's words and nothing else of the text."""
+                    words = shared(candidate)
+                    return bool(words) and words <= said_for_role
+
+            candidates = self._move_to_role(role, candidates, soc_of, by_soc, only_role)
         return candidates
 
     def _not_in_charge(self, candidates: list, soc_of, shared) -> list:
@@ -137,19 +157,29 @@ class Context:
                 return _move(candidates, first, rival.occupation)
         return candidates
 
-    def _move_to_role(self, role: Role, candidates: list, soc_of, by_soc: dict[str, int]) -> list:
-        top = candidates[0].score
-        span = ROLE_RIVAL if role.is_one(soc_of(candidates[0].occupation)) else ROLE_SPAN
-        for candidate in candidates[:ROLE_REACH]:
+    def _move_to_role(
+        self, role: Role, candidates: list, soc_of, by_soc: dict[str, int], only_role=None
+    ) -> list:
+        # The trades are the candidates that match more of the text than the role's own words.
+        trades = [c for c in candidates if not only_role(c)] if only_role else candidates
+        if not trades:
+            return candidates
+        top = trades[0].score
+        span = ROLE_RIVAL if role.is_one(soc_of(trades[0].occupation)) else ROLE_SPAN
+        for candidate in trades[:ROLE_REACH]:
             if candidate.score < span * top:
                 break
             soc = soc_of(candidate.occupation)
             if role.is_one(soc):
                 continue
             target_soc = _longest_prefix(soc, role.of)
-            target = by_soc.get(target_soc) if target_soc else None
-            if target is None:
+            if not target_soc:
                 continue
+            target = by_soc.get(target_soc)
+            if target is None:
+                # The trade has such a role, but not in this index (the drywall and insulation
+                # helpers, 47-3019, come only with O*NET): the trade itself, not another's helper.
+                return candidates
             return _move(candidates, candidate, target, role.name)
         return candidates
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from incluye.skills.coder.index import Index
-from incluye.skills.coder.normalize import SHORT
+from incluye.skills.coder.normalize import SHORT, features
 
 # How much a document that covers only part of the text is worth (the rest scales with the part).
 EXPLAINED_BASE = 0.5
@@ -157,6 +157,7 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
             index.by_soc,
             text,
             lambda candidate: shared_features(index, analysis, candidate),
+            lambda words: features(index.normalizer.words(words)),
         )
     return analysis
 

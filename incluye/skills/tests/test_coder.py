@@ -550,3 +550,130 @@ def test_no_one_is_made_a_supervisor_for_the_words_of_the_work_alone():
     )
     assert coder.code("trabaje en una bodega")[0].soc == "53-7062"
     assert coder.code("supervisor de bodega")[0].soc == "53-1042"  # the role said
+
+
+def _occupations(*socs: str, start: int = 1) -> list[dict]:
+    """Occupations of a hand-made index, by SOC code only."""
+    return [
+        {"id": number, "code": f"{soc}.00", "isco": "", "title_es": soc, "title_en": soc}
+        for number, soc in enumerate(socs, start)
+    ]
+
+
+def test_a_crew_leader_of_a_trade_codes_that_trades_supervisor_not_a_title_made_of_the_role_words():
+    # O*NET lists "Crew Leader" among the titles of the production supervisors, the landscaping
+    # supervisors and other production workers: the role's own words must not pick the trade (here
+    # they fill the first places), the framing must.
+    from incluye.skills.coder import Context
+
+    occupations = _occupations("51-1011", "47-2031", "47-1011", "37-1012", "51-9199")
+    documents = [
+        Document(0, "title", "Crew Leader", "bundled", "en"),
+        Document(3, "title", "crew leader", "bundled"),
+        Document(4, "title", "Crew Leader", "bundled", "en"),
+        Document(1, "title", "framer", "bundled"),
+        Document(1, "title", "framing carpenter", "bundled"),
+        Document(2, "title", "construction foreman", "bundled"),
+    ]
+    context = Context.from_data(
+        {
+            "roles": {
+                "supervisor": {
+                    "words": ["crew leader"],
+                    "of": {"47-": "47-1011", "51-": "51-1011", "37-3": "37-1012"},
+                    "already": ["47-1011", "51-1011", "37-1012"],
+                }
+            }
+        }
+    )
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated(), context)
+    assert coder.code("crew leader for a framing company")[0].soc == "47-1011"
+    assert coder.code("crew leader")[0].soc in {"51-1011", "37-1012"}  # no trade said: the title itself
+    assert coder.code("framing carpenter")[0].soc == "47-2031"
+
+
+def _helpers_coder(with_other_helper: bool):
+    from incluye.skills.coder import Context
+
+    occupations = _occupations("47-2131", "51-2092", "51-9198")
+    documents = [
+        Document(0, "title", "insulation", "bundled"),
+        Document(1, "title", "trabajador de planta", "bundled"),
+        Document(2, "title", "ayudante de produccion", "bundled"),
+    ]
+    if with_other_helper:
+        occupations += _occupations("47-3019", start=4)
+        documents.append(Document(3, "title", "Insulation Helper", "onet", "en"))
+    context = Context.from_data(
+        {
+            "roles": {
+                "helper": {
+                    "words": ["ayudante"],
+                    "of": {"47-2": "47-3019", "51-": "51-9198"},
+                    "already": ["47-3", "51-9198"],
+                }
+            }
+        }
+    )
+    return Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated(), context)
+
+
+def test_a_helper_of_a_trade_whose_helper_the_index_lacks_keeps_the_trade_not_another_trades_helper():
+    # The drywall, flooring and insulation helpers (47-3019) come only with O*NET: without it, an
+    # insulation helper is coded as the insulation worker, not as a helper of the factory named beside.
+    text = "ayudante de insulation en la planta"
+    assert _helpers_coder(with_other_helper=False).code(text)[0].soc == "47-2131"
+    assert _helpers_coder(with_other_helper=True).code(text)[0].soc == "47-3019"
+
+
+def test_the_calibration_sees_whether_a_title_says_the_word_as_typed_or_only_shares_its_stem(coder):
+    from incluye.skills.coder.calibrate import FEATURES, candidate_features
+    from incluye.skills.coder.score import analyse
+
+    verbatim = FEATURES.index("verbatim")
+    said = analyse(coder, "techador")
+    stem_only = analyse(coder, "techos")  # "techos" shares the stem of "techador", not the word
+    assert coder.soc_of(said.candidates[0].occupation) == coder.soc_of(stem_only.candidates[0].occupation)
+    assert candidate_features(coder, said, 0)[verbatim] == 1.0
+    assert candidate_features(coder, stem_only, 0)[verbatim] == 0.0
+
+
+def test_the_calibration_tells_the_imported_official_titles_from_the_bundled_ones():
+    from incluye.skills.coder.calibrate import FEATURES, candidate_features
+    from incluye.skills.coder.score import analyse
+
+    documents = [Document(0, "title", "carpintero", "esco", "es"), Document(1, "title", "cook", "onet", "en")]
+    coder = Coder(OCCUPATIONS[:2], documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    imported = FEATURES.index("imported")
+    assert candidate_features(coder, analyse(coder, "carpintero"), 0)[imported] == 0.0
+    assert candidate_features(coder, analyse(coder, "cook"), 0)[imported] == 1.0
+
+
+@pytest.fixture
+def bundled_coder(db):
+    """The coder of the bundled taxonomy, built afresh from the test database."""
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    return get_coder()
+
+
+def test_a_troca_is_the_truck_not_the_trucker(bundled_coder):
+    coder = bundled_coder
+    assert coder.code("lavaba trocas")[0].soc == "53-7061"  # washed trucks
+    assert coder.code("mecánico de diesel de trocas")[0].soc == "49-3031"
+    assert coder.code("manejaba troca")[0].soc == "53-3032"  # drove one: the truck driver
+    assert coder.code("troquero")[0].soc == "53-3032"
+
+
+def test_a_fish_plant_is_fish_processing_and_immigration_papers_are_no_job(bundled_coder):
+    coder = bundled_coder
+    assert coder.code("procesaba pescado en una planta en Alaska")[0].soc == "51-3022"
+    assert coder.code("no tenía papeles para trabajar") == []
+
+
+def test_a_tech_is_a_technician_not_a_roof(bundled_coder):
+    # Spanglish "tech" (técnico) shared its stem with "techo" (roof).
+    coder = bundled_coder
+    assert coder.code("tech de aire acondicionado")[0].soc == "49-9021"
+    assert coder.code("techero")[0].soc == "47-2181"
