@@ -4,7 +4,6 @@ certificates and their revocation. Every change is logged in the action log."""
 import re
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -203,7 +202,7 @@ def _withdraw(membership, enrollment, *, reason: str) -> None:
             "standard": session.standard.code,
             "date": session.date.isoformat(),
             "place": session.place,
-            "link": settings.SITE_URL.rstrip("/") + reverse("certification:session", args=[session.pk]),
+            "link": credentials.absolute(reverse("certification:session", args=[session.pk])),
         },
     )
     _log(
