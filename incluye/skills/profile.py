@@ -8,6 +8,7 @@ a signed profile keeps that data as its snapshot, so what was signed is what is 
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.utils import timezone
 
@@ -28,9 +29,11 @@ from incluye.skills.models import (
 MAX_SKILLS_PER_OCCUPATION = 8
 
 
+@cache
 def _normalizer() -> Normalizer:
     """The coder's words: its spelling table and its glossary of work words as returnees say them
-    ("draiwalero", "le modeaba"), applied alike to what the person said and to the units' keywords."""
+    ("draiwalero", "le modeaba"), applied alike to what the person said and to the units' keywords.
+    Built once per process from the bundled tables (themselves read once), not twice per profile."""
     return Normalizer(spelling_tokens(), set(spelling()["stopwords"]))
 
 
