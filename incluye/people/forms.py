@@ -270,11 +270,10 @@ class IntakeForm(ArrivalForm):
                 ),
                 (_("Documents of the country of origin"), origin_document_choices(country)),
             ]
-            # The languages the country's desks ask about (its data file), in its order.
-            offered = organization.country.languages
-            if offered:
-                names = dict(Language.choices)
-                self.fields["languages"].choices = [(code, names[code]) for code in offered if code in names]
+            names = dict(Language.choices)
+            self.fields["languages"].choices = [
+                (code, names[code]) for code in Language.asked_in(organization.country)
+            ]
             countries = [("", "—"), *origin_country_choices()]
             self.fields["nationality"].choices = countries
             self.fields["origin_country"].choices = countries

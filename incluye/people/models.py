@@ -47,6 +47,12 @@ class Language(models.TextChoices):
     PORTUGUESE = "pt", _("Portuguese")
     OTHER = "other", _("Other")
 
+    @classmethod
+    def asked_in(cls, country) -> list[str]:
+        """The codes `country`'s desks ask about, in its data file's order (`Country.languages`);
+        all of them where the file lists none."""
+        return [code for code in country.languages if code in cls.values] or list(cls.values)
+
 
 class Education(models.TextChoices):
     NONE = "none", _("No schooling")

@@ -26,6 +26,7 @@ from incluye.people.imports.fields import (
     YES_NO,
     ImportKind,
 )
+from incluye.people.models import Language
 
 LANGUAGES = (("es", "Español (es)"), ("en", "English (en)"))
 SURVEY_COLUMNS = [
@@ -163,9 +164,9 @@ def _question(field, add_choices, country, divisions, deepest, top_of) -> dict:
     elif field.kind == MULTIPLE:
         row["type"] = f"select_multiple {list_name}"
         options = field.options
-        if field.name == "languages" and country.languages:  # the country's, in its order
+        if field.name == "languages":  # those the country's desks ask about, in its order
             by_code = {o.code: o for o in options}
-            options = [by_code[code] for code in country.languages if code in by_code]
+            options = [by_code[code] for code in Language.asked_in(country)]
         add_choices(list_name, [(o.code or NONE_NAME, _both_codes(o.label), None) for o in options])
         if any(o.code == NONE for o in field.options):
             row["constraint"] = f"not(selected(., '{NONE_NAME}') and count-selected(.) > 1)"
