@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from incluye.skills.coder.index import Index
-from incluye.skills.coder.score import Analysis, Candidate, shared_features
+from incluye.skills.coder.score import Analysis, Candidate, shared_features, typed_words
 
 FEATURES = (
     "raw",
@@ -112,10 +112,8 @@ def verbatim(index: Index, analysis: Analysis, candidate: Candidate, shared: set
     if not singles:
         return 0.0
     said = set(index.document_words(candidate.documents[0]))
-    typed: dict[str, set[str]] = {}
-    for stemmed, word in analysis.tokens:
-        typed.setdefault(stemmed, set()).add(word)
-    return sum(1 for f in singles if typed.get(f, set()) & said) / len(singles)
+    typed = typed_words(analysis)
+    return sum(1 for f in singles if said.intersection(typed.get(f, ()))) / len(singles)
 
 
 def evidence_of(index: Index, analysis: Analysis) -> str:

@@ -169,15 +169,20 @@ def shared_features(index: Index, analysis: Analysis, candidate: Candidate) -> s
 
 def matched_words(index: Index, analysis: Analysis, document: int) -> list[str]:
     """The words of the text, as typed, that the document shares with it."""
-    if analysis.typed is None:
-        analysis.typed = _typed_words(analysis.tokens)
-    typed = analysis.typed
+    typed = typed_words(analysis)
     shared = index.document_features(document)
     out: list[str] = []
     for feature, words in typed.items():
         if feature in shared:
             out += [w for w in words if w not in out]
     return out
+
+
+def typed_words(analysis: Analysis) -> dict[str, list[str]]:
+    """For each feature of the text, the words as typed that make it (computed once per text)."""
+    if analysis.typed is None:
+        analysis.typed = _typed_words(analysis.tokens)
+    return analysis.typed
 
 
 def _typed_words(tokens: list[tuple[str, str]]) -> dict[str, list[str]]:
