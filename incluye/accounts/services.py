@@ -9,6 +9,7 @@ from incluye.accounts.models import GrantStatus, Membership, Organization, User
 from incluye.accounts.roles import APPROVAL_ROLES, Role
 from incluye.accounts.tasks import send_welcome_email
 from incluye.core.actionlog import log_action
+from incluye.core.links import absolute_url
 from incluye.core.versioning import check_current, save_versioned
 
 
@@ -47,8 +48,6 @@ def _administrators(organization):
 def _notify_organization(grant, template: str) -> None:
     """The organization's administrators hear of a grant (no name or address in the message: the
     role, the organization and where to look)."""
-    from django.conf import settings
-    from django.urls import reverse
 
     from incluye.core.notify import notify_on_commit
 
@@ -59,7 +58,7 @@ def _notify_organization(grant, template: str) -> None:
             "organization": str(grant.organization),
             "role": str(grant.get_role_display()),
             "status": grant.status,
-            "link": settings.SITE_URL.rstrip("/") + reverse("accounts:members"),
+            "link": absolute_url("accounts:members"),
         },
     )
 

@@ -2,7 +2,6 @@
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from incluye.accounts.models import Organization, User
+from incluye.core.links import site_url
 
 
 @task()
@@ -22,7 +22,7 @@ def send_welcome_email(*, user_id: int, organization_id: int) -> None:
     organization = Organization.objects.get(pk=organization_id)
     key = default_token_generator.make_token(user)
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    context = {"user": user, "organization": organization, "link": settings.SITE_URL.rstrip("/") + path}
+    context = {"user": user, "organization": organization, "link": site_url(path)}
     with translation.override(user.preferred_language):
         subject = render_to_string("accounts/email/welcome_subject.txt", context).strip()
         body = render_to_string("accounts/email/welcome_body.txt", context)

@@ -4,16 +4,15 @@ documents about to expire become tasks (the caseworker renews them before they l
 
 from collections import Counter
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from incluye.accounts.models import User
 from incluye.cases.models import Task
 from incluye.core.actionlog import log_action
+from incluye.core.links import absolute_url
 from incluye.core.text import pick_language
 
 
@@ -75,7 +74,7 @@ def send_task_reminders(*, today=None) -> int:
             done_at__isnull=True, due_on__lt=today, case__person__merged_into__isnull=True
         ).values_list("assigned_to_id", flat=True)
     )
-    link = settings.SITE_URL.rstrip("/") + reverse("cases:my_work")
+    link = absolute_url("cases:my_work")
     sent = 0
     for user in User.objects.filter(pk__in=due, is_active=True):
         context = {"user": user, "due": due[user.pk], "overdue": overdue[user.pk], "link": link}

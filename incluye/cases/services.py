@@ -27,6 +27,7 @@ from incluye.cases.models import (
     safety_plan_checklist,
 )
 from incluye.core.actionlog import log_action
+from incluye.core.links import absolute_url
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.core.versioning import StaleRecord, check_current, save_versioned
 
@@ -527,10 +528,8 @@ def case_viewed(*, membership, case: Case, notes) -> None:
 
 
 def _alert_link(alert: RiskAlert) -> str:
-    from django.conf import settings
-    from django.urls import reverse
 
-    return settings.SITE_URL.rstrip("/") + reverse("cases:alert", args=[alert.pk])
+    return absolute_url("cases:alert", alert.pk)
 
 
 def alert_raise(*, membership, case: Case, screening: Screening, rules) -> RiskAlert:

@@ -22,9 +22,10 @@ from urllib.parse import quote, urlsplit
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
-from django.urls import reverse
 from joserfc import jwt
 from joserfc.jwk import ECKey, JWKRegistry, KeySet
+
+from incluye.core.links import absolute_url, site_url
 
 ALGORITHM = "ES256"
 LEGACY_ALGORITHM = "EdDSA"  # Ed25519: verified, never used to sign again
@@ -66,14 +67,6 @@ def generate_key() -> ECKey:
 # --- Identifiers --------------------------------------------------------------------------------
 
 
-def site_url() -> str:
-    return settings.SITE_URL.rstrip("/")
-
-
-def absolute(path: str) -> str:
-    return site_url() + path
-
-
 def body_did(body) -> str:
     """did:web of a body: did:web:<host>:certification:bodies:<id> → <site>/certification/bodies/<id>/did.json."""
     parts = urlsplit(site_url())
@@ -83,7 +76,7 @@ def body_did(body) -> str:
 
 def key_url(body, name: str) -> str:
     """The key id of a new key: an HTTPS URL that answers with the public JWK itself."""
-    return absolute(reverse("certification:public_key", args=[body.pk, name]))
+    return absolute_url("certification:public_key", body.pk, name)
 
 
 def key_name(kid: str) -> str:
@@ -178,7 +171,7 @@ def certificate_credential(certificate) -> dict:
     body, standard = certificate.body, certificate.standard
     issued = certificate.issued_at.astimezone(timezone.UTC)
     units = ", ".join(f"{u['code']} {u['title']['en']}" for u in certificate.units)
-    status_url = absolute(reverse("certification:status_list", args=[certificate.status_list_id]))
+    status_url = absolute_url("certification:status_list", certificate.status_list_id)
     subject = f"urn:uuid:{certificate.subject_id}"
     credential = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
@@ -211,7 +204,7 @@ def certificate_credential(certificate) -> dict:
         },
         "evidence": [
             {
-                "id": absolute(reverse("certification:verify_token", args=[certificate.token])),
+                "id": absolute_url("certification:verify_token", certificate.token),
                 "type": ["Evidence"],
                 "name": certificate.number,
             }
@@ -259,7 +252,7 @@ def bit_is_set(bitstring: bytes, index: int) -> bool:
 def status_list_credential(status_list) -> dict:
     from django.utils import timezone
 
-    url = absolute(reverse("certification:status_list", args=[status_list.pk]))
+    url = absolute_url("certification:status_list", status_list.pk)
     revoked = status_list.certificates.filter(revoked_at__isnull=False).values_list("status_index", flat=True)
     now = timezone.now().astimezone(timezone.UTC)
     did = body_did(status_list.body)

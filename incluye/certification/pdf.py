@@ -8,17 +8,16 @@ import mimetypes
 
 import segno
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
-from incluye.certification.credentials import absolute
 from incluye.certification.models import IssuerProfile
+from incluye.core.links import absolute_url
 from incluye.core.pdf import write_archival_pdf
 
 
 def qr_payload(certificate) -> str:
     """What the QR code says: the URL of the certificate's public verification page."""
-    return absolute(reverse("certification:verify_token", args=[certificate.token]))
+    return absolute_url("certification:verify_token", certificate.token)
 
 
 def qr_data_uri(payload: str) -> str:

@@ -6,7 +6,6 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from incluye.certification.selectors import (
     sharing_consent,
 )
 from incluye.core.actionlog import log_action
+from incluye.core.links import absolute_url
 from incluye.core.notify import notify_on_commit
 from incluye.core.versioning import check_current, save_versioned
 from incluye.people.selectors import person_is_visible_to
@@ -202,7 +202,7 @@ def _withdraw(membership, enrollment, *, reason: str) -> None:
             "standard": session.standard.code,
             "date": session.date.isoformat(),
             "place": session.place,
-            "link": credentials.absolute(reverse("certification:session", args=[session.pk])),
+            "link": absolute_url("certification:session", session.pk),
         },
     )
     _log(

@@ -30,6 +30,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from incluye.core.links import absolute_url
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_SMS_BACKEND = "incluye.core.notify.ConsoleSMSBackend"
@@ -170,7 +172,6 @@ def send_digest() -> int:
     subject the notification would have had, in the user's language), then forget them. Returns
     how many digests were sent."""
     from django.contrib.auth import get_user_model
-    from django.urls import reverse
 
     from incluye.core.models import PendingNotification
 
@@ -178,7 +179,7 @@ def send_digest() -> int:
     for item in PendingNotification.objects.order_by("user_id", "created_at", "id"):
         pending.setdefault(item.user_id, []).append(item)
     users = get_user_model().objects.filter(pk__in=pending, is_active=True).exclude(email="")
-    link = settings.SITE_URL.rstrip("/") + reverse("home")
+    link = absolute_url("home")
     emails = []
     for user in users:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from incluye.accounts.models import OrganizationKind
 from incluye.core.actionlog import log_action
 from incluye.core.dates import add_months
+from incluye.core.links import absolute_url
 from incluye.core.notify import notify_on_commit
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.core.versioning import check_current, save_versioned
@@ -253,7 +254,6 @@ def candidate_invite(*, membership, vacancy: Vacancy, person, score=0.0, reasons
 def _notify_caseworkers(person, application) -> None:
     """The person answers through their caseworkers: tell those who follow the person (at the
     organization that registered them and those it is shared with) — where to look, not who."""
-    from django.urls import reverse
 
     from incluye.accounts.selectors import members_who_can
     from incluye.people.selectors import organizations_sharing
@@ -266,7 +266,7 @@ def _notify_caseworkers(person, application) -> None:
         template="jobs/email/invitation",
         context={
             "employer": str(application.vacancy.employer),
-            "link": settings.SITE_URL.rstrip("/") + reverse("jobs:application", args=[application.pk]),
+            "link": absolute_url("jobs:application", application.pk),
         },
     )
 

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
+from incluye.core.links import absolute_url
 from incluye.core.notify import ShortMessage, get_sms_backend, notify_on_commit
 from incluye.participants.models import AccountStatus, DataCopyRequest, ParticipantAccount, SignInCode
 
@@ -40,7 +40,7 @@ def _send_sms(*, phone: str, template: str, context: dict, language: str) -> Non
 
 
 def _sign_in_link() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("me:sign_in")
+    return absolute_url("me:sign_in")
 
 
 # Staff ---------------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def copy_request(*, account: ParticipantAccount) -> DataCopyRequest:
     notify_on_commit(
         to_users=members_who_can(organization=person.organization, permission="people.export"),
         template="participants/email/copy_requested",
-        context={"link": settings.SITE_URL.rstrip("/") + reverse("participants:person", args=[person.pk])},
+        context={"link": absolute_url("participants:person", person.pk)},
     )
     return request
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incluye.core.actionlog import log_action
+from incluye.core.links import absolute_url
 from incluye.people.models import (
     AccessReason,
     Consent,
@@ -417,13 +418,11 @@ def _move_related(*, merged: Person, survivor: Person) -> list[dict]:
 
 def _notify_merge(*, membership, organizations) -> None:
     """Tell the administrators of the other organizations involved (no personal data)."""
-    from django.conf import settings
-    from django.urls import reverse
 
     from incluye.accounts.selectors import members_who_can
     from incluye.core.notify import notify_on_commit
 
-    link = settings.SITE_URL.rstrip("/") + reverse("people:duplicates")
+    link = absolute_url("people:duplicates")
     for organization in organizations:
         if organization.pk == membership.organization_id:
             continue

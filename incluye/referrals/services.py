@@ -6,12 +6,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incluye.accounts.selectors import members_who_can
 from incluye.core.actionlog import log_action
+from incluye.core.links import absolute_url
 from incluye.core.notify import notify_on_commit
 from incluye.core.pipeline import TransitionNotAllowed
 from incluye.core.versioning import check_current, save_versioned
@@ -106,7 +106,7 @@ def service_update(*, membership, service: Service, expected_version=None, **fie
 
 
 def _link(referral: Referral) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
+    return absolute_url("referrals:detail", referral.pk)
 
 
 def _mail_context(referral: Referral) -> dict:
@@ -285,7 +285,7 @@ def _due(days: int):
 
 def _act_link(act) -> str:
     name = {Handoff: "referrals:handoff", Transfer: "referrals:transfer", AccessRequest: "referrals:access"}
-    return settings.SITE_URL.rstrip("/") + reverse(name[type(act)], args=[act.pk])
+    return absolute_url(name[type(act)], act.pk)
 
 
 def _act_kind(act) -> str:
@@ -481,7 +481,7 @@ def handoff_accept(*, membership, handoff: Handoff, caseworker, expected_version
         notify_on_commit(
             to_users=[caseworker],
             template="referrals/email/case_assigned",
-            context={"link": settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.pk])},
+            context={"link": absolute_url("cases:detail", case.pk)},
         )
     return handoff
 
