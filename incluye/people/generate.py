@@ -59,11 +59,27 @@ MALE = _Weighted(NAMES["given_names"]["male"])
 SPANISH = _Weighted(NAMES["surnames"]["spanish"])
 MAYA = _Weighted(NAMES["surnames"]["maya"])
 LENCA_GARIFUNA = _Weighted(NAMES["surnames"]["lenca_garifuna"])
+INDIGENOUS_SURNAMES = {name for name, _ in NAMES["surnames"]["maya"] + NAMES["surnames"]["lenca_garifuna"]}
+
+# Languages spoken besides Spanish (demo realism): a country's own languages, likelier where the
+# surname is Maya, Lenca or Garífuna, and English, which many returnees learned at work abroad.
+OWN_LANGUAGES = {
+    "GT": _Weighted(
+        [("quc", 30), ("mam", 20), ("kek", 15), ("cak", 12), ("kjb", 10), ("ixl", 5), ("tzj", 4), ("cac", 4)]
+    ),
+    "HN": _Weighted([("cab", 6), ("miq", 3), ("len", 1)]),
+    "SV": _Weighted([("ppl", 1)]),
+    "CR": _Weighted([("gym", 3), ("bzd", 1), ("cjp", 1)]),
+}
+OWN_LANGUAGE_SHARE = (0.03, 0.6)  # surname Spanish, surname indigenous
+ENGLISH_SHARE = 0.3
 
 
 class PeopleGenerator:
     def __init__(self, *, seed: int = 2016, today: datetime.date | None = None):
         self.rng = random.Random(seed)  # nosec B311
+        # Its own stream, so that adding languages left every name, date and number as it was.
+        self.language_rng = random.Random(f"languages-{seed}")  # nosec B311
         self.today = today or timezone.localdate()
         self._municipalities: dict[str, list[Division]] = {}
         self._doc_types: dict[str, IdDocumentType] = {}
@@ -90,6 +106,16 @@ class PeopleGenerator:
         return first
 
     # -- places and numbers --------------------------------------------------------------------
+    def languages(self, country: str, surname: str) -> list[str]:
+        rng = self.language_rng
+        spoken = ["es"]
+        share = OWN_LANGUAGE_SHARE[surname in INDIGENOUS_SURNAMES]
+        if country in OWN_LANGUAGES and rng.random() < share:
+            spoken.append(OWN_LANGUAGES[country].pick(rng))
+        if rng.random() < ENGLISH_SHARE:
+            spoken.append("en")
+        return spoken
+
     def municipality(self, country: str) -> Division:
         """A division of the lowest level (municipality; district in El Salvador)."""
         if country not in self._deepest_level:
@@ -172,6 +198,7 @@ class PeopleGenerator:
             residence=self.municipality(country),
             phone=self.phone(country) if rng.random() < 0.8 else "",
             household_size=rng.randint(1, 9),
+            languages=self.languages(country, first_surname),
         )
         person.refresh_name_key()
         document = None

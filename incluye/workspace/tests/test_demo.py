@@ -77,6 +77,28 @@ def test_guatemalan_demo_participants_include_maya_surnames():
     assert gt.filter(first_surname__in=maya).count() > 0.15 * gt.count()
 
 
+def test_demo_participants_speak_spanish_and_the_languages_their_countrys_desks_ask_about():
+    from incluye.core.models import Country
+    from incluye.people.generate import NAMES
+    from incluye.people.models import Language
+
+    call_command("demo", people=400, quiet_accounts=True)
+    generated = Person.objects.filter(organization__kind="reception_center").exclude(languages=[])
+    assert generated.count() >= 400
+    for person in generated.select_related("nationality"):
+        assert person.languages[0] == "es"
+        assert set(person.languages) <= set(Language.asked_in(person.nationality))
+    guatemalans = list(generated.filter(nationality_id="GT"))
+    maya = {name for name, _ in NAMES["surnames"]["maya"]}
+    speaks_maya = [len(set(p.languages) - {"es", "en"}) > 0 for p in guatemalans]
+    share = sum(speaks_maya) / len(guatemalans)
+    with_maya_surname = [s for p, s in zip(guatemalans, speaks_maya, strict=True) if p.first_surname in maya]
+    assert 0.05 < share < 0.5
+    assert sum(with_maya_surname) / len(with_maya_surname) > share
+    assert any("en" in p.languages for p in guatemalans)
+    assert Country.objects.get(pk="GT").languages  # the list the check reads
+
+
 def test_running_the_demo_again_creates_nothing_twice():
     call_command("demo", people=100, quiet_accounts=True)
     counts = (Organization.objects.count(), Membership.objects.count(), Person.objects.count())
