@@ -118,6 +118,7 @@ class PersonDetailSerializer(PersonListSerializer):
             "residence",
             "phone",
             "languages",
+            "preferred_language",
             "education",
             "household_size",
             "documents",

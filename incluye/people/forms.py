@@ -189,6 +189,12 @@ class IntakeForm(ArrivalForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Language the person prefers to be spoken to in"),
+        choices=[("", "—"), *Language.choices],
+        required=False,
+        help_text=_("Where the person speaks several: for conversations, and a referral tells the service."),
+    )
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.UNKNOWN)
     household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=40, required=False)
     # The return (arrival date, mode, returned from: see ArrivalForm)
@@ -274,6 +280,7 @@ class IntakeForm(ArrivalForm):
             self.fields["languages"].choices = [
                 (code, names[code]) for code in Language.asked_in(organization.country)
             ]
+            self.fields["preferred_language"].choices = [("", "—"), *self.fields["languages"].choices]
             countries = [("", "—"), *origin_country_choices()]
             self.fields["nationality"].choices = countries
             self.fields["origin_country"].choices = countries
@@ -329,6 +336,9 @@ class IntakeForm(ArrivalForm):
             or data.get("birth_date_precision")
             or DatePrecision.DAY
         )
+        preferred = data.get("preferred_language")
+        if preferred and preferred not in data.get("languages", [preferred]):
+            data["languages"] = [*data["languages"], preferred]  # a language preferred is spoken
         if not data.get("first_surname") and not data.get("second_surname") and "given_names" in data:
             self.add_error("first_surname", _("Write at least one surname."))
         if data.get("population") in ARRIVAL_POPULATIONS:
@@ -472,6 +482,7 @@ class IntakeForm(ArrivalForm):
             "phone": d["phone"],
             "residence_id": self._residence_id(d.get("residence")),
             "languages": d["languages"],
+            "preferred_language": d.get("preferred_language", ""),
             "education": d["education"],
             "household_size": d["household_size"],
         }

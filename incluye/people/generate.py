@@ -106,15 +106,19 @@ class PeopleGenerator:
         return first
 
     # -- places and numbers --------------------------------------------------------------------
-    def languages(self, country: str, surname: str) -> list[str]:
+    def languages(self, country: str, surname: str) -> tuple[list[str], str]:
+        """The languages spoken and the one preferred, where the person would rather not speak
+        Spanish (half of those who speak a language of their own)."""
         rng = self.language_rng
         spoken = ["es"]
         share = OWN_LANGUAGE_SHARE[surname in INDIGENOUS_SURNAMES]
+        preferred = ""
         if country in OWN_LANGUAGES and rng.random() < share:
             spoken.append(OWN_LANGUAGES[country].pick(rng))
+            preferred = spoken[-1] if rng.random() < 0.5 else ""
         if rng.random() < ENGLISH_SHARE:
             spoken.append("en")
-        return spoken
+        return spoken, preferred
 
     def municipality(self, country: str) -> Division:
         """A division of the lowest level (municipality; district in El Salvador)."""
@@ -198,8 +202,8 @@ class PeopleGenerator:
             residence=self.municipality(country),
             phone=self.phone(country) if rng.random() < 0.8 else "",
             household_size=rng.randint(1, 9),
-            languages=self.languages(country, first_surname),
         )
+        person.languages, person.preferred_language = self.languages(country, first_surname)
         person.refresh_name_key()
         document = None
         if rng.random() < 0.9:  # some arrive without documents

@@ -51,6 +51,7 @@ MERGE_FIELDS = [
     "email",
     "residence_id",
     "languages",
+    "preferred_language",
     "education",
     "household_size",
 ]

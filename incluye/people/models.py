@@ -105,6 +105,11 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Of those, the one to speak to the person in (psychosocial support, referrals); blank where
+    # nobody asked: the first recorded stands for it.
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, blank=True
+    )
     education = models.CharField(
         _("education"), max_length=24, choices=Education.choices, default=Education.UNKNOWN
     )
@@ -157,6 +162,12 @@ class Person(models.Model):
     def sortable_name(self) -> str:
         """Surnames first, as lists are read in Central America: “Pérez López, María José”."""
         return f"{self.surnames}, {self.given_names}" if self.surnames else self.given_names
+
+    @property
+    def spoken_to_in(self) -> str:
+        """The code of the language to speak to the person in: the one they prefer, else the first
+        recorded ("" where none is)."""
+        return self.preferred_language or (self.languages or [""])[0]
 
     def language_labels(self) -> list[str]:
         """The languages recorded at registration, by name ("K'iche'", "Español")."""

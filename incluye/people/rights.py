@@ -230,6 +230,7 @@ def person_erase(*, person: Person, actor=None, organization=None, reason: str) 
         person.birth_date = datetime.date(person.birth_date.year, 1, 1)
         person.birth_date_precision = "year"
     person.languages = []
+    person.preferred_language = ""
     person.erased_at = timezone.now()
     person.save()
     log_action(

@@ -99,7 +99,7 @@ class ReferralForm(forms.Form):
             "surnames": person.surnames,
             "phone": person.phone,
             "municipality": person.residence.name if person.residence_id else "",
-            "preferred_language": dict(Language.choices).get((person.languages or [""])[0], ""),
+            "preferred_language": dict(Language.choices).get(person.spoken_to_in, ""),
         }
         self.fields["shared_fields"].choices = [
             (key, f"{label}: {current[key] or '—'}") for key, label in SHAREABLE_FIELDS.items()

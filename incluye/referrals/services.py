@@ -120,7 +120,7 @@ def _snapshot(person, shared_fields) -> dict:
         "surnames": person.surnames,
         "phone": person.phone,
         "municipality": person.residence,
-        "preferred_language": (person.languages or [""])[0],
+        "preferred_language": person.spoken_to_in,
     }
     return {key: values[key] for key in shared_fields}
 

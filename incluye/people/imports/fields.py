@@ -341,6 +341,15 @@ ARRIVALS = ImportKind(
             group="person",
         ),
         ImportField(
+            "preferred_language",
+            _("Language the person prefers to be spoken to in"),
+            CHOICE,
+            ("idioma preferido", "idioma de preferencia", "lengua preferida", "preferred language"),
+            (("idioma", "prefer"), ("lengua", "prefer"), ("preferred", "language")),
+            LANGUAGE_OPTIONS,
+            group="person",
+        ),
+        ImportField(
             "education",
             _("Education"),
             CHOICE,

@@ -149,6 +149,12 @@ def _labels(text) -> dict[str, str]:
     return {f"label::{name}": value for name, value in _both(text).items()}
 
 
+def _asked_languages(options, country) -> list:
+    """The languages the country's desks ask about, in its order."""
+    by_code = {o.code: o for o in options}
+    return [by_code[code] for code in Language.asked_in(country)]
+
+
 def _question(field, add_choices, country, divisions, deepest, top_of) -> dict:
     row = {"name": field.name, **_labels(field.label)}
     if field.hint:
@@ -160,13 +166,17 @@ def _question(field, add_choices, country, divisions, deepest, top_of) -> dict:
     list_name = field.name
     if field.kind in (CHOICE, YES_NO):
         row["type"] = f"select_one {list_name}"
-        add_choices(list_name, [(o.code, _both_codes(o.label), None) for o in field.options])
+        options = field.options
+        if field.name == "preferred_language":  # one of those ticked in the question before
+            options = _asked_languages(options, country)
+            row["choice_filter"] = "selected(${languages}, name)"
+            row["relevant"] = "count-selected(${languages}) > 1"
+        add_choices(list_name, [(o.code, _both_codes(o.label), None) for o in options])
     elif field.kind == MULTIPLE:
         row["type"] = f"select_multiple {list_name}"
         options = field.options
-        if field.name == "languages":  # those the country's desks ask about, in its order
-            by_code = {o.code: o for o in options}
-            options = [by_code[code] for code in Language.asked_in(country)]
+        if field.name == "languages":
+            options = _asked_languages(options, country)
         add_choices(list_name, [(o.code or NONE_NAME, _both_codes(o.label), None) for o in options])
         if any(o.code == NONE for o in field.options):
             row["constraint"] = f"not(selected(., '{NONE_NAME}') and count-selected(.) > 1)"

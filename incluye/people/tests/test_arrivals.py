@@ -387,6 +387,38 @@ def test_a_haitian_arrival_who_speaks_creole_and_french_is_registered_with_both(
     assert person.language_labels() == ["Criollo haitiano", "Francés"]
 
 
+def test_the_desk_records_the_language_a_person_prefers_among_those_they_speak(costa_rica):
+    client = costa_rica.client("reception")
+    page = client.get(reverse("people:intake")).content.decode()
+    assert 'name="preferred_language"' in page and "Criollo haitiano</option>" in page
+    client.post(
+        reverse("people:intake"),
+        an_arrival(
+            given_names="Wisline",
+            first_surname="Jean-Baptiste",
+            second_surname="",
+            nationality="HT",
+            document_type="",
+            document_number="",
+            languages=["es", "fr"],
+            preferred_language="ht",
+        ),
+    )
+    person = Person.objects.get(given_names="Wisline")
+    assert (person.languages, person.preferred_language) == (["es", "fr", "ht"], "ht")
+    detail = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert "Español, Francés, Criollo haitiano · prefiere Criollo haitiano" in detail
+
+
+def test_a_language_no_desk_of_the_country_asks_about_cannot_be_the_preferred_one(costa_rica):
+    response = costa_rica.client("reception").post(
+        reverse("people:intake"),
+        an_arrival(given_names="Wisline", nationality="HT", languages=["es"], preferred_language="quc"),
+    )
+    assert response.status_code == 400 and not Person.objects.filter(given_names="Wisline").exists()
+    assert "Escoja una opción válida" in response.content.decode()
+
+
 def test_every_language_a_country_asks_about_is_one_incluye_knows():
     import json
     from pathlib import Path

@@ -291,6 +291,7 @@ def our_submissions(version: str) -> list[dict]:
             "person/document_number": dpi(1, "0109"),
             "person/phone": "5555 1234",
             "person/languages": "es quc",
+            "person/preferred_language": "quc",
             "person/education": "primary",
             "arrival/mode": "air",
             "arrival/returned_from": "US",
@@ -382,6 +383,7 @@ def assert_our_submission_arrived(submission: dict, *, family: bool) -> None:
     )
     assert person.phone == (clean_phone(get("person/phone"), region="GT") if get("person/phone") else "")
     assert person.languages == get("person/languages", "").split()
+    assert person.preferred_language == get("person/preferred_language", "")
     assert person.education == get("person/education", "unknown")
     assert person.residence.code == get("arrival/residence")
     assert person.household_size == (
@@ -677,3 +679,13 @@ def test_our_xlsform_offers_the_languages_its_countrys_desks_ask_about(personas)
 
     assert languages("CR") == ["es", "en", "fr", "ht", "pt", "miq", "gym", "bzd", "cjp", "other"]
     assert "quc" in languages("GT") and "ht" not in languages("GT")
+
+
+def test_our_xlsform_asks_which_language_the_person_prefers_among_those_ticked(personas):
+    form = build_xlsform(ARRIVALS, Country.objects.get(code="GT"))
+    question = next(row for row in form["survey"] if row["name"] == "preferred_language")
+    assert question["type"] == "select_one preferred_language"
+    assert question["choice_filter"] == "selected(${languages}, name)"
+    assert question["relevant"] == "count-selected(${languages}) > 1"
+    offered = [row["name"] for row in form["choices"] if row["list_name"] == "preferred_language"]
+    assert offered == [row["name"] for row in form["choices"] if row["list_name"] == "languages"]

@@ -161,6 +161,22 @@ def test_every_shareable_field_can_be_shared(personas, case, service, municipali
     )
 
 
+def test_a_referral_tells_the_service_the_language_the_person_prefers_not_the_first_recorded(
+    personas, service
+):
+    person = register(personas, "Rosa Elvira")
+    person.languages, person.preferred_language = ["es", "quc"], "quc"
+    person.save()
+    consent(personas, person)
+    case = open_case(personas, person)
+    form = personas.client("caseworker").get(reverse("referrals:new", args=[case.pk])).content.decode()
+    assert "Idioma preferido: K&#x27;iche&#x27;" in form
+    referral = send(personas, case, service, fields=["given_names", "preferred_language"])
+    assert referral.preferred_language == "quc"
+    page = personas.client("caseworker").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Español, K&#x27;iche&#x27; · prefiere K&#x27;iche&#x27;" in page
+
+
 def test_a_field_outside_the_allow_list_is_never_shared(personas, case, service):
     with pytest.raises(ValueError):
         send(personas, case, service, fields=["given_names", "birth_date"])

@@ -96,6 +96,8 @@ def test_demo_participants_speak_spanish_and_the_languages_their_countrys_desks_
     assert 0.05 < share < 0.5
     assert sum(with_maya_surname) / len(with_maya_surname) > share
     assert any("en" in p.languages for p in guatemalans)
+    preferring = [p for p in guatemalans if p.preferred_language]
+    assert preferring and all(p.preferred_language in p.languages[1:] for p in preferring)
     assert Country.objects.get(pk="GT").languages  # the list the check reads
 
 
