@@ -193,8 +193,12 @@ class DesignSystemBoundField(BoundField):
             base = "govuk-input"
             if kind in WIDTHS and "class" not in widget.attrs:
                 base += f" {WIDTHS[kind]}"
-        if base and "govuk-" not in str(attrs.get("class", "")):
-            attrs["class"] = f"{base} {attrs.get('class', '')}".strip()
+        # The widget's own classes (a width) are kept: the attrs built here win over the widget's.
+        own = str(attrs.get("class") or widget.attrs.get("class") or "")
+        if base and base.split()[0] not in own.split():
+            attrs["class"] = f"{base} {own}".strip()
+        elif own:
+            attrs["class"] = own
         if self.errors and base and base.split()[0] in {"govuk-input", "govuk-select", "govuk-textarea"}:
             attrs["class"] += f" {base.split()[0]}--error"
         if base == "govuk-file-upload":
