@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incluye.core.forms import DatePartsField, VersionedForm
+from incluye.core.forms import DateParts, DatePartsField, VersionedForm
 from incluye.core.models import Division, IdDocumentType
 from incluye.core.phones import clean_phone
 from incluye.core.selectors import origin_country_choices
@@ -564,6 +564,50 @@ class IntakeForm(ArrivalForm):
                 **common,
             },
         ]
+
+
+class PeopleSearchForm(forms.Form):
+    """The people page's search: a name, an identity number or a phone, and the birth date as far
+    as it is known (the year alone sets apart people who share a name)."""
+
+    q = forms.CharField(label=_("Search by name or identity number"), required=False, max_length=200)
+    born = DatePartsField(
+        label=_("Birth date, if known"),
+        help_text=_("The year alone helps where many people share a name."),
+        required=False,
+        partial=True,
+    )
+
+    def __init__(self, *args, results_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each box searches as it is typed, with the rest of the form.
+        search_as_typed = {
+            "hx-get": results_url,
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#results",
+            "hx-include": "closest form",
+            "hx-push-url": "true",
+        }
+        self.fields["born"].widget = DateParts(attrs=search_as_typed)
+        self.fields["q"].widget.attrs.update(
+            search_as_typed,
+            autocomplete="off",
+            # "search": the browser's clear button
+            **{"hx-trigger": "input changed delay:250ms, search", "class": "govuk-!-width-two-thirds"},
+        )
+        self.fields["q"].widget.input_type = "search"
+
+    def criteria(self) -> tuple[str, object, str]:
+        """(the words, the birth date or None, how much of it is known); a birth date that is no
+        date is left out, and its error shown."""
+        query = (self.data.get("q") or "").strip()
+        if not self.is_valid():
+            return query, None, "day"
+        born = self.cleaned_data.get("born")
+        known = DatePartsField.precision(
+            self.fields["born"].widget.value_from_datadict(self.data, {}, "born")
+        )
+        return query, born, known or "day"
 
 
 class ConsentForm(forms.Form):

@@ -256,12 +256,15 @@ def _hit_people(pks) -> dict:
     return people
 
 
-def search_people(*, organization_ids, query: str, birth_date=None, limit: int = 10) -> list[SearchHit]:
+def search_people(
+    *, organization_ids, query: str, birth_date=None, limit: int = 10, birth_precision: str = "day"
+) -> list[SearchHit]:
     """People of `organization_ids` (what the user may see) that match `query`: name words in any
     order, typos, nicknames, initials, lost or extra spaces, swapped surnames, a married "de X" —
     or an identity number, or a phone. Best first (the most complete match, then the most recent),
     with the reasons in the active language; merged records never appear. `birth_date` ranks
-    people born that day (or with day and month swapped, or that year) first. Each hit carries
+    people born that day (or with day and month swapped, or that year) first; `birth_precision`
+    ("day", "month", "year") says how much of it is known. Each hit carries
     its `person` (the fields of HIT_FIELDS, its municipality), fetched in one query by primary key.
     """
     organization_ids = frozenset(organization_ids)
@@ -273,7 +276,11 @@ def search_people(*, organization_ids, query: str, birth_date=None, limit: int =
     for _attempt in range(3):
         # Exactly the hits wanted; a stale one (rare) costs another, wider round.
         found = index.search(
-            organization_ids=organization_ids, query=query, birth_date=birth_date, limit=wanted
+            organization_ids=organization_ids,
+            query=query,
+            birth_date=birth_date,
+            limit=wanted,
+            birth_precision=birth_precision,
         )
         hits = [SearchHit(index.pk(hit.row), hit.score, describe(hit.reasons, gettext)) for hit in found]
         by_pk = _hit_people([hit.person_id for hit in hits])

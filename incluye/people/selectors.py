@@ -8,6 +8,7 @@ and only while the person's consent to share with alliance members stands."""
 
 import dataclasses
 import datetime
+import typing
 import uuid
 from dataclasses import dataclass, field
 
@@ -326,6 +327,7 @@ def intake_matches(*, membership, person_fields: dict, documents: list, limit: i
         organization_ids=organization_ids_of_country(country_id=membership.organization.country_id),
         query=name,
         birth_date=person_fields.get("birth_date"),
+        birth_precision=person_fields.get("birth_date_precision") or "day",
         limit=limit * 2,
     ):
         if hit.score >= INTAKE_MATCH_MIN_SCORE and hit.person_id not in found:
@@ -417,21 +419,35 @@ def drafts_of(*, membership):
 def people_search(*, membership, query: str, limit: int = 25) -> list[Person]:
     """Search as you type: the engine's ranked hits as Person objects, each with `.reasons` —
     the people the membership sees in full (its own and those shared with it)."""
-    return alliance_search(membership=membership, query=query, limit=limit)[0]
+    return alliance_search(membership=membership, query=query, limit=limit).people
 
 
-def alliance_search(*, membership, query: str, limit: int = 25) -> tuple[list[Person], list[PersonStub]]:
-    """One search over the people of the membership's country: (people it sees in full, with
-    `.reasons` and `.score`; stubs of the others whose consent allows it). A member of another
-    country's alliance finds nothing of this one."""
+class AllianceSearch(typing.NamedTuple):
+    people: list  # Person objects the membership sees in full, with `.reasons` and `.score`
+    stubs: list  # PersonStub of the others, where their consent allows
+    crowded: bool = False  # more people than shown match as well as the first one
+
+
+def alliance_search(
+    *, membership, query: str, limit: int = 25, birth_date=None, birth_precision: str = "day"
+) -> AllianceSearch:
+    """One search over the people of the membership's country: the people it sees in full and
+    stubs of the others (`AllianceSearch`). A member of another country's alliance finds nothing
+    of this one. `birth_date` (known to `birth_precision`) ranks those born then first."""
     from incluye.accounts.selectors import organization_ids_of_country
     from incluye.people.searching import search_people
 
     if not membership.can("people.view"):
-        return [], []
+        return AllianceSearch([], [])
     organization_ids = organization_ids_of_country(country_id=membership.organization.country_id)
     # The engine fetched the hits by primary key, re-checking organization and merges.
-    hits = search_people(organization_ids=organization_ids, query=query, limit=limit * 2)
+    hits = search_people(
+        organization_ids=organization_ids,
+        query=query,
+        limit=limit * 2,
+        birth_date=birth_date,
+        birth_precision=birth_precision,
+    )
     own = membership.organization_id
     granted = (
         set(granted_person_ids(organization_id=own))
@@ -448,7 +464,9 @@ def alliance_search(*, membership, query: str, limit: int = 25) -> tuple[list[Pe
             others.append(person.pk)
             reasons[person.pk] = hit.reasons
     stubs = alliance_stubs(membership=membership, person_ids=others, reasons=reasons)
-    return ranked[:limit], stubs[:limit]
+    # Every hit fetched scored as the first: others beyond them may too ("Marta Ruiz").
+    crowded = len(hits) == limit * 2 and hits[-1].score == hits[0].score
+    return AllianceSearch(ranked[:limit], stubs[:limit], crowded)
 
 
 def access_report(*, person):

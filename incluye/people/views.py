@@ -13,22 +13,27 @@ from django.views.decorators.http import require_POST
 from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
-from incluye.people.forms import ConfirmNumberForm, ConsentForm, IntakeForm, date_widget
+from incluye.people.forms import ConfirmNumberForm, ConsentForm, IntakeForm, PeopleSearchForm, date_widget
 
 
 @membership_required("people.view")
 def person_list(request):
-    query = request.GET.get("q", "").strip()
-    stubs = []
+    form = PeopleSearchForm(request.GET or None, results_url=reverse("people:list"))
+    query, born, known = form.criteria()
+    stubs, crowded = [], False
     if query:
-        results, stubs = selectors.alliance_search(membership=request.membership, query=query)
+        found = selectors.alliance_search(
+            membership=request.membership, query=query, birth_date=born, birth_precision=known
+        )
+        stubs, crowded = found.stubs, found.crowded
         services.stubs_viewed(membership=request.membership, stubs=stubs)
-        page = Paginator(results, 25).get_page(1)
+        page = Paginator(found.people, 25).get_page(1)
     else:
         people = selectors.people_list(membership=request.membership, today=bool(request.GET.get("today")))
         page = Paginator(people, 25).get_page(request.GET.get("page"))
     template = "people/_results.html" if request.htmx else "people/person_list.html"
-    return render(request, template, {"page": page, "query": query, "stubs": stubs})
+    context = {"page": page, "query": query, "stubs": stubs, "form": form, "crowded": crowded, "born": born}
+    return render(request, template, context)
 
 
 def _protection_context(request, person) -> dict:

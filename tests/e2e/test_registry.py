@@ -100,3 +100,43 @@ def test_an_officer_imports_a_small_manifest_in_spanish(officer, page, live_serv
     names = rows.all_inner_texts()
     rosa = next(i for i, row in enumerate(names) if "Tzul, Rosa" in row)
     assert rosa < min(i for i, row in enumerate(names) if "Coc Caal, Pedro" in row or "Xol Pop, Luis" in row)
+
+
+def test_an_officer_finds_one_of_many_namesakes_by_typing_the_birth_year(officer, page, live_server):
+    import datetime
+
+    from incluye.accounts.models import Membership
+    from incluye.people.models import Person
+
+    center = Membership.objects.get(user__email=officer["email"]).organization
+    Person.objects.bulk_create(
+        [
+            Person(
+                organization=center,
+                given_names="Marta",
+                first_surname="Ruiz",
+                second_surname=f"Ruiz{i:02d}",
+                nationality_id="GT",
+                birth_date=datetime.date(1930 + i, 5, 5),
+                name_key=f"ruiz ruiz{i:02d} marta",
+            )
+            for i in range(60)
+        ]
+    )
+    Person.objects.create(
+        organization=center,
+        given_names="Marta",
+        first_surname="Ruiz",
+        second_surname="Tzoc",
+        nationality_id="GT",
+        birth_date=datetime.date(1998, 7, 9),
+    )
+    _sign_in(page, live_server, officer)
+    page.goto(live_server.url + "/people/")
+    page.get_by_label(_es("Search by name or identity number")).fill("Marta Ruiz")
+    expect(page.get_by_test_id("crowded")).to_be_visible()
+    page.get_by_label(_es("Year")).fill("1998")
+    first_row = page.locator("#results tbody tr").first
+    expect(first_row).to_contain_text("Tzoc")
+    expect(first_row).to_contain_text(_es("same birth year"))
+    expect(page.get_by_test_id("crowded")).to_have_count(0)

@@ -522,12 +522,19 @@ class PeopleIndex:
             self._visible_cache[key] = mask
         return mask
 
-    def search(self, *, organization_ids, query: str, birth_date=None, limit: int = 10):
+    def search(
+        self, *, organization_ids, query: str, birth_date=None, limit: int = 10, birth_precision="day"
+    ):
         """Best rows for the query among the visible ones: a list of `score.Hit`."""
         from incluye.people.search.score import search
 
         return search(
-            self, organization_ids=organization_ids, query=query, birth_date=birth_date, limit=limit
+            self,
+            organization_ids=organization_ids,
+            query=query,
+            birth_date=birth_date,
+            limit=limit,
+            birth_precision=birth_precision,
         )
 
     def memory_bytes(self) -> int:

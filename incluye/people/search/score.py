@@ -118,13 +118,20 @@ def _expansion(index: PeopleIndex, word: QueryWord) -> dict[int, tuple[int, str]
     return expansion
 
 
-def birth_points(index: PeopleIndex, birth_date, rows: np.ndarray) -> np.ndarray:
+def birth_points(index: PeopleIndex, birth_date, rows: np.ndarray, known: str = "day") -> np.ndarray:
     """0–100 per row: same date 100, day and month swapped 80, same month (month precision) 60,
-    same year with a year-only record 50, same year 30."""
+    same year with a year-only record 50, same year 30. `known` is how much of `birth_date` the
+    one searching knows ("day", "month" or "year"): a year alone is no January 1st."""
     births = index._cols["birth"][rows]
     precision = index._cols["precision"][rows]
     wanted = date_int(birth_date)
     same_year = births // 10000 == birth_date.year
+    if known == "year":
+        return np.where(same_year, np.uint8(50), np.uint8(0))
+    if known == "month":
+        points = np.where(same_year, np.uint8(30), np.uint8(0))
+        points[births // 100 == wanted // 100] = 60
+        return points
     points = np.where(same_year, np.uint8(30), np.uint8(0))
     points[(precision == PRECISION["year"]) & same_year] = 50
     points[(precision == PRECISION["month"]) & (births // 100 == wanted // 100)] = 60
@@ -144,25 +151,33 @@ def _born_that_year(index: PeopleIndex, year: int) -> np.ndarray:
 
 
 def search(
-    index: PeopleIndex, *, organization_ids, query: str, birth_date=None, limit: int = 10
+    index: PeopleIndex,
+    *,
+    organization_ids,
+    query: str,
+    birth_date=None,
+    limit: int = 10,
+    birth_precision: str = "day",
 ) -> list[Hit]:
-    """Best rows for the query among those of `organization_ids` (no database access)."""
+    """Best rows for the query among those of `organization_ids` (no database access).
+    `birth_precision` says how much of `birth_date` is known: "day", "month" or "year"."""
     organization_ids = frozenset(organization_ids)
+    birth = None if birth_date is None else (birth_date, birth_precision)
     with index._lock:
         if not index.n or not organization_ids:
             return []
         visible = index.visible(organization_ids)
         compact = re.sub(r"[\s\-./()+]", "", query).upper()
         if compact.isdigit() and len(compact) >= 4:
-            return _search_number(index, compact, visible, birth_date, limit)
+            return _search_number(index, compact, visible, birth, limit)
         if re.fullmatch(r"[A-Z0-9]{5,20}", compact) and sum(c.isdigit() for c in compact) >= 3:
-            hits = _search_number(index, compact, visible, birth_date, limit, phone=False)
+            hits = _search_number(index, compact, visible, birth, limit, phone=False)
             if hits:
                 return hits
-        return _search_name(index, query, visible, birth_date, limit)
+        return _search_name(index, query, visible, birth, limit)
 
 
-def _search_number(index, number: str, visible, birth_date, limit: int, *, phone: bool = True) -> list[Hit]:
+def _search_number(index, number: str, visible, birth, limit: int, *, phone: bool = True) -> list[Hit]:
     found: dict[int, tuple[float, list]] = {}
     keys = index._doc_keys[: index._doc_count]
     for row in index._doc_rows[: index._doc_count][keys == doc_key(number)].tolist():
@@ -175,14 +190,14 @@ def _search_number(index, number: str, visible, birth_date, limit: int, *, phone
     hits = []
     for row in list(found)[: max(limit, 0)]:
         score, reasons = found[row]
-        if birth_date is not None:
-            reasons = reasons + _birth_reasons(index, birth_date, row)
+        if birth is not None:
+            reasons = reasons + _birth_reasons(index, birth, row)
         hits.append(Hit(row, score, reasons))
     return hits
 
 
-def _birth_reasons(index, birth_date, row: int) -> list[tuple[str, dict]]:
-    points = int(birth_points(index, birth_date, np.array([row]))[0])
+def _birth_reasons(index, birth, row: int) -> list[tuple[str, dict]]:
+    points = int(birth_points(index, birth[0], np.array([row]), birth[1])[0])
     if points == 100:
         return [("birth_same", {})]
     if points == 80:
@@ -240,7 +255,7 @@ def _structure(slots: np.ndarray) -> np.ndarray:
     return (order_natural | order_rotated).astype(np.int8) + (~surnames | first).astype(np.int8)
 
 
-def _search_name(index: PeopleIndex, query: str, visible, birth_date, limit: int) -> list[Hit]:
+def _search_name(index: PeopleIndex, query: str, visible, birth, limit: int) -> list[Hit]:
     if limit <= 0:
         return []
     query_words = repair_spaces(parse_name_query(query), index)
@@ -260,9 +275,9 @@ def _search_name(index: PeopleIndex, query: str, visible, birth_date, limit: int
             parts = by_value[value]
             similarity[k, parts[0] if len(parts) == 1 else np.concatenate(parts)] = value
     total = similarity.sum(axis=0, dtype=np.uint16)
-    if birth_date is not None:
-        born = _born_that_year(index, birth_date.year)
-        total[born] += birth_points(index, birth_date, born)
+    if birth is not None:
+        born = _born_that_year(index, birth[0].year)
+        total[born] += birth_points(index, birth[0], born, birth[1])
     total *= visible
     candidates = _candidates(index, total)
     if not len(candidates):
@@ -286,7 +301,7 @@ def _search_name(index: PeopleIndex, query: str, visible, birth_date, limit: int
         required_mean = (sims * required).sum(axis=0) / max(int(required.sum()), 1)
         name = np.where(may_miss.any(axis=0), np.maximum(name, required_mean), name)
     name = np.clip(name, 0.0, 100.0)
-    score = name if birth_date is None else 0.8 * name + 0.2 * birth_points(index, birth_date, candidates)
+    score = name if birth is None else 0.8 * name + 0.2 * birth_points(index, birth[0], candidates, birth[1])
     score = np.round(score, 3)
     # Ties on the score are broken by where the words fell, then by recency.
     kth = np.sort(score)[::-1][min(limit, len(score)) - 1]
@@ -310,8 +325,8 @@ def _search_name(index: PeopleIndex, query: str, visible, birth_date, limit: int
         reasons = _name_reasons(
             index, query_words, expansions, row, float(name[c]), sims[:, c], slots[:, position]
         )
-        if birth_date is not None:
-            reasons += _birth_reasons(index, birth_date, row)
+        if birth is not None:
+            reasons += _birth_reasons(index, birth, row)
         hits.append(Hit(row, round(value, 1), reasons))
     return hits
 

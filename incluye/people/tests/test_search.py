@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -343,3 +344,45 @@ def test_initials_and_lost_spaces_find_the_person(personas, filler):
     hits = find(personas, "ÓscarmSantos Ajú")
     assert hits[0].person_id == oscar.pk
     assert "espacios corregidos en «ÓscarmSantos»" in hits[0].reasons
+
+
+def test_the_people_page_says_when_a_name_is_too_common_and_the_birth_year_finds_the_one_meant(personas):
+    from django.urls import reverse
+
+    Person.objects.bulk_create(
+        [
+            Person(
+                organization=personas.org,
+                given_names="Marta",
+                first_surname="Ruiz",
+                second_surname=f"Ruiz{i:02d}",
+                nationality_id="GT",
+                birth_date=datetime.date(1930 + i, 5, 5),
+                name_key=f"ruiz ruiz{i:02d} marta",
+            )
+            for i in range(60)
+        ]
+    )
+    meant = register(personas, "Marta | Ruiz | Tzoc", birth_date=datetime.date(1998, 7, 9))
+    Person.objects.filter(pk=meant.pk).update(updated_at=timezone.now() - datetime.timedelta(days=900))
+    client = personas.client("staff")
+    page = client.get(reverse("people:list"), {"q": "Marta Ruiz"}).content.decode()
+    assert 'data-testid="crowded"' in page and "el año solo ayuda" in page
+    assert "Tzoc" not in page
+    by_year = client.get(reverse("people:list"), {"q": "Marta Ruiz", "born_year": "1998"}).content.decode()
+    assert by_year.index("Tzoc") < re.search(r"Ruiz\d\d", by_year).start()  # first in the list
+    assert "mismo año de nacimiento" in by_year and 'data-testid="crowded"' not in by_year
+    assert 'value="1998"' in by_year  # the form keeps what was typed
+
+
+def test_a_birth_year_typed_short_on_the_people_page_says_so_and_the_name_is_still_searched(personas):
+    from django.urls import reverse
+
+    register(personas, "Marta | Ruiz | Tzoc", birth_date=datetime.date(1998, 7, 9))
+    client = personas.client("staff")
+    response = client.get(
+        reverse("people:list"), {"q": "Marta Ruiz", "born_year": "98"}, headers={"HX-Request": "true"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and "Tzoc" in text
+    assert 'data-testid="born-error"' in text and "cuatro cifras" in text

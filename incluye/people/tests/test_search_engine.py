@@ -162,3 +162,48 @@ def test_the_engines_import_nothing_of_django(modules):
     code = f"import sys, {modules}; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def born(given, first, second, birth_date, precision="day", *, days_ago=100):
+    updated = MOMENT - datetime.timedelta(days=days_ago)
+    return (uuid.uuid4(), ORG, given, first, second, "", birth_date, precision, "F", "", updated, None)
+
+
+def test_a_birth_year_alone_finds_the_one_born_that_year_among_namesakes_and_no_january_first():
+    namesakes = [
+        born(
+            "Marta", "Ruiz", f"Apellido{i}", datetime.date(1970 + i % 20, 1 + i % 12, 1 + i % 28), days_ago=i
+        )
+        for i in range(40)
+    ]
+    meant = born("Marta", "Ruiz", "Pop", datetime.date(1993, 8, 17), days_ago=400)
+    january_first = born("Marta", "Ruiz", "Caal", datetime.date(1993, 1, 1), days_ago=500)
+    index = PeopleIndex.from_records([*namesakes, meant, january_first])
+    assert meant[0] not in {index.pk(h.row) for h in index.search(organization_ids=[ORG], query="Marta Ruiz")}
+    hits = index.search(
+        organization_ids=[ORG],
+        query="Marta Ruiz",
+        birth_date=datetime.date(1993, 1, 1),
+        birth_precision="year",
+    )
+    first_two = {index.pk(h.row) for h in hits[:2]}
+    assert first_two == {meant[0], january_first[0]}
+    assert hits[0].score == hits[1].score
+    assert [code for code, _ in hits[0].reasons][-1] == "birth_year"
+    # Known to the day, the 1st of January is that day, and comes first alone.
+    exact = index.search(organization_ids=[ORG], query="Marta Ruiz", birth_date=datetime.date(1993, 1, 1))
+    assert index.pk(exact[0].row) == january_first[0] and exact[0].score > exact[1].score
+
+
+def test_a_birth_month_and_year_put_those_born_that_month_before_the_rest_of_the_year():
+    august = born("Marta", "Ruiz", "Pop", datetime.date(1993, 8, 17), days_ago=400)
+    march = born("Marta", "Ruiz", "Caal", datetime.date(1993, 3, 1), days_ago=1)
+    index = PeopleIndex.from_records([*(record(*n) for n in FILLER), august, march])
+    hits = index.search(
+        organization_ids=[ORG],
+        query="Marta Ruiz",
+        birth_date=datetime.date(1993, 8, 1),
+        birth_precision="month",
+    )
+    assert [index.pk(h.row) for h in hits[:2]] == [august[0], march[0]]
+    assert [code for code, _ in hits[0].reasons][-1] == "birth_month"
