@@ -3,6 +3,8 @@
 Writes are validated by the same forms as the web pages (same rules, same translated messages)
 and performed by the same services (same action log)."""
 
+import datetime
+
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -361,6 +363,21 @@ class SearchHitSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+def _born(value: str):
+    """(date, "day" | "month" | "year") of "1998-07-09", "1998-07" or "1998"; (None, "day") when
+    empty; a structured 400 otherwise."""
+    if not value:
+        return None, "day"
+    parts = value.split("-")
+    try:
+        if len(parts) <= 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts):
+            year, month, day = (*map(int, parts), 1, 1)[:3]
+            return datetime.date(year, month, day), ("year", "month", "day")[len(parts) - 1]
+    except ValueError:
+        pass
+    raise serializers.ValidationError({"born": [_("Give the birth date as 1998, 1998-07 or 1998-07-09.")]})
+
+
 class SearchView(APIView):
     """Search as you type: name parts (accents, typos, nicknames, swapped surnames), an identity
     number or a phone. Ranked, with the reasons of each match."""
@@ -368,7 +385,16 @@ class SearchView(APIView):
     required_permission = "people.view"
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True), OpenApiParameter("limit", int)],
+        parameters=[
+            OpenApiParameter("q", str, required=True),
+            OpenApiParameter("limit", int),
+            OpenApiParameter(
+                "born",
+                str,
+                description="The birth date as far as it is known: 1998, 1998-07 or 1998-07-09. "
+                "Those born then come first.",
+            ),
+        ],
         responses=SearchHitSerializer(many=True),
     )
     def get(self, request):
@@ -381,7 +407,10 @@ class SearchView(APIView):
             raise serializers.ValidationError(
                 {"limit": [serializers.IntegerField.default_error_messages["invalid"]]}
             ) from exc
-        people = selectors.people_search(membership=request.membership, query=query, limit=limit)
+        born, known = _born(request.query_params.get("born", "").strip())
+        people = selectors.people_search(
+            membership=request.membership, query=query, limit=limit, birth_date=born, birth_precision=known
+        )
         return Response(
             [
                 {

@@ -416,10 +416,18 @@ def drafts_of(*, membership):
     )
 
 
-def people_search(*, membership, query: str, limit: int = 25) -> list[Person]:
+def people_search(
+    *, membership, query: str, limit: int = 25, birth_date=None, birth_precision: str = "day"
+) -> list[Person]:
     """Search as you type: the engine's ranked hits as Person objects, each with `.reasons` —
     the people the membership sees in full (its own and those shared with it)."""
-    return alliance_search(membership=membership, query=query, limit=limit).people
+    return alliance_search(
+        membership=membership,
+        query=query,
+        limit=limit,
+        birth_date=birth_date,
+        birth_precision=birth_precision,
+    ).people
 
 
 class AllianceSearch(typing.NamedTuple):

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -121,3 +122,29 @@ def test_search_needs_a_query(personas):
     response = personas.client("staff").get(reverse("api:search"))
     assert response.status_code == 400
     assert "q" in response.json()["error"]["fields"]
+
+
+def test_the_search_api_puts_those_born_in_the_year_given_first(personas):
+    from incluye.people import searching
+    from incluye.people.services import person_register
+
+    searching.reset_index()
+    for i, year in enumerate((1971, 1985, 1998)):
+        person_register(
+            membership=personas.staff,
+            given_names="Marta",
+            first_surname="Ruiz",
+            second_surname=["Pop", "Caal", "Tzoc"][i],
+            nationality_id="GT",
+            birth_date=datetime.date(year, 3, 3),
+        )
+    client = personas.client("staff")
+    for born in ("1985", "1985-03", "1985-03-03"):
+        hits = client.get(reverse("api:search"), {"q": "Marta Ruiz", "born": born}).json()
+        assert hits[0]["name"] == "Marta Ruiz Caal", born
+    refused = client.get(reverse("api:search"), {"q": "Marta Ruiz", "born": "85"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["born"] == [
+        "Indique la fecha de nacimiento como 1998, 1998-07 o 1998-07-09."
+    ]
+    searching.reset_index()
