@@ -66,6 +66,11 @@ def parse_args():
         help="share of registered name words spelled another way (default 0.03 harder, 0 single)",
     )
     parser.add_argument("--memory", action="store_true", help="no database: index generated records directly")
+    parser.add_argument(
+        "--birth-year",
+        action="store_true",
+        help="harder mode: each query also gives the birth year, as the people page lets the desk type it",
+    )
     parser.add_argument("--db-reuse", action="store_true", help="keep the people already in the database")
     parser.add_argument("--create-only", action="store_true", help="create the people and stop")
     parser.add_argument("--seed", type=int, default=7, help="seed of the query sample")
@@ -488,6 +493,10 @@ def harder_query(person, count: int, rng: random.Random) -> tuple[str, list[str]
     return query, chosen, kept
 
 
+# The birth date of each harder query's person, for --birth-year (the query tuples keep their shape).
+BIRTH_OF: dict = {}
+
+
 def make_harder_queries(pick_people, count: int, seed: int):
     """`count` name-only queries, a third with each number of corruptions (1, 2, 3):
     (kinds, query, the record's words it stands for, person_id)."""
@@ -502,6 +511,7 @@ def make_harder_queries(pick_people, count: int, seed: int):
                 if made_query and made < wanted:
                     query, kinds, kept = made_query
                     queries.append((kinds, query, kept, person.pk))
+                    BIRTH_OF[person.pk] = person.birth_date
                     made += 1
     rng.shuffle(queries)
     return queries
@@ -586,7 +596,9 @@ def main():
             return defaultdict(list)
 
         def run(query, birth, limit=10):
-            hits = index.search(organization_ids=org_ids, query=query, birth_date=birth, limit=limit)
+            hits = index.search(
+                organization_ids=org_ids, query=query, birth_date=birth, limit=limit, birth_precision=known
+            )
             return [(index.pk(hit.row), hit.score) for hit in hits]
 
     else:
@@ -624,7 +636,7 @@ def main():
 
         def run(query, birth, limit=10):
             hits = searching.search_people(
-                organization_ids=org_ids, query=query, birth_date=birth, limit=limit
+                organization_ids=org_ids, query=query, birth_date=birth, limit=limit, birth_precision=known
             )
             return [(hit.person_id, hit.score) for hit in hits]
 
@@ -645,13 +657,15 @@ def main():
     else:
         queries = make_single_queries(pick_people, documents_of, args.queries, args.seed)
     harder = args.mode == "harder"
-    for _, query, birth, _ in queries[:20]:  # warm-up, not measured
-        run(query, None if harder else birth)
+    known = "year" if args.birth_year else "day"
+    for _, query, birth, pk in queries[:20]:  # warm-up, not measured
+        run(query, (BIRTH_OF[pk] if args.birth_year else None) if harder else birth)
     results = []
     for kinds, query, birth, pk in queries:
         fitting = None
         if harder:
-            fitting, birth = people_fitting(index, birth), None
+            fitting = people_fitting(index, birth)
+            birth = BIRTH_OF[pk] if args.birth_year else None
         started = time.perf_counter()
         hits = run(query, birth, limit=args.limit)
         elapsed = (time.perf_counter() - started) * 1000
