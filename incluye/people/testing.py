@@ -113,3 +113,24 @@ def grant_work_permit(membership, person, *, valid_from, expires_on, social_secu
         issued_on=valid_from,
         expires_on=expires_on,
     )
+
+
+def make_namesakes(organization, count: int = 60) -> None:
+    """`count` women called Marta Ruiz, each with another second surname ("Ruiz00"…) and born on
+    5 May of another year from 1930 on: a name too common for the name alone to find one of them."""
+    from incluye.people.models import Person
+
+    Person.objects.bulk_create(
+        [
+            Person(
+                organization=organization,
+                given_names="Marta",
+                first_surname="Ruiz",
+                second_surname=f"Ruiz{i:02d}",
+                nationality_id=organization.country_id,
+                birth_date=datetime.date(1930 + i, 5, 5),
+                name_key=f"ruiz ruiz{i:02d} marta",
+            )
+            for i in range(count)
+        ]
+    )

@@ -107,22 +107,10 @@ def test_an_officer_finds_one_of_many_namesakes_by_typing_the_birth_year(officer
 
     from incluye.accounts.models import Membership
     from incluye.people.models import Person
+    from incluye.people.testing import make_namesakes
 
     center = Membership.objects.get(user__email=officer["email"]).organization
-    Person.objects.bulk_create(
-        [
-            Person(
-                organization=center,
-                given_names="Marta",
-                first_surname="Ruiz",
-                second_surname=f"Ruiz{i:02d}",
-                nationality_id="GT",
-                birth_date=datetime.date(1930 + i, 5, 5),
-                name_key=f"ruiz ruiz{i:02d} marta",
-            )
-            for i in range(60)
-        ]
-    )
+    make_namesakes(center)
     Person.objects.create(
         organization=center,
         given_names="Marta",

@@ -12,6 +12,7 @@ from incluye.people.generate import PeopleGenerator
 from incluye.people.models import IdentityDocument, Person
 from incluye.people.searching import get_index, search_people
 from incluye.people.services import person_register
+from incluye.people.testing import make_namesakes
 
 pytestmark = pytest.mark.django_db
 
@@ -349,20 +350,7 @@ def test_initials_and_lost_spaces_find_the_person(personas, filler):
 def test_the_people_page_says_when_a_name_is_too_common_and_the_birth_year_finds_the_one_meant(personas):
     from django.urls import reverse
 
-    Person.objects.bulk_create(
-        [
-            Person(
-                organization=personas.org,
-                given_names="Marta",
-                first_surname="Ruiz",
-                second_surname=f"Ruiz{i:02d}",
-                nationality_id="GT",
-                birth_date=datetime.date(1930 + i, 5, 5),
-                name_key=f"ruiz ruiz{i:02d} marta",
-            )
-            for i in range(60)
-        ]
-    )
+    make_namesakes(personas.org)
     meant = register(personas, "Marta | Ruiz | Tzoc", birth_date=datetime.date(1998, 7, 9))
     Person.objects.filter(pk=meant.pk).update(updated_at=timezone.now() - datetime.timedelta(days=900))
     client = personas.client("staff")
