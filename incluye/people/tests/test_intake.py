@@ -162,6 +162,22 @@ def test_a_similar_name_and_birth_date_is_shown_before_saving(personas):
     assert Person.objects.count() == 1
 
 
+def test_a_birth_year_alone_at_the_desk_is_no_january_first_among_the_likely_matches(personas):
+    person_register(
+        membership=personas.staff,
+        given_names="María José",
+        first_surname="Aju",
+        second_surname="Nunez",
+        birth_date=datetime.date(1992, 1, 1),
+        nationality_id="GT",
+    )
+    typed = arrival(document_number="", birth_date_day="", birth_date_month="", birth_date_year="1992")
+    del typed["birth_date"]
+    page = personas.client("staff").post(reverse("people:intake"), typed).content.decode()
+    assert "puede estar registrada" in page
+    assert "mismo año de nacimiento" in page and "misma fecha de nacimiento" not in page
+
+
 def test_the_officer_attaches_the_return_to_the_existing_person(personas):
     existing = person_register(
         membership=personas.staff,
