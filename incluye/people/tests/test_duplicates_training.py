@@ -343,3 +343,28 @@ def test_the_model_settings_pass_splinks_validation(caplog):
     duplicates.prepare_features(con, Registry(50).table())
     Linker(DuckDBAPI(con).register(duplicates.FEATURES_TABLE), duplicates.settings(), validate_settings=True)
     assert "SETTINGS VALIDATION" not in caplog.text
+
+
+def sex_differs_m(model: dict) -> float:
+    (sex,) = (c for c in model["comparisons"] if c["output_column_name"] == "sex")
+    return sex["comparison_levels"][-1]["m_probability"]  # the else level: another sex
+
+
+def test_another_sex_counts_heavily_against_a_pair_when_no_labelled_pair_differs_in_it(
+    registry, small_training
+):
+    registry, labelled, _unlabelled, _namesakes = registry
+    model: dict = {}
+    duplicates.score_pairs(registry.table(), train_model=True, model_json=model)
+    # 300 registrations of one person that never change sex allow at most three in 300, not the
+    # prior's two in a hundred (which let an Alejandra and an Alejandro be one person).
+    assert sex_differs_m(model) <= 3 / len(labelled)
+
+
+def test_a_registry_whose_duplicates_do_change_sex_learns_how_often(registry, small_training):
+    registry, labelled, _unlabelled, _namesakes = registry
+    for record in labelled[::10]:  # one labelled second registration in ten typed as a woman
+        registry.rows[record]["sex"] = "F"
+    model: dict = {}
+    duplicates.score_pairs(registry.table(), train_model=True, model_json=model)
+    assert sex_differs_m(model) == pytest.approx(0.1, abs=0.03)
