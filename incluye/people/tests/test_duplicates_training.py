@@ -368,3 +368,81 @@ def test_a_registry_whose_duplicates_do_change_sex_learns_how_often(registry, sm
     model: dict = {}
     duplicates.score_pairs(registry.table(), train_model=True, model_json=model)
     assert sex_differs_m(model) == pytest.approx(0.1, abs=0.03)
+
+
+def blocked_pairs(rows: list[dict]) -> set[tuple[int, int]]:
+    con = duplicates.duckdb_connection()
+    base = {"birth_date_precision": "day", "sex": "M", "national_id": None, "phone": "", "country": "GT"}
+    table = [base | {"unique_id": number, "nationality": "GT"} | row for number, row in enumerate(rows)]
+    duplicates.prepare_features(con, pa.Table.from_pylist(table, schema=duplicates.RAW_SCHEMA))
+    return set(con.sql(duplicates_model.blocked_pairs_sql()).select("join_key_l, join_key_r").fetchall())
+
+
+def test_a_registration_with_one_given_name_and_the_day_mistyped_is_compared_with_its_first():
+    # "Juan Carlos Pérez López" and "Carlos Pérez", a day wrong, elsewhere: no initial, no first
+    # sounds and no municipality in common; the first surname, a given name and the month are.
+    pairs = blocked_pairs(
+        [
+            {
+                "given_names": "Juan Carlos",
+                "first_surname": "Pérez",
+                "second_surname": "López",
+                "birth_date": datetime.date(1990, 3, 12),
+                "residence_id": 5,
+            },
+            {
+                "given_names": "Carlos",
+                "first_surname": "Pérez",
+                "second_surname": "",
+                "birth_date": datetime.date(1990, 3, 25),
+                "residence_id": 9,
+            },
+        ]
+    )
+    assert pairs == {(0, 1)}
+
+
+def test_a_registration_with_the_surnames_swapped_and_one_missing_is_compared_with_its_first():
+    # "Guillermo Sosa Choc" and "Gullermo Choc", the same day, elsewhere: the first surnames
+    # differ, the given names' first sounds too; a surname in common and the initial remain.
+    pairs = blocked_pairs(
+        [
+            {
+                "given_names": "Guillermo",
+                "first_surname": "Sosa",
+                "second_surname": "Choc",
+                "birth_date": datetime.date(1995, 4, 24),
+                "residence_id": 18,
+            },
+            {
+                "given_names": "Gullermo",
+                "first_surname": "Choc",
+                "second_surname": "",
+                "birth_date": datetime.date(1995, 4, 24),
+                "residence_id": 206,
+            },
+        ]
+    )
+    assert pairs == {(0, 1)}
+
+
+def test_records_with_no_name_in_common_are_not_compared_for_a_date_alone():
+    pairs = blocked_pairs(
+        [
+            {
+                "given_names": "Guillermo",
+                "first_surname": "Sosa",
+                "second_surname": "Choc",
+                "birth_date": datetime.date(1995, 4, 24),
+                "residence_id": 18,
+            },
+            {
+                "given_names": "Gabriel",
+                "first_surname": "Pérez",
+                "second_surname": "",
+                "birth_date": datetime.date(1995, 4, 24),
+                "residence_id": 206,
+            },
+        ]
+    )
+    assert pairs == set()
