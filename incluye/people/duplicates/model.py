@@ -765,6 +765,9 @@ class ScoredPairs:
     table: pa.Table
     trained: bool
     timings: dict[str, float] = field(default_factory=dict)  # prepare, train, predict
+    # record -> its own two surnames as the model folds them, for the records of the pairs that
+    # have both (`cluster_pairs(own_surnames=…)`).
+    own_surnames: dict[int, tuple[str, str]] = field(default_factory=dict)
     training_timings: dict[str, float] = field(default_factory=dict)  # train's own steps
 
 
@@ -835,5 +838,28 @@ def score_pairs(
     table = predictions.as_duckdbpyrelation().select(", ".join(columns)).to_arrow_table()
     predictions.drop_table_from_database_and_remove_from_cache()
     con.execute(f"drop table {BLOCKED_PAIRS_TABLE}")
+    own_surnames = _own_surnames(con, table)
     timings["predict"] = time.perf_counter() - started
-    return ScoredPairs(table=table, trained=train_model, timings=timings, training_timings=training_timings)
+    return ScoredPairs(
+        table=table,
+        trained=train_model,
+        timings=timings,
+        training_timings=training_timings,
+        own_surnames=own_surnames,
+    )
+
+
+def _own_surnames(con: duckdb.DuckDBPyConnection, pairs: pa.Table) -> dict[int, tuple[str, str]]:
+    """The records of `pairs` that have two surnames of their own, with them (folded)."""
+    con.register("incluye_scored_pairs", pairs)
+    try:
+        # Only constants are interpolated: FEATURES_TABLE.
+        rows = con.execute(f"""
+            select unique_id, fs, ss from {FEATURES_TABLE}
+            where fs is not null and ss is not null and unique_id in (
+                select unique_id_l from incluye_scored_pairs union select unique_id_r from incluye_scored_pairs
+            )
+        """).fetchall()  # noqa: S608  # nosec B608
+    finally:
+        con.unregister("incluye_scored_pairs")
+    return {unique_id: (first, second) for unique_id, first, second in rows}
