@@ -41,6 +41,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -397,9 +398,27 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
 )
 
-# A surname's sound in common, in either field; a given name in common (or its nickname's).
-SURNAME_IN_COMMON = "(l.fs_ph in (r.fs_ph, r.ss_ph) or l.ss_ph in (r.fs_ph, r.ss_ph))"
-GIVEN_NAME_IN_COMMON = "list_has_any(l.given_canon, r.given_canon)"
+
+class Also(NamedTuple):
+    """A blocking rule: equality on `keys` (feature columns) and a value in common between two
+    lists, `any_of` (SQL on one record's columns): `condition` says so on l. and r. for Splink;
+    our own blocking unnests the list and joins on its values too (`blocked_pairs_sql`)."""
+
+    keys: tuple[str, ...]
+    any_of: str
+    condition: str
+
+
+def _surname_in_common(*keys: str) -> Also:
+    """A surname's sound in common, in either field, and `keys`."""
+    return Also(keys, "[fs_ph, ss_ph]", "(l.fs_ph in (r.fs_ph, r.ss_ph) or l.ss_ph in (r.fs_ph, r.ss_ph))")
+
+
+def _given_name_in_common(*keys: str) -> Also:
+    """A given name in common (or the formal name of a nickname), and `keys`."""
+    return Also(keys, "given_canon", "list_has_any(l.given_canon, r.given_canon)")
+
+
 # Blocking rules for prediction (see the module docstring); each is an equi-join DuckDB hashes.
 # Each pair a rule lets through costs a comparison of every level, so the rules are narrow (three
 # keys, a few pairs per record) and many: a second registration with two or three mistakes must
@@ -407,7 +426,7 @@ GIVEN_NAME_IN_COMMON = "list_has_any(l.given_canon, r.given_canon)"
 # the initial or first three sounds of a name (a typo, an accent or capitals rarely touch them),
 # the birth date or its parts (a typo changes one of year, month or day), sex and municipality
 # (the same desk registers the same person again).
-BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
+BLOCKING_RULES: tuple[tuple[str, ...] | Also, ...] = (
     ("national_id",),
     ("phone8",),
     # Names may be wrong anywhere: the birth date (day and month in either order: they are often
@@ -444,12 +463,12 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     # equalities and keeps the pairs with the name in common. On the harder registry (200,000
     # records): 23,300 more pairs compared (11 % more), 65 more pairs of one person in the groups,
     # each rule 6 to 11 of them, for one wrong pair more; the last (7,200 pairs) finds 7.
-    f"l.dob_sorted = r.dob_sorted and l.given_initial = r.given_initial and {SURNAME_IN_COMMON}",
+    _surname_in_common("dob_sorted", "given_initial"),
     ("dob_month", "fs_prefix", "ss_ph"),
-    f"l.dob_month = r.dob_month and l.fs_ph = r.fs_ph and {GIVEN_NAME_IN_COMMON}",
+    _given_name_in_common("dob_month", "fs_ph"),
     ("dob_day", "given_key", "surname_initials"),
-    f"l.birth_year_only = r.birth_year_only and l.given_prefix = r.given_prefix and {SURNAME_IN_COMMON}",
-    f"l.birth_year_only = r.birth_year_only and l.surname_initials = r.surname_initials and {GIVEN_NAME_IN_COMMON}",
+    _surname_in_common("birth_year_only", "given_prefix"),
+    _given_name_in_common("birth_year_only", "surname_initials"),
 )
 # Expectation maximisation sessions, each on pairs that are mostly duplicates; each comparison is
 # left free (trained) in at least one: surnames in the first, given names in the second, the
@@ -489,12 +508,14 @@ def _splink_comparisons(*, term_frequencies: bool):
     return comparisons
 
 
-def blocking_rule(rule: tuple[str, ...] | str):
-    """Splink's rule: equality on feature columns (a tuple), or a join condition (SQL on l. and r.)."""
+def blocking_rule(rule: tuple[str, ...] | Also):
+    """Splink's rule: equality on feature columns (a tuple), with a further condition (`Also`)."""
     from splink import block_on
     from splink.blocking_rule_library import CustomRule
 
-    return CustomRule(rule) if isinstance(rule, str) else block_on(*rule)
+    if isinstance(rule, Also):
+        return CustomRule(" and ".join([*(f"l.{key} = r.{key}" for key in rule.keys), rule.condition]))
+    return block_on(*rule)
 
 
 BLOCKED_PAIRS_TABLE = "incluye_blocked_pairs"
@@ -507,24 +528,34 @@ def blocked_pairs_sql() -> str:
     condition that grows with every rule: 21 joins of 200 000 records took 1.6 s of CPU); here each
     rule joins only the records whose keys another record shares (most share none), and the pairs
     found twice are merged once, at the end (0.7 s)."""
-    joins = []
+    joins, lists = [], []
     for number, rule in enumerate(BLOCKING_RULES):
-        if isinstance(rule, str):
-            source, on = FEATURES_TABLE, rule
+        equal = rule.keys if isinstance(rule, Also) else rule
+        known = " and ".join(f"{key} is not null" for key in equal)
+        if isinstance(rule, Also):
+            # One row per value of the list (made once): the value in common is one more key.
+            rows = f"incluye_list_{number}"
+            lists.append(f"""{rows} as materialized (
+                select unique_id, {", ".join(rule.keys)}, unnest({rule.any_of}) as any_key
+                from {FEATURES_TABLE} where {known}
+            )""")  # noqa: S608  # nosec B608
+            equal = (*equal, "any_key")
+            known = "any_key is not null"
         else:
-            keys = ", ".join(rule)
-            known = " and ".join(f"{key} is not null" for key in rule)
-            source = f"""(
-                select unique_id, {keys} from {FEATURES_TABLE}
-                where ({keys}) in (select ({keys}) from {FEATURES_TABLE} where {known} group by {keys} having count(*) > 1)
-            )"""  # noqa: S608  # nosec B608
-            on = " and ".join(f"l.{key} = r.{key}" for key in rule)
+            rows = FEATURES_TABLE
+        keys = ", ".join(equal)
+        source = f"""(
+            select unique_id, {keys} from {rows}
+            where ({keys}) in (select ({keys}) from {rows} where {known} group by {keys} having count(*) > 1)
+        )"""  # noqa: S608  # nosec B608
+        on = " and ".join(f"l.{key} = r.{key}" for key in equal)
         joins.append(f"""
             select {number} as rule, l.unique_id as join_key_l, r.unique_id as join_key_r
             from {source} as l join {source} as r on ({on}) and l.unique_id < r.unique_id
         """)  # noqa: S608  # nosec B608
     # Only constants are interpolated: the rules' column names and FEATURES_TABLE.
     return f"""
+        {("with " + ", ".join(lists)) if lists else ""}
         select cast(min(rule) as varchar) as match_key, join_key_l, join_key_r
         from ({" union all ".join(joins)})
         group by join_key_l, join_key_r
