@@ -16,8 +16,9 @@ value (`refer_term_frequencies`).
 
 **Blocking** (`BLOCKING_RULES`): narrow equi-joins (about two pairs per record in all), each on keys
 that survive the usual mistakes (the birth date with day and month in either order, the initials of
-both surnames in either order, the year alone when only the year is known), so that a record with
-two or three of them still meets its first registration through one rule.
+both surnames in either order, the year alone when only the year is known, a surname's sound or a
+given name in common in either field: `Also`), so that a record with two or three of them still
+meets its first registration through one rule.
 
 **Weak links** (`SUPPORT_THRESHOLD`): pairs below the threshold are kept down to this probability;
 they join groups only when another one corroborates them (`cluster.py`), never between namesakes
