@@ -370,10 +370,21 @@ def test_a_registry_whose_duplicates_do_change_sex_learns_how_often(registry, sm
     assert sex_differs_m(model) == pytest.approx(0.1, abs=0.03)
 
 
-def blocked_pairs(rows: list[dict]) -> set[tuple[int, int]]:
+def blocked_pairs(*people: tuple[str, str, str, str, int]) -> set[tuple[int, int]]:
+    """The pairs the blocking rules let through among these records (given names, surnames, birth
+    date, municipality), by position."""
     con = duplicates.duckdb_connection()
     base = {"birth_date_precision": "day", "sex": "M", "national_id": None, "phone": "", "country": "GT"}
-    table = [base | {"unique_id": number, "nationality": "GT"} | row for number, row in enumerate(rows)]
+    table = [
+        base
+        | {"unique_id": number, "nationality": "GT", "given_names": given, "first_surname": first}
+        | {
+            "second_surname": second,
+            "birth_date": datetime.date.fromisoformat(born),
+            "residence_id": residence,
+        }
+        for number, (given, first, second, born, residence) in enumerate(people)
+    ]
     duplicates.prepare_features(con, pa.Table.from_pylist(table, schema=duplicates.RAW_SCHEMA))
     return set(con.sql(duplicates_model.blocked_pairs_sql()).select("join_key_l, join_key_r").fetchall())
 
@@ -382,22 +393,7 @@ def test_a_registration_with_one_given_name_and_the_day_mistyped_is_compared_wit
     # "Juan Carlos Pérez López" and "Carlos Pérez", a day wrong, elsewhere: no initial, no first
     # sounds and no municipality in common; the first surname, a given name and the month are.
     pairs = blocked_pairs(
-        [
-            {
-                "given_names": "Juan Carlos",
-                "first_surname": "Pérez",
-                "second_surname": "López",
-                "birth_date": datetime.date(1990, 3, 12),
-                "residence_id": 5,
-            },
-            {
-                "given_names": "Carlos",
-                "first_surname": "Pérez",
-                "second_surname": "",
-                "birth_date": datetime.date(1990, 3, 25),
-                "residence_id": 9,
-            },
-        ]
+        ("Juan Carlos", "Pérez", "López", "1990-03-12", 5), ("Carlos", "Pérez", "", "1990-03-25", 9)
     )
     assert pairs == {(0, 1)}
 
@@ -406,43 +402,13 @@ def test_a_registration_with_the_surnames_swapped_and_one_missing_is_compared_wi
     # "Guillermo Sosa Choc" and "Gullermo Choc", the same day, elsewhere: the first surnames
     # differ, the given names' first sounds too; a surname in common and the initial remain.
     pairs = blocked_pairs(
-        [
-            {
-                "given_names": "Guillermo",
-                "first_surname": "Sosa",
-                "second_surname": "Choc",
-                "birth_date": datetime.date(1995, 4, 24),
-                "residence_id": 18,
-            },
-            {
-                "given_names": "Gullermo",
-                "first_surname": "Choc",
-                "second_surname": "",
-                "birth_date": datetime.date(1995, 4, 24),
-                "residence_id": 206,
-            },
-        ]
+        ("Guillermo", "Sosa", "Choc", "1995-04-24", 18), ("Gullermo", "Choc", "", "1995-04-24", 206)
     )
     assert pairs == {(0, 1)}
 
 
 def test_records_with_no_name_in_common_are_not_compared_for_a_date_alone():
     pairs = blocked_pairs(
-        [
-            {
-                "given_names": "Guillermo",
-                "first_surname": "Sosa",
-                "second_surname": "Choc",
-                "birth_date": datetime.date(1995, 4, 24),
-                "residence_id": 18,
-            },
-            {
-                "given_names": "Gabriel",
-                "first_surname": "Pérez",
-                "second_surname": "",
-                "birth_date": datetime.date(1995, 4, 24),
-                "residence_id": 206,
-            },
-        ]
+        ("Guillermo", "Sosa", "Choc", "1995-04-24", 18), ("Gabriel", "Pérez", "", "1995-04-24", 206)
     )
     assert pairs == set()
