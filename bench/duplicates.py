@@ -407,6 +407,7 @@ def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Tab
         lone_threshold=LONE_THRESHOLD,
         may_pair_alone=scored.table.column("may_pair_alone").to_pylist(),
         may_link=scored.table.column("may_link").to_pylist(),
+        own_surnames=scored.own_surnames,
     )
     scored.timings["group"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -645,7 +646,42 @@ def print_misses(data: Path, groups: pa.Table, sample: int, seed: int) -> None:
         print(f"{left}-{right} {shown}\n  {a}\n  {b}", file=sys.stderr)
 
 
-def worker(model: str, data: Path, threshold: float, misses: int = 0) -> None:
+def print_wrong(data: Path, groups: pa.Table, sample: int) -> None:
+    """The pairs of records of two different people that a group holds, to stderr (up to `sample`,
+    the least probable first): each record, its mistakes (a namesake says whose), and the pair's
+    probability when it was scored (else the group holds it through others)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("records", pq.read_table(data / "records.parquet"))
+    con.register("groups", groups)
+    con.execute(f"create table scored as select * from read_parquet('{data / 'incluye-pairs.parquet'}')")
+
+    def shown(side: str) -> str:
+        return (
+            f"{side}.given_names || ' | ' || {side}.first_surname || ' | ' || {side}.second_surname"
+            f" || ' | ' || {side}.birth_date::varchar || ' | ' || coalesce({side}.national_id, '-')"
+            f" || ' | ' || coalesce({side}.phone, '') || ' | ' || {side}.sex || ' | ' || {side}.residence_id"
+            f" || ' | ' || {side}.country || '/' || {side}.nationality || ' | ' || {side}.corruptions"
+        )
+
+    rows = con.execute(f"""
+        select x.unique_id, y.unique_id, s.match_probability, {shown("a")}, {shown("b")}, count(*) over ()
+        from groups x join groups y on x.group_id = y.group_id and x.unique_id < y.unique_id
+        join records a on a.unique_id = x.unique_id join records b on b.unique_id = y.unique_id
+        left join scored s on s.unique_id_l = x.unique_id and s.unique_id_r = y.unique_id
+            or s.unique_id_l = y.unique_id and s.unique_id_r = x.unique_id
+        where a.entity_id <> b.entity_id
+        order by s.match_probability nulls first, x.unique_id limit {int(sample)}
+    """).fetchall()  # nosec B608
+    if rows:
+        print(f"wrong pairs in the groups: {rows[0][5]:,}", file=sys.stderr)
+    for left, right, probability, a, b, _wrong in rows:
+        shown_probability = "through the group" if probability is None else f"p={probability:.3f}"
+        print(f"{left}-{right} {shown_probability}\n  {a}\n  {b}", file=sys.stderr)
+
+
+def worker(model: str, data: Path, threshold: float, misses: int = 0, wrong: int = 0) -> None:
     records = pq.read_table(data / "records.parquet", columns=duplicates.RAW_SCHEMA.names)
     started = time.perf_counter()
     pairs, groups, timings = (run_incluye if model == "incluye" else run_baseline)(records, threshold, data)
@@ -658,6 +694,10 @@ def worker(model: str, data: Path, threshold: float, misses: int = 0) -> None:
     result |= evaluate(pairs, groups, truth)
     if misses and model == "incluye":
         print_misses(data, groups, misses, 2016)
+    if wrong and model == "incluye":
+        print_wrong(data, groups, wrong)
+    if model == "incluye":
+        pq.write_table(groups, data / "incluye-groups.parquet")
     print(json.dumps(result))
 
 
@@ -694,6 +734,9 @@ def main() -> None:
     parser.add_argument(
         "--misses", type=int, default=0, help="print a sample of this many missed pairs (stderr)"
     )
+    parser.add_argument(
+        "--wrong", type=int, default=0, help="print up to this many wrong pairs the groups hold (stderr)"
+    )
     parser.add_argument("--worker", choices=("incluye", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -704,7 +747,7 @@ def main() -> None:
         SUPPORT_THRESHOLD = None if args.support_threshold >= args.threshold else args.support_threshold
         global LONE_THRESHOLD
         LONE_THRESHOLD = None if args.lone_threshold >= args.threshold else args.lone_threshold
-        worker(args.worker, args.data, args.threshold, args.misses)
+        worker(args.worker, args.data, args.threshold, args.misses, args.wrong)
         return
 
     load_before = os.getloadavg()[0]
@@ -721,7 +764,7 @@ def main() -> None:
             command = [sys.executable, __file__, "--worker", model, "--data", str(data)]
             command += ["--threshold", str(args.threshold)] + (["--train-by-em"] if args.train_by_em else [])
             command += ["--support-threshold", str(args.support_threshold), "--misses", str(args.misses)]
-            command += ["--lone-threshold", str(args.lone_threshold)]
+            command += ["--lone-threshold", str(args.lone_threshold), "--wrong", str(args.wrong)]
             out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
             results.append(json.loads(out.strip().splitlines()[-1]))
             print(f"{model}: {results[-1]['wall_seconds']:.0f} s", flush=True)

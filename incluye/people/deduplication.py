@@ -220,6 +220,7 @@ def groups_of(
     *,
     threshold: float | None = None,
     lone_threshold: float | None = None,
+    own_surnames: dict[int, tuple[str, str]] | None = None,
 ) -> list[Group]:
     """The groups to review: each cluster of one organization's records as it is; a cluster
     spanning organizations as it is (for the country) and, per organization, the groups of its own
@@ -240,6 +241,7 @@ def groups_of(
             lone_threshold=lone_threshold,
             may_pair_alone=[pairs[i].get("may_pair_alone", True) for i in chosen],
             may_link=[pairs[i].get("may_link", True) for i in chosen],
+            own_surnames=own_surnames,
         )
 
     clusters = cluster(list(range(len(pairs))))
@@ -489,6 +491,7 @@ def find_duplicates(
         reviewed_apart(registry),
         threshold=threshold,
         lone_threshold=duplicates.LONE_THRESHOLD,
+        own_surnames=scored.own_surnames,
     )
     pairs = pairs_to_keep(pairs, groups, threshold)
     timings["group"] = time.perf_counter() - started

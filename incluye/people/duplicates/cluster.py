@@ -6,7 +6,11 @@ order), and a link is refused when it would put into one group two records that 
 person: identity numbers that are not all within one character of one of them (the number typed
 right, the others with a typo each), or two records an officer already reviewed as different
 people. So a chain of likely links never glues two namesakes together through a third record, and
-a group always holds at most one identity number (give or take a typo). A link between records
+a group always holds at most one identity number (give or take a typo). Nor does a record that
+lacks a surname bridge two records whose own two surnames differ ("García" between "García
+Monterroso" and "García Sactic"): a link from or to a record without both surnames joins nothing
+when the two groups hold records with two surnames each that are not the same two (in either
+order, give or take typos: `own_surnames`). A link between records
 registered in another country with another nationality joins nothing, however probable
 (`may_link`): that is what namesakes look like.
 
@@ -62,6 +66,18 @@ def _compatible(a: set[str], b: set[str]) -> bool:
     return any(all(x == c or OSA.distance(x, c, score_cutoff=1) <= 1 for x in numbers) for c in numbers)
 
 
+# Two records with two surnames each carry the same two when each is at most this many edits from
+# the other's (in the same order or swapped): a typo in each of two registrations.
+SURNAME_EDITS = 2
+
+
+def _same_surnames(x: tuple[str, str], y: tuple[str, str]) -> bool:
+    def near(a: str, b: str) -> bool:
+        return a == b or OSA.distance(a, b, score_cutoff=SURNAME_EDITS) <= SURNAME_EDITS
+
+    return (near(x[0], y[0]) and near(x[1], y[1])) or (near(x[0], y[1]) and near(x[1], y[0]))
+
+
 def cluster_pairs(
     left: Iterable[int],
     right: Iterable[int],
@@ -75,6 +91,7 @@ def cluster_pairs(
     lone_threshold: float | None = None,
     may_pair_alone: Iterable[bool] | None = None,
     may_link: Iterable[bool] | None = None,
+    own_surnames: dict[int, tuple[str, str]] | None = None,
 ) -> list[Cluster]:
     """Groups of records linked by the pairs (left[i], right[i]) with probability[i].
 
@@ -90,13 +107,18 @@ def cluster_pairs(
     the only link either has; None turns this off. `may_pair_alone`: per link, whether it may
     (False for namesakes, or when given names or birth dates differ outright); all by default.
     `may_link`: per link, whether it may join anything at all (False for records registered in
-    another country with another nationality, namesakes however alike); all by default."""
+    another country with another nationality, namesakes however alike); all by default.
+    `own_surnames`: record -> its own two surnames (folded), for the records that have both: a link
+    with a record lacking them at one end does not join two groups whose records' two surnames
+    differ (a direct link between two records with both is the model's to weigh)."""
     left, right, probability = list(left), list(right), [float(p) for p in probability]
     linkable = [True] * len(left) if may_link is None else [bool(may) for may in may_link]
     supportable = [True] * len(left) if may_support is None else [bool(s) for s in may_support]
     supportable = [s and may for s, may in zip(supportable, linkable, strict=True)]
     said = list(range(len(left))) if evidence is None else list(evidence)
     national_ids = national_ids or {}
+    own_surnames = own_surnames or {}
+    surnames: dict[int, set[tuple[str, str]]] = {}
     parent: dict[int, int] = {}
     members: dict[int, list[int]] = {}
     ids: dict[int, set[str]] = {}
@@ -126,6 +148,11 @@ def cluster_pairs(
         ids_b = ids.setdefault(b, {national_ids[m] for m in group_b if m in national_ids})
         if not _compatible(ids_a, ids_b):
             return False
+        surnames_a = surnames.setdefault(a, {own_surnames[m] for m in group_a if m in own_surnames})
+        surnames_b = surnames.setdefault(b, {own_surnames[m] for m in group_b if m in own_surnames})
+        bridged = any(left[e] not in own_surnames or right[e] not in own_surnames for e in edges)
+        if bridged and not all(_same_surnames(x, y) for x in surnames_a for y in surnames_b):
+            return False
         small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
         if any(apart.get(m) and apart[m] & set(large) for m in small):
             return False
@@ -134,6 +161,7 @@ def cluster_pairs(
         parent[b] = a
         members[a] = group(a) + members.pop(b)
         ids[a] = ids[a] | ids.pop(b)
+        surnames[a] = surnames[a] | surnames.pop(b)
         links[a] = links.get(a, []) + links.pop(b, []) + edges
         weakest[a] = min(weakest.get(a, 1.0), weakest.pop(b, 1.0), strength)
         return True

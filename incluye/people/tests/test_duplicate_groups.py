@@ -67,6 +67,22 @@ def test_a_group_never_holds_two_identity_numbers_nor_records_reviewed_apart():
     assert [g.members for g in groups] == [[0, 1]]
 
 
+def test_a_record_without_a_second_surname_does_not_bridge_two_people_whose_surnames_differ():
+    # "José García" is linked to "José García Monterroso" and to "José Nery García Sactic": one of
+    # them, not both (the stronger link wins).
+    surnames = {0: ("garcia", "monterroso"), 2: ("garcia", "sactic")}
+    groups = duplicates.cluster_pairs([0, 1], [1, 2], [0.99, 0.98], own_surnames=surnames)
+    assert [g.members for g in groups] == [[0, 1]]
+    # Swapped, or with a typo in each, they are the same two surnames: one person.
+    surnames = {0: ("tzul", "caal"), 2: ("cal", "tzl")}
+    groups = duplicates.cluster_pairs([0, 1], [1, 2], [0.99, 0.98], own_surnames=surnames)
+    assert [g.members for g in groups] == [[0, 1, 2]]
+    # A direct link between two records with both surnames is the model's to weigh.
+    surnames = {0: ("garcia", "monterroso"), 1: ("garcia", "sactic")}
+    groups = duplicates.cluster_pairs([0], [1], [0.99], own_surnames=surnames)
+    assert [g.members for g in groups] == [[0, 1]]
+
+
 def test_two_copies_each_with_a_typo_of_the_persons_number_join_the_persons_group():
     # 1 and 2 differ from 0's number by one digit each, from each other by two.
     numbers = {0: "8677058016374", 1: "8677058016347", 2: "8679058016374"}
