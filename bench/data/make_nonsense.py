@@ -67,7 +67,8 @@ SYMBOLS = ["🙂", "😊", "😢", "🙏", "👍", "❤️", "😂", "🤷", "�
 
 def english_like_word(rng):
     return "".join(
-        rng.choice(TUNE_ONSETS) + rng.choice(TUNE_VOWELS) + rng.choice(TUNE_CODAS) for _ in range(rng.randint(1, 3))
+        rng.choice(TUNE_ONSETS) + rng.choice(TUNE_VOWELS) + rng.choice(TUNE_CODAS)
+        for _ in range(rng.randint(1, 3))
     )
 
 
