@@ -10,7 +10,8 @@ gets its features and a label (is its SOC code one of those accepted). Two logis
 fitted (the first answer; the others), and the threshold below which the first answer becomes "no
 confident match" is chosen per kind of evidence the first answer rests on (a title, task words, an
 employer only) to get most tuning texts right (a right first answer shown, or no answer where there
-is no job), with at least 97 % of the nonsense and no-job texts unanswered.
+is no job), with at least 97 % of the nonsense and 97 % of the other no-job texts unanswered, each
+kind on its own.
 The held-out sets are not read.
 """
 
@@ -49,31 +50,40 @@ def collect(coder, rows):
 GRID = np.round(np.arange(0.05, 0.80, 0.01), 2)
 
 
-def choose_thresholds(probability, correct, has_job, evidence):
+def choose_thresholds(probability, correct, has_job, evidence, nonsense=None):
     """One threshold per kind of evidence (a title, task words, an employer only), chosen together:
     the most tuning texts right (a right first answer shown, or no answer where there is no job),
-    with at least 97 % of the no-job texts unanswered over all kinds; among equals, those nearest
-    the single threshold. Also the single threshold chosen the same way, for an answer of no known kind."""
+    with at least 97 % of the made-up texts and at least 97 % of the other no-job texts unanswered,
+    each on its own (the target is read per kind: plenty of silent greetings must not buy answers
+    to made-up words); among equals, those nearest the single threshold. Also the single threshold
+    chosen the same way, for an answer of no known kind."""
     from incluye.skills.coder.calibrate import EVIDENCE
 
+    nonsense = np.zeros(len(probability), bool) if nonsense is None else nonsense
+    groups = [g for g in (~has_job & nonsense, ~has_job & ~nonsense) if g.any()]
+
     def counts(inside):
-        """Per threshold of the grid: texts right, and no-job texts unanswered, among `inside`."""
+        """Per threshold of the grid: texts right among `inside`, and no-job texts unanswered
+        among `inside` in each group."""
         shown = probability[inside][None, :] >= GRID[:, None]
         right = (shown & correct[inside]).sum(1) + (~shown & ~has_job[inside]).sum(1)
-        silent = (~shown & ~has_job[inside]).sum(1)
+        silent = [(~shown & group[inside]).sum(1) for group in groups]
         return right, silent
 
-    needed = 0.97 * max((~has_job).sum(), 1)
+    needed = [0.97 * group.sum() for group in groups]
     right, silent = counts(np.ones(len(probability), bool))
-    ok = np.nonzero(silent >= needed)[0]
+    ok = np.nonzero(np.all([s >= n for s, n in zip(silent, needed, strict=True)], axis=0))[0]
     single = float(GRID[ok[np.argmax(right[ok])]]) if len(ok) else 0.5
     # Texts with no candidate at all are never answered: right when they are no job.
-    base = int((~has_job & (evidence == "")).sum())
-    per_kind = [counts(evidence == kind) for kind in EVIDENCE]
-    (r1, s1), (r2, s2), (r3, s3) = per_kind
+    empty = evidence == ""
+    base = int((~has_job & empty).sum())
+    (r1, s1), (r2, s2), (r3, s3) = [counts(evidence == kind) for kind in EVIDENCE]
     total_right = r1[:, None, None] + r2[None, :, None] + r3[None, None, :] + base
-    total_silent = s1[:, None, None] + s2[None, :, None] + s3[None, None, :] + base
-    total_right = np.where(total_silent >= needed, total_right, -1)
+    feasible = np.ones(total_right.shape, bool)
+    for g, group in enumerate(groups):
+        total_silent = s1[g][:, None, None] + s2[g][None, :, None] + s3[g][None, None, :]
+        feasible &= total_silent + int((group & empty).sum()) >= needed[g]
+    total_right = np.where(feasible, total_right, -1)
     if total_right.max() < 0:
         return single, dict.fromkeys(EVIDENCE, single)
     # Among the best, the thresholds nearest the single one: a kind's threshold moves away from it
@@ -117,7 +127,8 @@ def fit_profile(profile: str) -> dict:
         has_job.append(bool(t["row"]["accepted_soc"]))
     probability, correct, has_job = np.array(probability), np.array(correct), np.array(has_job)
     evidence = np.array([t["evidence"] for t in texts])
-    threshold, thresholds = choose_thresholds(probability, correct, has_job, evidence)
+    nonsense = np.array([t["row"]["kind"] == "nonsense" for t in texts])
+    threshold, thresholds = choose_thresholds(probability, correct, has_job, evidence, nonsense)
     return {
         "first": first.as_dict(),
         "others": others.as_dict(),

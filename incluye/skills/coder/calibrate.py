@@ -15,8 +15,10 @@ document is a title and from the bundled taxonomy, how many kinds of document ag
 word and whether a word pair it shares with the text; and of the text: the share of its words the
 index knows as they are, corrected from a typo, or does not know at all, how many words it has, and
 the share of its words that are about life rather than work (family, feelings, home, travel); and
-whether the best document is an employer named instead of a job ("en la Tyson"), and whether a role
-word moved the candidate first ("ayudante de rufero": the roofers' helper, `context.py`).
+whether the best document is an employer named instead of a job ("en la Tyson"), whether a role
+word moved the candidate first ("ayudante de rufero": the roofers' helper, `context.py`), and the
+share of the shared words that the text has only through a fix that is no common slip of the
+fingers ("shain" for "stain", where "plommero" is a slip for "plomero").
 
 The threshold below which the first answer is "no confident match" is chosen per kind of evidence
 (a title, task words, an employer only): a text that names only an employer is no job more often
@@ -56,6 +58,7 @@ FEATURES = (
     "role",
     "verbatim",
     "imported",
+    "guessed",
 )
 # The kinds of evidence the first answer can rest on, each with its own threshold: a title said,
 # task or tool words, or only an employer named ("en la Tyson", which people also say of errands).
@@ -102,7 +105,19 @@ def candidate_features(index: Index, analysis: Analysis, rank: int) -> list[floa
         float(bool(candidate.role)),
         verbatim(index, analysis, candidate, shared),
         float(best.source in IMPORTED),
+        guessed(analysis, shared),
     ]
+
+
+def guessed(analysis: Analysis, shared: set[str]) -> float:
+    """The share of the features the text and the candidate share that the text has only through a
+    fix that is no common slip (`score.guessed_stems`): a text of made-up words a letter from real
+    ones ("shain bylm": "stain") shares only such words; a real title with a typo ("plommero",
+    "weldr") is a slip and counts as said."""
+    if not shared or not analysis.guessed:
+        return 0.0
+    fixed = analysis.guessed
+    return sum(1 for f in shared if any(part in fixed for part in f.split("_"))) / len(shared)
 
 
 def verbatim(index: Index, analysis: Analysis, candidate: Candidate, shared: set[str]) -> float:

@@ -39,6 +39,58 @@ class Document:
     weight: float = 1.0  # within its kind and source (an employer's likeliest job first)
 
 
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {
+    key: (row, column + row / 2) for row, keys in enumerate(_KEYBOARD) for column, key in enumerate(keys)
+}
+_SAME_SOUND = ("scz", "bv", "yi", "jg", "kcq")
+
+
+def _near(a: str, b: str) -> bool:
+    """Two letters a slip of the finger or of spelling confuses: neighbouring keys, or letters
+    that sound alike in Spanish or English ("s", "c", "z"; "b", "v")."""
+    if any(a in group and b in group for group in _SAME_SOUND):
+        return True
+    (row_a, x_a), (row_b, x_b) = _KEY_AT.get(a, (9, 0.0)), _KEY_AT.get(b, (9, 9.0))
+    return abs(row_a - row_b) <= 1 and abs(x_a - x_b) <= 1
+
+
+def slip(typed: str, word: str) -> bool:
+    """Whether `typed` is a common slip for `word`: letters dropped, a letter doubled, two
+    neighbours swapped, a letter near on the keyboard or of the same sound, or a leftover ending."""
+    if typed == word:
+        return True
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        if (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and typed[diff[0]] == word[diff[1]]
+            and typed[diff[1]] == word[diff[0]]
+        ):
+            return True
+    ops = Levenshtein.editops(typed, word)
+    trailing = len(typed)
+    for op in reversed(ops):  # a leftover ending the stemmer did not cut ("soldadro": "soldad")
+        if op.tag != "delete" or op.src_pos != trailing - 1:
+            break
+        trailing -= 1
+    for op in ops:
+        if op.tag == "insert":  # a letter dropped
+            continue
+        if op.tag == "delete":
+            at = op.src_pos
+            doubled = (at > 0 and typed[at - 1] == typed[at]) or (
+                at + 1 < len(typed) and typed[at + 1] == typed[at]
+            )
+            if doubled or at >= trailing:
+                continue
+            return False
+        if not _near(typed[op.src_pos], word[op.dest_pos]):
+            return False
+    return True
+
+
 class Index:
     """The documents of every occupation, ready to be scored against a text."""
 
@@ -154,6 +206,7 @@ class Index:
         were known as they are, corrected from a typo, or unknown (and dropped), and how many are
         words about life rather than work (never corrected: "siento" is no typo of "sentaba")."""
         out, known, corrected, unknown, life = [], 0, 0, 0, 0
+        guesses: list[int] = []  # fixes that are no common slip ("shain": "stain")
         life_words = self.normalizer.life_words
         said = self.normalizer.weighted_tokens(self.normalizer.without_non_occupations(text))
         position = 0
@@ -188,6 +241,8 @@ class Index:
             if fixed:
                 corrected += 1
                 out.append((fixed, typed, weight))
+                if not slip(stemmed, fixed):
+                    guesses.append(len(out) - 1)
                 continue
             # One word that the index knows as two ("linecook": "line cook").
             parts = self._split(typed)
@@ -196,6 +251,11 @@ class Index:
                 out.extend((part, typed, weight) for part in parts)
             else:
                 unknown += 1
+        # A made-up word a letter from a real one, in a text where nothing else is known (not a
+        # word as typed, not a slip of the fingers), is no evidence of anything: it is unknown.
+        if guesses and not known and len(guesses) == corrected:
+            out = [token for i, token in enumerate(out) if i not in set(guesses)]
+            unknown, corrected = unknown + len(guesses), 0
         return out, known, corrected, unknown, life
 
     def _joined(self, first: str, second: str) -> str | None:

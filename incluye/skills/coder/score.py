@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from incluye.skills.coder.index import Index
+from incluye.skills.coder.index import Index, slip
 from incluye.skills.coder.normalize import SHORT, features
 
 # How much a document that covers only part of the text is worth (the rest scales with the part).
@@ -54,6 +54,7 @@ class Analysis:
     tokens: list[tuple[str, str]] = field(default_factory=list)  # (stem, word as typed)
     features: set[str] = field(default_factory=set)  # the text's features the index knows
     typed: dict[str, list[str]] | None = None  # feature -> the words as typed (when needed)
+    guessed: frozenset[str] = frozenset()  # stems the text has only through a typo fix ("sourt": "sort")
 
 
 def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
@@ -75,6 +76,7 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
     columns = [index.vocabulary[f] for f in query_features]
     analysis.tokens = tokens
     analysis.features = set(query_features)
+    analysis.guessed = guessed_stems(index, weighted)
     if not columns:
         return analysis
     emphasis = np.array([feature_weights[f] for f in query_features])
@@ -160,6 +162,25 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
             lambda words: features(index.normalizer.words(words)),
         )
     return analysis
+
+
+def guessed_stems(index: Index, weighted: list[tuple[str, str, float]]) -> frozenset[str]:
+    """The stems the text reaches only by a fix that is no common slip of the fingers: a made-up
+    word a letter from a real one ("shain": "stain", a letter changed for one far from it on the
+    keyboard) is weak evidence, where "plommero", "weldr" or "soldadro" (a letter doubled,
+    dropped or swapped) are typos of a title."""
+    normalizer = index.normalizer
+    said: dict[str, list[str]] = {}
+    for _stem, typed, _weight in weighted:
+        said.setdefault(typed, normalizer._stems.get(typed) or normalizer._word(typed))
+    typed_stems = {s for stems in said.values() for s in stems}
+    return frozenset(
+        stemmed
+        for stemmed, typed, _weight in weighted
+        if " " not in typed
+        and stemmed not in typed_stems
+        and not any(slip(own, stemmed) for own in said[typed] or [typed])
+    )
 
 
 def shared_features(index: Index, analysis: Analysis, candidate: Candidate) -> set[str]:

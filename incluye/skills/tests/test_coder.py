@@ -251,7 +251,8 @@ def test_a_word_about_life_is_never_taken_for_a_typo_of_a_job_word():
     aware = Coder(
         occupations, documents, Normalizer({}, STOPWORDS, (), ["siento"]), Calibration.uncalibrated()
     )
-    assert plain.query_tokens("siento")[0]  # without the list, "siento" is corrected to "sentaba"
+    # Without the list, "siento" beside a known word is corrected to "sentaba".
+    assert plain.query_tokens("siento clientes")[2] == 1
     tokens, known, corrected, unknown, life = aware.query_tokens("me siento")
     assert (tokens, known, corrected, unknown, life) == ([], 0, 0, 1, 1)
     assert aware.code("siento") == []
@@ -677,3 +678,71 @@ def test_a_tech_is_a_technician_not_a_roof(bundled_coder):
     coder = bundled_coder
     assert coder.code("tech de aire acondicionado")[0].soc == "49-9021"
     assert coder.code("techero")[0].soc == "47-2181"
+
+
+def test_a_made_up_word_a_letter_from_a_title_is_no_evidence_alone_but_a_slip_of_the_fingers_is(coder):
+    # A letter dropped, doubled, two swapped, a neighbouring key: typos of "carpintero".
+    for typo in ("carpitero", "carpinteero", "carpintreo", "carpintwro"):
+        assert coder.code(typo)[0].soc == "47-2031", typo
+    # A letter changed for one far away on the keyboard, and nothing else known: a made-up word.
+    assert coder.code("carpintaro") == []
+    # Beside words the index knows as typed, it is still read as the title.
+    assert coder.code("carpintaro de obra negra")[0].soc == "47-2031"
+
+
+def test_the_calibration_sees_a_title_word_reached_only_by_a_guess_that_is_no_slip(coder):
+    from incluye.skills.coder.calibrate import FEATURES, candidate_features
+    from incluye.skills.coder.score import analyse
+
+    guessed = FEATURES.index("guessed")
+    slipped, made_up = analyse(coder, "carpitero de obra negra"), analyse(coder, "carpintaro de obra negra")
+    assert coder.soc_of(slipped.candidates[0].occupation) == coder.soc_of(made_up.candidates[0].occupation)
+    assert candidate_features(coder, slipped, 0)[guessed] == 0.0
+    assert 0.0 < candidate_features(coder, made_up, 0)[guessed] < 1.0  # "obra negra" is said as typed
+
+
+def test_made_up_words_of_every_kind_get_no_confident_match_and_typos_of_titles_still_do(bundled_coder):
+    coder = bundled_coder
+    for text in (
+        "gromp sourt",  # English-like, one word a letter from "sort"
+        "plonk shain",  # "stain"
+        "tuechos",  # "techos"
+        "frimp gomble",
+        "la utz awach, maltyox chawe nunan",  # K'iche' small talk
+        "xseqer, matyox",  # Kaqchikel
+    ):
+        assert coder.code(text) == [], text
+    assert coder.code("plomerro")[0].soc == "47-2152"
+    assert coder.code("carpintro")[0].soc == "47-2031"
+    assert coder.code("montacarguisra")[0].soc == "53-7051"
+
+
+def test_an_excavator_without_a_mine_is_the_construction_operator_and_in_a_mine_the_mining_one(bundled_coder):
+    coder = bundled_coder
+    for text in ("excavadora", "operador de excavadora", "manejaba la excavadora", "excavator operator"):
+        assert coder.code(text)[0].soc == "47-2073", text
+    assert coder.code("operaba la excavadora en una mina de oro")[0].soc == "47-5022"
+    assert coder.code("excavator operator at a quarry")[0].soc == "47-5022"
+
+
+def test_the_fitted_threshold_keeps_made_up_texts_unanswered_on_their_own_not_only_among_all_no_job_texts():
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+    from coder_calibrate import choose_thresholds
+
+    # Five right answers at 0.40; ten made-up texts, two of them at 0.42; 200 greetings, silent.
+    probability = np.array([0.40] * 5 + [0.42] * 2 + [0.10] * 8 + [0.0] * 200)
+    correct = np.array([True] * 5 + [False] * 210)
+    has_job = np.array([True] * 5 + [False] * 210)
+    evidence = np.array(["title"] * 15 + [""] * 200)
+    nonsense = np.array([False] * 5 + [True] * 10 + [False] * 200)
+    # Pooled, 208 of 210 no-job texts stay silent (99 %) even with the two answered, so the five
+    # answers win; read per kind, 8 of 10 made-up texts is too few.
+    _single, thresholds = choose_thresholds(probability, correct, has_job, evidence, nonsense)
+    assert thresholds["title"] > 0.42
+    _single, pooled = choose_thresholds(probability, correct, has_job, evidence)
+    assert pooled["title"] <= 0.40
