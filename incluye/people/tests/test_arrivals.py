@@ -369,19 +369,21 @@ def test_a_costa_rican_desk_asks_about_the_languages_of_the_people_it_receives(c
     assert "K&#x27;iche&#x27;" in guatemalan and "Criollo haitiano" not in guatemalan
 
 
-def test_a_haitian_arrival_who_speaks_creole_and_french_is_registered_with_both(costa_rica):
-    costa_rica.client("reception").post(
-        reverse("people:intake"),
-        an_arrival(
-            given_names="Wisline",
-            first_surname="Jean-Baptiste",
-            second_surname="",
-            nationality="HT",
-            document_type="",
-            document_number="",
-            languages=["ht", "fr"],
-        ),
+def a_haitian_arrival(**overrides):
+    """Wisline Jean-Baptiste, Haitian, one surname, no document at hand."""
+    return an_arrival(
+        given_names="Wisline",
+        first_surname="Jean-Baptiste",
+        second_surname="",
+        nationality="HT",
+        document_type="",
+        document_number="",
+        **overrides,
     )
+
+
+def test_a_haitian_arrival_who_speaks_creole_and_french_is_registered_with_both(costa_rica):
+    costa_rica.client("reception").post(reverse("people:intake"), a_haitian_arrival(languages=["ht", "fr"]))
     person = Person.objects.get(given_names="Wisline")
     assert person.languages == ["ht", "fr"]
     assert person.language_labels() == ["Criollo haitiano", "Francés"]
@@ -391,19 +393,7 @@ def test_the_desk_records_the_language_a_person_prefers_among_those_they_speak(c
     client = costa_rica.client("reception")
     page = client.get(reverse("people:intake")).content.decode()
     assert 'name="preferred_language"' in page and "Criollo haitiano</option>" in page
-    client.post(
-        reverse("people:intake"),
-        an_arrival(
-            given_names="Wisline",
-            first_surname="Jean-Baptiste",
-            second_surname="",
-            nationality="HT",
-            document_type="",
-            document_number="",
-            languages=["es", "fr"],
-            preferred_language="ht",
-        ),
-    )
+    client.post(reverse("people:intake"), a_haitian_arrival(languages=["es", "fr"], preferred_language="ht"))
     person = Person.objects.get(given_names="Wisline")
     assert (person.languages, person.preferred_language) == (["es", "fr", "ht"], "ht")
     detail = client.get(reverse("people:detail", args=[person.pk])).content.decode()
@@ -413,7 +403,7 @@ def test_the_desk_records_the_language_a_person_prefers_among_those_they_speak(c
 def test_a_language_no_desk_of_the_country_asks_about_cannot_be_the_preferred_one(costa_rica):
     response = costa_rica.client("reception").post(
         reverse("people:intake"),
-        an_arrival(given_names="Wisline", nationality="HT", languages=["es"], preferred_language="quc"),
+        a_haitian_arrival(languages=["es"], preferred_language="quc"),
     )
     assert response.status_code == 400 and not Person.objects.filter(given_names="Wisline").exists()
     assert "Escoja una opción válida" in response.content.decode()
