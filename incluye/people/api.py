@@ -232,7 +232,8 @@ def _resolve_residence(data, country: str) -> None:
 
 
 class PersonListView(generics.ListCreateAPIView):
-    """People registered by the caller's organization; `?q=` searches as the web page does.
+    """People registered by the caller's organization; `?q=` searches as the web page does (with
+    `born=` as the search's).
     POST registers an arrival (like the intake form) and answers 201 with the person."""
 
     serializer_class = PersonListSerializer
@@ -241,7 +242,10 @@ class PersonListView(generics.ListCreateAPIView):
     def get_queryset(self):
         query = self.request.query_params.get("q", "").strip()
         if query:
-            return selectors.people_search(membership=self.request.membership, query=query)
+            born, known = _born(self.request.query_params.get("born", "").strip())
+            return selectors.people_search(
+                membership=self.request.membership, query=query, birth_date=born, birth_precision=known
+            )
         return selectors.people_list(membership=self.request.membership)
 
     @extend_schema(request=IntakeSerializer, responses={201: PersonDetailSerializer})

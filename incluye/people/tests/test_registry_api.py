@@ -142,6 +142,9 @@ def test_the_search_api_puts_those_born_in_the_year_given_first(personas):
     for born in ("1985", "1985-03", "1985-03-03"):
         hits = client.get(reverse("api:search"), {"q": "Marta Ruiz", "born": born}).json()
         assert hits[0]["name"] == "Marta Ruiz Caal", born
+    listed = client.get(reverse("api:people"), {"q": "Marta Ruiz", "born": "1998"}).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows[0]["second_surname"] == "Tzoc"
     refused = client.get(reverse("api:search"), {"q": "Marta Ruiz", "born": "85"})
     assert refused.status_code == 400
     assert refused.json()["error"]["fields"]["born"] == [
