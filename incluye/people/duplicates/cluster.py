@@ -141,16 +141,20 @@ def cluster_pairs(
     def group(root: int) -> list[int]:
         return members.setdefault(root, [root])
 
+    def held(store: dict, root: int, values: dict) -> set:
+        """The values (`values[member]`) the members of root's group hold: gathered once per
+        group, then carried along as groups join."""
+        if root not in store:
+            store[root] = {values[m] for m in group(root) if m in values}
+        return store[root]
+
     def join(a: int, b: int, edges: list[int], strength: float) -> bool:
         """Join the groups of roots a and b unless they cannot be one person."""
         group_a, group_b = group(a), group(b)
-        ids_a = ids.setdefault(a, {national_ids[m] for m in group_a if m in national_ids})
-        ids_b = ids.setdefault(b, {national_ids[m] for m in group_b if m in national_ids})
-        if not _compatible(ids_a, ids_b):
+        if not _compatible(held(ids, a, national_ids), held(ids, b, national_ids)):
             return False
-        surnames_a = surnames.setdefault(a, {own_surnames[m] for m in group_a if m in own_surnames})
-        surnames_b = surnames.setdefault(b, {own_surnames[m] for m in group_b if m in own_surnames})
         bridged = any(left[e] not in own_surnames or right[e] not in own_surnames for e in edges)
+        surnames_a, surnames_b = held(surnames, a, own_surnames), held(surnames, b, own_surnames)
         if bridged and not all(_same_surnames(x, y) for x in surnames_a for y in surnames_b):
             return False
         small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
