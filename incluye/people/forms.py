@@ -330,9 +330,7 @@ class IntakeForm(ArrivalForm):
     def clean(self):
         data = super().clean()
         data["birth_date_precision"] = (
-            DatePartsField.precision(
-                self._widget_data_value(self.fields["birth_date"].widget, self.add_prefix("birth_date"))
-            )
+            DatePartsField.precision(self["birth_date"].data)
             or data.get("birth_date_precision")
             or DatePrecision.DAY
         )
@@ -604,10 +602,7 @@ class PeopleSearchForm(forms.Form):
         if not self.is_valid():
             return query, None, "day"
         born = self.cleaned_data.get("born")
-        known = DatePartsField.precision(
-            self.fields["born"].widget.value_from_datadict(self.data, {}, "born")
-        )
-        return query, born, known or "day"
+        return query, born, DatePartsField.precision(self["born"].data) or "day"
 
 
 class ConsentForm(forms.Form):
