@@ -19,8 +19,10 @@ row, rerank the best few hundred.
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import process
@@ -118,23 +120,31 @@ def _expansion(index: PeopleIndex, word: QueryWord) -> dict[int, tuple[int, str]
     return expansion
 
 
-def birth_points(index: PeopleIndex, birth_date, rows: np.ndarray, known: str = "day") -> np.ndarray:
+class Birth(NamedTuple):
+    """A birth date, and how much of it the one searching knows: "day", "month" or "year"."""
+
+    date: datetime.date
+    known: str = "day"
+
+
+def birth_points(index: PeopleIndex, birth: Birth, rows: np.ndarray) -> np.ndarray:
     """0–100 per row: same date 100, day and month swapped 80, same month (month precision) 60,
-    same year with a year-only record 50, same year 30. `known` is how much of `birth_date` the
-    one searching knows ("day", "month" or "year"): a year alone is no January 1st."""
+    same year with a year-only record 50, same year 30; where only the year, or the month, is
+    known, as that (a year alone is no January 1st)."""
+    birth_date, known = birth
     births = index._cols["birth"][rows]
     precision = index._cols["precision"][rows]
     wanted = date_int(birth_date)
     same_year = births // 10000 == birth_date.year
     if known == "year":
         return np.where(same_year, np.uint8(50), np.uint8(0))
-    if known == "month":
-        points = np.where(same_year, np.uint8(30), np.uint8(0))
-        points[births // 100 == wanted // 100] = 60
-        return points
     points = np.where(same_year, np.uint8(30), np.uint8(0))
+    same_month = births // 100 == wanted // 100
+    if known == "month":
+        points[same_month] = 60
+        return points
     points[(precision == PRECISION["year"]) & same_year] = 50
-    points[(precision == PRECISION["month"]) & (births // 100 == wanted // 100)] = 60
+    points[(precision == PRECISION["month"]) & same_month] = 60
     if birth_date.day <= 12 and birth_date.day != birth_date.month:
         points[births == birth_date.year * 10000 + birth_date.day * 100 + birth_date.month] = 80
     points[births == wanted] = 100
@@ -162,7 +172,7 @@ def search(
     """Best rows for the query among those of `organization_ids` (no database access).
     `birth_precision` says how much of `birth_date` is known: "day", "month" or "year"."""
     organization_ids = frozenset(organization_ids)
-    birth = None if birth_date is None else (birth_date, birth_precision)
+    birth = None if birth_date is None else Birth(birth_date, birth_precision)
     with index._lock:
         if not index.n or not organization_ids:
             return []
@@ -177,7 +187,9 @@ def search(
         return _search_name(index, query, visible, birth, limit)
 
 
-def _search_number(index, number: str, visible, birth, limit: int, *, phone: bool = True) -> list[Hit]:
+def _search_number(
+    index, number: str, visible, birth: Birth | None, limit: int, *, phone: bool = True
+) -> list[Hit]:
     found: dict[int, tuple[float, list]] = {}
     keys = index._doc_keys[: index._doc_count]
     for row in index._doc_rows[: index._doc_count][keys == doc_key(number)].tolist():
@@ -196,8 +208,8 @@ def _search_number(index, number: str, visible, birth, limit: int, *, phone: boo
     return hits
 
 
-def _birth_reasons(index, birth, row: int) -> list[tuple[str, dict]]:
-    points = int(birth_points(index, birth[0], np.array([row]), birth[1])[0])
+def _birth_reasons(index, birth: Birth, row: int) -> list[tuple[str, dict]]:
+    points = int(birth_points(index, birth, np.array([row]))[0])
     if points == 100:
         return [("birth_same", {})]
     if points == 80:
@@ -255,7 +267,7 @@ def _structure(slots: np.ndarray) -> np.ndarray:
     return (order_natural | order_rotated).astype(np.int8) + (~surnames | first).astype(np.int8)
 
 
-def _search_name(index: PeopleIndex, query: str, visible, birth, limit: int) -> list[Hit]:
+def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, limit: int) -> list[Hit]:
     if limit <= 0:
         return []
     query_words = repair_spaces(parse_name_query(query), index)
@@ -276,8 +288,8 @@ def _search_name(index: PeopleIndex, query: str, visible, birth, limit: int) -> 
             similarity[k, parts[0] if len(parts) == 1 else np.concatenate(parts)] = value
     total = similarity.sum(axis=0, dtype=np.uint16)
     if birth is not None:
-        born = _born_that_year(index, birth[0].year)
-        total[born] += birth_points(index, birth[0], born, birth[1])
+        born = _born_that_year(index, birth.date.year)
+        total[born] += birth_points(index, birth, born)
     total *= visible
     candidates = _candidates(index, total)
     if not len(candidates):
@@ -301,7 +313,7 @@ def _search_name(index: PeopleIndex, query: str, visible, birth, limit: int) -> 
         required_mean = (sims * required).sum(axis=0) / max(int(required.sum()), 1)
         name = np.where(may_miss.any(axis=0), np.maximum(name, required_mean), name)
     name = np.clip(name, 0.0, 100.0)
-    score = name if birth is None else 0.8 * name + 0.2 * birth_points(index, birth[0], candidates, birth[1])
+    score = name if birth is None else 0.8 * name + 0.2 * birth_points(index, birth, candidates)
     score = np.round(score, 3)
     # Ties on the score are broken by where the words fell, then by recency.
     kth = np.sort(score)[::-1][min(limit, len(score)) - 1]
