@@ -140,19 +140,10 @@ class ConfirmNumberForm(forms.Form):
     )
 
 
-class IntakeForm(ArrivalForm):
-    """One arrival, in the order an officer asks the questions: a returnee, or someone arriving in
-    the country (an asylum seeker, a refugee, another migrant), each asked their own questions."""
+class PersonDetailsForm(forms.Form):
+    """Who the person is and how to reach them: asked at the intake (`IntakeForm`) and corrected
+    later (`PersonCorrectForm`), with the same fields, rules and translated messages."""
 
-    population = forms.ChoiceField(
-        label=_("Who arrives"),
-        choices=Population.choices,
-        initial=Population.RETURNEE,
-        required=False,  # a manifest of returnees does not say it
-        widget=forms.RadioSelect,
-        help_text=_("A national coming home is a returnee; anyone else arriving is an arrival."),
-    )
-    # Who
     given_names = forms.CharField(label=_("Given names"), max_length=120)
     first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
     second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
@@ -176,14 +167,6 @@ class IntakeForm(ArrivalForm):
     birth_date_precision = forms.ChoiceField(
         label=_("The birth date is"), choices=DatePrecision.choices, required=False
     )
-    document_type = forms.ChoiceField(label=_("Identity document"), required=False)
-    document_number = forms.CharField(label=_("Document number"), max_length=32, required=False)
-    document_expires_on = DatePartsField(
-        label=_("The document expires on"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        help_text=_("For a card or permit that expires: a reminder comes before it does."),
-    )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     residence = forms.ChoiceField(label=_("Municipality where the person will live"), required=False)
     languages = forms.MultipleChoiceField(
@@ -197,6 +180,99 @@ class IntakeForm(ArrivalForm):
     )
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.UNKNOWN)
     household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=40, required=False)
+
+    organization = None
+    residence_ids = None
+
+    def _person_fields_for(self, organization) -> None:
+        """The choices of the country the organization serves: where to live, the languages asked."""
+        self.fields["residence"].choices = residence_choices(organization.country_id)
+        names = dict(Language.choices)
+        self.fields["languages"].choices = [
+            (code, names[code]) for code in Language.asked_in(organization.country)
+        ]
+        self.fields["preferred_language"].choices = [("", "—"), *self.fields["languages"].choices]
+
+    def clean_given_names(self):
+        return " ".join(self.cleaned_data["given_names"].split())
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise ValidationError(_("The birth date cannot be in the future."), code="future")
+        if value and value < datetime.date(1900, 1, 1):
+            raise ValidationError(_("Check the year of birth."), code="too_old")
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "").strip()
+        return clean_phone(value, region=self.organization.country.phone_region) if value else ""
+
+    def _clean_person(self, data) -> None:
+        """The rules across the person's fields: how much of the birth date is known, a language
+        preferred is spoken, at least one surname."""
+        data["birth_date_precision"] = (
+            DatePartsField.precision(self["birth_date"].data)
+            or data.get("birth_date_precision")
+            or DatePrecision.DAY
+        )
+        preferred = data.get("preferred_language")
+        if preferred and preferred not in data.get("languages", [preferred]):
+            data["languages"] = [*data["languages"], preferred]  # a language preferred is spoken
+        if not data.get("first_surname") and not data.get("second_surname") and "given_names" in data:
+            self.add_error("first_surname", _("Write at least one surname."))
+
+    def _residence_id(self, code):
+        if not code:
+            return None
+        if self.residence_ids is not None:
+            return self.residence_ids.get(code)
+        return (
+            Division.objects.filter(country_id=self.organization.country_id, code=code)
+            .values_list("id", flat=True)
+            .first()
+        )
+
+    def details(self) -> dict:
+        """The person's own fields, as the model names them (the nationality aside)."""
+        d = self.cleaned_data
+        return {
+            "given_names": d["given_names"],
+            "first_surname": d["first_surname"].strip(),
+            "second_surname": d["second_surname"].strip(),
+            "preferred_name": d["preferred_name"].strip(),
+            "sex": d["sex"],
+            "birth_date": d["birth_date"],
+            "birth_date_precision": d["birth_date_precision"],
+            "phone": d["phone"],
+            "residence_id": self._residence_id(d.get("residence")),
+            "languages": d["languages"],
+            "preferred_language": d.get("preferred_language", ""),
+            "education": d["education"],
+            "household_size": d["household_size"],
+        }
+
+
+class IntakeForm(ArrivalForm, PersonDetailsForm):
+    """One arrival, in the order an officer asks the questions: a returnee, or someone arriving in
+    the country (an asylum seeker, a refugee, another migrant), each asked their own questions."""
+
+    population = forms.ChoiceField(
+        label=_("Who arrives"),
+        choices=Population.choices,
+        initial=Population.RETURNEE,
+        required=False,  # a manifest of returnees does not say it
+        widget=forms.RadioSelect,
+        help_text=_("A national coming home is a returnee; anyone else arriving is an arrival."),
+    )
+    document_type = forms.ChoiceField(label=_("Identity document"), required=False)
+    document_number = forms.CharField(label=_("Document number"), max_length=32, required=False)
+    document_expires_on = DatePartsField(
+        label=_("The document expires on"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("For a card or permit that expires: a reminder comes before it does."),
+    )
     # The return (arrival date, mode, returned from: see ArrivalForm)
     transport_reference = forms.CharField(label=_("Flight or bus"), max_length=40, required=False)
     months_abroad = forms.IntegerField(label=_("Months abroad"), min_value=0, max_value=900, required=False)
@@ -242,6 +318,45 @@ class IntakeForm(ArrivalForm):
     )
     consent_witness = forms.CharField(label=_("Witness"), max_length=120, required=False)
 
+    # The order the questions are asked in (and errors listed): the person's fields among the rest.
+    field_order = [
+        "arrived_on",
+        "mode",
+        "returned_from",
+        "population",
+        "given_names",
+        "first_surname",
+        "second_surname",
+        "preferred_name",
+        "sex",
+        "birth_date",
+        "birth_date_precision",
+        "document_type",
+        "document_number",
+        "document_expires_on",
+        "phone",
+        "residence",
+        "languages",
+        "preferred_language",
+        "education",
+        "household_size",
+        "transport_reference",
+        "months_abroad",
+        "nationality",
+        "origin_country",
+        "border_point",
+        "accompanied_by",
+        "status_since",
+        "other_status",
+        "resident_category",
+        "status_reference",
+        "needs",
+        "consent_case_management",
+        "consent_alliance_sharing",
+        "consent_method",
+        "consent_witness",
+    ]
+
     def __init__(
         self, *args, organization, residence_ids=None, division_codes=None, document_types=None, **kwargs
     ):
@@ -267,7 +382,7 @@ class IntakeForm(ArrivalForm):
             for name in ("nationality", "origin_country"):
                 self.fields[name] = forms.CharField(label=self.fields[name].label, required=False)
         else:
-            self.fields["residence"].choices = residence_choices(country)
+            self._person_fields_for(organization)
             self.fields["document_type"].choices = [
                 ("", "—"),
                 (
@@ -276,11 +391,6 @@ class IntakeForm(ArrivalForm):
                 ),
                 (_("Documents of the country of origin"), origin_document_choices(country)),
             ]
-            names = dict(Language.choices)
-            self.fields["languages"].choices = [
-                (code, names[code]) for code in Language.asked_in(organization.country)
-            ]
-            self.fields["preferred_language"].choices = [("", "—"), *self.fields["languages"].choices]
             countries = [("", "—"), *origin_country_choices()]
             self.fields["nationality"].choices = countries
             self.fields["origin_country"].choices = countries
@@ -291,17 +401,6 @@ class IntakeForm(ArrivalForm):
 
     def clean_population(self):
         return self.cleaned_data.get("population") or Population.RETURNEE
-
-    def clean_given_names(self):
-        return " ".join(self.cleaned_data["given_names"].split())
-
-    def clean_birth_date(self):
-        value = self.cleaned_data.get("birth_date")
-        if value and value > timezone.localdate():
-            raise ValidationError(_("The birth date cannot be in the future."), code="future")
-        if value and value < datetime.date(1900, 1, 1):
-            raise ValidationError(_("Check the year of birth."), code="too_old")
-        return value
 
     @property
     def current_population(self) -> str:
@@ -323,22 +422,9 @@ class IntakeForm(ArrivalForm):
             )
         return value
 
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone", "").strip()
-        return clean_phone(value, region=self.organization.country.phone_region) if value else ""
-
     def clean(self):
         data = super().clean()
-        data["birth_date_precision"] = (
-            DatePartsField.precision(self["birth_date"].data)
-            or data.get("birth_date_precision")
-            or DatePrecision.DAY
-        )
-        preferred = data.get("preferred_language")
-        if preferred and preferred not in data.get("languages", [preferred]):
-            data["languages"] = [*data["languages"], preferred]  # a language preferred is spoken
-        if not data.get("first_surname") and not data.get("second_surname") and "given_names" in data:
-            self.add_error("first_surname", _("Write at least one surname."))
+        self._clean_person(data)
         if data.get("population") in ARRIVAL_POPULATIONS:
             self._clean_arrival(data)
         doc_type, number = data.get("document_type"), data.get("document_number", "").strip()
@@ -466,35 +552,9 @@ class IntakeForm(ArrivalForm):
 
     # -- what the services need ---------------------------------------------------------------
     def person_fields(self) -> dict:
-        d = self.cleaned_data
-        arrival = d.get("population") in ARRIVAL_POPULATIONS
-        return {
-            "given_names": d["given_names"],
-            "first_surname": d["first_surname"].strip(),
-            "second_surname": d["second_surname"].strip(),
-            "preferred_name": d["preferred_name"].strip(),
-            "sex": d["sex"],
-            "birth_date": d["birth_date"],
-            "birth_date_precision": d["birth_date_precision"],
-            "nationality_id": d["nationality"] if arrival else self.organization.country_id,
-            "phone": d["phone"],
-            "residence_id": self._residence_id(d.get("residence")),
-            "languages": d["languages"],
-            "preferred_language": d.get("preferred_language", ""),
-            "education": d["education"],
-            "household_size": d["household_size"],
-        }
-
-    def _residence_id(self, code):
-        if not code:
-            return None
-        if self.residence_ids is not None:
-            return self.residence_ids.get(code)
-        return (
-            Division.objects.filter(country_id=self.organization.country_id, code=code)
-            .values_list("id", flat=True)
-            .first()
-        )
+        arrival = self.cleaned_data.get("population") in ARRIVAL_POPULATIONS
+        nationality = self.cleaned_data["nationality"] if arrival else self.organization.country_id
+        return {**self.details(), "nationality_id": nationality}
 
     def documents(self, *, with_dates: bool = False) -> list:
         """[(IdDocumentType, number)], or with its dates: [(type, number, valid from, expires on)]."""
@@ -562,6 +622,57 @@ class IntakeForm(ArrivalForm):
                 **common,
             },
         ]
+
+
+class PersonCorrectForm(VersionedForm, PersonDetailsForm):
+    """A person's own details corrected after the registration: a name misspelt at the desk, the
+    birth date learnt in full, a new phone, the municipality they moved to, a language they prefer.
+    What was stored is what the page shows first; the nationality is not here (a national and an
+    arrival are asked different questions, and an arrival's is recorded with their status)."""
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, record=person, initial=self.stored(person), **kwargs)
+        self.organization = person.organization
+        self._person_fields_for(person.organization)
+        names, asked = dict(Language.choices), dict(self.fields["languages"].choices)
+        # A language recorded elsewhere (an import, another country's list) stays a choice.
+        kept = [(code, names.get(code, code)) for code in person.languages or [] if code not in asked]
+        if kept:
+            self.fields["languages"].choices = [*self.fields["languages"].choices, *kept]
+            self.fields["preferred_language"].choices = [("", "—"), *self.fields["languages"].choices]
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+
+    @staticmethod
+    def stored(person) -> dict:
+        """The stored values as the fields show them: a birth date only as far as it is known."""
+        born = person.birth_date
+        parts = ""
+        if born is not None:
+            precision = person.birth_date_precision
+            parts = [
+                str(born.day) if precision == DatePrecision.DAY else "",
+                str(born.month) if precision != DatePrecision.YEAR else "",
+                str(born.year),
+            ]
+        return {
+            "given_names": person.given_names,
+            "first_surname": person.first_surname,
+            "second_surname": person.second_surname,
+            "preferred_name": person.preferred_name,
+            "sex": person.sex,
+            "birth_date": parts,
+            "phone": person.phone,
+            "residence": person.residence.code if person.residence_id else "",
+            "languages": person.languages,
+            "preferred_language": person.preferred_language,
+            "education": person.education,
+            "household_size": person.household_size,
+        }
+
+    def clean(self):
+        data = super().clean()
+        self._clean_person(data)
+        return data
 
 
 class PeopleSearchForm(forms.Form):

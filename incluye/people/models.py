@@ -65,7 +65,7 @@ class Education(models.TextChoices):
     UNKNOWN = "unknown", _("Not recorded")
 
 
-class Person(models.Model):
+class Person(Versioned):
     """A participant: someone who returned and is (or was) on the pathway.
 
     The record belongs to the organization that registered the person; other organizations see it

@@ -272,6 +272,16 @@ def person_for_page(*, membership, pk):
     )
 
 
+def person_to_correct(*, membership, pk):
+    """A person whose details the membership may correct: one it sees in full."""
+    from incluye.core.access import get_scoped_or_404
+
+    return get_scoped_or_404(
+        people_visible_to(membership=membership).select_related("organization__country", "residence"),
+        pk=pk,
+    )
+
+
 @dataclass
 class IntakeMatches:
     """What the officer must look at before a new record is created."""

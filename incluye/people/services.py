@@ -86,6 +86,48 @@ def person_register(
     return person
 
 
+# The fields a correction may change (the nationality is recorded with an arrival's status).
+CORRECTABLE = (
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "preferred_name",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "phone",
+    "residence_id",
+    "languages",
+    "preferred_language",
+    "education",
+    "household_size",
+)
+
+
+@transaction.atomic
+def person_correct(*, membership, person: Person, expected_version, **fields) -> dict:
+    """Correct the person's own details (a name misspelt at the desk, a new phone, the municipality
+    they moved to): only the fields given, only if nobody saved the record since the version the
+    user read (`StaleRecord` otherwise). The action log names the fields changed, never their
+    values; the search and the duplicate check see the new name at their next refresh (the write
+    moves `updated_at`)."""
+    _require(membership, "people.correct")
+    unknown = set(fields) - set(CORRECTABLE)
+    if unknown:
+        raise ValueError(f"Not a field a correction changes: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(person, name, value)
+    saved = save_versioned(person, expected_version=expected_version, fields=list(fields))
+    log_action(
+        actor=membership.user,
+        organization=membership.organization,
+        action="incluye.person.updated",
+        obj=person,
+        data=saved,
+    )
+    return saved
+
+
 @transaction.atomic
 def return_event_record(*, membership, person: Person, log: bool = True, **fields) -> ReturnEvent:
     """Record a new return of a person already registered (people come back more than once)."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/drafts/<uuid:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("<uuid:pk>/", views.person_detail, name="detail"),
+    path("<uuid:pk>/correct/", views.person_correct, name="correct"),
     path("<uuid:pk>/consents/", views.consent_add, name="consent_add"),
     path("<uuid:pk>/access/", views.access_report, name="access_report"),
     path("<uuid:pk>/export.json", views.person_export_json, name="export_json"),

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
 from incluye.people import selectors, services
-from incluye.people.forms import ConfirmNumberForm, ConsentForm, IntakeForm, PeopleSearchForm, date_widget
+from incluye.people.forms import (
+    ConfirmNumberForm,
+    ConsentForm,
+    IntakeForm,
+    PeopleSearchForm,
+    PersonCorrectForm,
+    date_widget,
+)
 
 
 @membership_required("people.view")
@@ -70,6 +77,36 @@ def person_detail(request, pk):
             "household": selectors.household_of(person=person),
         },
     )
+
+
+def _corrected(person, changed: list[str]) -> str:
+    """What the page says after a correction: the fields changed, by their names."""
+    if not changed:
+        return _("Nothing was changed in the details of %(name)s.") % {"name": person.full_name}
+    labels = [str(person._meta.get_field(name).verbose_name) for name in changed]
+    return _("The details of %(name)s were corrected: %(fields)s.") % {
+        "name": person.full_name,
+        "fields": ", ".join(labels),
+    }
+
+
+@membership_required("people.correct")
+def person_correct(request, pk):
+    """Correct the person's own details; a change saved by someone else meanwhile is not
+    overwritten: the page says what changed and keeps what was typed."""
+    person = selectors.person_to_correct(membership=request.membership, pk=pk)
+    form = PersonCorrectForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        saved = {}
+
+        def correct(**fields):
+            saved.update(services.person_correct(membership=request.membership, person=person, **fields))
+
+        if form.save_with(correct, **form.details()):
+            messages.success(request, _corrected(person, saved["fields"]))
+            return redirect("people:detail", pk=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "people/person_correct.html", {"person": person, "form": form}, status=status)
 
 
 class DayListFilter(forms.Form):

@@ -206,6 +206,7 @@ def object_urls(personas, records):
 def _core_urls(personas, records, person, manifest):
     return [
         ("get", reverse("people:detail", args=[person])),
+        ("get", reverse("people:correct", args=[person])),
         ("post", reverse("people:consent_add", args=[person])),
         ("get", reverse("people:access_report", args=[person])),
         ("get", reverse("people:export_json", args=[person])),

@@ -358,6 +358,13 @@ EDITS = {
         lambda r, o: reverse("skills:qualification_step", args=[o.pk]),
         who=_cw,
     ),
+    "people:correct": Page(
+        _first(lambda r: r["person"]),
+        lambda r, o: reverse("people:correct", args=[o.pk]),
+        lambda r, o: reverse("people:correct", args=[o.pk]),
+        who=_cw,
+        typed="preferred_name",
+    ),
     "people:kobo_source": Page(
         _kobo_source,
         lambda r, o: reverse("people:kobo_source", args=[o.pk]),
