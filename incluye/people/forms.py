@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incluye.core.forms import DateParts, DatePartsField, VersionedForm
 from incluye.core.models import Division, IdDocumentType
-from incluye.core.phones import clean_phone
+from incluye.core.phones import clean_phone, format_phone
 from incluye.core.selectors import origin_country_choices
 from incluye.core.text import pick_language
 from incluye.people.models import (
@@ -641,6 +641,7 @@ class PersonCorrectForm(VersionedForm, PersonDetailsForm):
             self.fields["languages"].choices = [*self.fields["languages"].choices, *kept]
             self.fields["preferred_language"].choices = [("", "—"), *self.fields["languages"].choices]
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.fields["residence"].label = _("Municipality of residence")
 
     @staticmethod
     def stored(person) -> dict:
@@ -661,7 +662,7 @@ class PersonCorrectForm(VersionedForm, PersonDetailsForm):
             "preferred_name": person.preferred_name,
             "sex": person.sex,
             "birth_date": parts,
-            "phone": person.phone,
+            "phone": format_phone(person.phone) if person.phone else "",
             "residence": person.residence.code if person.residence_id else "",
             "languages": person.languages,
             "preferred_language": person.preferred_language,

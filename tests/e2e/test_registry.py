@@ -102,6 +102,43 @@ def test_an_officer_imports_a_small_manifest_in_spanish(officer, page, live_serv
     assert rosa < min(i for i, row in enumerate(names) if "Coc Caal, Pedro" in row or "Xol Pop, Luis" in row)
 
 
+def test_an_officer_corrects_a_misspelt_surname_and_a_new_phone_on_a_phone(officer, new_page, live_server):
+    import datetime
+
+    from incluye.accounts.models import Membership
+    from incluye.people.models import Person
+
+    center = Membership.objects.get(user__email=officer["email"]).organization
+    person = Person.objects.create(
+        organization=center,
+        given_names="Marta Elena",
+        first_surname="Ajo",
+        second_surname="Tzoc",
+        nationality_id="GT",
+        birth_date=datetime.date(1990, 1, 1),
+        birth_date_precision="year",
+        phone="+50255551234",
+    )
+    page = new_page(viewport={"width": 390, "height": 800})
+    _sign_in(page, live_server, officer)
+    page.goto(f"{live_server.url}/people/{person.pk}/")
+    page.get_by_role("link", name=_es("Correct the details")).click()
+    # What is stored is what the boxes show: the year alone, the phone as people read it.
+    expect(page.locator("#id_birth_date_year")).to_have_value("1990")
+    expect(page.locator("#id_birth_date_day")).to_have_value("")
+    expect(page.get_by_label(_es("Phone"))).to_have_value("+502 5555 1234")
+    page.get_by_label(_es("First surname")).fill("Ajú")
+    page.get_by_label(_es("Phone")).fill("12")
+    page.get_by_role("button", name=_es("Save the corrections")).click()
+    expect(page.get_by_test_id("error-summary")).to_contain_text(_es("Phone"))
+    expect(page.get_by_label(_es("First surname"))).to_have_value("Ajú")  # kept while the phone is fixed
+    page.get_by_label(_es("Phone")).fill("5555 9876")
+    page.get_by_role("button", name=_es("Save the corrections")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Marta Elena Ajú Tzoc")
+    expect(page.get_by_text("+502 5555 9876")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_an_officer_finds_one_of_many_namesakes_by_typing_the_birth_year(officer, page, live_server):
     import datetime
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from incluye.accounts.roles import Role
 from incluye.core.models import ActionLogEntry, Division
+from incluye.core.phones import format_phone
 from incluye.core.testing import client_for, make_member, make_organization, page_text
 from incluye.people import searching
 from incluye.people.models import Person
@@ -46,7 +47,7 @@ def form_data(person, **changes) -> dict:
         "birth_date_day": "",
         "birth_date_month": "",
         "birth_date_year": str(person.birth_date.year),
-        "phone": person.phone,
+        "phone": format_phone(person.phone),
         "residence": "",
         "languages": person.languages,
         "preferred_language": person.preferred_language,
@@ -79,6 +80,7 @@ def test_the_page_shows_what_is_stored_and_a_birth_year_alone_stays_a_year(perso
     assert 'name="birth_date_year" value="1990"' in page
     assert 'name="birth_date_day" value=' not in page  # the day was never known: the box is empty
     assert 'name="first_surname" value="Ajo"' in page
+    assert 'name="phone" value="+502 5555 1234"' in page  # as people read it, not as it is stored
     response = client.post(reverse("people:correct", args=[person.pk]), form_data(person))
     person.refresh_from_db()
     assert (person.birth_date, person.birth_date_precision) == (datetime.date(1990, 1, 1), "year")
