@@ -15,10 +15,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incluye.api.errors import error_response, form_errors
+from incluye.api.errors import error_response, form_errors, require_version
 from incluye.core.access import get_scoped_or_404
 from incluye.people import imports, selectors, services
-from incluye.people.forms import ConsentForm, IntakeForm, ManifestUploadForm
+from incluye.people.forms import ConsentForm, IntakeForm, ManifestUploadForm, PersonCorrectForm
 from incluye.people.models import (
     AccompaniedBy,
     Consent,
@@ -123,6 +123,7 @@ class PersonDetailSerializer(PersonListSerializer):
             "preferred_language",
             "education",
             "household_size",
+            "version",
             "documents",
             "returns",
             "consents",
@@ -306,6 +307,44 @@ class PersonListView(generics.ListCreateAPIView):
         return Response(person_detail_data(person, membership=membership), status=status.HTTP_201_CREATED)
 
 
+class PersonCorrection(serializers.Serializer):
+    """A correction of the person's own details: only the fields sent change; the rest keep what is
+    stored. `version` is the one read (or `If-Match`): a correction of an old copy answers 409.
+    Rules and messages are the correction page's."""
+
+    version = serializers.IntegerField(required=False)
+    given_names = serializers.CharField(required=False)
+    first_surname = serializers.CharField(required=False, allow_blank=True)
+    second_surname = serializers.CharField(required=False, allow_blank=True)
+    preferred_name = serializers.CharField(required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date_precision = serializers.ChoiceField(choices=DatePrecision.choices, required=False)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    residence = serializers.CharField(required=False, allow_blank=True, help_text="Code or name")
+    department = serializers.CharField(required=False, allow_blank=True)
+    languages = serializers.ListField(child=serializers.CharField(), required=False)
+    preferred_language = serializers.CharField(required=False, allow_blank=True)
+    education = serializers.CharField(required=False)
+    household_size = serializers.IntegerField(required=False, allow_null=True)
+
+
+def _correction_data(person, sent) -> QueryDict:
+    """What the correction form reads: the stored values, then what the caller sent over them."""
+    stored = PersonCorrectForm.stored(person)
+    stored["birth_date"] = person.birth_date.isoformat() if person.birth_date else ""
+    stored["birth_date_precision"] = person.birth_date_precision
+    stored["phone"] = person.phone
+    data = _as_querydict({k: v for k, v in stored.items() if v is not None})
+    for key in sent:
+        if key in data:
+            del data[key]
+    data.update(_as_querydict(sent))
+    if "birth_date" in sent and "birth_date_precision" not in sent:
+        data["birth_date_precision"] = DatePrecision.DAY
+    return data
+
+
 class PersonDetailView(generics.RetrieveAPIView):
     """One person with documents, returns and consents; the read is written to the action log.
     Nationality, migration status and the documents that tell them only for the roles that see
@@ -325,6 +364,35 @@ class PersonDetailView(generics.RetrieveAPIView):
                 membership=request.membership, person=person, shown=["nationality", "migration_status"]
             )
         return Response(person_detail_data(person, membership=request.membership))
+
+    @extend_schema(request=PersonCorrection, responses={200: PersonDetailSerializer, 409: None})
+    def patch(self, request, pk):
+        """Correct the person's own details (the correction page's fields)."""
+        membership = request.membership
+        person = selectors.person_to_correct(membership=membership, pk=pk)
+        if not membership.can("people.correct"):
+            raise PermissionDenied
+        sent = dict(request.data.items()) if not isinstance(request.data, dict) else dict(request.data)
+        if hasattr(request.data, "getlist") and "languages" in request.data:
+            sent["languages"] = request.data.getlist("languages")
+        unknown = sorted(set(sent) - set(PersonCorrection().fields))
+        if unknown:
+            message = _("This field cannot be changed here.")
+            raise serializers.ValidationError({name: [message] for name in unknown})
+        version = require_version(request)
+        sent.pop("version", None)
+        data = _correction_data(person, sent)
+        data["version"] = str(version)
+        _resolve_residence(data, person.organization.country_id)
+        form = PersonCorrectForm(data, person=person)
+        if not form.is_valid():
+            raise form_errors(form)
+        services.person_correct(
+            membership=membership, person=person, expected_version=version, **form.details()
+        )
+        return Response(
+            person_detail_data(selectors.person_for_page(membership=membership, pk=pk), membership=membership)
+        )
 
 
 class ConsentRequest(serializers.Serializer):

@@ -579,6 +579,13 @@ EDITS = {
         {"action": "move", "to_status": "psychosocial"},
         who=_cw,
     ),
+    "api:person": Api(
+        _first(lambda r: r["person"]),
+        "patch",
+        lambda r, o: reverse("api:person", args=[o.pk]),
+        {"preferred_name": TYPED[:80]},
+        who=_cw,
+    ),
     "api:case_document": Api(
         _first(lambda r: r["document"]),
         "patch",

@@ -185,3 +185,58 @@ def test_another_organization_gets_a_404_until_the_record_is_shared_with_it(pers
     assert person.phone == "+50255554321"
     entry = ActionLogEntry.objects.get(action="incluye.person.updated")
     assert entry.organization == partner
+
+
+# --- the API: PATCH /api/v1/people/<id>/ ----------------------------------------------------------
+
+
+def patch(client, person, body):
+    return client.patch(reverse("api:person", args=[person.pk]), body, content_type="application/json")
+
+
+def test_the_api_corrects_only_the_fields_sent_and_keeps_a_birth_year_a_year(personas, person):
+    response = patch(
+        personas.client("staff"), person, {"version": 1, "first_surname": "Ajú", "phone": "5555 9876"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["first_surname"], body["phone"], body["version"]) == ("Ajú", "+50255559876", 2)
+    assert (body["birth_date"], body["birth_date_precision"]) == ("1990-01-01", "year")
+    assert (body["given_names"], body["languages"]) == ("Marta Elena", ["es", "quc"])
+    entry = ActionLogEntry.objects.get(action="incluye.person.updated")
+    assert sorted(entry.data["fields"]) == ["first_surname", "phone"]
+
+
+def test_the_api_answers_bad_input_with_a_structured_400_in_spanish_and_changes_nothing(personas, person):
+    client = personas.client("staff")
+    response = patch(client, person, {"version": 1, "phone": "12", "household_size": "muchos"})
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert set(fields) == {"phone", "household_size"}
+    unknown = patch(client, person, {"version": 1, "nationality": "MX"})
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["fields"] == {"nationality": ["Este campo no se puede cambiar aquí."]}
+    no_version = patch(client, person, {"phone": "5555 9876"})
+    assert no_version.status_code == 400
+    person.refresh_from_db()
+    assert (person.phone, person.nationality_id, person.version) == ("+50255551234", "GT", 1)
+
+
+def test_the_api_refuses_a_correction_of_an_old_copy_with_409_naming_what_changed(personas, person):
+    assert (
+        patch(personas.client("caseworker"), person, {"version": 1, "phone": "5555 9876"}).status_code == 200
+    )
+    response = patch(personas.client("staff"), person, {"version": 1, "first_surname": "Ajú"})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert (error["current_version"], error["changed_fields"]) == (2, ["phone"])
+    person.refresh_from_db()
+    assert person.first_surname == "Ajo"
+
+
+def test_the_api_gives_another_organization_a_404_and_a_role_that_does_not_correct_a_403(personas, person):
+    assert patch(personas.client("outsider"), person, {"version": 1, "phone": "5555 9876"}).status_code == 404
+    psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
+    assert patch(psychologist, person, {"version": 1, "phone": "5555 9876"}).status_code == 403
+    person.refresh_from_db()
+    assert person.version == 1
