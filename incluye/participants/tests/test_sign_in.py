@@ -200,3 +200,27 @@ def test_erasing_the_person_closes_their_door_and_a_copy_never_carries_a_code(pe
     person_erase(person=account.person, reason="request")
     assert not ParticipantAccount.objects.filter(pk=account.pk).exists()
     assert me.get(reverse("me:home")).status_code == 302
+
+
+def test_a_phone_corrected_after_the_invitation_tells_staff_to_invite_again_which_moves_the_access(
+    personas, account, sms, django_capture_on_commit_callbacks
+):
+    from incluye.people.services import person_correct
+
+    person = account.person
+    client = personas.client("caseworker")
+    page = client.get(reverse("participants:person", args=[person.pk])).content.decode()
+    assert 'data-testid="door-phone-changed"' not in page
+    person_correct(
+        membership=personas.caseworker, person=person, expected_version=person.version, phone="+50255509999"
+    )
+    page = client.get(reverse("participants:person", args=[person.pk])).content.decode()
+    assert 'data-testid="door-phone-changed"' in page
+    assert "+502 5550\xa01234" in page  # the phone invited, as people read it
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("participants:invite", args=[person.pk]))
+    assert sms[-1].to == "+50255509999"
+    account.refresh_from_db()
+    assert account.phone == "+50255509999"
+    page = client.get(reverse("participants:person", args=[person.pk])).content.decode()
+    assert 'data-testid="door-phone-changed"' not in page
