@@ -426,6 +426,13 @@ def test_a_registration_with_one_given_name_and_the_day_mistyped_is_compared_wit
     assert pairs == {(0, 1)}
 
 
+def test_a_registration_without_the_second_surname_and_the_day_mistyped_is_compared_with_its_first():
+    # "Henry Castro Herrera" and "Henrn Castro", a day wrong, elsewhere: no initials of two surnames,
+    # no given name in common; the first sounds of the names and the year and month are.
+    pairs = blocked_pairs(("Henry", "Castro", "Herrera", "1990-02-26", 5), ("Henrn", "Castro", "", "1990-02-22", 9))
+    assert pairs == {(0, 1)}
+
+
 def test_a_registration_with_the_surnames_swapped_and_one_missing_is_compared_with_its_first():
     # "Guillermo Sosa Choc" and "Gullermo Choc", the same day, elsewhere: the first surnames
     # differ, the given names' first sounds too; a surname in common and the initial remain.
