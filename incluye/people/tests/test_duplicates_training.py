@@ -429,7 +429,9 @@ def test_a_registration_with_one_given_name_and_the_day_mistyped_is_compared_wit
 def test_a_registration_without_the_second_surname_and_the_day_mistyped_is_compared_with_its_first():
     # "Henry Castro Herrera" and "Henrn Castro", a day wrong, elsewhere: no initials of two surnames,
     # no given name in common; the first sounds of the names and the year and month are.
-    pairs = blocked_pairs(("Henry", "Castro", "Herrera", "1990-02-26", 5), ("Henrn", "Castro", "", "1990-02-22", 9))
+    pairs = blocked_pairs(
+        ("Henry", "Castro", "Herrera", "1990-02-26", 5), ("Henrn", "Castro", "", "1990-02-22", 9)
+    )
     assert pairs == {(0, 1)}
 
 
