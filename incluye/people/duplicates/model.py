@@ -47,6 +47,7 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
+from incluye.people.duplicates.normalize import canonical_given
 from incluye.people.duplicates.prepare import FEATURES_TABLE, duckdb_connection, prepare_features
 
 logger = logging.getLogger(__name__)
@@ -815,6 +816,9 @@ class ScoredPairs:
     # record -> its own two surnames as the model folds them, for the records of the pairs that
     # have both (`cluster_pairs(own_surnames=…)`).
     own_surnames: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # record -> its given names (folded, each with the keys of the formal names it may stand for),
+    # for the records of the pairs that have two or more (`cluster_pairs(own_given_names=…)`).
+    own_given_names: dict[int, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
     training_timings: dict[str, float] = field(default_factory=dict)  # train's own steps
 
 
@@ -886,6 +890,7 @@ def score_pairs(
     predictions.drop_table_from_database_and_remove_from_cache()
     con.execute(f"drop table {BLOCKED_PAIRS_TABLE}")
     own_surnames = _own_surnames(con, table)
+    own_given_names = _own_given_names(con, table)
     timings["predict"] = time.perf_counter() - started
     return ScoredPairs(
         table=table,
@@ -893,6 +898,7 @@ def score_pairs(
         timings=timings,
         training_timings=training_timings,
         own_surnames=own_surnames,
+        own_given_names=own_given_names,
     )
 
 
@@ -910,3 +916,26 @@ def _own_surnames(con: duckdb.DuckDBPyConnection, pairs: pa.Table) -> dict[int, 
     finally:
         con.unregister("incluye_scored_pairs")
     return {unique_id: (first, second) for unique_id, first, second in rows}
+
+
+def _own_given_names(
+    con: duckdb.DuckDBPyConnection, pairs: pa.Table
+) -> dict[int, tuple[tuple[str, frozenset[str]], ...]]:
+    """The records of `pairs` that have two given names or more, with them (folded, each with the
+    keys of the formal names it may stand for)."""
+    con.register("incluye_scored_pairs", pairs)
+    try:
+        # Only constants are interpolated: FEATURES_TABLE.
+        rows = con.execute(f"""
+            select unique_id, given from {FEATURES_TABLE}
+            where given like '% %' and unique_id in (
+                select unique_id_l from incluye_scored_pairs union select unique_id_r from incluye_scored_pairs
+            )
+        """).fetchall()  # noqa: S608  # nosec B608
+    finally:
+        con.unregister("incluye_scored_pairs")
+    names: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+    for _unique_id, given in rows:
+        if given not in names:
+            names[given] = tuple((token, frozenset(canonical_given(token))) for token in given.split())
+    return {unique_id: names[given] for unique_id, given in rows}
