@@ -458,9 +458,10 @@ BLOCKING_RULES: tuple[tuple[str, ...] | Also, ...] = (
     ("dob_day", "given_key", "residence_id"),
     ("dob_day", "fs_initial", "residence_id"),
     # The day mistyped: year and month with names or municipality (the first surname's sounds
-    # when the second is missing on either side).
+    # when the second is missing on either side, or its initial when it is mistyped too).
     ("dob_month", "surname_initials", "given_prefix"),
     ("dob_month", "fs_prefix", "given_prefix"),
+    ("dob_month", "fs_initial", "given_key"),
     ("dob_month", "given_initial", "residence_id"),
     # Day or month mistyped (or swapped): the year with two of names and municipality.
     ("birth_year", "fs_prefix", "residence_id"),

@@ -435,6 +435,13 @@ def test_a_registration_without_the_second_surname_and_the_day_mistyped_is_compa
     assert pairs == {(0, 1)}
 
 
+def test_a_registration_with_the_day_and_the_first_surname_mistyped_is_compared_with_its_first():
+    # "Edgar Coc" and "Edgar Cco", a day wrong, elsewhere, no second surname: the first surname's
+    # first sounds differ; its initial, the given name and the year and month remain.
+    pairs = blocked_pairs(("Edgar", "Coc", "", "2002-11-03", 281), ("Edgar", "Cco", "", "2002-11-17", 111))
+    assert pairs == {(0, 1)}
+
+
 def test_a_registration_with_the_surnames_swapped_and_one_missing_is_compared_with_its_first():
     # "Guillermo Sosa Choc" and "Gullermo Choc", the same day, elsewhere: the first surnames
     # differ, the given names' first sounds too; a surname in common and the initial remain.
