@@ -10,7 +10,9 @@ a group always holds at most one identity number (give or take a typo). Nor does
 lacks a surname bridge two records whose own two surnames differ ("García" between "García
 Monterroso" and "García Sactic"): a link from or to a record without both surnames joins nothing
 when the two groups hold records with two surnames each that are not the same two (in either
-order, give or take typos: `own_surnames`). A link between records
+order, give or take typos: `own_surnames`); nor does a record with one given name (or a
+nickname) bridge two records whose own given names differ ("Nico" between "Jesús Nicolás" and
+"Nicolás Mauricio": `own_given_names`). A link between records
 registered in another country with another nationality joins nothing, however probable
 (`may_link`): that is what namesakes look like.
 
