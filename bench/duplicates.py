@@ -408,6 +408,7 @@ def run_incluye(records: pa.Table, threshold: float, data: Path) -> tuple[pa.Tab
         may_pair_alone=scored.table.column("may_pair_alone").to_pylist(),
         may_link=scored.table.column("may_link").to_pylist(),
         own_surnames=scored.own_surnames,
+        own_given_names=scored.own_given_names,
     )
     scored.timings["group"] = time.perf_counter() - started
     started = time.perf_counter()

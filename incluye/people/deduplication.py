@@ -221,6 +221,7 @@ def groups_of(
     threshold: float | None = None,
     lone_threshold: float | None = None,
     own_surnames: dict[int, tuple[str, str]] | None = None,
+    own_given_names: dict | None = None,
 ) -> list[Group]:
     """The groups to review: each cluster of one organization's records as it is; a cluster
     spanning organizations as it is (for the country) and, per organization, the groups of its own
@@ -242,6 +243,7 @@ def groups_of(
             may_pair_alone=[pairs[i].get("may_pair_alone", True) for i in chosen],
             may_link=[pairs[i].get("may_link", True) for i in chosen],
             own_surnames=own_surnames,
+            own_given_names=own_given_names,
         )
 
     clusters = cluster(list(range(len(pairs))))
@@ -492,6 +494,7 @@ def find_duplicates(
         threshold=threshold,
         lone_threshold=duplicates.LONE_THRESHOLD,
         own_surnames=scored.own_surnames,
+        own_given_names=scored.own_given_names,
     )
     pairs = pairs_to_keep(pairs, groups, threshold)
     timings["group"] = time.perf_counter() - started

@@ -10,7 +10,9 @@ a group always holds at most one identity number (give or take a typo). Nor does
 lacks a surname bridge two records whose own two surnames differ ("García" between "García
 Monterroso" and "García Sactic"): a link from or to a record without both surnames joins nothing
 when the two groups hold records with two surnames each that are not the same two (in either
-order, give or take typos: `own_surnames`). A link between records
+order, give or take typos: `own_surnames`); nor does a record with one given name (or a
+nickname) bridge two records whose own given names differ ("Nico" between "Jesús Nicolás" and
+"Nicolás Mauricio": `own_given_names`). A link between records
 registered in another country with another nationality joins nothing, however probable
 (`may_link`): that is what namesakes look like.
 
@@ -78,6 +80,27 @@ def _same_surnames(x: tuple[str, str], y: tuple[str, str]) -> bool:
     return (near(x[0], y[0]) and near(x[1], y[1])) or (near(x[0], y[1]) and near(x[1], y[0]))
 
 
+# Two given names are the same when they are at most this many edits apart (a typo in each of two
+# registrations) or a nickname of one stands for the other.
+GIVEN_NAME_EDITS = 2
+
+
+def _same_given_names(
+    x: tuple[tuple[str, frozenset[str]], ...], y: tuple[tuple[str, frozenset[str]], ...]
+) -> bool:
+    """Two records' given names (each: the folded name and the keys of the formal names it may
+    stand for) are one person's when every name of each is near one of the other's, in any order."""
+
+    def near(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+        return (
+            a[0] == b[0]
+            or bool(a[1] & b[1])
+            or OSA.distance(a[0], b[0], score_cutoff=GIVEN_NAME_EDITS) <= GIVEN_NAME_EDITS
+        )
+
+    return all(any(near(a, b) for b in y) for a in x) and all(any(near(b, a) for a in x) for b in y)
+
+
 def cluster_pairs(
     left: Iterable[int],
     right: Iterable[int],
@@ -92,6 +115,7 @@ def cluster_pairs(
     may_pair_alone: Iterable[bool] | None = None,
     may_link: Iterable[bool] | None = None,
     own_surnames: dict[int, tuple[str, str]] | None = None,
+    own_given_names: dict[int, tuple[tuple[str, frozenset[str]], ...]] | None = None,
 ) -> list[Cluster]:
     """Groups of records linked by the pairs (left[i], right[i]) with probability[i].
 
@@ -110,7 +134,11 @@ def cluster_pairs(
     another country with another nationality, namesakes however alike); all by default.
     `own_surnames`: record -> its own two surnames (folded), for the records that have both: a link
     with a record lacking them at one end does not join two groups whose records' two surnames
-    differ (a direct link between two records with both is the model's to weigh)."""
+    differ (a direct link between two records with both is the model's to weigh).
+    `own_given_names`: record -> its given names (each folded, with the keys of the formal names it
+    may stand for), for the records that have two or more: likewise, a link with a record that has
+    one given name (or a nickname) at one end does not join two groups whose records' given names
+    differ ("Nico" between "Jesús Nicolás" and "Nicolás Mauricio")."""
     left, right, probability = list(left), list(right), [float(p) for p in probability]
     linkable = [True] * len(left) if may_link is None else [bool(may) for may in may_link]
     supportable = [True] * len(left) if may_support is None else [bool(s) for s in may_support]
@@ -118,7 +146,9 @@ def cluster_pairs(
     said = list(range(len(left))) if evidence is None else list(evidence)
     national_ids = national_ids or {}
     own_surnames = own_surnames or {}
+    own_given_names = own_given_names or {}
     surnames: dict[int, set[tuple[str, str]]] = {}
+    given_names: dict[int, set] = {}
     parent: dict[int, int] = {}
     members: dict[int, list[int]] = {}
     ids: dict[int, set[str]] = {}
@@ -157,6 +187,10 @@ def cluster_pairs(
         surnames_a, surnames_b = held(surnames, a, own_surnames), held(surnames, b, own_surnames)
         if bridged and not all(_same_surnames(x, y) for x in surnames_a for y in surnames_b):
             return False
+        if any(left[e] not in own_given_names or right[e] not in own_given_names for e in edges):
+            given_a, given_b = held(given_names, a, own_given_names), held(given_names, b, own_given_names)
+            if not all(_same_given_names(x, y) for x in given_a for y in given_b):
+                return False
         small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
         if any(apart.get(m) and apart[m] & set(large) for m in small):
             return False
@@ -166,6 +200,9 @@ def cluster_pairs(
         members[a] = group(a) + members.pop(b)
         ids[a] = ids[a] | ids.pop(b)
         surnames[a] = surnames[a] | surnames.pop(b)
+        if a in given_names or b in given_names:
+            given_names[a] = held(given_names, a, own_given_names) | held(given_names, b, own_given_names)
+            given_names.pop(b)
         links[a] = links.get(a, []) + links.pop(b, []) + edges
         weakest[a] = min(weakest.get(a, 1.0), weakest.pop(b, 1.0), strength)
         return True

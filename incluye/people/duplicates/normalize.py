@@ -14,6 +14,8 @@ import zlib
 from functools import cache
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
+
 from incluye.core.text import fold
 
 NAMES = json.loads(
@@ -73,11 +75,37 @@ def spanish_phonetic(text: str) -> str:
     return _DOUBLED.sub(r"\1", key)
 
 
+# A nickname at least this long, mistyped by one letter, is still that nickname ("Lencheo" for
+# Lencho, "Chusho" for Chucho); a shorter one is too near other names (Beto, Tito, Tino).
+MISTYPED_NICKNAME_LENGTH = 5
+
+
+@cache
+def _known_given_names() -> frozenset[str]:
+    """Folded given names of the names list: a name that is one of them is no mistyped nickname."""
+    return frozenset(fold(name) for names in NAMES["given_names"].values() for name, _weight in names)
+
+
+@cache
+def _long_nicknames() -> tuple[str, ...]:
+    return tuple(n for n in _nickname_table() if len(n) >= MISTYPED_NICKNAME_LENGTH)
+
+
+def _mistyped_nickname(folded: str) -> tuple[str, ...] | None:
+    """The formal names of the long nicknames `folded` is one typo from ("Chepd": Chepe or Chepa,
+    José or Josefina), when it is no known name."""
+    if len(folded) < MISTYPED_NICKNAME_LENGTH - 1 or folded in _known_given_names():
+        return None
+    near = [n for n in _long_nicknames() if OSA.distance(folded, n, score_cutoff=1) <= 1]
+    return tuple(sorted({formal for n in near for formal in _nickname_table()[n]})) or None
+
+
 @cache
 def canonical_given(token: str) -> tuple[str, ...]:
-    """Phonetic keys of the formal names a given-name token may stand for (Chepe -> José)."""
+    """Phonetic keys of the formal names a given-name token may stand for (Chepe -> José), a
+    nickname mistyped by one letter too ("Chepd", not a name of its own)."""
     folded = fold(token).strip(".")
-    formals = _nickname_table().get(folded, (folded,))
+    formals = _nickname_table().get(folded) or _mistyped_nickname(folded) or (folded,)
     return tuple(sorted({spanish_phonetic(f) for f in formals}))
 
 

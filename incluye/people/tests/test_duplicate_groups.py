@@ -83,6 +83,26 @@ def test_a_record_without_a_second_surname_does_not_bridge_two_people_whose_surn
     assert [g.members for g in groups] == [[0, 1]]
 
 
+def own_given(names: str) -> tuple:
+    return tuple((token, frozenset(duplicates.canonical_given(token))) for token in names.split())
+
+
+def test_a_record_with_one_given_name_does_not_bridge_two_people_whose_given_names_differ():
+    # "Nico Hernández" is linked to "Jesús Nicolás Hernández Xicará" and to "Nicolás Mauricio
+    # Hernández": one of them, not both (the stronger link wins).
+    given = {0: own_given("jesus nicolas"), 2: own_given("nicolas mauricio")}
+    groups = duplicates.cluster_pairs([0, 1], [1, 2], [0.99, 0.98], own_given_names=given)
+    assert [g.members for g in groups] == [[0, 1]]
+    # In the other order, with a typo in each, or a nickname, they are the same two names: one person.
+    given = {0: own_given("jose nicolas"), 2: own_given("nicolsa chepe")}
+    groups = duplicates.cluster_pairs([0, 1], [1, 2], [0.99, 0.98], own_given_names=given)
+    assert [g.members for g in groups] == [[0, 1, 2]]
+    # A direct link between two records with two given names each is the model's to weigh.
+    given = {0: own_given("jesus nicolas"), 1: own_given("nicolas mauricio")}
+    groups = duplicates.cluster_pairs([0], [1], [0.99], own_given_names=given)
+    assert [g.members for g in groups] == [[0, 1]]
+
+
 def test_two_copies_each_with_a_typo_of_the_persons_number_join_the_persons_group():
     # 1 and 2 differ from 0's number by one digit each, from each other by two.
     numbers = {0: "8677058016374", 1: "8677058016347", 2: "8679058016374"}

@@ -116,6 +116,20 @@ def test_names_are_folded_phonetic_and_nicknames_canonical():
     }
 
 
+def test_a_long_nickname_mistyped_by_one_letter_still_stands_for_its_name():
+    # "Lencheo" is Lencho, Lorenzo's or Florencio's.
+    assert spanish_phonetic("Lorenzo") in given_features("Lencheo")["given1_canon"]
+    assert given_features("Chusho Diego")["given_key"] == given_features("Jesús Diego")["given_key"]
+    # Chepe (José) or Chepa (Josefina): both, as for a nickname of several names.
+    assert set(given_features("Chepd")["given1_canon"]) == {
+        spanish_phonetic("José"),
+        spanish_phonetic("Josefina"),
+    }
+    # A name of its own, or one typo from a short nickname (Beto, Tito), is no nickname.
+    assert given_features("Marlon")["given1_canon"] == [spanish_phonetic("Marlon")]
+    assert given_features("Beta")["given1_canon"] == [spanish_phonetic("Beta")]
+
+
 def test_a_married_name_is_split_from_the_surnames_but_compound_surnames_are_not():
     married = surname_features("López", "García de Pérez")
     assert (married["fs"], married["ss"], married["married"]) == ("lopez", "garcia", "perez")

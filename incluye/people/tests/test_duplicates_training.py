@@ -206,6 +206,34 @@ def test_a_typo_in_the_first_given_name_weighs_more_than_another_second_given_na
     assert "similar given name" in reasons.get((0, 1), reasons.get((1, 0)))
 
 
+def test_a_given_name_left_out_and_the_other_mistyped_weighs_more_than_another_given_name():
+    def person(unique_id, given):
+        return {
+            "unique_id": unique_id,
+            "given_names": given,
+            "first_surname": "Zelaya",
+            "second_surname": "Martínez",
+            "birth_date": datetime.date(1995, 4, 9),
+            "birth_date_precision": "day",
+            "sex": "M",
+            "country": "HN",
+            "nationality": "HN",
+        }
+
+    records = [person(0, "Henry Alfredo"), person(1, "Alfrezo"), person(2, "Rolando")]
+    scored = duplicates.score_pairs(
+        pa.Table.from_pylist(records, schema=duplicates.RAW_SCHEMA), support_threshold=0.0, threshold=0.0
+    )
+    rows = {
+        (min(r["unique_id_l"], r["unique_id_r"]), max(r["unique_id_l"], r["unique_id_r"])): r
+        for r in scored.table.to_pylist()
+    }
+    # "Alfrezo" is "Henry Alfredo" with the first name left out and the second mistyped; "Rolando" is
+    # someone else's name.
+    assert rows[(0, 1)]["match_weight"] > rows[(0, 2)]["match_weight"] + 3
+    assert "similar given name" in duplicates.pair_reasons(rows[(0, 1)])
+
+
 def test_a_first_surname_one_typo_away_with_the_second_missing_weighs_more_than_one_merely_alike():
     def person(unique_id, first_surname, second_surname):
         return {
@@ -395,6 +423,22 @@ def test_a_registration_with_one_given_name_and_the_day_mistyped_is_compared_wit
     pairs = blocked_pairs(
         ("Juan Carlos", "Pérez", "López", "1990-03-12", 5), ("Carlos", "Pérez", "", "1990-03-25", 9)
     )
+    assert pairs == {(0, 1)}
+
+
+def test_a_registration_without_the_second_surname_and_the_day_mistyped_is_compared_with_its_first():
+    # "Henry Castro Herrera" and "Henrn Castro", a day wrong, elsewhere: no initials of two surnames,
+    # no given name in common; the first sounds of the names and the year and month are.
+    pairs = blocked_pairs(
+        ("Henry", "Castro", "Herrera", "1990-02-26", 5), ("Henrn", "Castro", "", "1990-02-22", 9)
+    )
+    assert pairs == {(0, 1)}
+
+
+def test_a_registration_with_the_day_and_the_first_surname_mistyped_is_compared_with_its_first():
+    # "Edgar Coc" and "Edgar Cco", a day wrong, elsewhere, no second surname: the first surname's
+    # first sounds differ; its initial, the given name and the year and month remain.
+    pairs = blocked_pairs(("Edgar", "Coc", "", "2002-11-03", 281), ("Edgar", "Cco", "", "2002-11-17", 111))
     assert pairs == {(0, 1)}
 
 
