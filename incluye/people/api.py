@@ -372,9 +372,7 @@ class PersonDetailView(generics.RetrieveAPIView):
         person = selectors.person_to_correct(membership=membership, pk=pk)
         if not membership.can("people.correct"):
             raise PermissionDenied
-        sent = dict(request.data.items()) if not isinstance(request.data, dict) else dict(request.data)
-        if hasattr(request.data, "getlist") and "languages" in request.data:
-            sent["languages"] = request.data.getlist("languages")
+        sent = dict(request.data)  # a form-encoded body's values are lists: the form reads them
         unknown = sorted(set(sent) - set(PersonCorrection().fields))
         if unknown:
             message = _("This field cannot be changed here.")

@@ -240,3 +240,15 @@ def test_the_api_gives_another_organization_a_404_and_a_role_that_does_not_corre
     assert patch(psychologist, person, {"version": 1, "phone": "5555 9876"}).status_code == 403
     person.refresh_from_db()
     assert person.version == 1
+
+
+def test_the_api_takes_a_form_encoded_correction_with_several_languages(personas, person):
+    from urllib.parse import urlencode
+
+    body = urlencode({"version": 1, "languages": ["es", "mam"], "preferred_language": "mam"}, doseq=True)
+    response = personas.client("staff").patch(
+        reverse("api:person", args=[person.pk]), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200, response.content
+    person.refresh_from_db()
+    assert (person.languages, person.preferred_language) == (["es", "mam"], "mam")
