@@ -273,11 +273,14 @@ def person_for_page(*, membership, pk):
 
 
 def person_to_correct(*, membership, pk):
-    """A person whose details the membership may correct: one it sees in full."""
+    """A person whose details the membership may correct: one it sees in full, never an erased
+    record (a correction would put personal data back on it)."""
     from incluye.core.access import get_scoped_or_404
 
     return get_scoped_or_404(
-        people_visible_to(membership=membership).select_related("organization__country", "residence"),
+        people_visible_to(membership=membership)
+        .filter(erased_at__isnull=True)
+        .select_related("organization__country", "residence"),
         pk=pk,
     )
 

@@ -252,3 +252,22 @@ def test_the_api_takes_a_form_encoded_correction_with_several_languages(personas
     assert response.status_code == 200, response.content
     person.refresh_from_db()
     assert (person.languages, person.preferred_language) == (["es", "mam"], "mam")
+
+
+def test_an_erased_record_cannot_be_corrected_back_into_personal_data(personas, person):
+    from incluye.people.rights import person_erase
+
+    person_erase(person=person, reason="request")
+    client = personas.client("admin")
+    assert (
+        reverse("people:correct", args=[person.pk])
+        not in client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    )
+    person.refresh_from_db()
+    assert (
+        client.post(reverse("people:correct", args=[person.pk]), {"version": person.version}).status_code
+        == 404
+    )
+    assert patch(client, person, {"version": person.version, "given_names": "Marta"}).status_code == 404
+    person.refresh_from_db()
+    assert person.given_names == "—"
