@@ -746,3 +746,20 @@ def test_the_fitted_threshold_keeps_made_up_texts_unanswered_on_their_own_not_on
     assert thresholds["title"] > 0.42
     _single, pooled = choose_thresholds(probability, correct, has_job, evidence)
     assert pooled["title"] <= 0.40
+
+
+def test_the_gold_sets_are_well_formed_and_no_evaluation_text_is_a_tuning_text():
+    """bench/data/check_gold.py: columns, code syntax (and the reference lists where they are at
+    hand), NONE rows, kinds, and no text repeated across the tuning and evaluation sets."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[3]
+    checked = subprocess.run(
+        [sys.executable, str(repo / "bench" / "data" / "check_gold.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
