@@ -64,6 +64,7 @@ class ArrivalForm(forms.Form):
         label=_("Arrival date"),
         input_formats=DATE_INPUT_FORMATS,
         widget=date_widget(),
+        error_messages={"required": _("Write the date the person arrived.")},
     )
     mode = forms.ChoiceField(label=_("Arrived by"), choices=ReturnMode.choices, initial=ReturnMode.AIR)
     returned_from = forms.ChoiceField(
@@ -144,7 +145,11 @@ class PersonDetailsForm(forms.Form):
     """Who the person is and how to reach them: asked at the intake (`IntakeForm`) and corrected
     later (`PersonCorrectForm`), with the same fields, rules and translated messages."""
 
-    given_names = forms.CharField(label=_("Given names"), max_length=120)
+    given_names = forms.CharField(
+        label=_("Given names"),
+        max_length=120,
+        error_messages={"required": _("Write the person's given names.")},
+    )
     first_surname = forms.CharField(label=_("First surname"), max_length=80, required=False)
     second_surname = forms.CharField(label=_("Second surname"), max_length=80, required=False)
     preferred_name = forms.CharField(

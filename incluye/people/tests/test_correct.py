@@ -119,6 +119,10 @@ def test_bad_input_says_what_is_wrong_keeps_what_was_typed_and_changes_nothing(p
     assert response.status_code == 400
     text = page_text(response)
     assert "Escriba al menos un apellido." in text
+    emptied = personas.client("staff").post(
+        reverse("people:correct", args=[person.pk]), form_data(person, given_names="")
+    )
+    assert "Escriba los nombres de la persona." in page_text(emptied)  # not "Este campo es obligatorio."
     assert 'name="phone" value="12"' in response.content.decode()
     person.refresh_from_db()
     assert (person.first_surname, person.phone, person.version) == ("Ajo", "+50255551234", 1)
