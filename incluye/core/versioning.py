@@ -59,13 +59,19 @@ def _label(model, name) -> str:
         return name
 
 
+def field_labels(obj, names: list[str]) -> str:
+    """The fields a write changed, by the names people read ("primer apellido, teléfono"), as the
+    action log's `fields` list them."""
+    return ", ".join(_label(type(obj), name) for name in names)
+
+
 def stale_message(obj, changed: list[str]) -> str:
     kind = str(obj._meta.verbose_name)
     if changed:
         return _(
             "Someone else changed this record (%(kind)s) while you were editing it: %(fields)s. What "
             "you typed is kept: check it against what is saved now, and save again to keep yours."
-        ) % {"kind": kind, "fields": ", ".join(_label(type(obj), name) for name in changed)}
+        ) % {"kind": kind, "fields": field_labels(obj, changed)}
     return _(
         "Someone else changed this record (%(kind)s) while you were editing it. What you typed is kept: "
         "reload the page to see what is saved now, or save again to keep yours."

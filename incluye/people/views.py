@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from incluye.cases.selectors import open_case_of
 from incluye.core.access import get_scoped_or_404, membership_required
+from incluye.core.versioning import field_labels
 from incluye.people import selectors, services
 from incluye.people.forms import (
     ConfirmNumberForm,
@@ -83,10 +84,9 @@ def _corrected(person, changed: list[str]) -> str:
     """What the page says after a correction: the fields changed, by their names."""
     if not changed:
         return _("Nothing was changed in the details of %(name)s.") % {"name": person.full_name}
-    labels = [str(person._meta.get_field(name).verbose_name) for name in changed]
     return _("The details of %(name)s were corrected: %(fields)s.") % {
         "name": person.full_name,
-        "fields": ", ".join(labels),
+        "fields": field_labels(person, changed),
     }
 
 
