@@ -40,6 +40,7 @@ the prior m and u values kept in `COMPARISONS` (from a model trained on syntheti
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -657,7 +658,7 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
     model._probability_two_random_records_match = max(model._probability_two_random_records_match, floor)
     timings["train_prior"] = time.perf_counter() - started
     started = time.perf_counter()
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    estimate_u_in_one_pass(linker, con, seed=seed)
     timings["train_u"] = time.perf_counter() - started
     started = time.perf_counter()
     labelled = count_pairs(con, ("national_id",))
@@ -676,6 +677,88 @@ def train(linker, con: duckdb.DuckDBPyConnection, records: int, *, seed: int = S
         model._probability_two_random_records_match = min(corrected, 0.5)
     timings["train_m"] = time.perf_counter() - started
     return timings
+
+
+def estimate_u_in_one_pass(linker, con: duckdb.DuckDBPyConnection, *, seed: int = SEED) -> None:
+    """u by random sampling, as Splink's `estimate_u_using_random_sampling` defines it: every pair
+    of a sample of records (U_SAMPLE_PAIRS pairs; all the records of a smaller registry) is taken
+    for two different people, a level's u is its share of the pairs whose comparison is not
+    missing, and a level no pair shows keeps its prior. Two things differ:
+
+    - every comparison is computed in one pass over the pairs. Splink joins the sample to itself
+      once per comparison and per chunk (up to 20 times each), on one thread, copying the compared
+      columns of a million pairs every time: 2.4 s of this model's 8 at 200 000 records, where
+      this takes 1.2 s;
+    - every comparison is estimated on all the pairs. Splink stops once each level of a
+      comparison has been seen a hundred times, which may be in a first probe of 1 % of the pairs,
+      whose right-hand records are a dozen people: the share of pairs of the same sex came out
+      0.74 where a registry of 22 % women has 0.66, of the same country 0.29 where it has 0.34.
+
+    The sample is the records whose unique_id hashes lowest with the seed: the same records
+    whatever order the table's rows are in."""
+    from splink.internals.m_u_records_to_parameters import (
+        append_u_probability_to_comparison_level_trained_probabilities,
+    )
+
+    comparisons = linker._settings_obj.comparisons
+    used = {
+        column.name: column
+        for comparison in comparisons
+        for column in comparison._input_columns_used_by_case_statement
+    }
+    columns = list(used)
+    ((records,),) = con.execute(f"select count(*) from {FEATURES_TABLE}").fetchall()  # noqa: S608  # nosec B608
+    sample = min(records, math.ceil(0.5 * ((8 * U_SAMPLE_PAIRS + 1) ** 0.5 + 1)))
+    pairs = ", ".join(name for column in used.values() for name in column.l_r_names_as_l_r)
+    gammas = ", ".join(comparison._case_statement for comparison in comparisons)
+    names = [comparison._gamma_column_name for comparison in comparisons]
+    # The pairs are made as two numbers each, then joined to the records' columns: DuckDB splits a
+    # scan of a million pairs across its threads, not a join of 1,415 records to themselves (one
+    # thread: 2.1 s, where this takes 1.2 s). Only constants are interpolated: the model's column
+    # names and SQL, FEATURES_TABLE, numbers.
+    con.execute(f"""
+        create or replace temp table incluye_u_sample as
+        select unique_id, {", ".join(columns)} from {FEATURES_TABLE}
+        order by hash(unique_id, {int(seed)}), unique_id limit {int(sample)}
+    """)  # noqa: S608  # nosec B608
+    con.execute("""
+        create or replace temp table incluye_u_pairs as
+        select l.unique_id as id_l, r.unique_id as id_r
+        from incluye_u_sample l join incluye_u_sample r on l.unique_id < r.unique_id
+    """)
+    try:
+        rows = con.execute(f"""
+            with vectors as (
+                select {gammas} from (
+                    select {pairs} from incluye_u_pairs p
+                    join incluye_u_sample l on l.unique_id = p.id_l
+                    join incluye_u_sample r on r.unique_id = p.id_r
+                )
+            )
+            select {", ".join(f"grouping({name}) = 0" for name in names)}, {", ".join(names)}, count(*)
+            from vectors group by grouping sets ({", ".join(f"({name})" for name in names)})
+        """).fetchall()  # noqa: S608  # nosec B608
+    finally:
+        con.execute("drop table if exists incluye_u_pairs")
+        con.execute("drop table if exists incluye_u_sample")
+    counts: dict[str, dict[int, int]] = {name: {} for name in names}
+    for row in rows:
+        for index, name in enumerate(names):
+            if row[index]:
+                counts[name][row[len(names) + index]] = row[-1]
+    for comparison in comparisons:
+        seen = {value: n for value, n in counts[comparison._gamma_column_name].items() if value != -1}
+        total = sum(seen.values())
+        lookup = {
+            comparison.output_column_name: {
+                value: {"u_probability": n / total} for value, n in seen.items() if n
+            }
+        }
+        for level in comparison._comparison_levels_excluding_null:
+            append_u_probability_to_comparison_level_trained_probabilities(
+                level, lookup, comparison.output_column_name, "estimate u by random sampling"
+            )
+    linker._populate_m_u_from_trained_values()
 
 
 def refer_term_frequencies(linker, con: duckdb.DuckDBPyConnection) -> dict[str, float]:

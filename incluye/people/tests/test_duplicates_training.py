@@ -362,6 +362,70 @@ def test_the_pairs_blocked_for_prediction_are_those_of_splinks_own_blocking(regi
     assert sorted(ours.select(columns).fetchall()) == expected
 
 
+def u_values(table: pa.Table, estimate) -> dict[tuple[str, str], float]:
+    """Each level's u after `estimate(linker, con)` on these records."""
+    from splink import DuckDBAPI, Linker
+
+    con = duplicates.duckdb_connection()
+    duplicates.prepare_features(con, table)
+    linker = Linker(DuckDBAPI(con).register(duplicates.FEATURES_TABLE), duplicates.settings())
+    estimate(linker, con)
+    return {
+        (comparison.output_column_name, level.label_for_charts): level.u_probability
+        for comparison in linker._settings_obj.comparisons
+        for level in comparison._comparison_levels_excluding_null
+    }
+
+
+def varied_registry(people: int) -> Registry:
+    """People of both sexes, from three countries, half of them with a phone, some of them sharing
+    a surname, a birth year or a municipality: most levels of most comparisons are seen."""
+    registry = Registry(people, seed=7)
+    for number, row in enumerate(registry.rows):
+        row["sex"] = "F" if number % 3 == 0 else "M"
+        row["country"] = ("GT", "HN", "SV")[number % 3 if number % 5 else 0]
+        row["nationality"] = row["country"] if number % 7 else "GT"
+        row["phone"] = f"+502 5{number % 40:03d} 1234" if number % 2 else ""
+        row["residence_id"] = number % 12
+    return registry
+
+
+def test_u_estimated_in_one_pass_is_splinks_own_estimate_when_splink_reads_every_pair():
+    """The one-pass estimate counts the very levels Splink's does: on a registry smaller than the
+    sample (every pair of it is read), Splink's estimate without its early stop gives each level
+    the same u."""
+    table = varied_registry(120).table()
+    ours = u_values(table, lambda linker, con: duplicates_model.estimate_u_in_one_pass(linker, con))
+    splinks = u_values(
+        table,
+        lambda linker, con: linker.training.estimate_u_using_random_sampling(
+            max_pairs=duplicates.U_SAMPLE_PAIRS, min_count_per_level=None, num_chunks=1
+        ),
+    )
+    priors = u_values(table, lambda linker, con: None)
+    learnt = [level for level in ours if ours[level] != priors[level]]
+    assert len(learnt) >= 12  # the levels these pairs show (the others keep their prior)
+    assert ours == pytest.approx(splinks, rel=1e-9)
+
+
+def test_u_estimated_from_a_sample_does_not_depend_on_the_order_of_the_records(monkeypatch):
+    """A registry larger than the sample: the same records are sampled (the same u) however the
+    registry's rows come, and another seed samples others."""
+    monkeypatch.setattr(duplicates_model, "U_SAMPLE_PAIRS", 2_000)
+    rows = varied_registry(400).rows
+
+    def estimate(seed):
+        return lambda linker, con: duplicates_model.estimate_u_in_one_pass(linker, con, seed=seed)
+
+    first = u_values(pa.Table.from_pylist(rows, schema=duplicates.RAW_SCHEMA), estimate(2016))
+    shuffled = list(rows)
+    random.Random(3).shuffle(shuffled)
+    again = u_values(pa.Table.from_pylist(shuffled, schema=duplicates.RAW_SCHEMA), estimate(2016))
+    other = u_values(pa.Table.from_pylist(rows, schema=duplicates.RAW_SCHEMA), estimate(7))
+    assert first == again
+    assert first != other
+
+
 def test_the_model_settings_pass_splinks_validation(caplog):
     """Splink's own check of the settings is skipped when the job runs (it only warns): here every
     column a comparison, a blocking rule or the output names is one of the features."""
