@@ -362,6 +362,34 @@ def intake_matches(*, membership, person_fields: dict, documents: list, limit: i
     return result
 
 
+# A correction of these fields may make the person look like another record (a surname misspelt
+# at the desk kept them apart from their first registration).
+IDENTIFYING_FIELDS = frozenset(
+    {"given_names", "first_surname", "second_surname", "birth_date", "birth_date_precision"}
+)
+
+
+def records_like(*, membership, person: Person, limit: int = 5) -> IntakeMatches:
+    """The other records the person now looks like, found as the intake finds them (by name and
+    birth date, among the people of the country's alliance; another organization's as stubs,
+    where their consent allows), the person's own record left out."""
+    matches = intake_matches(
+        membership=membership,
+        person_fields={
+            "given_names": person.given_names,
+            "first_surname": person.first_surname,
+            "second_surname": person.second_surname,
+            "birth_date": person.birth_date,
+            "birth_date_precision": person.birth_date_precision,
+        },
+        documents=[],
+        limit=limit + 1,
+    )
+    matches.people = [(other, why) for other, why in matches.people if other.pk != person.pk][:limit]
+    matches.stubs = [stub for stub in matches.stubs if stub.person_id != person.pk][:limit]
+    return matches
+
+
 # A name found by the engine with at least this score is shown to the officer at intake.
 INTAKE_MATCH_MIN_SCORE = 80
 

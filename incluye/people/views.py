@@ -65,6 +65,10 @@ def _protection_context(request, person) -> dict:
 def person_detail(request, pk):
     person = selectors.person_for_page(membership=request.membership, pk=pk)
     services.person_viewed(membership=request.membership, person=person)
+    similar = None
+    if request.GET.get("check") == "similar" and request.membership.can("people.correct"):
+        similar = selectors.records_like(membership=request.membership, person=person)
+        services.stubs_viewed(membership=request.membership, stubs=similar.stubs)
     return render(
         request,
         "people/person_detail.html",
@@ -76,6 +80,7 @@ def person_detail(request, pk):
             "shared_with": selectors.access_grants_of(person=person),
             **_protection_context(request, person),
             "household": selectors.household_of(person=person),
+            "similar": similar,
         },
     )
 
@@ -104,6 +109,9 @@ def person_correct(request, pk):
 
         if form.save_with(correct, **form.details()):
             messages.success(request, _corrected(person, saved["fields"]))
+            if selectors.IDENTIFYING_FIELDS & set(saved["fields"]):
+                # The person page then shows the records the corrected name now looks like.
+                return redirect(f"{reverse('people:detail', args=[person.pk])}?{urlencode({'check': 'similar'})}")
             return redirect("people:detail", pk=person.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "people/person_correct.html", {"person": person, "form": form}, status=status)

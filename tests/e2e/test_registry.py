@@ -119,6 +119,14 @@ def test_an_officer_corrects_a_misspelt_surname_and_a_new_phone_on_a_phone(offic
         birth_date_precision="year",
         phone="+50255551234",
     )
+    first = Person.objects.create(  # her first registration, spelt right
+        organization=center,
+        given_names="Marta Elena",
+        first_surname="Ajú",
+        second_surname="Tzoc",
+        nationality_id="GT",
+        birth_date=datetime.date(1990, 4, 2),
+    )
     page = new_page(viewport={"width": 390, "height": 800})
     _sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}/people/{person.pk}/")
@@ -136,7 +144,13 @@ def test_an_officer_corrects_a_misspelt_surname_and_a_new_phone_on_a_phone(offic
     page.get_by_role("button", name=_es("Save the corrections")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Marta Elena Ajú Tzoc")
     expect(page.get_by_text("+502 5555 9876")).to_be_visible()
+    # Spelt right, she is plainly the person registered before: the page says so at once.
+    similar = page.get_by_test_id("similar-records")
+    expect(similar).to_contain_text(_es("With the corrected details, this person looks like other records"))
+    expect(page.get_by_test_id("check-duplicates")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    similar.get_by_role("link", name="Marta Elena Ajú Tzoc").click()
+    expect(page).to_have_url(f"{live_server.url}/people/{first.pk}/")
 
 
 def test_an_officer_finds_one_of_many_namesakes_by_typing_the_birth_year(officer, page, live_server):

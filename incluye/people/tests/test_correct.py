@@ -64,7 +64,7 @@ def test_an_officer_corrects_a_misspelt_surname_and_the_search_finds_the_new_one
     response = client.post(
         reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
     )
-    assert response["Location"] == reverse("people:detail", args=[person.pk])
+    assert response["Location"] == f"{reverse('people:detail', args=[person.pk])}?check=similar"
     person.refresh_from_db()
     assert (person.first_surname, person.version) == ("Ajú", 2)
     shown = page_text(client.get(response["Location"]))
@@ -275,3 +275,86 @@ def test_an_erased_record_cannot_be_corrected_back_into_personal_data(personas, 
     assert patch(client, person, {"version": person.version, "given_names": "Marta"}).status_code == 404
     person.refresh_from_db()
     assert person.given_names == "—"
+
+
+def similar_section(page: str) -> str:
+    start = page.find('data-testid="similar-records"')
+    return page[start : page.find("</section>", start)] if start >= 0 else ""
+
+
+def test_a_surname_corrected_to_another_records_shows_that_record_on_the_person_page(personas, person):
+    """"Ajo" was misspelt at the desk; corrected to "Ajú", the person is now plainly the Marta Elena
+    Ajú Tzoc registered a year earlier: the page says so at once, not after the night's check."""
+    first = person_register(
+        membership=personas.caseworker,
+        given_names="Marta Elena",
+        first_surname="Ajú",
+        second_surname="Tzoc",
+        sex="F",
+        birth_date=datetime.date(1990, 4, 2),
+        nationality_id="GT",
+    )
+    client = personas.client("staff")
+    response = client.post(reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú"))
+    assert response["Location"] == f"{reverse('people:detail', args=[person.pk])}?check=similar"
+    page = client.get(response["Location"]).content.decode()
+    shown = similar_section(page)
+    assert "Con los datos corregidos, esta persona se parece a otros registros" in shown
+    assert reverse("people:detail", args=[first.pk]) in shown
+    assert reverse("people:detail", args=[person.pk]) not in shown  # not the person's own record
+    assert 'data-testid="check-duplicates"' in shown  # reception reviews its duplicates
+
+
+def test_another_organizations_record_shows_as_a_stub_and_the_view_is_in_its_log(personas, person):
+    ngo = make_organization("Asociación Caminos de Retorno", kind="ngo")
+    theirs = person_register(
+        membership=make_member(ngo, Role.CASEWORKER),
+        given_names="Marta Elena",
+        first_surname="Ajú",
+        second_surname="Tzoc",
+        birth_date=datetime.date(1990, 4, 2),
+        nationality_id="GT",
+    )
+    consent_record(
+        membership=make_member(ngo, Role.CASEWORKER),
+        person=theirs,
+        purpose="alliance_sharing",
+        given=True,
+        method="signed_form",
+    )
+    client = personas.client("staff")
+    response = client.post(reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú"))
+    shown = similar_section(client.get(response["Location"]).content.decode())
+    assert "Asociación Caminos de Retorno" in shown
+    assert reverse("people:detail", args=[theirs.pk]) not in shown  # a stub: no link into their record
+    assert ActionLogEntry.objects.filter(action="incluye.person.stub_viewed", object_id=str(theirs.pk)).count() == 1
+
+
+def test_a_corrected_name_like_nobody_else_says_so(personas, person):
+    client = personas.client("staff")
+    response = client.post(reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú"))
+    page = page_text(client.get(response["Location"]))
+    assert "Con los datos corregidos, esta persona no se parece a ningún otro registro." in page
+
+
+def test_a_new_phone_alone_does_not_look_for_similar_records(personas, person):
+    client = personas.client("staff")
+    response = client.post(
+        reverse("people:correct", args=[person.pk]), form_data(person, phone="+502 5555 9876")
+    )
+    assert response["Location"] == reverse("people:detail", args=[person.pk])
+
+
+def test_a_role_that_corrects_nothing_gets_no_similar_records_from_the_address(personas, person):
+    person_register(
+        membership=personas.caseworker,
+        given_names="Marta Elena",
+        first_surname="Ajo",
+        second_surname="Tzoc",
+        birth_date=datetime.date(1990, 4, 2),
+        nationality_id="GT",
+    )
+    psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
+    page = psychologist.get(f"{reverse('people:detail', args=[person.pk])}?check=similar").content.decode()
+    assert 'data-testid="similar-records"' not in page
+    assert 'data-testid="no-similar-records"' not in page
