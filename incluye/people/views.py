@@ -111,7 +111,9 @@ def person_correct(request, pk):
             messages.success(request, _corrected(person, saved["fields"]))
             if selectors.IDENTIFYING_FIELDS & set(saved["fields"]):
                 # The person page then shows the records the corrected name now looks like.
-                return redirect(f"{reverse('people:detail', args=[person.pk])}?{urlencode({'check': 'similar'})}")
+                return redirect(
+                    f"{reverse('people:detail', args=[person.pk])}?{urlencode({'check': 'similar'})}"
+                )
             return redirect("people:detail", pk=person.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "people/person_correct.html", {"person": person, "form": form}, status=status)

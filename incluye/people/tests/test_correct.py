@@ -283,7 +283,7 @@ def similar_section(page: str) -> str:
 
 
 def test_a_surname_corrected_to_another_records_shows_that_record_on_the_person_page(personas, person):
-    """"Ajo" was misspelt at the desk; corrected to "Ajú", the person is now plainly the Marta Elena
+    """A surname misspelt at the desk ("Ajo"), corrected to "Ajú": the person is now plainly the Marta Elena
     Ajú Tzoc registered a year earlier: the page says so at once, not after the night's check."""
     first = person_register(
         membership=personas.caseworker,
@@ -295,7 +295,9 @@ def test_a_surname_corrected_to_another_records_shows_that_record_on_the_person_
         nationality_id="GT",
     )
     client = personas.client("staff")
-    response = client.post(reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú"))
+    response = client.post(
+        reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
+    )
     assert response["Location"] == f"{reverse('people:detail', args=[person.pk])}?check=similar"
     page = client.get(response["Location"]).content.decode()
     shown = similar_section(page)
@@ -323,16 +325,23 @@ def test_another_organizations_record_shows_as_a_stub_and_the_view_is_in_its_log
         method="signed_form",
     )
     client = personas.client("staff")
-    response = client.post(reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú"))
+    response = client.post(
+        reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
+    )
     shown = similar_section(client.get(response["Location"]).content.decode())
     assert "Asociación Caminos de Retorno" in shown
     assert reverse("people:detail", args=[theirs.pk]) not in shown  # a stub: no link into their record
-    assert ActionLogEntry.objects.filter(action="incluye.person.stub_viewed", object_id=str(theirs.pk)).count() == 1
+    assert (
+        ActionLogEntry.objects.filter(action="incluye.person.stub_viewed", object_id=str(theirs.pk)).count()
+        == 1
+    )
 
 
 def test_a_corrected_name_like_nobody_else_says_so(personas, person):
     client = personas.client("staff")
-    response = client.post(reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú"))
+    response = client.post(
+        reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
+    )
     page = page_text(client.get(response["Location"]))
     assert "Con los datos corregidos, esta persona no se parece a ningún otro registro." in page
 
