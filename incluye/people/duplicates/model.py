@@ -875,8 +875,13 @@ def _m_by_expectation_maximisation(linker, con: duckdb.DuckDBPyConnection) -> No
 # Honduras): such a pair is shown, with its probability, but makes no group (`cluster.py`).
 MAY_LINK_SQL = "not (gamma_country = 0 and gamma_nationality = 0)"
 # Nor does a pair with a different identity number on each side ever corroborate a weak link, nor a
-# pair whose surnames have nothing in common (a first name and a birth date close by are no person).
-MAY_SUPPORT_SQL = f"gamma_national_id <> 0 and {MAY_LINK_SQL} and gamma_surnames <> 0"
+# pair whose surnames have nothing in common (a first name and a birth date close by are no person),
+# nor one whose given names have nothing in common ("Nicolás" and "Ronald Mateo Ramírez García",
+# born the same day, are brothers as much as one man: on the harder registry such links made one
+# group of five records of two people; bench/README.md, ninth round).
+MAY_SUPPORT_SQL = (
+    f"gamma_national_id <> 0 and {MAY_LINK_SQL} and gamma_surnames <> 0 and gamma_given_names <> 0"
+)
 # Two records left alone may pair on a weak link only when nothing in it says "another person":
 # not namesakes (above), and given names and birth dates known on both sides and alike in part
 # (not the else level: "José" and "Miguel Manuel", or 2005-05-10 and 1996-07-27, are someone else).

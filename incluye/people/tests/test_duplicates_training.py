@@ -520,3 +520,36 @@ def test_records_with_no_name_in_common_are_not_compared_for_a_date_alone():
         ("Guillermo", "Sosa", "Choc", "1995-04-24", 18), ("Gabriel", "Pérez", "", "1995-04-24", 206)
     )
     assert pairs == set()
+
+
+def may_support(*people: tuple[str, str, str, str]) -> dict[tuple[int, int], bool]:
+    """Whether each pair of these records (given names, surnames, birth date; no identity number)
+    may corroborate a weak link, by position."""
+    base = {"birth_date_precision": "day", "sex": "M", "national_id": None, "phone": "", "country": "GT"}
+    table = [
+        base
+        | {"unique_id": number, "nationality": "GT", "given_names": given, "first_surname": first}
+        | {"second_surname": second, "birth_date": datetime.date.fromisoformat(born), "residence_id": 1}
+        for number, (given, first, second, born) in enumerate(people)
+    ]
+    scored = duplicates.score_pairs(
+        pa.Table.from_pylist(table, schema=duplicates.RAW_SCHEMA), train_model=False, support_threshold=0.0
+    )
+    return {
+        (row["unique_id_l"], row["unique_id_r"]): row["may_support"]
+        for row in scored.table.select(["unique_id_l", "unique_id_r", "may_support"]).to_pylist()
+    }
+
+
+def test_two_records_whose_given_names_share_nothing_never_corroborate_a_weak_link():
+    """ "Nicolás Ramírez García" and "Ronald Mateo Ramírez García", born the same day, are two
+    brothers' names as much as one man's: their link may stand on its own, never vouch for another
+    (five records of two people were one group through such links)."""
+    support = may_support(
+        ("Nicolás", "Ramírez", "García", "1987-05-08"),
+        ("Ronald Mateo", "Ramírez", "García", "1987-05-08"),
+        ("Nicolás Ernesto", "Ramírez", "García", "1987-05-08"),
+    )
+    assert support[(0, 1)] is False
+    assert support[(1, 2)] is False
+    assert support[(0, 2)] is True  # a given name in common
