@@ -27,6 +27,9 @@ from incluye.skills.coder.normalize import SHORT, Normalizer, feature_weight, fe
 # instead of a job ("en la Tyson") is a clue to the jobs people hold there, weaker than a title.
 KIND_WEIGHT = {"title": 1.0, "task": 0.55, "tool": 0.5, "employer": 0.8}
 SOURCE_WEIGHT = {"bundled": 1.0, "onet": 0.88, "esco": 0.85, "isco": 0.8}
+# The imported sources whose one-word titles ("Wrapper", "Planter", "Farmer") are told apart: a
+# text covers such a title whole as soon as it shares the word's stem.
+ONE_WORD_SOURCES = frozenset({"onet"})
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ class Index:
         vocabulary_id = self.vocabulary.setdefault
         doc_ids, feature_ids = [], []
         seen_texts: dict[str, list[int]] = {}
+        # The imported titles of one word (one feature), see ONE_WORD_SOURCES.
+        self.one_word_title = np.zeros(len(documents), dtype=bool)
         for number, document in enumerate(documents):
             ids = seen_texts.get(document.text)
             if ids is None:
@@ -123,6 +128,8 @@ class Index:
                 ]
             doc_ids.extend([number] * len(ids))
             feature_ids.extend(ids)
+            if len(ids) == 1 and document.kind == "title" and document.source in ONE_WORD_SOURCES:
+                self.one_word_title[number] = True
         size = max(len(self.vocabulary), 1)
         pairs = np.array(doc_ids, dtype=np.int64) * size + np.array(feature_ids, dtype=np.int64)
         pairs, counts = np.unique(pairs, return_counts=True)

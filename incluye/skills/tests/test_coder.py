@@ -763,3 +763,52 @@ def test_the_gold_sets_are_well_formed_and_no_evaluation_text_is_a_tuning_text()
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_imported_one_word_title_the_text_only_shares_a_stem_with_does_not_outrank_the_job_said():
+    # O*NET's one-word alternate titles are covered whole by any text that shares their stem:
+    # "wrapped" is the stem of "Wrapper" (the hand packers), "plant" of "Planter", "farms" of
+    # "Farmer". A title that says what the person did comes first; said as typed, the one-word
+    # title still does.
+    meat_trades = [
+        "trimmer",
+        "packer",
+        "grinder",
+        "boner",
+        "smoker",
+        "curer",
+        "slicer",
+        "deboner",
+        "inspector",
+        "grader",
+        "salter",
+        "dryer",
+    ]
+    occupations = _occupations("51-3021", "53-7064", *(f"51-{n:04d}" for n in range(len(meat_trades))))
+    documents = [
+        Document(0, "title", "meat wrapper", "bundled"),
+        Document(0, "title", "butcher", "bundled"),
+        Document(1, "title", "Wrapper", "onet", "en"),
+        Document(1, "title", "hand packer", "bundled"),
+    ]
+    # "meat" is a common word of the meat trades, "wrap" a rare one.
+    documents += [Document(2 + n, "title", f"meat {trade}", "bundled") for n, trade in enumerate(meat_trades)]
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    assert coder.code("cut and wrapped meat at the grocery store")[0].soc == "51-3021"
+    assert coder.code("wrapper at a warehouse")[0].soc == "53-7064"
+
+
+def test_the_tasks_that_agree_with_a_title_still_count_in_an_index_as_large_as_onets():
+    # With O*NET imported the index holds six times the bundle's documents: the few looked at per
+    # text were all the many titles sharing the text's commonest word, and the task that tells
+    # the order picker from the farm picker ("picker" is a title of both) was left out.
+    occupations = _occupations("45-2092", "53-7065", *(f"99-{n:04d}" for n in range(210)))
+    documents = [
+        Document(0, "title", "picker", "bundled"),
+        Document(1, "title", "picker", "bundled"),
+        Document(1, "task", "picks the orders with a radio scanner", "bundled"),
+    ]
+    documents += [Document(2 + n, "title", "radio", "onet", "en") for n in range(210)]
+    documents += [Document(2 + n % 210, "task", f"files form {n}", "onet", "en") for n in range(17_000)]
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    assert coder.code("picker de las orders con el radio")[0].soc == "53-7065"
