@@ -277,6 +277,27 @@ def test_an_erased_record_cannot_be_corrected_back_into_personal_data(personas, 
     assert person.given_names == "—"
 
 
+def her_first_registration(membership, *, first_surname="Ajú"):
+    """Marta Elena Tzoc registered once before, by `membership`, with her full birth date."""
+    return person_register(
+        membership=membership,
+        given_names="Marta Elena",
+        first_surname=first_surname,
+        second_surname="Tzoc",
+        sex="F",
+        birth_date=datetime.date(1990, 4, 2),
+        nationality_id="GT",
+    )
+
+
+def corrected_to_aju(client, person):
+    """The page after correcting the surname "Ajo" to "Ajú"."""
+    response = client.post(
+        reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
+    )
+    return response, client.get(response["Location"]).content.decode()
+
+
 def similar_section(page: str) -> str:
     start = page.find('data-testid="similar-records"')
     return page[start : page.find("</section>", start)] if start >= 0 else ""
@@ -285,21 +306,9 @@ def similar_section(page: str) -> str:
 def test_a_surname_corrected_to_another_records_shows_that_record_on_the_person_page(personas, person):
     """A surname misspelt at the desk ("Ajo"), corrected to "Ajú": the person is now plainly the Marta Elena
     Ajú Tzoc registered a year earlier: the page says so at once, not after the night's check."""
-    first = person_register(
-        membership=personas.caseworker,
-        given_names="Marta Elena",
-        first_surname="Ajú",
-        second_surname="Tzoc",
-        sex="F",
-        birth_date=datetime.date(1990, 4, 2),
-        nationality_id="GT",
-    )
-    client = personas.client("staff")
-    response = client.post(
-        reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
-    )
+    first = her_first_registration(personas.caseworker)
+    response, page = corrected_to_aju(personas.client("staff"), person)
     assert response["Location"] == f"{reverse('people:detail', args=[person.pk])}?check=similar"
-    page = client.get(response["Location"]).content.decode()
     shown = similar_section(page)
     assert "Con los datos corregidos, esta persona se parece a otros registros" in shown
     assert reverse("people:detail", args=[first.pk]) in shown
@@ -308,27 +317,15 @@ def test_a_surname_corrected_to_another_records_shows_that_record_on_the_person_
 
 
 def test_another_organizations_record_shows_as_a_stub_and_the_view_is_in_its_log(personas, person):
-    ngo = make_organization("Asociación Caminos de Retorno", kind="ngo")
-    theirs = person_register(
-        membership=make_member(ngo, Role.CASEWORKER),
-        given_names="Marta Elena",
-        first_surname="Ajú",
-        second_surname="Tzoc",
-        birth_date=datetime.date(1990, 4, 2),
-        nationality_id="GT",
+    ngo_caseworker = make_member(
+        make_organization("Asociación Caminos de Retorno", kind="ngo"), Role.CASEWORKER
     )
+    theirs = her_first_registration(ngo_caseworker)
     consent_record(
-        membership=make_member(ngo, Role.CASEWORKER),
-        person=theirs,
-        purpose="alliance_sharing",
-        given=True,
-        method="signed_form",
+        membership=ngo_caseworker, person=theirs, purpose="alliance_sharing", given=True, method="signed_form"
     )
-    client = personas.client("staff")
-    response = client.post(
-        reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
-    )
-    shown = similar_section(client.get(response["Location"]).content.decode())
+    _response, page = corrected_to_aju(personas.client("staff"), person)
+    shown = similar_section(page)
     assert "Asociación Caminos de Retorno" in shown
     assert reverse("people:detail", args=[theirs.pk]) not in shown  # a stub: no link into their record
     assert (
@@ -338,11 +335,7 @@ def test_another_organizations_record_shows_as_a_stub_and_the_view_is_in_its_log
 
 
 def test_a_corrected_name_like_nobody_else_says_so(personas, person):
-    client = personas.client("staff")
-    response = client.post(
-        reverse("people:correct", args=[person.pk]), form_data(person, first_surname="Ajú")
-    )
-    page = page_text(client.get(response["Location"]))
+    _response, page = corrected_to_aju(personas.client("staff"), person)
     assert "Con los datos corregidos, esta persona no se parece a ningún otro registro." in page
 
 
@@ -355,14 +348,7 @@ def test_a_new_phone_alone_does_not_look_for_similar_records(personas, person):
 
 
 def test_a_role_that_corrects_nothing_gets_no_similar_records_from_the_address(personas, person):
-    person_register(
-        membership=personas.caseworker,
-        given_names="Marta Elena",
-        first_surname="Ajo",
-        second_surname="Tzoc",
-        birth_date=datetime.date(1990, 4, 2),
-        nationality_id="GT",
-    )
+    her_first_registration(personas.caseworker, first_surname="Ajo")
     psychologist = client_for(make_member(personas.org, Role.PSYCHOSOCIAL))
     page = psychologist.get(f"{reverse('people:detail', args=[person.pk])}?check=similar").content.decode()
     assert 'data-testid="similar-records"' not in page
