@@ -21,13 +21,16 @@ register_actions(
 )
 
 
+# The model of people, by its label: the core knows of it without importing the people app (which
+# builds on the core).
+PERSON_MODEL = "people.Person"
+
+
 def person_of(obj):
     """The id of the person a record is about, when it is about one."""
-    from incluye.people.models import Person
-
     if obj is None:
         return None
-    if isinstance(obj, Person):
+    if obj._meta.label == PERSON_MODEL:
         return obj.pk
     if getattr(obj, "person_id", None):
         return obj.person_id
