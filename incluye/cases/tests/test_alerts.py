@@ -141,9 +141,9 @@ def test_other_roles_see_only_that_the_person_requires_psychosocial_attention(pe
         assert "Requiere atención psicosocial" in page
         assert "PHQ" not in page and "ítem 9" not in page and "hacerse daño" not in page
         assert client.get(reverse("cases:alert", args=[alert.pk])).status_code == 403
-    caseworker_home = personas.client("caseworker").get(reverse("home")).content.decode()
+    caseworker_home = page_text(personas.client("caseworker").get(reverse("home")))
     assert "Requiere atención psicosocial" in caseworker_home and "PHQ" not in caseworker_home
-    psych_home = client_for(psychologist).get(reverse("home")).content.decode()
+    psych_home = page_text(client_for(psychologist).get(reverse("home")))
     assert "Alerta de riesgo del PHQ-9: atiéndala" in psych_home
 
 
