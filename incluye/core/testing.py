@@ -107,13 +107,13 @@ def make_personas() -> Personas:
 # A CSRF token is 64 random letters and digits, masked anew in each form, and every script and style
 # carries a random nonce: a page holds one word of three letters by chance about once in a thousand
 # renderings, so a test that proves a word is NOT on a page reads the page without them.
-_CSRF_TOKENS = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": "|nonce=")[A-Za-z0-9+/=_-]+')
+_RANDOM_TOKENS = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": "|nonce=")[A-Za-z0-9+/=_-]+')
 
 
 def page_text(response) -> str:
     """The page a response renders, without its random CSRF tokens and nonces, for "never shows X"
     checks."""
-    return _CSRF_TOKENS.sub(r"\1", response.content.decode())
+    return _RANDOM_TOKENS.sub(r"\1", response.content.decode())
 
 
 def local_moment(text: str) -> datetime.datetime:

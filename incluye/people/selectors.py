@@ -375,13 +375,7 @@ def records_like(*, membership, person: Person, limit: int = 5) -> IntakeMatches
     where their consent allows), the person's own record left out."""
     matches = intake_matches(
         membership=membership,
-        person_fields={
-            "given_names": person.given_names,
-            "first_surname": person.first_surname,
-            "second_surname": person.second_surname,
-            "birth_date": person.birth_date,
-            "birth_date_precision": person.birth_date_precision,
-        },
+        person_fields={name: getattr(person, name) for name in IDENTIFYING_FIELDS},
         documents=[],
         limit=limit + 1,
     )

@@ -696,6 +696,7 @@ def estimate_u_in_one_pass(linker, con: duckdb.DuckDBPyConnection, *, seed: int 
 
     The sample is the records whose unique_id hashes lowest with the seed: the same records
     whatever order the table's rows are in."""
+    from splink.internals.estimate_u import _rows_needed_for_n_pairs
     from splink.internals.m_u_records_to_parameters import (
         append_u_probability_to_comparison_level_trained_probabilities,
     )
@@ -708,7 +709,7 @@ def estimate_u_in_one_pass(linker, con: duckdb.DuckDBPyConnection, *, seed: int 
     }
     columns = list(used)
     ((records,),) = con.execute(f"select count(*) from {FEATURES_TABLE}").fetchall()  # noqa: S608  # nosec B608
-    sample = min(records, math.ceil(0.5 * ((8 * U_SAMPLE_PAIRS + 1) ** 0.5 + 1)))
+    sample = min(records, math.ceil(_rows_needed_for_n_pairs(U_SAMPLE_PAIRS)))
     pairs = ", ".join(name for column in used.values() for name in column.l_r_names_as_l_r)
     gammas = ", ".join(comparison._case_statement for comparison in comparisons)
     names = [comparison._gamma_column_name for comparison in comparisons]
@@ -750,9 +751,7 @@ def estimate_u_in_one_pass(linker, con: duckdb.DuckDBPyConnection, *, seed: int 
         seen = {value: n for value, n in counts[comparison._gamma_column_name].items() if value != -1}
         total = sum(seen.values())
         lookup = {
-            comparison.output_column_name: {
-                value: {"u_probability": n / total} for value, n in seen.items() if n
-            }
+            comparison.output_column_name: {value: {"u_probability": n / total} for value, n in seen.items()}
         }
         for level in comparison._comparison_levels_excluding_null:
             append_u_probability_to_comparison_level_trained_probabilities(

@@ -113,17 +113,16 @@ def analyse(index: Index, text: str, *, limit: int = CANDIDATES) -> Analysis:
     # An imported one-word title the text reaches only through the stem it shares with another
     # word ("Farmer" for "Sanderson Farms", "Planter" for "una planta", "Taper" for "tapaba"):
     # the text covers it whole, but does not say it.
-    if STEM_ONLY_TITLE < 1.0:
-        words_said = set(said)
-        stem_only = [
-            i
-            for i in np.nonzero(index.one_word_title[docs[top]])[0].tolist()
-            if not words_said.intersection(index.document_words(int(docs[top[i]])))
-        ]
-        if stem_only:
-            scores[stem_only] *= STEM_ONLY_TITLE
-            order = np.argsort(-scores, kind="stable")
-            top, scores = top[order], scores[order]
+    words_said = set(said)
+    stem_only = [
+        i
+        for i in np.nonzero(index.one_word_title[docs[top]])[0].tolist()
+        if not words_said.intersection(index.document_words(int(docs[top[i]])))
+    ]
+    if stem_only:
+        scores[stem_only] *= STEM_ONLY_TITLE
+        order = np.argsort(-scores, kind="stable")
+        top, scores = top[order], scores[order]
     # A document that says exactly what the person typed ("peluquera", not "peluquero": the stems
     # are one) wins a tie; only a document the text covers whole can.
     whole = np.nonzero(covered[top] > 0.999)[0]
