@@ -53,4 +53,4 @@ if [ -n "${CLOCK:-}" ]; then
 fi
 echo "== tests"
 # (pytest exits 5 when it collects nothing: that fails here too.)
-exec "${clock[@]}" $py -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+exec "${clock[@]}" $py -m pytest -n "${PYTEST_WORKERS:-2}" --dist worksteal "$@"
