@@ -64,3 +64,28 @@ def costa_rica(db, time_machine):
 
     time_machine.move_to(local_moment("2026-03-02 10:00"))
     return make_costa_rica()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The longest tests start first among those that need real transactions. pytest-django runs
+    those tests after the others (their flush would empty the tables the others expect), and the
+    browser tests are among them: the page audit's parts (minutes each) and the browser journeys go
+    to the head of that block, so the two workers share them out instead of one worker running an
+    audit alone at the end."""
+
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))) or bool(
+            marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+        )
+
+    start = next((i for i, item in enumerate(items) if transactional(item)), len(items))
+    end = start
+    while end < len(items) and transactional(items[end]):
+        end += 1
+    block = items[start:end]
+    block.sort(
+        key=lambda item: (item.get_closest_marker("audit") is None, item.get_closest_marker("e2e") is None)
+    )
+    items[start:end] = block
