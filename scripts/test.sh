@@ -16,7 +16,7 @@ fi
 # Tooling below runs with development defaults unless told otherwise.
 export DEBUG=${DEBUG:-1}
 # The static checks read the code, not the database or the clock: CI runs them once
-# (STATIC_CHECKS=0 on its PostgreSQL and moved-clock runs).
+# (STATIC_CHECKS=0 on its PostgreSQL run).
 if [ "${STATIC_CHECKS:-1}" = 1 ]; then
   echo "== static checks (database: ${DB:-sqlite})"
   .venv/bin/ruff check .
