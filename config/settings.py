@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "incluye.accounts.middleware.SecondFactorSessionMiddleware",
     "incluye.accounts.middleware.ActiveMembershipMiddleware",
     "incluye.accounts.middleware.RequireMfaMiddleware",
+    "incluye.workspace.middleware.NavigationCountsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -14,7 +14,7 @@ PAGE = 25  # items per page of one section
 # The navigation shows the inbox's counts on every page. Counting is one query, but building it (a
 # dozen scoped subqueries) costs 20 to 50 ms of Python whatever the data: the navigation keeps its
 # count for a minute per membership, in the shared cache. The home page always counts afresh and
-# renews that copy.
+# renews that copy; a change the user makes forgets it (`incluye.workspace.middleware`).
 NAVIGATION_SECONDS = 60
 
 
@@ -91,6 +91,11 @@ def navigation_counts(membership) -> dict:
         counted = inbox_counts(membership, today)
         cache.set(_navigation_key(membership, today), counted, NAVIGATION_SECONDS)
     return counted
+
+
+def navigation_counts_forget(membership) -> None:
+    """The membership changed something: the next page counts afresh."""
+    cache.delete(_navigation_key(membership, timezone.localdate()))
 
 
 def navigation_counts_renew(membership, counted: dict) -> None:

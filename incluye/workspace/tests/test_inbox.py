@@ -161,7 +161,9 @@ def badge(page: str) -> str:
     return page.split('Mi bandeja <span class="app-badge', 1)[1].split(">", 1)[1].split("<", 1)[0]
 
 
-def test_the_navigation_counts_once_a_minute_and_the_home_page_renews_the_count(personas, time_machine):
+def test_the_navigation_counts_once_a_minute_and_at_once_after_the_home_page_or_a_change_of_ones_own(
+    personas, time_machine
+):
     time_machine.move_to(local_moment("2026-11-25 09:00"), tick=False)
     case = cases.case_open(membership=personas.caseworker, person=person(personas.staff))
     cases.task_create(
@@ -178,7 +180,14 @@ def test_the_navigation_counts_once_a_minute_and_the_home_page_renews_the_count(
     after = sum(s.count for s in sections(client)[0].values())
     assert after == int(before) + 1
     assert badge(client.get(reverse("people:list")).content.decode()) == str(after)
-    # ... and a minute later any page counts again.
+    # ... a task the caseworker adds herself shows on the next page ...
+    added = client.post(
+        reverse("cases:task_add", args=[case.pk]), {"task-title": "Suya", "task-due_on": "2026-11-30"}
+    )
+    assert added.status_code == 302
+    after += 1
+    assert badge(client.get(reverse("people:list")).content.decode()) == str(after)
+    # ... and a minute later any page counts again what arrived meanwhile.
     cases.task_create(
         membership=personas.caseworker, case=case, title="Otra más", due_on=datetime.date(2026, 11, 30)
     )
