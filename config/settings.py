@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "incluye.accounts.middleware.SecondFactorSessionMiddleware",
     "incluye.accounts.middleware.ActiveMembershipMiddleware",
     "incluye.accounts.middleware.RequireMfaMiddleware",
+    "incluye.workspace.middleware.NavigationCountsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -205,6 +206,10 @@ STORAGES = {
 # that check access.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 WHITENOISE_USE_FINDERS = DEBUG
+# In development (and under the test runner, which forces settings.DEBUG off) WhiteNoise looks files
+# up when they are asked for, instead of walking every app's static files each time a request
+# handler is built: each test client builds one, and that walk cost 0.1 s per client.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 MAILERS = {
     "default": {

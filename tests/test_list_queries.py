@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incluye.core.actionlog import log_action
+from incluye.core.testing import navigation_counted
 from incluye.people.generate import PeopleGenerator
 from incluye.people.services import return_event_record
 
@@ -67,7 +68,7 @@ def _duplicate_groups(personas, count, seed):
 
 @pytest.mark.parametrize("name", LIST_PAGES)
 def test_the_list_page_issues_a_constant_number_of_queries(personas, name):
-    client = personas.client("admin")
+    client = navigation_counted(personas.client("admin"))
     grow(personas, 5, seed=1)
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse(name)).status_code == 200

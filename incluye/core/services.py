@@ -45,19 +45,27 @@ def country_load(*, code: str, actor=None) -> Country:
     )
     existing = {d.code: d for d in Division.objects.filter(country=country)}
     by_code = dict(existing)
-    to_create, to_update = [], []
+    new_by_level: dict[int, list[Division]] = {}
+    to_update = []
     for level, parent_code, node in _walk(data["divisions"]):
         division = existing.get(node["code"])
         if division is None:
             division = Division(country=country, code=node["code"])
-            to_create.append(division)
+            new_by_level.setdefault(level, []).append(division)
         elif division.name != node["name"] or division.level != level:
             to_update.append(division)
         division.name, division.level = node["name"], level
         division._parent_code = parent_code
         by_code[node["code"]] = division
-    Division.objects.bulk_create(to_create, batch_size=500)
-    # Parents are set once every division has a primary key.
+    # New divisions are inserted a level at a time, parents first, each with its parent already set
+    # (a fresh database, and every test database after a flush, loads its countries this way).
+    to_create = []
+    for level in sorted(new_by_level):
+        for division in new_by_level[level]:
+            division.parent_id = by_code[division._parent_code].pk if division._parent_code else None
+        Division.objects.bulk_create(new_by_level[level], batch_size=500)
+        to_create += new_by_level[level]
+    # An existing division whose parent changed in the file.
     parent_changes = []
     for division in by_code.values():
         parent_code = getattr(division, "_parent_code", None)

@@ -92,41 +92,61 @@ def load_bundled(*, force: bool = False) -> int:
     version = data["version"]
     if not force and TaxonomyImport.objects.filter(kind=Source.BUNDLED, version=version).exists():
         return 0
-    skills = {}
+    # Skills and occupations in a few bulk queries (a fresh database, and every test database after a
+    # flush, loads them all): the existing ones are read once, the new ones inserted together.
+    known = {skill.code: skill for skill in Skill.objects.filter(code__in=[e["key"] for e in data["skills"]])}
+    skills, new_skills, changed_skills = {}, [], []
     for entry in data["skills"]:
-        skill, _ = Skill.objects.update_or_create(
-            code=entry["key"],
-            defaults={
-                "label_es": entry["es"],
-                "label_en": entry["en"],
-                "esco_uri": entry.get("esco") or "",
-                "kind": "skill",
-                "source": Source.BUNDLED,
-            },
-        )
+        values = {
+            "label_es": entry["es"],
+            "label_en": entry["en"],
+            "esco_uri": entry.get("esco") or "",
+            "kind": "skill",
+            "source": Source.BUNDLED,
+        }
+        skill = known.get(entry["key"])
+        if skill is None:
+            new_skills.append(skill := Skill(code=entry["key"], **values))
+        elif any(getattr(skill, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(skill, name, value)
+            changed_skills.append(skill)
         skills[entry["key"]] = skill
-    occupations = []
-    for entry in data["occupations"]:
-        occupation, created = Occupation.objects.get_or_create(
-            system=System.ONET,
-            code=entry["onet"],
-            defaults={
-                "title_es": entry["title_es"],
-                "title_en": entry["title_en"],
-                "isco": entry["isco"],
-                "sector": entry["sector"],
-                "source": Source.BUNDLED,
-            },
+    Skill.objects.bulk_create(new_skills)
+    Skill.objects.bulk_update(changed_skills, ["label_es", "label_en", "esco_uri", "kind", "source"])
+    known = {
+        o.code: o
+        for o in Occupation.objects.filter(
+            system=System.ONET, code__in=[e["onet"] for e in data["occupations"]]
         )
-        if not created:
+    }
+    occupations, new_occupations, changed_occupations = [], [], []
+    for entry in data["occupations"]:
+        occupation = known.get(entry["onet"])
+        if occupation is None:
+            occupation = Occupation(
+                system=System.ONET,
+                code=entry["onet"],
+                title_es=entry["title_es"],
+                title_en=entry["title_en"],
+                isco=entry["isco"],
+                sector=entry["sector"],
+                source=Source.BUNDLED,
+            )
+            new_occupations.append(occupation)
+        else:
             # An imported O*NET occupation keeps its official English title and description; the
             # bundle adds what O*NET lacks: Spanish, the sector and the ISCO link.
             occupation.title_es = entry["title_es"]
             occupation.title_en = occupation.title_en or entry["title_en"]
             occupation.isco = entry["isco"]
             occupation.sector = entry["sector"]
-            occupation.save(update_fields=["title_es", "title_en", "isco", "sector"])
+            changed_occupations.append(occupation)
         occupations.append((occupation, entry))
+    Occupation.objects.bulk_create(new_occupations)
+    Occupation.objects.bulk_update(
+        changed_occupations, ["title_es", "title_en", "isco", "sector"], batch_size=500
+    )
     ids = [occupation.pk for occupation, _ in occupations]
     for model in (OccupationTitle, OccupationTask, OccupationTool, OccupationSkill):
         model.objects.filter(occupation_id__in=ids, source=Source.BUNDLED).delete()

@@ -8,9 +8,9 @@ def inbox(request):
         return {}
 
     def totals():
-        from incluye.workspace.inbox import inbox_counts
+        from incluye.workspace.inbox import navigation_counts
 
         counted = getattr(request, "inbox_totals", None)  # the inbox page counted them already
-        return counted if counted is not None else inbox_counts(membership)
+        return counted if counted is not None else navigation_counts(membership)
 
     return {"inbox_counts": SimpleLazyObject(totals)}

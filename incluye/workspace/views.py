@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from incluye.core.access import membership_required
 from incluye.workspace.home import home_cards_for
-from incluye.workspace.inbox import inbox_for, section_page, totals_of
+from incluye.workspace.inbox import inbox_for, navigation_counts_renew, section_page, totals_of
 
 
 @login_required
@@ -16,6 +16,7 @@ def home(request):
     sections = inbox_for(membership=membership)
     # The navigation shows the same counts: not counted twice.
     request.inbox_totals = totals_of(sections)
+    navigation_counts_renew(membership, request.inbox_totals)
     return render(
         request, "workspace/home.html", {"sections": sections, "cards": home_cards_for(membership=membership)}
     )

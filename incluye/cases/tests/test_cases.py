@@ -11,7 +11,7 @@ from incluye.cases import services
 from incluye.cases.models import CASE_PIPELINE, Case, CaseStatus
 from incluye.core.models import ActionLogEntry
 from incluye.core.pipeline import TransitionNotAllowed
-from incluye.core.testing import client_for, make_member, page_text
+from incluye.core.testing import client_for, make_member, navigation_counted, page_text
 from incluye.people.generate import PeopleGenerator
 from incluye.people.services import person_register
 
@@ -155,7 +155,7 @@ def test_an_employer_cannot_see_cases(personas, case):
 
 
 def test_the_caseload_issues_the_same_queries_whatever_its_length(personas):
-    client = personas.client("caseworker")
+    client = navigation_counted(personas.client("caseworker"))
 
     def open_cases(count, seed):
         people = PeopleGenerator(seed=seed)
@@ -220,7 +220,7 @@ def test_marking_a_task_done_removes_it_from_my_work_and_only_the_assignee_can(p
 def test_my_work_issues_the_same_queries_whatever_its_length(personas, case):
     import datetime
 
-    client = personas.client("caseworker")
+    client = navigation_counted(personas.client("caseworker"))
     services.task_create(
         membership=personas.caseworker, case=case, title="t0", due_on=datetime.date(2026, 1, 1)
     )

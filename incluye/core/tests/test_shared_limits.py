@@ -14,7 +14,7 @@ from django.conf import settings
 # PostgreSQL run this would be the SQLite run once more (two processes, a migration: over a minute).
 pytestmark = pytest.mark.skipif(
     "sqlite" not in settings.DATABASES["default"]["ENGINE"],
-    reason="runs its processes on a SQLite file of its own: once, in the SQLite runs",
+    reason="runs its processes on a SQLite file of its own: once, in the SQLite run",
 )
 
 PASSWORD = "Una-Clave-Larga-2026"  # nosec B105

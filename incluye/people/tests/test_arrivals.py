@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from incluye.core.models import ActionLogEntry
+from incluye.core.testing import navigation_counted
 from incluye.people.models import MigrationStatus, Person, ReturnEvent
 from incluye.people.testing import register_asylum_seeker
 
@@ -334,7 +335,7 @@ def test_the_list_of_documents_about_to_expire_issues_a_constant_number_of_queri
                 card_expires_on=datetime.date(2026, 3, 10),
             )
 
-    client = costa_rica.client("documents")
+    client = navigation_counted(costa_rica.client("documents"))
     grow(3, 0)
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("people:expiring")).status_code == 200

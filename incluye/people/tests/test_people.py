@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incluye.core.models import ActionLogEntry, IdDocumentType
-from incluye.core.testing import page_text
+from incluye.core.testing import navigation_counted, page_text
 from incluye.people.generate import PeopleGenerator
 from incluye.people.models import Person
 from incluye.people.services import person_register
@@ -80,7 +80,7 @@ def test_the_search_box_answers_with_just_the_results_for_htmx(personas):
 
 def test_the_list_does_not_issue_a_query_per_row(personas):
     PeopleGenerator(seed=1).create(organization=personas.org, count=5)
-    client = personas.client("staff")
+    client = navigation_counted(personas.client("staff"))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("people:list"))
     PeopleGenerator(seed=2).create(organization=personas.org, count=20)

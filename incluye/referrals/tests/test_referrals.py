@@ -16,7 +16,7 @@ from incluye.accounts.roles import Role
 from incluye.cases import services as case_services
 from incluye.core.models import ActionLogEntry, Division
 from incluye.core.pipeline import TransitionNotAllowed
-from incluye.core.testing import client_for, make_member, make_organization
+from incluye.core.testing import client_for, make_member, make_organization, navigation_counted
 from incluye.people.models import Consent
 from incluye.people.services import consent_record, person_register
 from incluye.referrals import services
@@ -445,7 +445,10 @@ def test_the_lists_issue_a_constant_number_of_queries_whatever_their_length(pers
             assert client.get(reverse("referrals:list") + f"?tab={tab}").status_code == 200
         return len(queries)
 
-    sender, receiving = personas.client("caseworker"), client_for(receiver)
+    sender, receiving = (
+        navigation_counted(personas.client("caseworker")),
+        navigation_counted(client_for(receiver)),
+    )
     for i in range(2):
         _referral_for(personas, service, f"Persona {i}")
     short = {tab: count(client, tab) for client, tab in ((sender, "sent"), (receiving, "received"))}

@@ -157,6 +157,44 @@ def test_the_navigation_counts_what_waits_and_what_is_overdue(personas, time_mac
     )
 
 
+def badge(page: str) -> str:
+    return page.split('Mi bandeja <span class="app-badge', 1)[1].split(">", 1)[1].split("<", 1)[0]
+
+
+def test_the_navigation_counts_once_a_minute_and_at_once_after_the_home_page_or_a_change_of_ones_own(
+    personas, time_machine
+):
+    time_machine.move_to(local_moment("2026-11-25 09:00"), tick=False)
+    case = cases.case_open(membership=personas.caseworker, person=person(personas.staff))
+    cases.task_create(
+        membership=personas.caseworker, case=case, title="Una", due_on=datetime.date(2026, 11, 30)
+    )
+    client = personas.client("caseworker")
+    before = badge(client.get(reverse("people:list")).content.decode())
+    cases.task_create(
+        membership=personas.caseworker, case=case, title="Otra", due_on=datetime.date(2026, 11, 30)
+    )
+    # Within the minute, the other pages show the count they had (no count on each page)...
+    assert badge(client.get(reverse("people:list")).content.decode()) == before
+    # ... the home page counts afresh, and the navigation follows it at once ...
+    after = sum(s.count for s in sections(client)[0].values())
+    assert after == int(before) + 1
+    assert badge(client.get(reverse("people:list")).content.decode()) == str(after)
+    # ... a task the caseworker adds herself shows on the next page ...
+    added = client.post(
+        reverse("cases:task_add", args=[case.pk]), {"task-title": "Suya", "task-due_on": "2026-11-30"}
+    )
+    assert added.status_code == 302
+    after += 1
+    assert badge(client.get(reverse("people:list")).content.decode()) == str(after)
+    # ... and a minute later any page counts again what arrived meanwhile.
+    cases.task_create(
+        membership=personas.caseworker, case=case, title="Otra más", due_on=datetime.date(2026, 11, 30)
+    )
+    time_machine.shift(datetime.timedelta(seconds=61))
+    assert badge(client.get(reverse("people:list")).content.decode()) == str(after + 1)
+
+
 def test_a_section_opens_in_full_a_page_at_a_time(personas, time_machine):
     time_machine.move_to(local_moment("2026-11-25 09:00"))
     case = cases.case_open(membership=personas.caseworker, person=person(personas.staff))
