@@ -89,8 +89,21 @@ _APOSTROPHE_WORD = re.compile(r"[a-z]+(?:['\u2019][a-z]+)+")
 _ENGLISH_ENDINGS = frozenset({"s", "t", "m", "re", "ve", "ll", "d"})
 
 
+# "Cuidaba a mis niños", "taking care of my mom": caring for one's own family is no paid job (as
+# "ama de casa" is none); "cuidaba niños", "cuidaba a los niños de una señora" still name one.
+_FAMILY = (
+    r"(?:hij\w*|nin[oa]s?|bebes?|niet[oa]s?|patoj[oa]s?|cipot[ea]s?|chamac[oa]s?|mama|papa|madre|padre"
+    r"|abuel\w*|espos[oa]|suegr[oa]|herman\w*|familia|kids?|children|child|sons?|daughters?|bab(?:y|ies)"
+    r"|mom|mother|dad|father|grand\w*|wife|husband|family)"
+)
+_OWN_FAMILY_CARE = re.compile(
+    r"\b(?:cuid\w*|took care|taking care|take care|caring|cared|looked after|looking after)"
+    r"\s+(?:a\s+|of\s+|for\s+)?(?:mis|mi|my|nuestr[oa]s?|our)\s+(?:[a-z]+\s+)?" + _FAMILY + r"\b"
+)
+
+
 def without_names(folded: str) -> str:
-    return _INTRODUCTION.sub(" . ", folded)
+    return _OWN_FAMILY_CARE.sub(" . ", _INTRODUCTION.sub(" . ", folded))
 
 
 def _glottal(match: re.Match) -> str:
@@ -118,7 +131,8 @@ class Normalizer:
 
     def without_non_occupations(self, text: str) -> str:
         """What people say that means "no occupation" ("ama de casa", "de todo un poco") is removed,
-        and so are a person's name after an introduction and the words of a Mayan language."""
+        and so are a person's name after an introduction, the care of one's own family and the
+        words of a Mayan language."""
         folded = without_names(without_glottal_words(fast_fold(text)))
         return self._non_occupation.sub(" ", folded) if self._non_occupation else folded
 

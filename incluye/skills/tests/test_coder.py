@@ -855,3 +855,31 @@ def test_could_spent_and_such_are_no_pruning_dog_walking_or_felling():
     assert coder.code("podaba los árboles de las casas")[0].soc == "37-3013"
     assert coder.code("paseaba perros")[0].soc == "39-2021"
     assert coder.code("talaba árboles en el bosque")[0].soc == "45-4021"
+
+
+def test_caring_for_ones_own_family_is_no_paid_job():
+    occupations = [
+        {"id": 1, "code": "39-9011.00", "isco": "5311", "title_es": "", "title_en": "Childcare Workers"}
+    ]
+    documents = [
+        Document(0, "title", "cuidaba niños", "bundled"),
+        Document(0, "title", "took care of kids", "bundled"),
+    ]
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    for text in ("cuidaba a mis niños", "me quedaba cuidando a mis dos hijos", "I took care of my kids"):
+        assert coder.code(text) == [], text
+    for text in ("cuidaba niños en una guardería", "cuidaba a los niños de una señora", "took care of kids"):
+        assert coder.code(text)[0].soc == "39-9011", text
+
+
+@pytest.mark.django_db
+def test_the_mexican_prepa_and_the_border_city_piedras_negras_are_no_job_words():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    # "la prepa" is high school in Mexico, not "prep" (a prep cook); Piedras Negras is a city.
+    for text in ("la prepa", "por Piedras Negras", "buscaba trabajo"):
+        assert coder.query_tokens(text)[0] == [], text
+    assert coder.code("prep cook en un restaurante")[0].soc == "35-2021"
+    assert coder.code("hacía trabajos de piedra")[0].soc == "47-2022"
