@@ -72,6 +72,51 @@ def fast_fold(text: str) -> str:
     return folded if folded.isascii() else fold(folded)
 
 
+# "Me llamo Sandra Zapata", "my name is Daniel Baker": the words after an introduction are a
+# person's name, up to four of them (given names and two surnames) or the next break or join, and
+# a surname is no trade ("Zapata" is no shoemaker, "Herrera" no blacksmith). The introduction goes
+# too ("name" is no name-plate stamper). "Soy …" is not among them: "soy carpintero" names a trade.
+_INTRODUCTION = re.compile(
+    r"\b(?:me llamo|mi nombre es|my name is|me chamo|meu nome e)\b"
+    r"(?:\s+(?!(?:y|e|and|pero|but)\b)[a-z]+){0,4}"
+)
+# A word with an apostrophe inside: the glottal stop of the Mayan languages ("nub'i'", "k'ab'a'",
+# "ch'ool"), or an English contraction or possessive ("don't", "Mario's"), or a name such as
+# "O'Reilly". Split at the apostrophe, a Mayan word leaves pieces that look like English or Spanish
+# ("nub'i'": "nub", a nub card tender); the coder has no Mayan vocabulary, so such a word is
+# dropped whole. Kept: one apostrophe after one letter ("o'reilly") or before an English ending.
+_APOSTROPHE_WORD = re.compile(r"[a-z]+(?:['\u2019][a-z]+)+")
+_ENGLISH_ENDINGS = frozenset({"s", "t", "m", "re", "ve", "ll", "d"})
+
+
+# "Cuidaba a mis niños", "taking care of my mom": caring for one's own family is no paid job (as
+# "ama de casa" is none); "cuidaba niños", "cuidaba a los niños de una señora" still name one.
+_FAMILY = (
+    r"(?:hij\w*|nin[oa]s?|bebes?|niet[oa]s?|patoj[oa]s?|cipot[ea]s?|chamac[oa]s?|mama|papa|madre|padre"
+    r"|abuel\w*|espos[oa]|suegr[oa]|herman\w*|familia|kids?|children|child|sons?|daughters?|bab(?:y|ies)"
+    r"|mom|mother|dad|father|grand\w*|wife|husband|family)"
+)
+_OWN_FAMILY_CARE = re.compile(
+    r"\b(?:cuid\w*|took care|taking care|take care|caring|cared|looked after|looking after)"
+    r"\s+(?:a\s+|of\s+|for\s+)?(?:mis|mi|my|nuestr[oa]s?|our)\s+(?:[a-z]+\s+)?" + _FAMILY + r"\b"
+)
+
+
+def without_names(folded: str) -> str:
+    return _OWN_FAMILY_CARE.sub(" . ", _INTRODUCTION.sub(" . ", folded))
+
+
+def _glottal(match: re.Match) -> str:
+    parts = re.split(r"['\u2019]", match.group(0))
+    if len(parts) == 2 and (len(parts[0]) == 1 or parts[1] in _ENGLISH_ENDINGS):
+        return match.group(0)
+    return " "
+
+
+def without_glottal_words(folded: str) -> str:
+    return _APOSTROPHE_WORD.sub(_glottal, folded) if "'" in folded or "\u2019" in folded else folded
+
+
 class Normalizer:
     def __init__(self, spelling: dict[str, str], stopwords: set[str], non_occupations=(), life_words=()):
         self.spelling = {fold(k): fold(v) for k, v in spelling.items()}
@@ -85,8 +130,10 @@ class Normalizer:
         )
 
     def without_non_occupations(self, text: str) -> str:
-        """What people say that means "no occupation" ("ama de casa", "de todo un poco") is removed."""
-        folded = fast_fold(text)
+        """What people say that means "no occupation" ("ama de casa", "de todo un poco") is removed,
+        and so are a person's name after an introduction, the care of one's own family and the
+        words of a Mayan language."""
+        folded = without_names(without_glottal_words(fast_fold(text)))
         return self._non_occupation.sub(" ", folded) if self._non_occupation else folded
 
     def _spelled(self, word: str) -> str:

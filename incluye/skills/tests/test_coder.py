@@ -812,3 +812,74 @@ def test_the_tasks_that_agree_with_a_title_still_count_in_an_index_as_large_as_o
     documents += [Document(2 + n % 210, "task", f"files form {n}", "onet", "en") for n in range(17_000)]
     coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
     assert coder.code("picker de las orders con el radio")[0].soc == "53-7065"
+
+
+def test_a_persons_name_after_an_introduction_is_never_taken_for_a_trade(coder):
+    # "Carpintero" is also a surname: said as a name it is no carpenter.
+    for text in ("me llamo Luis Carpintero", "mi nombre es luis carpintero", "my name is Luis Carpintero"):
+        assert coder.code(text) == [], text
+    # What the person says after the name still counts.
+    assert coder.code("me llamo Luis, soy carpintero")[0].soc == "47-2031"
+    assert coder.code("me llamo Luis y trabajé de carpintero")[0].soc == "47-2031"
+
+
+def test_a_word_of_a_mayan_language_is_not_split_into_english_words_at_its_glottal_stops():
+    occupations = [
+        {"id": 1, "code": "51-6099.00", "isco": "8159", "title_es": "", "title_en": "Nub Card Tender"},
+        {"id": 2, "code": "47-3015.00", "isco": "9313", "title_es": "", "title_en": "Plumber Helper"},
+    ]
+    documents = [
+        Document(0, "title", "nub card tender", "imported"),
+        Document(1, "title", "plumber helper", "imported"),
+    ]
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    # K'iche' "nub'i'" (my name) is no "nub".
+    assert coder.code("maltyox, Ixchel nub'i'") == []
+    assert coder.code("ri nub’i’ ja ri Ana") == []  # typographic apostrophes too
+    # English contractions and possessives are read as before.
+    assert coder.code("plumber's helper")[0].soc == "47-3015"
+    assert coder.code("I don't know, a plumber's helper")[0].soc == "47-3015"
+
+
+@pytest.mark.django_db
+def test_could_spent_and_such_are_no_pruning_dog_walking_or_felling():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    # "podía" (could) shares its stem with "podar" (to prune), "pasé" (I spent) with "pasear",
+    # "qué tal" (how are you) with "talar" (to fell trees).
+    for text in ("no podía trabajar", "pasé dos años en Houston", "qué tal"):
+        stems = {stemmed for stemmed, _typed, _weight in coder.query_tokens(text)[0]}
+        assert not stems & {"pod", "pase", "tal"}, text
+    assert coder.code("podaba los árboles de las casas")[0].soc == "37-3013"
+    assert coder.code("paseaba perros")[0].soc == "39-2021"
+    assert coder.code("talaba árboles en el bosque")[0].soc == "45-4021"
+
+
+def test_caring_for_ones_own_family_is_no_paid_job():
+    occupations = [
+        {"id": 1, "code": "39-9011.00", "isco": "5311", "title_es": "", "title_en": "Childcare Workers"}
+    ]
+    documents = [
+        Document(0, "title", "cuidaba niños", "bundled"),
+        Document(0, "title", "took care of kids", "bundled"),
+    ]
+    coder = Coder(occupations, documents, Normalizer({}, STOPWORDS), Calibration.uncalibrated())
+    for text in ("cuidaba a mis niños", "me quedaba cuidando a mis dos hijos", "I took care of my kids"):
+        assert coder.code(text) == [], text
+    for text in ("cuidaba niños en una guardería", "cuidaba a los niños de una señora", "took care of kids"):
+        assert coder.code(text)[0].soc == "39-9011", text
+
+
+@pytest.mark.django_db
+def test_the_mexican_prepa_and_the_border_city_piedras_negras_are_no_job_words():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    # "la prepa" is high school in Mexico, not "prep" (a prep cook); Piedras Negras is a city.
+    for text in ("la prepa", "por Piedras Negras", "buscaba trabajo"):
+        assert coder.query_tokens(text)[0] == [], text
+    assert coder.code("prep cook en un restaurante")[0].soc == "35-2021"
+    assert coder.code("hacía trabajos de piedra")[0].soc == "47-2022"
