@@ -841,12 +841,8 @@ def test_a_word_of_a_mayan_language_is_not_split_into_english_words_at_its_glott
     assert coder.code("I don't know, a plumber's helper")[0].soc == "47-3015"
 
 
-@pytest.mark.django_db
-def test_could_spent_and_such_are_no_pruning_dog_walking_or_felling():
-    from incluye.skills.coding import get_coder, reset
-
-    reset()
-    coder = get_coder()
+def test_could_spent_and_such_are_no_pruning_dog_walking_or_felling(bundled_coder):
+    coder = bundled_coder
     # "podía" (could) shares its stem with "podar" (to prune), "pasé" (I spent) with "pasear",
     # "qué tal" (how are you) with "talar" (to fell trees).
     for text in ("no podía trabajar", "pasé dos años en Houston", "qué tal"):
@@ -872,12 +868,8 @@ def test_caring_for_ones_own_family_is_no_paid_job():
         assert coder.code(text)[0].soc == "39-9011", text
 
 
-@pytest.mark.django_db
-def test_the_mexican_prepa_and_the_border_city_piedras_negras_are_no_job_words():
-    from incluye.skills.coding import get_coder, reset
-
-    reset()
-    coder = get_coder()
+def test_the_mexican_prepa_and_the_border_city_piedras_negras_are_no_job_words(bundled_coder):
+    coder = bundled_coder
     # "la prepa" is high school in Mexico, not "prep" (a prep cook); Piedras Negras is a city.
     for text in ("la prepa", "por Piedras Negras", "buscaba trabajo"):
         assert coder.query_tokens(text)[0] == [], text
