@@ -153,6 +153,8 @@ class DatePartsField(forms.DateField):
     def to_python(self, value):
         if not isinstance(value, list | tuple):
             return super().to_python(value)
+        if len(value) != 3:  # not the three boxes: an API call that sent some other list
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         day, month, year = (str(part).strip() for part in value)
         if not any((day, month, year)):
             return None
@@ -170,7 +172,7 @@ class DatePartsField(forms.DateField):
     @staticmethod
     def precision(value) -> str | None:
         """ "day", "month" or "year" for the parts typed; None for a whole date given as one value."""
-        if not isinstance(value, list | tuple) or not any(value):
+        if not isinstance(value, list | tuple) or len(value) != 3 or not any(value):
             return None
         day, month, _year = (str(part).strip() for part in value)
         return "day" if day else "month" if month else "year"

@@ -57,6 +57,20 @@ def test_a_bad_arrival_is_a_structured_400_in_spanish(personas):
     assert not Person.objects.exists()
 
 
+@pytest.mark.parametrize("birth_date", [[], ["1985"], [1, 2, 1985, 4], [[], {}, False]])
+def test_a_birth_date_sent_as_a_list_that_is_not_day_month_and_year_is_a_400_not_a_500(personas, birth_date):
+    response = personas.client("staff").post(
+        reverse("api:people"),
+        {"given_names": "Rosa", "first_surname": "Pérez", "birth_date": birth_date},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["birth_date"] == [
+        "Escriba una fecha que exista, por ejemplo 27 3 1985."
+    ]
+    assert not Person.objects.exists()
+
+
 def test_returns_and_consents_are_listed_and_recorded_through_the_api(personas):
     client = personas.client("staff")
     person = client.post(
