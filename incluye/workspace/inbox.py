@@ -86,11 +86,9 @@ def _navigation_key(membership, today) -> str:
 def navigation_counts(membership) -> dict:
     """The navigation's {"items", "overdue"}: counted at most once a minute per membership."""
     today = timezone.localdate()
-    counted = cache.get(_navigation_key(membership, today))
-    if counted is None:
-        counted = inbox_counts(membership, today)
-        cache.set(_navigation_key(membership, today), counted, NAVIGATION_SECONDS)
-    return counted
+    return cache.get_or_set(
+        _navigation_key(membership, today), lambda: inbox_counts(membership, today), NAVIGATION_SECONDS
+    )
 
 
 def navigation_counts_forget(membership) -> None:

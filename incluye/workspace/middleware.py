@@ -1,6 +1,6 @@
-from incluye.workspace.inbox import navigation_counts_forget
+from rest_framework.permissions import SAFE_METHODS
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+from incluye.workspace.inbox import navigation_counts_forget
 
 
 class NavigationCountsMiddleware:
