@@ -449,8 +449,8 @@ def _born(value: str):
 
 
 class SearchView(APIView):
-    """Search as you type: name parts (accents, typos, nicknames, swapped surnames), an identity
-    number or a phone. Ranked, with the reasons of each match."""
+    """Search as you type: name parts (accents, typos, nicknames, English names, swapped
+    surnames), an identity number or a phone. Ranked, with the reasons of each match."""
 
     required_permission = "people.view"
 

@@ -260,7 +260,8 @@ def search_people(
     *, organization_ids, query: str, birth_date=None, limit: int = 10, birth_precision: str = "day"
 ) -> list[SearchHit]:
     """People of `organization_ids` (what the user may see) that match `query`: name words in any
-    order, typos, nicknames, initials, lost or extra spaces, swapped surnames, a married "de X" —
+    order, typos, nicknames, English names ("Joseph": José), abbreviations ("Ma."), initials, lost
+    or extra spaces, swapped surnames, a married "de X" —
     or an identity number, or a phone. Best first (the most complete match, then the most recent),
     with the reasons in the active language; merged records never appear. `birth_date` ranks
     people born that day (or with day and month swapped, or that year) first; `birth_precision`

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Validate names.json (reference data for the demo-data generator).
+"""Validate names.json (reference data for the demo-data generator, and the other forms of a
+given name the people search accepts).
 
 Standard library only. Run:  python3 incluye/core/data/check_names.py [path]
 Exits 0 and prints per-list counts when valid; prints every problem and exits 1 otherwise.
@@ -20,7 +21,18 @@ MIN_COUNTS = {
     ("surnames", "lenca_garifuna"): 15,
 }
 MIN_NICKNAMES = 40
-TOP_KEYS = {"source", "given_names", "surnames", "nicknames", "married_particle"}
+TOP_KEYS = {
+    "source",
+    "given_names",
+    "surnames",
+    "nicknames",
+    "english_forms",
+    "abbreviations",
+    "married_particle",
+}
+# Other forms of a given name, checked as the nicknames are: the English a returnee may have
+# gone by in the United States ("Joseph" for José), the abbreviations of records ("Ma." María).
+NAME_FORMS = ("nicknames", "english_forms", "abbreviations")
 # Typographic apostrophes/quotes that must not be used instead of U+0027.
 BAD_APOSTROPHES = {"\u2018", "\u2019", "\u02bc", "\u00b4", "`"}
 
@@ -73,6 +85,32 @@ def check_weighted_list(items, where, minimum, errors):
     return names
 
 
+def check_name_forms(data, section, given, errors):
+    """A section of other forms of given names: {given name: [forms]}; returns its size."""
+    forms = data.get(section)
+    if not isinstance(forms, dict):
+        errors.append(f"{section}: must be an object")
+        return 0
+    if section == "nicknames" and len(forms) < MIN_NICKNAMES:
+        errors.append(f"nicknames: {len(forms)} entries, need at least {MIN_NICKNAMES}")
+    for key, values in forms.items():
+        where = f"{section}[{key!r}]"
+        check_string(key, where + " key", errors)
+        if key not in given:
+            errors.append(f"{where}: key is not among given_names (female or male)")
+        if not (isinstance(values, list) and values):
+            errors.append(f"{where}: must be a non-empty list")
+            continue
+        seen = set()
+        for j, v in enumerate(values):
+            if not check_string(v, f"{where}[{j}]", errors):
+                continue
+            if v.casefold() in seen:
+                errors.append(f"{where}: duplicate form {v!r}")
+            seen.add(v.casefold())
+    return len(forms)
+
+
 def main(argv):
     path = Path(argv[1]) if len(argv) > 1 else DEFAULT_PATH
     errors = []
@@ -121,28 +159,8 @@ def main(argv):
         if isinstance(block, dict) and block.keys() != subs:
             errors.append(f"{section}: keys must be exactly {sorted(subs)}, got {sorted(block)}")
 
-    nick = data.get("nicknames")
-    if not isinstance(nick, dict):
-        errors.append("nicknames: must be an object")
-        nick = {}
-    if len(nick) < MIN_NICKNAMES:
-        errors.append(f"nicknames: {len(nick)} entries, need at least {MIN_NICKNAMES}")
-    for key, values in nick.items():
-        where = f"nicknames[{key!r}]"
-        check_string(key, where + " key", errors)
-        if key not in given:
-            errors.append(f"{where}: key is not among given_names (female or male)")
-        if not (isinstance(values, list) and values):
-            errors.append(f"{where}: must be a non-empty list")
-            continue
-        seen = set()
-        for j, v in enumerate(values):
-            if not check_string(v, f"{where}[{j}]", errors):
-                continue
-            if v.casefold() in seen:
-                errors.append(f"{where}: duplicate nickname {v!r}")
-            seen.add(v.casefold())
-    counts["nicknames"] = len(nick)
+    for section in NAME_FORMS:
+        counts[section] = check_name_forms(data, section, given, errors)
 
     if errors:
         for e in errors:

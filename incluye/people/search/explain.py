@@ -15,6 +15,8 @@ def gettext_noop(message: str) -> str:
 MESSAGES = {
     "name": gettext_noop("name %(percent)d %%"),
     "nickname": gettext_noop("nickname %(nickname)s → %(name)s"),
+    "english": gettext_noop("in another language %(nickname)s → %(name)s"),
+    "abbreviation": gettext_noop("abbreviation %(nickname)s → %(name)s"),
     "married": gettext_noop("married name: de %(surname)s"),
     "swapped": gettext_noop("surnames in the other order"),
     "spaces": gettext_noop("spaces put right in “%(typed)s”"),
@@ -27,6 +29,9 @@ MESSAGES = {
 }
 
 
+NAME_FORMS = ("nickname", "english", "abbreviation")
+
+
 def _display(folded: str) -> str:
     return NAME_DISPLAY.get(folded, folded.capitalize())
 
@@ -35,7 +40,7 @@ def describe(reasons, translate=gettext_noop) -> list[str]:
     """Sentences for (code, parameters) reasons, through `translate`."""
     sentences = []
     for code, parameters in reasons:
-        if code == "nickname":
+        if code in NAME_FORMS:
             parameters = {"nickname": _display(parameters["nickname"]), "name": _display(parameters["name"])}
         sentences.append(translate(MESSAGES[code]) % parameters)
     return sentences

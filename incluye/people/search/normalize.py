@@ -76,23 +76,34 @@ def phonetic(token: str) -> str:
 NAMES_FILE = Path(__file__).resolve().parent.parent.parent / "core" / "data" / "names.json"
 
 
-def _load_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
-    """Folded nickname <-> folded names, both ways, and the display spelling of each."""
+# The other forms of a given name the search accepts for it, and how each is named in a reason:
+# a nickname ("Chepe"), the English a returnee may have gone by in the United States ("Joseph"),
+# an abbreviation of records ("Ma." for María).
+NAME_FORM_SECTIONS = {"nicknames": "nickname", "english_forms": "english", "abbreviations": "abbreviation"}
+
+
+def _load_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, str], dict[tuple[str, str], str]]:
+    """Folded form <-> folded names, both ways; the display spelling of each; and what kind of
+    form each (form, name) pair is (the first section that names it)."""
     data = json.loads(NAMES_FILE.read_text("utf-8"))
     related: dict[str, set[str]] = defaultdict(set)
     display: dict[str, str] = {}
-    for name, nicknames in data["nicknames"].items():
-        folded_name = fold(name)
-        display[folded_name] = name
-        for nickname in nicknames:
-            folded_nickname = fold(nickname).translate(_APOSTROPHES)
-            display[folded_nickname] = nickname
-            related[folded_nickname].add(folded_name)
-            related[folded_name].add(folded_nickname)
-    return {k: frozenset(v) for k, v in related.items()}, display
+    kinds: dict[tuple[str, str], str] = {}
+    for section, kind in NAME_FORM_SECTIONS.items():
+        for name, forms in data[section].items():
+            folded_name = fold(name)
+            display[folded_name] = name
+            for form in forms:
+                folded_form = fold(form).translate(_APOSTROPHES)
+                display.setdefault(folded_form, form)
+                related[folded_form].add(folded_name)
+                related[folded_name].add(folded_form)
+                kinds.setdefault((folded_form, folded_name), kind)
+                kinds.setdefault((folded_name, folded_form), kind)
+    return {k: frozenset(v) for k, v in related.items()}, display, kinds
 
 
-NICKNAMES, NAME_DISPLAY = _load_nicknames()
+NICKNAMES, NAME_DISPLAY, NAME_FORM_KIND = _load_nicknames()
 NICKNAMES_SORTED = sorted(NICKNAMES)
 
 # Similarity (0–100) of a record's word to a query word, by how it was found.

@@ -30,6 +30,7 @@ from rapidfuzz.distance import OSA
 
 from incluye.people.search.index import FIRST_AT, PRECISION, SECOND_AT, SEX, PeopleIndex, date_int, doc_key
 from incluye.people.search.normalize import (
+    NAME_FORM_KIND,
     NICKNAMES,
     NICKNAMES_SORTED,
     SIM_EXACT,
@@ -388,7 +389,8 @@ def _name_reasons(
             continue
         tid = tokens[row_slots[i]]
         if tid >= 0 and expansions[i].get(tid, (0, ""))[1] == "nickname":
-            reasons.append(("nickname", {"nickname": word.text, "name": index.vocab[tid]}))
+            pair = (word.text, index.vocab[tid])
+            reasons.append((NAME_FORM_KIND.get(pair, "nickname"), {"nickname": pair[0], "name": pair[1]}))
     if repaired:
         reasons.append(("spaces", {"typed": " ".join(repaired)}))
     first = [i for i, slot in enumerate(row_slots) if FIRST_AT <= slot < SECOND_AT]

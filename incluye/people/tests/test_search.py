@@ -71,6 +71,14 @@ def test_it_finds_chepe_as_jose(personas, filler):
     assert "apodo Chepe → José" in hits[0].reasons
 
 
+def test_it_finds_joseph_as_jose_and_says_why_in_spanish(personas, filler):
+    register(personas, "Juan | Tzul | Pacheco")
+    jose = register(personas, "José | Tzul | Pacheco")
+    hits = find(personas, "Joseph Tzul Pacheco")
+    assert hits[0].person_id == jose.pk
+    assert "en otro idioma Joseph → José" in hits[0].reasons
+
+
 def test_it_finds_a_nickname_while_it_is_being_typed(personas, filler):
     register(personas, "Juan | Tzul | Pacheco")
     jose = register(personas, "José | Tzul | Pacheco")

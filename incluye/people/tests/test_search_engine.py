@@ -207,3 +207,48 @@ def test_a_birth_month_and_year_put_those_born_that_month_before_the_rest_of_the
     )
     assert [index.pk(h.row) for h in hits[:2]] == [august[0], march[0]]
     assert [code for code, _ in hits[0].reasons][-1] == "birth_month"
+
+
+@pytest.mark.parametrize(
+    ("typed", "found", "reason"),
+    [
+        ("Joseph Coc Tzul", "jose coc tzul", "in another language Joseph → José"),
+        ("Joe Coc Tzul", "jose coc tzul", "in another language Joe → José"),
+        ("Mike Coc Tzul", "miguel coc tzul", "in another language Mike → Miguel"),
+    ],
+)
+def test_a_returnee_who_went_by_his_english_name_is_found_under_his_own(typed, found, reason):
+    # Years in the United States: the name he gives, or the one on a US paper, is the English one.
+    index = build(
+        record("José", "Coc", "Tzul", days_ago=900),
+        record("Miguel", "Coc", "Tzul", days_ago=800),
+        *(record("Marvin", "Coc", "Tzul", days_ago=days) for days in range(1, 12)),
+    )
+    hits = index.search(organization_ids=[ORG], query=typed, limit=3)
+    assert names(index, typed, limit=1) == [found]
+    assert reason in describe(hits[0].reasons)
+
+
+def test_a_record_written_with_the_english_name_is_found_by_the_spanish_one():
+    index = build(
+        record("Joseph", "Ajanel", "Sipac", days_ago=900), record("Jorge", "Ajanel", "Sipac", days_ago=1)
+    )
+    assert names(index, "José Ajanel Sipac")[0] == "joseph ajanel sipac"
+
+
+@pytest.mark.parametrize(
+    ("typed", "reasons"),
+    [
+        ("Ma. Guadalupe Tzul Coc", ["abbreviation Ma → María"]),
+        ("Ma Guadalupe Tzul Coc", ["abbreviation Ma → María"]),
+        ("Mª Gpe. Tzul Coc", ["abbreviation Ma → María", "abbreviation Gpe → Guadalupe"]),
+    ],
+)
+def test_the_abbreviations_of_records_stand_for_their_names(typed, reasons):
+    index = build(
+        record("María Guadalupe", "Tzul", "Coc", sex="F", days_ago=900),
+        *(record(given, "Tzul", "Coc", sex="F", days_ago=1) for given in ["Marta", "Mayra Guadalupe", "Ana"]),
+    )
+    hits = index.search(organization_ids=[ORG], query=typed, limit=3)
+    assert names(index, typed, limit=1) == ["maria guadalupe tzul coc"]
+    assert set(reasons) <= set(describe(hits[0].reasons))
