@@ -102,8 +102,34 @@ _OWN_FAMILY_CARE = re.compile(
 )
 
 
+# "No trabajé, estaba en la escuela", "never worked", "no era cocinero, era lavaplatos": a job said
+# not to have been done is no answer. The negation, a word at most between (no "solo": "no solo
+# cocinaba" adds a job), a verb of working or being, and what follows up to the next break or the
+# word that turns it ("sino", "pero", "solo", "más que", "y"). "…, no en cocina" likewise.
+_TURN = r"(?:sino|pero|but|solo|nomas|only|just|mas\s+que|excepto|except|y|e|and|luego|then|despues)"
+_NEGATED_WORK = re.compile(
+    r"\b(?:no|nunca|jamas|never|didn't|didnt|did\s+not|don't|dont|do\s+not|wasn't|wasnt|was\s+not)\s+"
+    r"(?:(?!(?:solo|nomas|nada\s+mas|only|just)\b)[a-z']+\s+)?"
+    r"(?:trabaj\w*|labor\w*|era|fui|fue|hac\w*|hice|hizo|work\w*|was|did)\b"
+    r"(?:(?!\s*(?:[,;.:()/]|\b" + _TURN + r"\b)).)*"
+    r"|\b(?:no|not)\s+(?:en|de|como|as|in|at|a|an)\s+(?:(?!\s*(?:[,;.:()/]|\b" + _TURN + r"\b)).)*"
+)
+# Being at school is no job: "estaba en la escuela", "I was in school", "estudiaba high school".
+# Working at a school still is ("trabajé de conserje en una escuela"): only attending is dropped.
+_SCHOOL = r"(?:la\s+|el\s+|the\s+|una\s+|a\s+)?(?:escuela|colegio|high\s+school|school|prepa|secundaria|primaria|universidad|university|college|instituto)"
+_STUDYING = re.compile(
+    r"\b(?:estaba|estuve|iba|andaba|fui|asisti\w*|i\s+was|was|went|going)\s+(?:a\s+|en\s+|in\s+|to\s+|at\s+)"
+    + _SCHOOL
+    + r"\b|\b(?:estudiaba|estudiando|estudie|estudiar|estudiante|estudiantes|studying|studied|student|students)"
+    r"(?:\s+(?:en\s+|in\s+|at\s+)?" + _SCHOOL + r")?\b"
+)
+
+
 def without_names(folded: str) -> str:
-    return _OWN_FAMILY_CARE.sub(" . ", _INTRODUCTION.sub(" . ", folded))
+    """The text without a person's name after an introduction, the care of one's own family, a job
+    said not to have been done, and school."""
+    folded = _OWN_FAMILY_CARE.sub(" . ", _INTRODUCTION.sub(" . ", folded))
+    return _STUDYING.sub(" . ", _NEGATED_WORK.sub(" . ", folded))
 
 
 def _glottal(match: re.Match) -> str:

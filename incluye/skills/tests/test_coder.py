@@ -875,3 +875,34 @@ def test_the_mexican_prepa_and_the_border_city_piedras_negras_are_no_job_words(b
         assert coder.query_tokens(text)[0] == [], text
     assert coder.code("prep cook en un restaurante")[0].soc == "35-2021"
     assert coder.code("hacía trabajos de piedra")[0].soc == "47-2022"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no trabajé, estaba en la escuela",
+        "I didn't work, I was in school",
+        "nunca trabajé de nada",
+        "estaba estudiando high school",
+        "never worked as a cook",
+    ],
+)
+def test_a_job_said_not_to_have_been_done_or_school_gets_no_answer(bundled_coder, text):
+    assert bundled_coder.code(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "soc"),
+    [
+        ("no trabajé de cocinero, sino de mesero", "35-3031"),
+        ("no era cocinero, era lavaplatos", "35-9021"),
+        ("I did not work as a cook, I was a dishwasher", "35-9021"),
+        ("trabajé en construcción, no en cocina", "47-2061"),
+        ("no solo cocinaba, también lavaba platos", "35-9021"),
+        ("no trabajé nada más que de cocinero", "35-2014"),
+        ("estudiante y trabajaba de mesero", "35-3031"),
+        ("trabajé de conserje en una escuela", "37-2011"),
+    ],
+)
+def test_the_job_that_was_done_is_found_beside_the_one_that_was_not(bundled_coder, text, soc):
+    assert bundled_coder.code(text)[0].soc == soc, text
