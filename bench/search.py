@@ -75,6 +75,12 @@ def parse_args():
     parser.add_argument("--create-only", action="store_true", help="create the people and stop")
     parser.add_argument("--seed", type=int, default=7, help="seed of the query sample")
     parser.add_argument(
+        "--registry-seed",
+        type=int,
+        default=2016,
+        help="--memory: seed of the generated registry (another seed: people the engine was not tuned on)",
+    )
+    parser.add_argument(
         "--limit",
         type=int,
         default=10,
@@ -242,11 +248,12 @@ class MemoryPerson:
          _preferred, self.birth_date, self.birth_date_precision, self.sex, self.phone, *_rest) = record  # fmt: skip
 
 
-def memory_records(total: int, variants: float):
+def memory_records(total: int, variants: float, seed: int = 2016):
     """Generated records (tuples of RECORD_FIELDS) and people by pk, without a database: names,
-    sex and birth dates drawn as the generator does, updated over the last five years."""
-    generator = make_generator(2016, variants)
-    rng = random.Random(99)
+    sex and birth dates drawn as the generator does, updated over the last five years. `seed`
+    draws another registry (2016: the one every figure before issue 18's eleventh round used)."""
+    generator = make_generator(seed, variants)
+    rng = random.Random(99 if seed == 2016 else seed + 1)
     start = datetime.datetime(2021, 6, 1, tzinfo=datetime.UTC)
     records = []
     for code, share in SHARES.items():
@@ -576,7 +583,7 @@ def main():
     if args.memory:
         label = "no database (index fed directly)"
         started = time.perf_counter()
-        records = memory_records(args.people, args.spelling_variants)
+        records = memory_records(args.people, args.spelling_variants, args.registry_seed)
         by_pk = {record[0]: MemoryPerson(record) for record in records}
         print(f"{len(records)} records generated in {time.perf_counter() - started:.0f} s", flush=True)
         gc.collect()

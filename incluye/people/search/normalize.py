@@ -108,6 +108,11 @@ NICKNAMES_SORTED = sorted(NICKNAMES)
 
 # Similarity (0–100) of a record's word to a query word, by how it was found.
 SIM_EXACT, SIM_NICKNAME, SIM_PHONETIC, SIM_PREFIX, SIM_ONE_EDIT, SIM_TWO_EDITS = 100, 92, 90, 88, 80, 62
+# Two steps at once, each as uncertain as alone: the start of a nickname being typed ("Che…" for
+# Chepe: José) weighs less than the start of the word itself (Chen), and the start of a word typed
+# with a typo ("Osh…" for Och-oa) less than either.
+SIM_NICKNAME_PREFIX = SIM_NICKNAME * SIM_PREFIX // 100
+SIM_PREFIX_TYPO = SIM_PREFIX * SIM_ONE_EDIT // 100
 # A word that lost its space (or had one too many) and was put back together: nearly exact.
 SIM_REPAIRED = 95
 # An initial matching the first letter of a given name, or of a surname.
@@ -144,7 +149,10 @@ def parse_name_query(query: str) -> list[QueryWord]:
     optional = False
     for position, (word, typed, period) in enumerate(found):
         last = position == len(found) - 1
-        if word in MARRIED_PARTICLES and sum(not w.particle for w in result) >= 2:
+        # Two words typed before "de" (a word with a capital inside, "DinaÁvila", counts as two;
+        # one typed in capitals, "TIUL", is one).
+        typed_before = sum(1 + bool(w.camel and not w.typed.isupper()) for w in result if not w.particle)
+        if word in MARRIED_PARTICLES and typed_before >= 2:
             optional = True
         if len(word) == 1 and word.isalpha() and (word not in AMBIGUOUS_INITIALS or period):
             result.append(QueryWord(word, typed, optional, partial=typing and last, initial=True))
@@ -169,12 +177,16 @@ GLUED_PARTICLES = ("delos", "delas", "dela", "del", "de", "los", "las", "la")
 
 
 def glued_particle(word: str, vocabulary) -> str | None:
-    """The surname after a particle glued to it ("delcid" -> "cid", "delacruz" -> "cruz"), when
-    the word itself is unknown and the rest is a known word of three letters or more."""
+    """The surname after a particle glued to it ("delcid" -> "cid", "delacruz" -> "cruz"), or
+    before one ("bautistadel" -> "bautista", in "Bautistadel Cid"), when the word itself is unknown
+    and the rest is a known word of three letters or more."""
     for particle in GLUED_PARTICLES:
-        rest = word[len(particle) :]
-        if word.startswith(particle) and len(rest) >= 3 and vocabulary.knows(rest):
-            return rest
+        for rest in (
+            word[len(particle) :] if word.startswith(particle) else "",
+            word[: -len(particle)] if word.endswith(particle) else "",
+        ):
+            if len(rest) >= 3 and vocabulary.knows(rest):
+                return rest
     return None
 
 

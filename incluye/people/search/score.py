@@ -37,9 +37,11 @@ from incluye.people.search.normalize import (
     SIM_INITIAL_GIVEN,
     SIM_INITIAL_SURNAME,
     SIM_NICKNAME,
+    SIM_NICKNAME_PREFIX,
     SIM_ONE_EDIT,
     SIM_PHONETIC,
     SIM_PREFIX,
+    SIM_PREFIX_TYPO,
     SIM_REPAIRED,
     SIM_TWO_EDITS,
     QueryWord,
@@ -79,14 +81,15 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
         ):
             for name in NICKNAMES[nickname[0]]:
                 add(index._token_id.get(name), SIM_ONE_EDIT, "typo")
+    for name in nicknames:
+        add(index._token_id.get(name), SIM_NICKNAME, "nickname")
     if partial and len(word) >= 3:
         start = bisect.bisect_left(NICKNAMES_SORTED, word)
         for nickname in NICKNAMES_SORTED[start:]:
             if not nickname.startswith(word):
                 break
-            nicknames |= NICKNAMES[nickname]
-    for name in nicknames:
-        add(index._token_id.get(name), SIM_NICKNAME, "nickname")
+            for name in NICKNAMES[nickname]:
+                add(index._token_id.get(name), SIM_NICKNAME_PREFIX, "nickname")
     if len(word) >= 2:
         for tid in index.one_edit(word):
             add(tid, SIM_ONE_EDIT, "typo")
@@ -103,12 +106,39 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
                 break
             if token != word:
                 add(index._token_id[token], SIM_PREFIX, "prefix")
+        if len(word) >= 3:
+            vocabulary = index._sorted_vocab
+            for start_typed in _one_edit_starts(word):
+                at = bisect.bisect_left(vocabulary, start_typed)
+                while at < len(vocabulary) and vocabulary[at].startswith(start_typed):
+                    add(index._token_id[vocabulary[at]], SIM_PREFIX_TYPO, "typo")
+                    at += 1
     result = dict(found)
     result[-1] = (len(index.vocab), "")  # the vocabulary size it was computed against
     if len(index._expansions) > 20_000:
         index._expansions.clear()
     index._expansions[key] = result
     return result
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit_starts(word: str) -> set[str]:
+    """What the start of a word typed with one typo ("osh", "dai") may have been ("och", "dia"):
+    one letter changed, added, dropped or two swapped, at least three letters long. The first
+    letter stays when only three are typed (there, any first letter reaches too many words)."""
+    keep = 1 if len(word) <= 3 else 0
+    found = set()
+    for i in range(keep, len(word)):
+        found.update(word[:i] + c + word[i + 1 :] for c in _LETTERS)  # changed
+        found.add(word[:i] + word[i + 1 :])  # dropped
+        if i + 1 < len(word):
+            found.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # swapped
+    for i in range(keep, len(word) + 1):
+        found.update(word[:i] + c + word[i:] for c in _LETTERS)  # added
+    found.discard(word)
+    return {start for start in found if len(start) >= 3}
 
 
 def _expansion(index: PeopleIndex, word: QueryWord) -> dict[int, tuple[int, str]]:

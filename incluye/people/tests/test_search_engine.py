@@ -252,3 +252,47 @@ def test_the_abbreviations_of_records_stand_for_their_names(typed, reasons):
     hits = index.search(organization_ids=[ORG], query=typed, limit=3)
     assert names(index, typed, limit=1) == ["maria guadalupe tzul coc"]
     assert set(reasons) <= set(describe(hits[0].reasons))
+
+
+def test_a_word_being_typed_weighs_more_where_it_begins_the_name_than_where_it_begins_a_nickname():
+    # "Che…" begins Chen (a surname) and Chepe (José): the surname typed is the likelier reading.
+    index = build(
+        record("Luis", "Caal", "Chen", days_ago=900),
+        *(record("Luis José", "Caal", surname, days_ago=1) for surname in ["López", "Aguilar", "Pop"]),
+    )
+    assert names(index, "Luis Caal Che", limit=1) == ["luis caal chen"]
+
+
+def test_a_typo_in_the_word_being_typed_still_reaches_the_words_it_begins():
+    index = build(
+        record("Juan", "Suazo", "Ochoa", days_ago=900),
+        *(record("Juan", "Suazo", surname, days_ago=1) for surname in ["Torres", "Mejía", "Lacayo"]),
+    )
+    assert names(index, "Juan Suazo Osh", limit=1) == ["juan suazo ochoa"]
+    assert names(index, "Juan Suazo Ohc", limit=1) == ["juan suazo ochoa"]
+
+
+def test_a_married_de_after_a_glued_given_name_and_surname_may_be_missing_from_her_record():
+    index = build(
+        record("Dina Natalia", "Ávila", "", sex="F", days_ago=900),
+        record("Dina Alba", "Gutiérrez", "Martínez", sex="F", days_ago=1),
+        record("José Julio", "Ávila", "Gutiérrez", days_ago=1),
+    )
+    assert names(index, "DinamÁvila de Gutiérrez", limit=1) == ["dina natalia avila"]
+
+
+def test_a_surname_in_capitals_before_de_leon_is_no_married_name():
+    index = build(
+        record("Miguel David", "Tiul", "De León", days_ago=900),
+        *(record(given, "Tiul", "De León", sex="F", days_ago=1) for given in ["Audrea", "Marisol", "Eva"]),
+    )
+    assert not any(w.optional for w in parse_name_query("TIUL DE LEON MIG UEL DAVID"))
+    assert names(index, "TIUL DE LEON MIG UEL DAVID", limit=1) == ["miguel david tiul leon"]
+
+
+def test_a_particle_glued_to_the_end_of_the_surname_before_it_is_found():
+    index = build(
+        record("Roberto", "Bautista", "Del Cid", days_ago=900),
+        *(record("Roberto", "Del Cid", surname, days_ago=1) for surname in ["Marín", "González", "García"]),
+    )
+    assert names(index, "Roberto Bautistadel Cid", limit=1) == ["roberto bautista cid"]
