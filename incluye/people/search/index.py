@@ -136,6 +136,10 @@ class PeopleIndex:
         # postings: CSR from the build, plus delta arrays for rows appended since
         self._offsets = np.zeros(1, np.int64)
         self._postings = np.zeros(0, np.int32)
+        # Bumped at each change of the postings: what a query word's rows were cached against.
+        self._postings_version = 0
+        self._word_rows: dict = {}
+        self._word_rows_bytes = 0
         self._delta: dict[int, np.ndarray] = {}
         self._delta_size = 0
         # rows by birth date (from the last postings build) + rows appended or changed since
@@ -374,6 +378,7 @@ class PeopleIndex:
         self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         self._delta = {}
         self._delta_size = 0
+        self._postings_version += 1
         births = self._cols["birth"][: self.n]
         order = np.argsort(births, kind="stable")
         self._births_sorted = births[order]
@@ -392,6 +397,7 @@ class PeopleIndex:
         previous = self._delta.get(tid)
         self._delta[tid] = rows if previous is None else np.concatenate((previous, rows))
         self._delta_size += len(rows)
+        self._postings_version += 1
 
     def _rows_of(self, pks) -> list[int | None]:
         """Current row of each primary key (None when the index does not know it)."""

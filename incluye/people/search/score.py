@@ -100,14 +100,14 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
         if index._sorted_vocab_size != len(index.vocab):
             index._sorted_vocab = sorted(index.vocab)
             index._sorted_vocab_size = len(index.vocab)
-        start = bisect.bisect_left(index._sorted_vocab, word)
-        for token in index._sorted_vocab[start:]:
-            if not token.startswith(word):
-                break
-            if token != word:
-                add(index._token_id[token], SIM_PREFIX, "prefix")
-        if len(word) >= 3:
-            vocabulary = index._sorted_vocab
+        vocabulary = index._sorted_vocab
+        at = bisect.bisect_left(vocabulary, word)
+        begins = at < len(vocabulary) and vocabulary[at].startswith(word)
+        while at < len(vocabulary) and vocabulary[at].startswith(word):
+            if vocabulary[at] != word:
+                add(index._token_id[vocabulary[at]], SIM_PREFIX, "prefix")
+            at += 1
+        if len(word) >= 3 and not begins:  # the start begins no known word: a typo in it?
             for start_typed in _one_edit_starts(word):
                 at = bisect.bisect_left(vocabulary, start_typed)
                 while at < len(vocabulary) and vocabulary[at].startswith(start_typed):
@@ -298,6 +298,35 @@ def _structure(slots: np.ndarray) -> np.ndarray:
     return (order_natural | order_rotated).astype(np.int8) + (~surnames | first).astype(np.int8)
 
 
+# The rows a query word reaches are kept for the next searches (a name is searched again and again
+# while it is typed and at each desk), up to this many bytes of row numbers in all.
+WORD_ROWS_BYTES = 64 * 2**20
+
+
+def _word_rows(index: PeopleIndex, word: QueryWord, expansion) -> list[tuple[int, np.ndarray]]:
+    """(similarity, rows) of a query word, ascending similarity: every row its expansions reach."""
+    key = (word.text, word.partial, word.repaired)
+    cached = index._word_rows.get(key)
+    if cached is not None and cached[0] == index._postings_version:
+        return cached[1]
+    by_value: dict[int, list[np.ndarray]] = {}
+    for tid, (value, _how) in expansion.items():
+        if tid >= 0:
+            by_value.setdefault(value, []).extend(index._postings_of(tid))
+    result = [
+        (value, parts[0] if len(parts) == 1 else np.concatenate(parts))
+        for value, parts in sorted(by_value.items())
+    ]
+    size = sum(rows.nbytes for _value, rows in result)
+    if index._word_rows_bytes + size > WORD_ROWS_BYTES:
+        index._word_rows.clear()
+        index._word_rows_bytes = 0
+    if size <= WORD_ROWS_BYTES // 8:
+        index._word_rows[key] = (index._postings_version, result)
+        index._word_rows_bytes += size
+    return result
+
+
 def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, limit: int) -> list[Hit]:
     if limit <= 0:
         return []
@@ -309,14 +338,9 @@ def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, l
     n = index.n
     similarity = np.zeros((len(full_words), n), np.uint8)
     for k, i in enumerate(full_words):
-        by_value: dict[int, list[np.ndarray]] = {}
-        for tid, (value, _how) in expansions[i].items():
-            if tid >= 0:
-                by_value.setdefault(value, []).extend(index._postings_of(tid))
         # Ascending similarity: a row with two expansions keeps the best one.
-        for value in sorted(by_value):
-            parts = by_value[value]
-            similarity[k, parts[0] if len(parts) == 1 else np.concatenate(parts)] = value
+        for value, rows in _word_rows(index, query_words[i], expansions[i]):
+            similarity[k, rows] = value
     total = similarity.sum(axis=0, dtype=np.uint16)
     if birth is not None:
         born = _born_that_year(index, birth.date.year)
