@@ -296,3 +296,14 @@ def test_a_particle_glued_to_the_end_of_the_surname_before_it_is_found():
         *(record("Roberto", "Del Cid", surname, days_ago=1) for surname in ["Marín", "González", "García"]),
     )
     assert names(index, "Roberto Bautistadel Cid", limit=1) == ["roberto bautista cid"]
+
+
+def test_a_person_registered_after_a_search_is_found_by_the_same_words_at_once():
+    # The rows a word reaches are kept between searches: a new record must still be among them.
+    index = build(record("Marvin", "Coc", "Tzul", days_ago=900))
+    assert names(index, "Coc Tzul Marv", limit=2) == ["marvin coc tzul", "maria perez coc"]
+    index.apply_records([record("Marvina", "Coc", "Tzul", sex="F", days_ago=1)], [])
+    assert names(index, "Coc Tzul Marv", limit=2) == ["marvina coc tzul", "marvin coc tzul"]
+    index._build_postings()  # and after the postings are rebuilt
+    index.apply_records([record("Marvel", "Coc", "Tzul", days_ago=0)], [])
+    assert names(index, "Coc Tzul Marv")[0] == "marvel coc tzul"
