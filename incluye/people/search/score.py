@@ -102,12 +102,11 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
             index._sorted_vocab_size = len(index.vocab)
         vocabulary = index._sorted_vocab
         at = bisect.bisect_left(vocabulary, word)
-        begins = at < len(vocabulary) and vocabulary[at].startswith(word)
         while at < len(vocabulary) and vocabulary[at].startswith(word):
             if vocabulary[at] != word:
                 add(index._token_id[vocabulary[at]], SIM_PREFIX, "prefix")
             at += 1
-        if len(word) >= 3 and not begins:  # the start begins no known word: a typo in it?
+        if len(word) >= 3:  # a typo in the start typed so far: below any clean start
             for start_typed in _one_edit_starts(word):
                 at = bisect.bisect_left(vocabulary, start_typed)
                 while at < len(vocabulary) and vocabulary[at].startswith(start_typed):
