@@ -4,7 +4,7 @@ The scoring stage gives each hit reasons as (code, parameters); `describe` turns
 sentences with the translation function it is given (the web layer passes Django's gettext, so
 the words are in the language of whoever reads them)."""
 
-from incluye.people.search.normalize import NAME_DISPLAY
+from incluye.people.search.normalize import NAME_DISPLAY, NAME_FORM_SECTIONS
 
 
 def gettext_noop(message: str) -> str:
@@ -29,7 +29,7 @@ MESSAGES = {
 }
 
 
-NAME_FORMS = ("nickname", "english", "abbreviation")
+NAME_FORMS = frozenset(NAME_FORM_SECTIONS.values())  # "nickname", "english", "abbreviation"
 
 
 def _display(folded: str) -> str:

@@ -84,10 +84,7 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
     for name in nicknames:
         add(index._token_id.get(name), SIM_NICKNAME, "nickname")
     if partial and len(word) >= 3:
-        start = bisect.bisect_left(NICKNAMES_SORTED, word)
-        for nickname in NICKNAMES_SORTED[start:]:
-            if not nickname.startswith(word):
-                break
+        for nickname in _starting_with(NICKNAMES_SORTED, word):
             for name in NICKNAMES[nickname]:
                 add(index._token_id.get(name), SIM_NICKNAME_PREFIX, "nickname")
     if len(word) >= 2:
@@ -100,24 +97,26 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
         if index._sorted_vocab_size != len(index.vocab):
             index._sorted_vocab = sorted(index.vocab)
             index._sorted_vocab_size = len(index.vocab)
-        vocabulary = index._sorted_vocab
-        at = bisect.bisect_left(vocabulary, word)
-        while at < len(vocabulary) and vocabulary[at].startswith(word):
-            if vocabulary[at] != word:
-                add(index._token_id[vocabulary[at]], SIM_PREFIX, "prefix")
-            at += 1
+        for token in _starting_with(index._sorted_vocab, word):  # the word itself stays exact
+            add(index._token_id[token], SIM_PREFIX, "prefix")
         if len(word) >= 3:  # a typo in the start typed so far: below any clean start
             for start_typed in _one_edit_starts(word):
-                at = bisect.bisect_left(vocabulary, start_typed)
-                while at < len(vocabulary) and vocabulary[at].startswith(start_typed):
-                    add(index._token_id[vocabulary[at]], SIM_PREFIX_TYPO, "typo")
-                    at += 1
+                for token in _starting_with(index._sorted_vocab, start_typed):
+                    add(index._token_id[token], SIM_PREFIX_TYPO, "typo")
     result = dict(found)
     result[-1] = (len(index.vocab), "")  # the vocabulary size it was computed against
     if len(index._expansions) > 20_000:
         index._expansions.clear()
     index._expansions[key] = result
     return result
+
+
+def _starting_with(ordered: list[str], start: str):
+    """The words of a sorted list that begin with `start`, walked from where it would go."""
+    at = bisect.bisect_left(ordered, start)
+    while at < len(ordered) and ordered[at].startswith(start):
+        yield ordered[at]
+        at += 1
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

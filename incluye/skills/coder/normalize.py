@@ -107,12 +107,14 @@ _OWN_FAMILY_CARE = re.compile(
 # cocinaba" adds a job), a verb of working or being, and what follows up to the next break or the
 # word that turns it ("sino", "pero", "solo", "más que", "y"). "…, no en cocina" likewise.
 _TURN = r"(?:sino|pero|but|solo|nomas|only|just|mas\s+que|excepto|except|y|e|and|luego|then|despues)"
+_UP_TO_TURN = r"(?:(?!\s*(?:[,;.:()/]|\b" + _TURN + r"\b)).)*"  # up to the next break or turn
 _NEGATED_WORK = re.compile(
     r"\b(?:no|nunca|jamas|never|didn't|didnt|did\s+not|don't|dont|do\s+not|wasn't|wasnt|was\s+not)\s+"
     r"(?:(?!(?:solo|nomas|nada\s+mas|only|just)\b)[a-z']+\s+)?"
     r"(?:trabaj\w*|labor\w*|era|fui|fue|hac\w*|hice|hizo|work\w*|was|did)\b"
-    r"(?:(?!\s*(?:[,;.:()/]|\b" + _TURN + r"\b)).)*"
-    r"|\b(?:no|not)\s+(?:en|de|como|as|in|at|a|an)\s+(?:(?!\s*(?:[,;.:()/]|\b" + _TURN + r"\b)).)*"
+    + _UP_TO_TURN
+    + r"|\b(?:no|not)\s+(?:en|de|como|as|in|at|a|an)\s+"
+    + _UP_TO_TURN
 )
 # Being at school is no job: "estaba en la escuela", "I was in school", "estudiaba high school".
 # Working at a school still is ("trabajé de conserje en una escuela"): only attending is dropped.
