@@ -3,11 +3,9 @@
 identity numbers, phones and municipalities of each country. Nothing here is a real person."""
 
 import datetime
-import json
 import random
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
 
 import phonenumbers
 from django.db import transaction
@@ -16,11 +14,8 @@ from phonenumbers import PhoneNumberType
 
 from incluye.core.identity import dpi_check_digit, dui_check_digit
 from incluye.core.models import Division, IdDocumentType
+from incluye.core.names import NAMES
 from incluye.people.models import DatePrecision, IdentityDocument, Person, Sex
-
-NAMES = json.loads(
-    (Path(__file__).parent.parent / "core" / "data" / "names.json").read_text(encoding="utf-8")
-)
 
 CALLING_CODES = {"GT": "502", "SV": "503", "HN": "504", "CR": "506"}
 

@@ -8,35 +8,27 @@ Ma. → María), then to a phonetic key. These functions run once per *distinct*
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
 from functools import cache
-from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+from incluye.core.names import NAMES, given_names, name_forms
 from incluye.core.text import fold
-
-NAMES = json.loads(
-    (Path(__file__).resolve().parent.parent.parent / "core" / "data" / "names.json").read_text(
-        encoding="utf-8"
-    )
-)
-
-_ABBREVIATIONS = {"ma": "maria", "fco": "francisco", "jse": "jose", "guad": "guadalupe"}
 
 
 @cache
 def _nickname_table() -> dict[str, tuple[str, ...]]:
-    """Folded nickname -> folded formal names (a nickname may stand for several: Beto)."""
+    """Folded other form of a given name -> the folded names it stands for (a nickname may stand
+    for several: Beto): nicknames, English forms, abbreviations (names.json). An English form that
+    is a given name of its own in the lists (Henry, Alexander) stays that name."""
     table: dict[str, set[str]] = {}
-    for formal, nicknames in NAMES["nicknames"].items():
-        for nickname in nicknames:
-            table.setdefault(fold(nickname), set()).add(fold(formal))
-    for abbreviation, formal in _ABBREVIATIONS.items():
-        table.setdefault(abbreviation, set()).add(formal)
-    return {nickname: tuple(sorted(formals)) for nickname, formals in table.items()}
+    for kind, name, form in name_forms():
+        if kind == "english" and fold(form) in _known_given_names():
+            continue
+        table.setdefault(fold(form), set()).add(fold(name))
+    return {form: tuple(sorted(names)) for form, names in table.items()}
 
 
 _PHONETIC_RULES = [
@@ -83,7 +75,7 @@ MISTYPED_NICKNAME_LENGTH = 5
 @cache
 def _known_given_names() -> frozenset[str]:
     """Folded given names of the names list: a name that is one of them is no mistyped nickname."""
-    return frozenset(fold(name) for names in NAMES["given_names"].values() for name, _weight in names)
+    return frozenset(fold(name) for name in given_names())
 
 
 @cache

@@ -4,7 +4,8 @@ The scoring stage gives each hit reasons as (code, parameters); `describe` turns
 sentences with the translation function it is given (the web layer passes Django's gettext, so
 the words are in the language of whoever reads them)."""
 
-from incluye.people.search.normalize import NAME_DISPLAY, NAME_FORM_SECTIONS
+from incluye.core.names import NAME_FORM_SECTIONS
+from incluye.people.search.normalize import NAME_DISPLAY
 
 
 def gettext_noop(message: str) -> str:

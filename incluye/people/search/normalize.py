@@ -10,13 +10,12 @@ words after a married "de" may be missing from a woman's record; a single letter
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 
+from incluye.core.names import name_forms
 from incluye.core.text import fold
 
 PARTICLES = frozenset(
@@ -73,33 +72,21 @@ def phonetic(token: str) -> str:
     return token
 
 
-NAMES_FILE = Path(__file__).resolve().parent.parent.parent / "core" / "data" / "names.json"
-
-
-# The other forms of a given name the search accepts for it, and how each is named in a reason:
-# a nickname ("Chepe"), the English a returnee may have gone by in the United States ("Joseph"),
-# an abbreviation of records ("Ma." for María).
-NAME_FORM_SECTIONS = {"nicknames": "nickname", "english_forms": "english", "abbreviations": "abbreviation"}
-
-
 def _load_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, str], dict[tuple[str, str], str]]:
     """Folded form <-> folded names, both ways; the display spelling of each; and what kind of
     form each (form, name) pair is (the first section that names it)."""
-    data = json.loads(NAMES_FILE.read_text("utf-8"))
     related: dict[str, set[str]] = defaultdict(set)
     display: dict[str, str] = {}
     kinds: dict[tuple[str, str], str] = {}
-    for section, kind in NAME_FORM_SECTIONS.items():
-        for name, forms in data[section].items():
-            folded_name = fold(name)
-            display[folded_name] = name
-            for form in forms:
-                folded_form = fold(form).translate(_APOSTROPHES)
-                display.setdefault(folded_form, form)
-                related[folded_form].add(folded_name)
-                related[folded_name].add(folded_form)
-                kinds.setdefault((folded_form, folded_name), kind)
-                kinds.setdefault((folded_name, folded_form), kind)
+    for kind, name, form in name_forms():
+        folded_name = fold(name)
+        display[folded_name] = name
+        folded_form = fold(form).translate(_APOSTROPHES)
+        display.setdefault(folded_form, form)
+        related[folded_form].add(folded_name)
+        related[folded_name].add(folded_form)
+        kinds.setdefault((folded_form, folded_name), kind)
+        kinds.setdefault((folded_name, folded_form), kind)
     return {k: frozenset(v) for k, v in related.items()}, display, kinds
 
 

@@ -56,6 +56,11 @@ def plant(org) -> dict[str, tuple[Person, Person]]:
             add(org, "Francisco Javier", "Tzul", "Caal", "1985-06-30"),
             add(org, "Pancho", "Tzul", "Caal", "1985-06-30"),
         ),
+        # Years in the United States: registered once under the English form of the name.
+        "English name": (
+            add(org, "Guillermo", "Coj", "Tum", "1983-10-12"),
+            add(org, "William", "Coj", "Tum", "1983-10-12"),
+        ),
         "swapped surnames": (
             add(org, "Wilmer", "Ajú", "Xiloj", "1993-11-02"),
             add(org, "Wilmer", "Xiloj", "Ajú", "1993-11-02"),
@@ -116,6 +121,15 @@ def test_names_are_folded_phonetic_and_nicknames_canonical():
     }
 
 
+def test_an_english_form_or_an_abbreviation_stands_for_its_name_but_a_name_of_its_own_does_not():
+    assert given_features("Joseph")["given_key"] == given_features("José")["given_key"]
+    assert given_features("William Alexander")["given1_canon"] == [spanish_phonetic("Guillermo")]
+    assert given_features("Gpe. del Carmen")["given1_canon"] == [spanish_phonetic("Guadalupe")]
+    # Henry is a name Central Americans are given: it is no English Enrique here.
+    assert given_features("Henry")["given1_canon"] == [spanish_phonetic("Henry")]
+    assert given_features("Alexander")["given1_canon"] == [spanish_phonetic("Alexander")]
+
+
 def test_a_long_nickname_mistyped_by_one_letter_still_stands_for_its_name():
     # "Lencheo" is Lencho, Lorenzo's or Florencio's.
     assert spanish_phonetic("Lorenzo") in given_features("Lencheo")["given1_canon"]
@@ -166,6 +180,7 @@ def test_planted_duplicates_are_found_with_reasons_and_namesakes_are_not(persona
     assert _("second surname missing") in shown(pair(*planted["second surname missing"]))
     assert _("nickname or spelling of the same name") in shown(pair(*planted["nickname"]))
     assert _("same birth date") in shown(pair(*planted["nickname"]))
+    assert _("nickname or spelling of the same name") in shown(pair(*planted["English name"]))
     assert _("identity number differs by one character") in shown(pair(*planted["identity number mistyped"]))
     # No false alarm among the generated people.
     assert run.pairs_found == len(planted) == DuplicateCandidate.objects.count()
