@@ -93,8 +93,9 @@ _ENGLISH_ENDINGS = frozenset({"s", "t", "m", "re", "ve", "ll", "d"})
 # "ama de casa" is none); "cuidaba niños", "cuidaba a los niños de una señora" still name one.
 _FAMILY = (
     r"(?:hij\w*|nin[oa]s?|bebes?|niet[oa]s?|patoj[oa]s?|cipot[ea]s?|chamac[oa]s?|mama|papa|madre|padre"
-    r"|abuel\w*|espos[oa]|suegr[oa]|herman\w*|familia|kids?|children|child|sons?|daughters?|bab(?:y|ies)"
-    r"|mom|mother|dad|father|grand\w*|wife|husband|family)"
+    r"|abuel\w*|espos[oa]|suegr[oa]|herman\w*|ti[oa]s?|prim[oa]s?|sobrin[oa]s?|cunad[oa]s?|familia|kids?"
+    r"|children|child|sons?|daughters?|bab(?:y|ies)|mom|mother|dad|father|grand\w*|wife|husband|brothers?"
+    r"|sisters?|uncles?|aunts?|cousins?|nephews?|nieces?|family)"
 )
 _OWN_FAMILY_CARE = re.compile(
     r"\b(?:cuid\w*|took care|taking care|take care|caring|cared|looked after|looking after)"
@@ -126,12 +127,51 @@ _STUDYING = re.compile(
     r"(?:\s+(?:en\s+|in\s+|at\s+)?" + _SCHOOL + r")?\b"
 )
 
+# "Mi esposa limpiaba casas", "my brother was a welder": a relative's job is not the person's. A
+# clause that starts with the relative and a verb of theirs is dropped up to the next break or
+# turn. Kept: the person taking part ("mi tío me enseñó a soldar", "mi hermano y yo pintábamos"),
+# what a relative had ("mi tío tenía una compañía de techos"), "…, y yo también".
+_RELATIVE_AT_WORK = re.compile(
+    r"(?:^|(?<=[,;.:])|\b(?:y|e|and|pero|but)\b)\s*(?:mi|mis|my|nuestr[oa]s?|our)\s+(?:[a-z]+\s+)?"
+    + _FAMILY
+    + r"\s+(?:(?:tambien|also|siempre|always|antes)\s+)?"
+    r"(?!(?:tenia|tenian|tuvo|tiene|had|has|have|owned|owns)\b)"
+    r"(?:era|eran|es|fue|trabaj\w*|[a-z]+aba|[a-z]+aban|[a-z]+ia|[a-z]+ian|was|were|is|works?|[a-z]+ed)\b"
+    + "(?>"  # all the way to the break or turn, then look at what follows
+    + _UP_TO_TURN
+    + r")(?!\s*,?\s*(?:y|e|and)\s+(?:yo|i|me)\s+(?:tambien|igual|too|also)\b)"
+)
+# A service used, not given: "pedía Uber", "took an uber to the doctor", "iba al doctor", "me
+# cortaba el pelo con un barbero". Driving one ("manejaba Uber"), cutting others' hair ("les
+# cortaba el pelo") and working at a hospital ("iba al hospital a limpiar") still name a job.
+_PATIENT_AT = r"(?:doctor|medico|dentista|hospital|clinica|clinic|dentist)\b"
+_CUSTOMER = re.compile(
+    r"\b(?:pedi\w*|tom\w*|agarr\w*|llam\w*|took|take|takes|taking|called|call|calling|ordered|order"
+    r"|rode|ride|rides|riding|caught|catch)\s+(?:(?:un|una|el|la|los|an|a|the|my|mi)\s+)?"
+    r"(?:uber|lyft|taxi|taxis|cab|bus|buses|camion|camioneta|metro|tren|train|subway)\b"
+    r"(?:\s+(?:para\s+ir\s+|to\s+go\s+)?(?:al|a\s+la|to\s+the|to)\s+" + _PATIENT_AT + r")?"
+    r"|\b(?:iba|ibamos|fui|fuimos|voy|vamos|ir|went|go|goes|going)\s+(?:al|a\s+la|a|to\s+the|to\s+a|to)\s+"
+    + _PATIENT_AT
+    + r"|\b(?:me|nos)\s+cort\w*\s+(?:el\s+)?(?:pelo|cabello)\b"
+    + _UP_TO_TURN
+    + r"|\b(?:got|get|gets|getting)\s+(?:a\s+|my\s+)?haircuts?\b"
+    + _UP_TO_TURN
+)
+
 
 def without_names(folded: str) -> str:
-    """The text without a person's name after an introduction, the care of one's own family, a job
-    said not to have been done, and school."""
+    """The text without a person's name after an introduction, the care of one's own family, a
+    relative's job, a service used as a customer, a job said not to have been done, and school."""
     folded = _OWN_FAMILY_CARE.sub(" . ", _INTRODUCTION.sub(" . ", folded))
+    folded = _CUSTOMER.sub(" . ", _RELATIVE_AT_WORK.sub(_unless_first_person, folded))
     return _STUDYING.sub(" . ", _NEGATED_WORK.sub(" . ", folded))
+
+
+_FIRST_PERSON = re.compile(r"\b(?:me|yo|nos|nosotros|i|we|us)\b")
+
+
+def _unless_first_person(match: re.Match) -> str:
+    return match.group(0) if _FIRST_PERSON.search(match.group(0)) else " . "
 
 
 def _glottal(match: re.Match) -> str:

@@ -906,3 +906,41 @@ def test_a_job_said_not_to_have_been_done_or_school_gets_no_answer(bundled_coder
 )
 def test_the_job_that_was_done_is_found_beside_the_one_that_was_not(bundled_coder, text, soc):
     assert bundled_coder.code(text)[0].soc == soc, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi esposa limpiaba casas",
+        "mi hermano era soldador",
+        "my brother was a welder",
+        "my wife cleaned houses",
+        "pedía Uber para ir al doctor",
+        "took an uber to the doctor",
+        "tomaba el bus para ir a la escuela de mis hijos",
+        "iba al doctor cada mes",
+        "me cortaba el pelo con un barbero",
+        "seleccione una opción",
+        "-- seleccione --",
+        "select an option",
+    ],
+)
+def test_a_relatives_job_a_service_used_or_a_forms_placeholder_gets_no_answer(bundled_coder, text):
+    assert bundled_coder.code(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "soc"),
+    [
+        ("manejaba Uber en Houston", "53-3054"),
+        ("les cortaba el pelo en una barbería", "39-5011"),
+        ("iba al hospital a limpiar", "37-2011"),
+        ("mi hermano y yo pintábamos casas", "47-2141"),
+        ("mi hermano trabajaba en construcción y yo también", "47-2061"),
+        ("mi esposa limpiaba casas y yo trabajaba en construcción", "47-2061"),
+        ("trabajé de cocinero, mi esposa era mesera", "35-2014"),
+        ("mi tío tenía una compañía de techos y ahí trabajé", "47-2181"),
+    ],
+)
+def test_the_persons_own_job_is_found_beside_a_relatives_or_a_service_they_used(bundled_coder, text, soc):
+    assert bundled_coder.code(text)[0].soc == soc, text
