@@ -252,9 +252,7 @@ class PeopleIndex:
         """Whether the vocabulary holds this word, one pronounced the same, or a name it is a
         nickname of."""
         return (
-            token in self._token_id
-            or phonetic(token) in self._phonetic
-            or any(name in self._token_id for name in NICKNAMES.get(token, ()))
+            token in self._token_id or phonetic(token) in self._phonetic or bool(self._nickname_names(token))
         )
 
     def _count(self, tid: int) -> int:
@@ -262,11 +260,16 @@ class PeopleIndex:
 
     def frequency(self, token: str) -> int:
         """How many rows carried this word (or, for a word the vocabulary lacks, the commonest one
-        pronounced the same) at the last rebuild of the postings."""
+        pronounced the same, or the names it is a nickname of) at the last rebuild of the postings."""
         tid = self._token_id.get(token)
         if tid is not None:
             return self._count(tid)
-        return max((self._count(t) for t in self._phonetic.get(phonetic(token), ())), default=0)
+        alike = max((self._count(t) for t in self._phonetic.get(phonetic(token), ())), default=0)
+        # A nickname the registry does not hold ("Lencho"): as common as the names it stands for.
+        return alike or sum(self._count(self._token_id[name]) for name in self._nickname_names(token))
+
+    def _nickname_names(self, token: str) -> list[str]:
+        return [name for name in NICKNAMES.get(token, ()) if name in self._token_id]
 
     def near(self, token: str) -> bool:
         """Whether the vocabulary holds a word one typo away (an edit or a transposition)."""

@@ -257,26 +257,60 @@ def _initial_sims(index: PeopleIndex, letter: str, rows: np.ndarray) -> np.ndarr
     return np.where(given, SIM_INITIAL_GIVEN, np.where(surname, SIM_INITIAL_SURNAME, 0)).astype(np.float32)
 
 
-def _best_slots(
+def _values_by_token(expansion: dict[int, tuple[int, str]], vocabulary: int) -> np.ndarray:
+    """A word's similarity to every token of the vocabulary, and a 0 at the end (an empty slot)."""
+    values = np.zeros(vocabulary + 1, np.uint8)
+    tids = np.fromiter(expansion, np.int64, len(expansion))
+    similarity = np.fromiter((value for value, _how in expansion.values()), np.int64, len(expansion))
+    keep = (tids >= 0) & (tids < vocabulary)
+    values[tids[keep]] = similarity[keep]
+    return values
+
+
+def _assigned_slots(
     index: PeopleIndex, expansions, query_words, rows: np.ndarray, sims: np.ndarray
-) -> np.ndarray:
-    """(words × rows) slot of the record each query word matched best, or -1."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each query word's similarity and slot when a word of the record answers one query word at
+    most: (words × rows) similarities and slots (-1: none). "José Joe" is José with a Joe… being
+    typed (Joel), not José twice. The words closest to the record choose first; a word that loses
+    its slot takes the next best one left, or none."""
     tokens = index._tokens[rows]  # rows × SLOTS, -1 for empty
-    slots = np.full((len(query_words), len(rows)), -1, np.int16)
+    n, width = len(rows), tokens.shape[1]
     vocabulary = len(index.vocab)
+    per_slot = np.zeros((len(query_words), n, width), np.uint8)
     for i, word in enumerate(query_words):
         if word.initial:
             bit = 1 << (ord(word.text) - ord("a"))
-            per_slot = np.where((index.token_bits()[tokens] & bit) != 0, 1, 0)
+            has = (index.token_bits()[tokens] & bit) != 0
+            per_slot[i] = np.where(
+                has, np.where(np.arange(width) < FIRST_AT, SIM_INITIAL_GIVEN, SIM_INITIAL_SURNAME), 0
+            )
         else:
-            values = np.zeros(vocabulary + 1, np.uint8)
-            expansion = expansions[i]
-            tids = [tid for tid in expansion if 0 <= tid < vocabulary]
-            values[tids] = [expansion[tid][0] for tid in tids]
-            per_slot = values[tokens]
-        best = per_slot.argmax(axis=1)
-        slots[i] = np.where(sims[i] > 0, best, -1)
-    return slots
+            per_slot[i] = _values_by_token(expansions[i], vocabulary)[tokens]
+    # A word matched beyond the columns kept (a fifth given name) keeps its similarity, no slot.
+    in_columns = per_slot.max(axis=2) > 0
+    slots = np.where(in_columns, per_slot.argmax(axis=2), -1).astype(np.int16)
+    # Only where two words chose one slot is there anything to settle (few rows).
+    clash = np.zeros(n, bool)
+    for i in range(len(query_words)):
+        for j in range(i + 1, len(query_words)):
+            clash |= (slots[i] == slots[j]) & (slots[i] >= 0)
+    if not clash.any():
+        return sims, slots
+    rows_at = np.flatnonzero(clash)
+    sub, sub_sims = per_slot[:, rows_at], sims[:, rows_at]
+    columns = np.arange(len(rows_at))
+    assigned = sims.copy()
+    taken = np.zeros((len(rows_at), width), bool)
+    for word in np.argsort(-sub_sims, axis=0, kind="stable"):  # per row, the closest word first
+        values = np.where(taken, 0, sub[word, columns]).astype(np.float32)
+        slot = values.argmax(axis=1)
+        value = values[columns, slot]
+        beyond = ~in_columns[word, rows_at]
+        assigned[word, rows_at] = np.where(beyond, sub_sims[word, columns], value)
+        slots[word, rows_at] = np.where(value > 0, slot, -1)
+        taken[columns, slot] |= value > 0
+    return assigned, slots
 
 
 def _structure(slots: np.ndarray) -> np.ndarray:
@@ -353,6 +387,7 @@ def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, l
     for i, word in enumerate(query_words):
         if word.initial:
             sims[i] = _initial_sims(index, word.text, candidates)
+    sims, slots = _assigned_slots(index, expansions, query_words, candidates, sims)
     matched = sims > 0
     married = np.array([w.optional for w in query_words])[:, None]
     maybe = np.array([w.maybe for w in query_words])[:, None]
@@ -373,7 +408,7 @@ def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, l
     contenders = np.flatnonzero(score >= kth)
     if len(contenders) > 2000:
         contenders = contenders[np.argsort(-score[contenders], kind="stable")[:2000]]
-    slots = _best_slots(index, expansions, query_words, candidates[contenders], sims[:, contenders])
+    slots = slots[:, contenders]
     structure = _structure(slots)
     updated = index._cols["updated"][candidates[contenders]]
     # Among equals, a record that also has the optional words typed (a "de León" that may be a

@@ -307,3 +307,32 @@ def test_a_person_registered_after_a_search_is_found_by_the_same_words_at_once()
     index._build_postings()  # and after the postings are rebuilt
     index.apply_records([record("Marvel", "Coc", "Tzul", days_ago=0)], [])
     assert names(index, "Coc Tzul Marv")[0] == "marvel coc tzul"
+
+
+def test_a_word_of_the_record_answers_one_typed_word_only():
+    index = build(
+        record("José Joel", "Martínez", "Santos", days_ago=300),
+        *[record("José", "Martínez", "Santos", days_ago=i) for i in range(12)],
+        record("José Javier", "Coc", "Pop", days_ago=300),
+        *[record("José", "Coc", "Pop", days_ago=i) for i in range(12)],
+    )
+    # "Joe" is José in English, but José is typed already: here it is Joel being typed.
+    assert names(index, "Martínez Santos José Joe")[0] == "jose joel martinez santos"
+    assert names(index, "José Joe")[0] == "jose joel martinez santos"
+    # An initial is a given name of its own, not the first letter of the one typed beside it.
+    assert names(index, "José J. Coc")[0] == "jose javier coc pop"
+    hits = index.search(organization_ids=[ORG], query="José J. Coc", limit=2)
+    assert hits[0].score > hits[1].score
+
+
+def test_a_nickname_typed_with_a_space_too_many_is_put_together_though_no_record_carries_it():
+    # "Len" and "Cho" are surnames of the registry; "Lencho" is no record's word, but Lorenzo's
+    # nickname, and Lorenzo is far commoner than either half.
+    index = build(
+        record("Lorenzo", "Torres", "Coc", days_ago=300),
+        *[record("Lorenzo", "Pérez", "Ajú", days_ago=3) for _ in range(60)],
+        record("Ana", "Len", "Cho", days_ago=3),
+        record("Luis", "Len", "Torres", days_ago=3),
+    )
+    assert [w.text for w in repair_spaces(parse_name_query("Len cho Torrez"), index)] == ["lencho", "torrez"]
+    assert names(index, "Len cho Torrez")[0] == "lorenzo torres coc"
