@@ -396,6 +396,21 @@ class PeopleIndex:
         if delta is not None:
             yield delta
 
+    def _postings_of_many(self, tids: np.ndarray) -> np.ndarray:
+        """The rows of all these tokens at once (with repeats): one gather, not a slice each."""
+        based = tids[tids + 1 < len(self._offsets)]
+        starts, lengths = self._offsets[based], self._offsets[based + 1] - self._offsets[based]
+        total = int(lengths.sum())
+        parts = []
+        if total:
+            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            parts.append(self._postings[shift + np.arange(total)])
+        if self._delta:
+            parts += [self._delta[tid] for tid in tids.tolist() if tid in self._delta]
+        if not parts:
+            return np.zeros(0, self._postings.dtype)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
     def _add_to_delta(self, tid: int, rows: np.ndarray) -> None:
         previous = self._delta.get(tid)
         self._delta[tid] = rows if previous is None else np.concatenate((previous, rows))

@@ -341,13 +341,12 @@ def _word_rows(index: PeopleIndex, word: QueryWord, expansion) -> list[tuple[int
     cached = index._word_rows.get(key)
     if cached is not None and cached[0] == index._postings_version:
         return cached[1]
-    by_value: dict[int, list[np.ndarray]] = {}
+    by_value: dict[int, list[int]] = {}
     for tid, (value, _how) in expansion.items():
         if tid >= 0:
-            by_value.setdefault(value, []).extend(index._postings_of(tid))
+            by_value.setdefault(value, []).append(tid)
     result = [
-        (value, parts[0] if len(parts) == 1 else np.concatenate(parts))
-        for value, parts in sorted(by_value.items())
+        (value, index._postings_of_many(np.array(tids, np.int64))) for value, tids in sorted(by_value.items())
     ]
     size = sum(rows.nbytes for _value, rows in result)
     if index._word_rows_bytes + size > WORD_ROWS_BYTES:
