@@ -372,7 +372,9 @@ def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, l
         # Ascending similarity: a row with two expansions keeps the best one.
         for value, rows in _word_rows(index, query_words[i], expansions[i]):
             similarity[k, rows] = value
-    total = similarity.sum(axis=0, dtype=np.uint16)
+    total = similarity[0].astype(np.uint16)  # word by word: faster than a sum across the rows
+    for row in similarity[1:]:
+        total += row
     if birth is not None:
         born = _born_that_year(index, birth.date.year)
         total[born] += birth_points(index, birth, born)
