@@ -557,9 +557,7 @@ def people_fitting(index, kept: list[str]) -> int:
             continue
         for token in name_tokens(word):
             tid = index._token_id.get(token)
-            found = (
-                np.concatenate(list(index._postings_of(tid))) if tid is not None else np.zeros(0, np.int32)
-            )
+            found = index._postings_of_many(np.array([tid] if tid is not None else [], np.int64))
             rows = found if rows is None else np.intersect1d(rows, found, assume_unique=False)
     if rows is None:
         return index.n

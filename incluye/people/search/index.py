@@ -389,13 +389,6 @@ class PeopleIndex:
         self._births_dirty = []
         self._build_deletes()
 
-    def _postings_of(self, tid: int):
-        if tid + 1 < len(self._offsets):
-            yield self._postings[self._offsets[tid] : self._offsets[tid + 1]]
-        delta = self._delta.get(tid)
-        if delta is not None:
-            yield delta
-
     def _postings_of_many(self, tids: np.ndarray) -> np.ndarray:
         """The rows of all these tokens at once (with repeats): one gather, not a slice each."""
         based = tids[tids + 1 < len(self._offsets)]

@@ -303,7 +303,7 @@ def _assigned_slots(
     assigned = sims.copy()
     taken = np.zeros((len(rows_at), width), bool)
     for word in np.argsort(-sub_sims, axis=0, kind="stable"):  # per row, the closest word first
-        values = np.where(taken, 0, sub[word, columns]).astype(np.float32)
+        values = np.where(taken, 0, sub[word, columns])
         slot = values.argmax(axis=1)
         value = values[columns, slot]
         beyond = ~in_columns[word, rows_at]

@@ -141,6 +141,14 @@ _RELATIVE_AT_WORK = re.compile(
     + _UP_TO_TURN
     + r")(?!\s*,?\s*(?:y|e|and)\s+(?:yo|i|me)\s+(?:tambien|igual|too|also)\b)"
 )
+_FIRST_PERSON = re.compile(r"\b(?:me|yo|nos|nosotros|i|we|us)\b")
+
+
+def _unless_first_person(match: re.Match) -> str:
+    """A relative's clause is dropped unless the person is in it."""
+    return match.group(0) if _FIRST_PERSON.search(match.group(0)) else " . "
+
+
 # A service used, not given: "pedía Uber", "took an uber to the doctor", "iba al doctor", "me
 # cortaba el pelo con un barbero". Driving one ("manejaba Uber"), cutting others' hair ("les
 # cortaba el pelo") and working at a hospital ("iba al hospital a limpiar") still name a job.
@@ -165,13 +173,6 @@ def without_names(folded: str) -> str:
     folded = _OWN_FAMILY_CARE.sub(" . ", _INTRODUCTION.sub(" . ", folded))
     folded = _CUSTOMER.sub(" . ", _RELATIVE_AT_WORK.sub(_unless_first_person, folded))
     return _STUDYING.sub(" . ", _NEGATED_WORK.sub(" . ", folded))
-
-
-_FIRST_PERSON = re.compile(r"\b(?:me|yo|nos|nosotros|i|we|us)\b")
-
-
-def _unless_first_person(match: re.Match) -> str:
-    return match.group(0) if _FIRST_PERSON.search(match.group(0)) else " . "
 
 
 def _glottal(match: re.Match) -> str:
