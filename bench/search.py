@@ -563,7 +563,10 @@ def people_fitting(index, kept: list[str]) -> int:
         return index.n
     rows = rows[index._cols["alive"][rows]]
     if bits:
-        rows = rows[(index._cols["given_initials"][rows] & bits) == bits]
+        from incluye.people.search.index import FIRST_AT
+
+        given = np.bitwise_or.reduce(index.token_bits()[index._tokens[rows, :FIRST_AT]], axis=1)
+        rows = rows[(given & bits) == bits]
     return len(np.unique(rows))
 
 

@@ -3,7 +3,7 @@
 Every record is a dense row number. Per row, NumPy columns hold the name tokens (folded words of
 given names, preferred name, first and second surname; particles dropped), organization,
 liveness (merged records are dead rows), birth date, sex, the phone's last 8 digits, the record's
-updated_at and the first letters of its given names and of its surnames (for initials). Identity
+updated_at. Identity
 numbers are a pair of columns (key, row).
 
 Names repeat, so the vocabulary of distinct tokens is small (hundreds to a few tens of thousands);
@@ -63,8 +63,6 @@ COLUMNS = {
     "phone": np.int32,
     "updated": np.int64,
     "ntok": np.uint8,
-    "given_initials": np.uint32,  # bit i: a given name starts with chr(ord("a") + i)
-    "surname_initials": np.uint32,
 }
 
 
@@ -130,6 +128,7 @@ class PeopleIndex:
         self._deletes_size = 0
         self._phonetic: dict[str, list[int]] = defaultdict(list)
         self._sorted_vocab: list[str] = []
+        self._starts: set[str] = set()
         self._sorted_vocab_size = 0
         self._field_cache: dict[str, tuple[int, ...]] = {}
         self._expansions: dict[tuple[str, bool], dict[int, tuple[int, str]]] = {}
@@ -158,6 +157,7 @@ class PeopleIndex:
         self._last_doc_id = 0
         self.version = 0
         self._visible_cache: dict[tuple, np.ndarray] = {}
+        self._scratch: dict[str, np.ndarray] = {}
 
     @classmethod
     def from_records(cls, records, documents=()) -> PeopleIndex:
@@ -275,6 +275,15 @@ class PeopleIndex:
         """Whether the vocabulary holds a word one typo away (an edit or a transposition)."""
         return bool(self.one_edit(token))
 
+    def alphabetical(self) -> tuple[list[str], set[str]]:
+        """The vocabulary in alphabetical order, and the start of every word, three letters or
+        more (most starts a typo makes begin no word: a set says so at once)."""
+        if self._sorted_vocab_size != len(self.vocab):
+            self._sorted_vocab = sorted(self.vocab)
+            self._starts = {token[:end] for token in self.vocab for end in range(3, len(token) + 1)}
+            self._sorted_vocab_size = len(self.vocab)
+        return self._sorted_vocab, self._starts
+
     def token_bits(self) -> np.ndarray:
         """The first-letter bit of every token, and a 0 at the end (index -1: an empty slot)."""
         if len(self._token_bits_array) != len(self.vocab) + 1:
@@ -318,7 +327,6 @@ class PeopleIndex:
         self._ensure_capacity(start + count)
         columns = {name: [] for name in COLUMNS}
         tokens = []
-        bits = self._token_bits
         for (
             pk,
             org_id,
@@ -346,15 +354,6 @@ class PeopleIndex:
             columns["phone"].append(phone_key(phone))
             columns["updated"].append(micros(updated))
             columns["ntok"].append(ntok)
-            given_bits = surname_bits = 0
-            for slot, tid in enumerate(slots):
-                if tid >= 0:
-                    if slot < FIRST_AT:
-                        given_bits |= bits[tid]
-                    else:
-                        surname_bits |= bits[tid]
-            columns["given_initials"].append(given_bits)
-            columns["surname_initials"].append(surname_bits)
         end = start + count
         for name, values in columns.items():
             self._cols[name][start:end] = np.array(values, dtype=COLUMNS[name]) if values else []
@@ -539,6 +538,14 @@ class PeopleIndex:
             self._visible_cache[key] = mask
         return mask
 
+    def scratch(self, name: str, dtype) -> np.ndarray:
+        """An array of n values reused from one search to the next (a search holds the lock): it
+        holds whatever the last search left there."""
+        array = self._scratch.get(name)
+        if array is None or len(array) < self.n:
+            array = self._scratch[name] = np.empty(max(self._capacity, self.n), dtype)
+        return array[: self.n]
+
     def search(
         self, *, organization_ids, query: str, birth_date=None, limit: int = 10, birth_precision="day"
     ):
@@ -566,5 +573,6 @@ class PeopleIndex:
             self._doc_keys,
             self._doc_rows,
             *self._delta.values(),
+            *self._scratch.values(),
         ]
         return sum(a.nbytes for a in arrays)

@@ -8,7 +8,7 @@ row, rerank the best few hundred.
   first, from what the vocabulary knows (normalize.repair_spaces).
 - Scoring is vectorized: per query word a dense uint8 row of the best similarity of every record,
   summed (+ birth date points), masked by what the caller may see; the ~300 best rows are
-  reranked. Initials are scored on those rows only, from per-row bit masks of first letters.
+  reranked. Initials are scored on those rows only, from the first letters of their words.
 - The rank is how complete the match is — the mean similarity of the typed words (a married
   "de X" may be missing from a woman's record, a lone "y" from anyone's), with the birth date when
   given — then how many of those optional words the record has, then whether the words fell where
@@ -94,14 +94,12 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
         for tid in index.two_edits(word):
             add(tid, SIM_TWO_EDITS, "typo")
     if partial:
-        if index._sorted_vocab_size != len(index.vocab):
-            index._sorted_vocab = sorted(index.vocab)
-            index._sorted_vocab_size = len(index.vocab)
-        for token in _starting_with(index._sorted_vocab, word):  # the word itself stays exact
+        ordered, starts = index.alphabetical()
+        for token in _starting_with(ordered, word):  # the word itself stays exact
             add(index._token_id[token], SIM_PREFIX, "prefix")
         if len(word) >= 3:  # a typo in the start typed so far: below any clean start
-            for start_typed in _one_edit_starts(word):
-                for token in _starting_with(index._sorted_vocab, start_typed):
+            for start_typed in _one_edit_starts(word) & starts:
+                for token in _starting_with(ordered, start_typed):
                     add(index._token_id[token], SIM_PREFIX_TYPO, "typo")
     result = dict(found)
     result[-1] = (len(index.vocab), "")  # the vocabulary size it was computed against
@@ -250,33 +248,16 @@ def _birth_reasons(index, birth: Birth, row: int) -> list[tuple[str, dict]]:
     return []
 
 
-def _initial_sims(index: PeopleIndex, letter: str, rows: np.ndarray) -> np.ndarray:
-    bit = np.uint32(1 << (ord(letter) - ord("a")))
-    given = (index._cols["given_initials"][rows] & bit) != 0
-    surname = (index._cols["surname_initials"][rows] & bit) != 0
-    return np.where(given, SIM_INITIAL_GIVEN, np.where(surname, SIM_INITIAL_SURNAME, 0)).astype(np.float32)
-
-
-def _values_by_token(expansion: dict[int, tuple[int, str]], vocabulary: int) -> np.ndarray:
-    """A word's similarity to every token of the vocabulary, and a 0 at the end (an empty slot)."""
-    values = np.zeros(vocabulary + 1, np.uint8)
-    tids = np.fromiter(expansion, np.int64, len(expansion))
-    similarity = np.fromiter((value for value, _how in expansion.values()), np.int64, len(expansion))
-    keep = (tids >= 0) & (tids < vocabulary)
-    values[tids[keep]] = similarity[keep]
-    return values
-
-
 def _assigned_slots(
-    index: PeopleIndex, expansions, query_words, rows: np.ndarray, sims: np.ndarray
+    index: PeopleIndex, words: list[WordMatch | None], query_words, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each query word's similarity and slot when a word of the record answers one query word at
-    most: (words × rows) similarities and slots (-1: none). "José Joe" is José with a Joe… being
-    typed (Joel), not José twice. The words closest to the record choose first; a word that loses
-    its slot takes the next best one left, or none."""
+    """Each query word's similarity to these rows and the slot it fell in (-1: none), when a word
+    of the record answers one query word at most: (words × rows) similarities and slots. "José
+    Joe" is José with a Joe… being typed (Joel), not José twice. The words closest to the record
+    choose first; a word that loses its slot takes the next best one left, or none. `words`
+    holds each full word's match, None for an initial."""
     tokens = index._tokens[rows]  # rows × SLOTS, -1 for empty
     n, width = len(rows), tokens.shape[1]
-    vocabulary = len(index.vocab)
     per_slot = np.zeros((len(query_words), n, width), np.uint8)
     for i, word in enumerate(query_words):
         if word.initial:
@@ -286,10 +267,10 @@ def _assigned_slots(
                 has, np.where(np.arange(width) < FIRST_AT, SIM_INITIAL_GIVEN, SIM_INITIAL_SURNAME), 0
             )
         else:
-            per_slot[i] = _values_by_token(expansions[i], vocabulary)[tokens]
-    # A word matched beyond the columns kept (a fifth given name) keeps its similarity, no slot.
-    in_columns = per_slot.max(axis=2) > 0
-    slots = np.where(in_columns, per_slot.argmax(axis=2), -1).astype(np.int16)
+            per_slot[i] = words[i].by_token[tokens]
+    best = per_slot.max(axis=2)
+    sims = best.astype(np.float32)
+    slots = np.where(best > 0, per_slot.argmax(axis=2), -1).astype(np.int16)
     # Only where two words chose one slot is there anything to settle (few rows).
     clash = np.zeros(n, bool)
     for i in range(len(query_words)):
@@ -298,19 +279,17 @@ def _assigned_slots(
     if not clash.any():
         return sims, slots
     rows_at = np.flatnonzero(clash)
-    sub, sub_sims = per_slot[:, rows_at], sims[:, rows_at]
+    sub = per_slot[:, rows_at]
     columns = np.arange(len(rows_at))
-    assigned = sims.copy()
     taken = np.zeros((len(rows_at), width), bool)
-    for word in np.argsort(-sub_sims, axis=0, kind="stable"):  # per row, the closest word first
+    for word in np.argsort(-sims[:, rows_at], axis=0, kind="stable"):  # per row, the closest word first
         values = np.where(taken, 0, sub[word, columns])
         slot = values.argmax(axis=1)
         value = values[columns, slot]
-        beyond = ~in_columns[word, rows_at]
-        assigned[word, rows_at] = np.where(beyond, sub_sims[word, columns], value)
+        sims[word, rows_at] = value
         slots[word, rows_at] = np.where(value > 0, slot, -1)
         taken[columns, slot] |= value > 0
-    return assigned, slots
+    return sims, slots
 
 
 def _structure(slots: np.ndarray) -> np.ndarray:
@@ -330,65 +309,93 @@ def _structure(slots: np.ndarray) -> np.ndarray:
     return (order_natural | order_rotated).astype(np.int8) + (~surnames | first).astype(np.int8)
 
 
-# The rows a query word reaches are kept for the next searches (a name is searched again and again
-# while it is typed and at each desk), up to this many bytes of row numbers in all.
+# What a query word matches is kept for the next searches (a name is searched again and again
+# while it is typed and at each desk), up to this many bytes in all: past that, the words used
+# least recently go first.
 WORD_ROWS_BYTES = 64 * 2**20
 
 
-def _word_rows(index: PeopleIndex, word: QueryWord, expansion) -> list[tuple[int, np.ndarray]]:
-    """(similarity, rows) of a query word, ascending similarity: every row its expansions reach."""
+class WordMatch(NamedTuple):
+    """What a query word matches: its similarity to every token of the vocabulary (and a 0 at the
+    end, for an empty slot), and every row its tokens reach, by similarity, ascending."""
+
+    by_token: np.ndarray
+    levels: list[tuple[int, np.ndarray]]
+
+
+def _word_match(index: PeopleIndex, word: QueryWord, expansion) -> WordMatch:
     key = (word.text, word.partial, word.repaired)
-    cached = index._word_rows.get(key)
-    if cached is not None and cached[0] == index._postings_version:
-        return cached[1]
+    cache = index._word_rows
+    stamp = (index._postings_version, len(index.vocab))
+    cached = cache.pop(key, None)
+    if cached is not None and cached[0] == stamp:
+        cache[key] = cached  # the most recently used last
+        return cached[2]
+    if cached is not None:
+        index._word_rows_bytes -= cached[1]
+    vocabulary = len(index.vocab)
+    by_token = np.zeros(vocabulary + 1, np.uint8)
     by_value: dict[int, list[int]] = {}
     for tid, (value, _how) in expansion.items():
-        if tid >= 0:
+        if 0 <= tid < vocabulary:
+            by_token[tid] = value
             by_value.setdefault(value, []).append(tid)
-    result = [
-        (value, index._postings_of_many(np.array(tids, np.int64))) for value, tids in sorted(by_value.items())
+    # Row numbers as intp: a scatter by intp indices costs half as much as by int32.
+    levels = [
+        (value, index._postings_of_many(np.array(tids, np.int64)).astype(np.intp))
+        for value, tids in sorted(by_value.items())
     ]
-    size = sum(rows.nbytes for _value, rows in result)
-    if index._word_rows_bytes + size > WORD_ROWS_BYTES:
-        index._word_rows.clear()
-        index._word_rows_bytes = 0
+    match = WordMatch(by_token, levels)
+    size = by_token.nbytes + sum(rows.nbytes for _value, rows in levels)
     if size <= WORD_ROWS_BYTES // 8:
-        index._word_rows[key] = (index._postings_version, result)
+        while cache and index._word_rows_bytes + size > WORD_ROWS_BYTES:  # the least recently used go
+            index._word_rows_bytes -= cache.pop(next(iter(cache)))[1]
+        cache[key] = (stamp, size, match)
         index._word_rows_bytes += size
-    return result
+    return match
+
+
+def _totals(
+    index: PeopleIndex, words: list[WordMatch], visible: np.ndarray, birth: Birth | None
+) -> np.ndarray:
+    """Per row, the sum of every query word's best similarity (plus the birth date's points), 0
+    where the caller may not see the row. In the index's scratch arrays: good until the next
+    search."""
+    total = index.scratch("total", np.uint16)
+    word_best = index.scratch("word", np.uint16) if len(words) > 1 else total
+    total.fill(0)
+    for k, word in enumerate(words):
+        target = total if k == 0 else word_best
+        if k:
+            target.fill(0)
+        for value, rows in word.levels:  # ascending: a row two expansions reach keeps the best
+            target[rows] = value
+        if k:
+            total += word_best
+    if birth is not None:
+        born = _born_that_year(index, birth.date.year)
+        total[born] += birth_points(index, birth, born)
+    np.multiply(total, visible, out=total)
+    return total
 
 
 def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, limit: int) -> list[Hit]:
     if limit <= 0:
         return []
     query_words = repair_spaces(parse_name_query(query), index)
-    full_words = [i for i, w in enumerate(query_words) if not w.initial]
-    if not full_words:
+    expansions = {i: _expansion(index, word) for i, word in enumerate(query_words) if not word.initial}
+    if not expansions:
         return []
-    expansions = {i: _expansion(index, query_words[i]) for i in full_words}
-    n = index.n
-    similarity = np.zeros((len(full_words), n), np.uint8)
-    for k, i in enumerate(full_words):
-        # Ascending similarity: a row with two expansions keeps the best one.
-        for value, rows in _word_rows(index, query_words[i], expansions[i]):
-            similarity[k, rows] = value
-    total = similarity[0].astype(np.uint16)  # word by word: faster than a sum across the rows
-    for row in similarity[1:]:
-        total += row
-    if birth is not None:
-        born = _born_that_year(index, birth.date.year)
-        total[born] += birth_points(index, birth, born)
-    total *= visible
+    words = [
+        _word_match(index, word, expansions[i]) if i in expansions else None
+        for i, word in enumerate(query_words)
+    ]
+    total = _totals(index, [word for word in words if word is not None], visible, birth)
     candidates = _candidates(index, total)
     if not len(candidates):
         return []
     # Rerank the candidates, initials included.
-    sims = np.zeros((len(query_words), len(candidates)), np.float32)
-    sims[full_words] = similarity[:, candidates]
-    for i, word in enumerate(query_words):
-        if word.initial:
-            sims[i] = _initial_sims(index, word.text, candidates)
-    sims, slots = _assigned_slots(index, expansions, query_words, candidates, sims)
+    sims, slots = _assigned_slots(index, words, query_words, candidates)
     matched = sims > 0
     married = np.array([w.optional for w in query_words])[:, None]
     maybe = np.array([w.maybe for w in query_words])[:, None]
@@ -435,16 +442,19 @@ def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, l
 def _candidates(index: PeopleIndex, total: np.ndarray) -> np.ndarray:
     """Rows with the best totals: at least CANDIDATES of them (ties cut at MAX_CANDIDATES).
 
-    Starts with the rows within one word of the best total, and widens only if too few."""
+    Starts with the rows within one word of the best total, and widens only if too few. Each
+    step only counts the rows, which costs a few times less than finding them: they are found
+    once."""
     best = int(total.max()) if len(total) else 0
     if best == 0:
         return np.zeros(0, np.int64)
+    reaching = index.scratch("reaching", np.bool_)
     floor = best
     while True:
         floor = max(1, floor - SIM_EXACT)
-        rows = np.flatnonzero(total >= floor)
-        if len(rows) >= index.CANDIDATES or floor == 1:
+        if np.count_nonzero(np.greater_equal(total, floor, out=reaching)) >= index.CANDIDATES or floor == 1:
             break
+    rows = np.flatnonzero(reaching)
     values = total[rows]
     counts = np.bincount(values)
     at_least = np.cumsum(counts[::-1])[::-1]  # at_least[v]: rows whose total >= v
