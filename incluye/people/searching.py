@@ -20,10 +20,11 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
+from django.db import connection, connections, router
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -234,7 +235,53 @@ HIT_FIELDS = (frozenset(RECORD_FIELDS) - {"pk", "phone", "updated_at"}) | {
     "erased_at",
 }
 _HIT_COLUMNS = tuple(f.attname for f in Person._meta.concrete_fields if f.attname in HIT_FIELDS)
+_HIT_NAMES = frozenset(_HIT_COLUMNS)  # what Person.from_db looks each field up in
 _RESIDENCE = Person._meta.get_field("residence")
+
+
+# Compiling the hit query costs more than running it (a handful of rows read by primary key), so
+# its SQL is compiled once per database connection and number of keys, and run as it is.
+_hit_queries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _hit_rows(pks: list) -> list:
+    """The hit columns and the municipality's name of these people (distinct primary keys)."""
+    alias = router.db_for_read(Person)
+    database = connections[alias]
+    compiled = _hit_queries.setdefault(database, {})
+    entry = compiled.get(len(pks))
+    if entry is None:
+        stand_ins = [uuid.UUID(int=i + 1) for i in range(len(pks))]
+        sql, params, compiler = _hit_query(stand_ins, alias)
+        if list(params) == _key_values(stand_ins, database):
+            if len(compiled) >= 64:
+                compiled.clear()
+            entry = compiled[len(pks)] = (sql, compiler)
+        else:  # the keys are not the query's only parameters: compiled at each search
+            sql, params, compiler = _hit_query(pks, alias)
+    if entry is not None:
+        sql, compiler = entry
+        params = _key_values(pks, database)
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return list(compiler.results_iter(results=[rows]))  # the database's values made Python's
+
+
+def _hit_query(pks, alias):
+    query = (
+        Person.objects.using(alias)
+        .filter(pk__in=pks)
+        .order_by()
+        .values_list(*_HIT_COLUMNS, "residence__name")
+    )
+    compiler = query.query.get_compiler(using=alias)
+    return (*compiler.as_sql(), compiler)
+
+
+def _key_values(pks, database) -> list:
+    key = Person._meta.pk
+    return [key.get_db_prep_value(pk, database) for pk in pks]
 
 
 def _hit_people(pks) -> dict:
@@ -242,15 +289,18 @@ def _hit_people(pks) -> dict:
     municipality (one join), as Person objects (other fields deferred) with `residence` set.
 
     By primary key only: with more conditions SQLite may pick the merged_into index (all rows)."""
-    rows = Person.objects.filter(pk__in=pks).order_by().values_list(*_HIT_COLUMNS, "residence__name")
+    pks = list(dict.fromkeys(pks))
+    if not pks:
+        return {}
+    database = router.db_for_read(Person)
     residence_at = _HIT_COLUMNS.index("residence_id")
     people = {}
-    for row in rows:
-        person = Person.from_db(rows.db, _HIT_COLUMNS, row[:-1])
+    for row in _hit_rows(pks):
+        person = Person.from_db(database, _HIT_NAMES, row[:-1])
         residence_id = row[residence_at]
         if residence_id is not None:
             _RESIDENCE.set_cached_value(
-                person, Division.from_db(rows.db, ("id", "name"), (residence_id, row[-1]))
+                person, Division.from_db(database, ("id", "name"), (residence_id, row[-1]))
             )
         people[person.pk] = person
     return people

@@ -288,6 +288,35 @@ def test_the_hits_come_with_their_person_in_a_fixed_number_of_queries(personas, 
     assert len(reading) == 0
 
 
+def test_the_hit_query_is_compiled_once_and_finds_each_searchs_own_people(personas, filler, monkeypatch):
+    elmer = register(personas, "Elmer | Choc | Tiul", birth_date=datetime.date(1990, 3, 4))
+    rosa = register(personas, "Rosa | Coc | Pop")
+    get_index()
+    compiled = []
+    compile_hit_query = searching._hit_query
+    monkeypatch.setattr(searching, "_hit_query", lambda *a: compiled.append(a) or compile_hit_query(*a))
+    searching._hit_queries.clear()
+    [first] = find(personas, "Elmer Choc Tiul", limit=1)
+    [second] = find(personas, "Rosa Coc Pop", limit=1)
+    assert (first.person.pk, first.person.birth_date) == (elmer.pk, datetime.date(1990, 3, 4))
+    assert (second.person.pk, second.person.full_name) == (rosa.pk, "Rosa Coc Pop")
+    assert second.person.created_at == rosa.created_at and timezone.is_aware(second.person.created_at)
+    assert len(compiled) == 1
+
+
+def test_where_the_keys_are_not_the_hit_querys_only_parameters_it_is_compiled_at_each_search(
+    personas, filler, monkeypatch
+):
+    elmer = register(personas, "Elmer | Choc | Tiul")
+    get_index()
+    monkeypatch.setattr(searching, "_key_values", lambda pks, database: [])
+    searching._hit_queries.clear()
+    for _ in range(2):
+        [hit] = find(personas, "Elmer Choc Tiul", limit=1)
+        assert hit.person.pk == elmer.pk and hit.person.full_name == "Elmer Choc Tiul"
+    assert not any(searching._hit_queries.values())
+
+
 def test_a_hit_brings_what_its_result_row_shows_in_one_lean_query(personas, filler):
     municipality = Division.objects.filter(country_id="GT", parent__isnull=False).first()
     person = register(
