@@ -128,6 +128,7 @@ class PeopleIndex:
         self._deletes_size = 0
         self._phonetic: dict[str, list[int]] = defaultdict(list)
         self._sorted_vocab: list[str] = []
+        self._sorted_ids: list[int] = []
         self._starts: set[str] = set()
         self._sorted_vocab_size = 0
         self._field_cache: dict[str, tuple[int, ...]] = {}
@@ -275,14 +276,16 @@ class PeopleIndex:
         """Whether the vocabulary holds a word one typo away (an edit or a transposition)."""
         return bool(self.one_edit(token))
 
-    def alphabetical(self) -> tuple[list[str], set[str]]:
-        """The vocabulary in alphabetical order, and the start of every word, three letters or
-        more (most starts a typo makes begin no word: a set says so at once)."""
+    def alphabetical(self) -> tuple[list[str], list[int], set[str]]:
+        """The vocabulary in alphabetical order, the words' ids in that order, and the start of
+        every word, three letters or more (most starts a typo makes begin no word: a set says so
+        at once)."""
         if self._sorted_vocab_size != len(self.vocab):
             self._sorted_vocab = sorted(self.vocab)
+            self._sorted_ids = [self._token_id[token] for token in self._sorted_vocab]
             self._starts = {token[:end] for token in self.vocab for end in range(3, len(token) + 1)}
             self._sorted_vocab_size = len(self.vocab)
-        return self._sorted_vocab, self._starts
+        return self._sorted_vocab, self._sorted_ids, self._starts
 
     def token_bits(self) -> np.ndarray:
         """The first-letter bit of every token, and a 0 at the end (index -1: an empty slot)."""

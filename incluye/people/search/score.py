@@ -70,9 +70,13 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
         if tid is not None and found.get(tid, (-1,))[0] < similarity:
             found[tid] = (similarity, how)
 
+    def add_all(tids, similarity, how):  # one call for many: a partial word reaches thousands
+        for tid in tids:
+            if found.get(tid, (-1,))[0] < similarity:
+                found[tid] = (similarity, how)
+
     add(index._token_id.get(word), SIM_EXACT, "exact")
-    for tid in index._phonetic.get(phonetic(word), ()):
-        add(tid, SIM_PHONETIC, "phonetic")
+    add_all(index._phonetic.get(phonetic(word), ()), SIM_PHONETIC, "phonetic")
     nicknames = set(NICKNAMES.get(word, ()))
     if not nicknames and len(word) >= 3 and word not in index._token_id:
         # A nickname with a typo ("Bto"): its names, as far as a typo goes.
@@ -88,25 +92,26 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
             for name in NICKNAMES[nickname]:
                 add(index._token_id.get(name), SIM_NICKNAME_PREFIX, "nickname")
     if len(word) >= 2:
-        for tid in index.one_edit(word):
-            add(tid, SIM_ONE_EDIT, "typo")
+        add_all(index.one_edit(word), SIM_ONE_EDIT, "typo")
     if len(word) >= 5:
-        for tid in index.two_edits(word):
-            add(tid, SIM_TWO_EDITS, "typo")
+        add_all(index.two_edits(word), SIM_TWO_EDITS, "typo")
     if partial:
-        ordered, starts = index.alphabetical()
-        for token in _starting_with(ordered, word):  # the word itself stays exact
-            add(index._token_id[token], SIM_PREFIX, "prefix")
+        ordered, ids, starts = index.alphabetical()
+        add_all(_ids_starting_with(ordered, ids, word), SIM_PREFIX, "prefix")  # the word itself stays exact
         if len(word) >= 3:  # a typo in the start typed so far: below any clean start
             for start_typed in _one_edit_starts(word) & starts:
-                for token in _starting_with(ordered, start_typed):
-                    add(index._token_id[token], SIM_PREFIX_TYPO, "typo")
+                add_all(_ids_starting_with(ordered, ids, start_typed), SIM_PREFIX_TYPO, "typo")
     result = dict(found)
     result[-1] = (len(index.vocab), "")  # the vocabulary size it was computed against
     if len(index._expansions) > 20_000:
         index._expansions.clear()
     index._expansions[key] = result
     return result
+
+
+def _ids_starting_with(ordered: list[str], ids: list[int], start: str) -> list[int]:
+    """The ids of the words of a sorted list that begin with `start` (`ids` in the list's order)."""
+    return ids[bisect.bisect_left(ordered, start) : bisect.bisect_left(ordered, start + "\U0010ffff")]
 
 
 def _starting_with(ordered: list[str], start: str):
