@@ -7,7 +7,8 @@ and `search_people`, what the application calls. The search itself is `incluye.p
   overlap window, so a transaction that committed late is not missed — are reloaded; identity
   numbers added later are read by primary key.
 - Fetch: the hits (as many as asked for, no more) are read in one lean query by primary key —
-  the columns a result row shows and the municipality's name — that also re-checks organization
+  the columns a result row shows and the municipality's name, its SQL compiled once per
+  connection and number of keys — that also re-checks organization
   and merge, so a stale index can never leak a record; a stale row met there (deleted, or merged
   without touching updated_at) is reloaded and the search repeated, wider.
 

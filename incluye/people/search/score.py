@@ -6,9 +6,9 @@ row, rerank the best few hundred.
   alignment: a transposition is one edit; rapidfuzz) and, for the word being typed, prefixes.
   Each expansion has a similarity (exact 100 … two edits 62). Lost and extra spaces are put right
   first, from what the vocabulary knows (normalize.repair_spaces).
-- Scoring is vectorized: per query word a dense uint8 row of the best similarity of every record,
-  summed (+ birth date points), masked by what the caller may see; the ~300 best rows are
-  reranked. Initials are scored on those rows only, from the first letters of their words.
+- Scoring is vectorized: each query word's best similarity is scattered over every record (one
+  dense array, reused from search to search), summed (+ birth date points) and masked by what the
+  caller may see; the ~300 best rows are reranked. Initials are scored on those rows only, from the first letters of their words.
 - The rank is how complete the match is — the mean similarity of the typed words (a married
   "de X" may be missing from a woman's record, a lone "y" from anyone's), with the birth date when
   given — then how many of those optional words the record has, then whether the words fell where
