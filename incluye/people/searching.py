@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -241,23 +240,33 @@ _RESIDENCE = Person._meta.get_field("residence")
 
 
 # Compiling the hit query costs more than running it (a handful of rows read by primary key), so
-# its SQL is compiled once per database connection and number of keys, and run as it is.
-_hit_queries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# its SQL is compiled once per database connection and number of keys, and run as it is. Kept per
+# thread, as Django's connections are: a thread's compiled queries go with it.
+_compiled = threading.local()
+
+
+def _hit_query_cache() -> dict:
+    """This thread's compiled hit queries: (alias, number of keys) -> (SQL, compiler)."""
+    cache = getattr(_compiled, "hit_queries", None)
+    if cache is None:
+        cache = _compiled.hit_queries = {}
+    return cache
 
 
 def _hit_rows(pks: list) -> list:
     """The hit columns and the municipality's name of these people (distinct primary keys)."""
     alias = router.db_for_read(Person)
     database = connections[alias]
-    compiled = _hit_queries.setdefault(database, {})
-    entry = compiled.get(len(pks))
-    if entry is None:
+    cache = _hit_query_cache()
+    entry = cache.get((alias, len(pks)))
+    if entry is None or entry[1].connection is not database:
+        entry = None
         stand_ins = [uuid.UUID(int=i + 1) for i in range(len(pks))]
         sql, params, compiler = _hit_query(stand_ins, alias)
         if list(params) == _key_values(stand_ins, database):
-            if len(compiled) >= 64:
-                compiled.clear()
-            entry = compiled[len(pks)] = (sql, compiler)
+            if len(cache) >= 64:
+                cache.clear()
+            entry = cache[alias, len(pks)] = (sql, compiler)
         else:  # the keys are not the query's only parameters: compiled at each search
             sql, params, compiler = _hit_query(pks, alias)
     if entry is not None:

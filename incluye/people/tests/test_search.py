@@ -295,7 +295,7 @@ def test_the_hit_query_is_compiled_once_and_finds_each_searchs_own_people(person
     compiled = []
     compile_hit_query = searching._hit_query
     monkeypatch.setattr(searching, "_hit_query", lambda *a: compiled.append(a) or compile_hit_query(*a))
-    searching._hit_queries.clear()
+    searching._hit_query_cache().clear()
     [first] = find(personas, "Elmer Choc Tiul", limit=1)
     [second] = find(personas, "Rosa Coc Pop", limit=1)
     assert (first.person.pk, first.person.birth_date) == (elmer.pk, datetime.date(1990, 3, 4))
@@ -304,17 +304,30 @@ def test_the_hit_query_is_compiled_once_and_finds_each_searchs_own_people(person
     assert len(compiled) == 1
 
 
+def test_a_hit_query_compiled_on_another_connection_is_compiled_again(personas, filler):
+    elmer = register(personas, "Elmer | Choc | Tiul")
+    get_index()
+    searching._hit_query_cache().clear()
+    find(personas, "Elmer Choc Tiul", limit=1)
+    [(key, (sql, _compiler))] = searching._hit_query_cache().items()
+    stale = type("Compiler", (), {"connection": object()})()  # as if compiled by another thread
+    searching._hit_query_cache()[key] = ("SELECT nothing FROM nowhere", stale)
+    [hit] = find(personas, "Elmer Choc Tiul", limit=1)
+    assert hit.person.pk == elmer.pk
+    assert searching._hit_query_cache()[key][0] == sql
+
+
 def test_where_the_keys_are_not_the_hit_querys_only_parameters_it_is_compiled_at_each_search(
     personas, filler, monkeypatch
 ):
     elmer = register(personas, "Elmer | Choc | Tiul")
     get_index()
     monkeypatch.setattr(searching, "_key_values", lambda pks, database: [])
-    searching._hit_queries.clear()
+    searching._hit_query_cache().clear()
     for _ in range(2):
         [hit] = find(personas, "Elmer Choc Tiul", limit=1)
         assert hit.person.pk == elmer.pk and hit.person.full_name == "Elmer Choc Tiul"
-    assert not any(searching._hit_queries.values())
+    assert not searching._hit_query_cache()
 
 
 def test_a_hit_brings_what_its_result_row_shows_in_one_lean_query(personas, filler):
