@@ -253,29 +253,34 @@ def _hit_query_cache() -> dict:
     return cache
 
 
-def _hit_rows(pks: list) -> list:
+def _hit_rows(pks: list, alias: str) -> list:
     """The hit columns and the municipality's name of these people (distinct primary keys)."""
-    alias = router.db_for_read(Person)
     database = connections[alias]
     cache = _hit_query_cache()
     entry = cache.get((alias, len(pks)))
     if entry is None or entry[1].connection is not database:
-        entry = None
-        stand_ins = [uuid.UUID(int=i + 1) for i in range(len(pks))]
-        sql, params, compiler = _hit_query(stand_ins, alias)
-        if list(params) == _key_values(stand_ins, database):
+        entry = _compiled_hit_query(len(pks), alias)
+        if entry is not None:
             if len(cache) >= 64:
                 cache.clear()
-            entry = cache[alias, len(pks)] = (sql, compiler)
-        else:  # the keys are not the query's only parameters: compiled at each search
-            sql, params, compiler = _hit_query(pks, alias)
-    if entry is not None:
+            cache[alias, len(pks)] = entry
+    if entry is None:  # the keys are not the query's only parameters: compiled at each search
+        sql, params, compiler = _hit_query(pks, alias)
+    else:
         sql, compiler = entry
         params = _key_values(pks, database)
     with database.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return list(compiler.results_iter(results=[rows]))  # the database's values made Python's
+
+
+def _compiled_hit_query(count: int, alias: str) -> tuple | None:
+    """(SQL, compiler) of the hit query for `count` keys, to run with any keys' values; None where
+    the keys are not its only parameters."""
+    stand_ins = [uuid.UUID(int=i + 1) for i in range(count)]
+    sql, params, compiler = _hit_query(stand_ins, alias)
+    return (sql, compiler) if list(params) == _key_values(stand_ins, connections[alias]) else None
 
 
 def _hit_query(pks, alias):
@@ -305,7 +310,7 @@ def _hit_people(pks) -> dict:
     database = router.db_for_read(Person)
     residence_at = _HIT_COLUMNS.index("residence_id")
     people = {}
-    for row in _hit_rows(pks):
+    for row in _hit_rows(pks, database):
         person = Person.from_db(database, _HIT_NAMES, row[:-1])
         residence_id = row[residence_at]
         if residence_id is not None:

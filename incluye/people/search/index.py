@@ -2,9 +2,8 @@
 
 Every record is a dense row number. Per row, NumPy columns hold the name tokens (folded words of
 given names, preferred name, first and second surname; particles dropped), organization,
-liveness (merged records are dead rows), birth date, sex, the phone's last 8 digits, the record's
-updated_at. Identity
-numbers are a pair of columns (key, row).
+liveness (merged records are dead rows), birth date, sex, the phone's last 8 digits and the
+record's updated_at. Identity numbers are a pair of columns (key, row).
 
 Names repeat, so the vocabulary of distinct tokens is small (hundreds to a few tens of thousands);
 each token has a posting list of rows (one CSR array from the build, plus small delta arrays for

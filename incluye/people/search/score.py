@@ -8,7 +8,8 @@ row, rerank the best few hundred.
   first, from what the vocabulary knows (normalize.repair_spaces).
 - Scoring is vectorized: each query word's best similarity is scattered over every record (one
   dense array, reused from search to search), summed (+ birth date points) and masked by what the
-  caller may see; the ~300 best rows are reranked. Initials are scored on those rows only, from the first letters of their words.
+  caller may see; the ~300 best rows are reranked. Initials are scored on those rows only, from
+  the first letters of their words.
 - The rank is how complete the match is — the mean similarity of the typed words (a married
   "de X" may be missing from a woman's record, a lone "y" from anyone's), with the birth date when
   given — then how many of those optional words the record has, then whether the words fell where
@@ -66,14 +67,14 @@ def expand(index: PeopleIndex, word: str, partial: bool) -> dict[int, tuple[int,
         return cached
     found: dict[int, tuple[int, str]] = {}
 
-    def add(tid, similarity, how):
-        if tid is not None and found.get(tid, (-1,))[0] < similarity:
-            found[tid] = (similarity, how)
-
     def add_all(tids, similarity, how):  # one call for many: a partial word reaches thousands
         for tid in tids:
             if found.get(tid, (-1,))[0] < similarity:
                 found[tid] = (similarity, how)
+
+    def add(tid, similarity, how):
+        if tid is not None:
+            add_all((tid,), similarity, how)
 
     add(index._token_id.get(word), SIM_EXACT, "exact")
     add_all(index._phonetic.get(phonetic(word), ()), SIM_PHONETIC, "phonetic")
@@ -367,21 +368,24 @@ def _totals(
     where the caller may not see the row. In the index's scratch arrays: good until the next
     search."""
     total = index.scratch("total", np.uint16)
-    word_best = index.scratch("word", np.uint16) if len(words) > 1 else total
-    total.fill(0)
-    for k, word in enumerate(words):
-        target = total if k == 0 else word_best
-        if k:
-            target.fill(0)
-        for value, rows in word.levels:  # ascending: a row two expansions reach keeps the best
-            target[rows] = value
-        if k:
+    _scatter(total, words[0])  # the first word straight into the total, the others added to it
+    if len(words) > 1:
+        word_best = index.scratch("word", np.uint16)
+        for word in words[1:]:
+            _scatter(word_best, word)
             total += word_best
     if birth is not None:
         born = _born_that_year(index, birth.date.year)
         total[born] += birth_points(index, birth, born)
     np.multiply(total, visible, out=total)
     return total
+
+
+def _scatter(target: np.ndarray, word: WordMatch) -> None:
+    """The word's best similarity on every row it reaches, 0 elsewhere."""
+    target.fill(0)
+    for value, rows in word.levels:  # ascending: a row two expansions reach keeps the best
+        target[rows] = value
 
 
 def _search_name(index: PeopleIndex, query: str, visible, birth: Birth | None, limit: int) -> list[Hit]:
