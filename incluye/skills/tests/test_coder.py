@@ -219,6 +219,24 @@ def test_a_description_naming_two_jobs_returns_each_of_them():
     assert get_coder().code_jobs("pintaba casas por dentro y por fuera") == []  # one job
 
 
+@pytest.mark.django_db
+def test_each_job_of_a_description_that_names_several_is_coded_in_the_order_said():
+    from incluye.skills.coding import get_coder, reset
+
+    reset()
+    coder = get_coder()
+    said = {  # written for this test, as a caseworker would hear them: three jobs, English, "luego"
+        "soldador, pintor y mecánico": ["51-4121", "47-2141", "49-3023"],
+        "I was a welder and a machinist": ["51-4121", "51-4041"],
+        "lavaba platos y después fui cocinero": ["35-9021", "35-2014"],
+        "manejaba montacargas y a veces era bodeguero": ["53-7051", "53-7062"],
+        "fui cajera y luego gerente de la tienda": ["41-2011", "41-1011"],
+        "cortaba grama y limpiaba oficinas": ["37-3011", "37-2011"],
+    }
+    for text, socs in said.items():
+        assert [job.matches[0].soc for job in coder.code_jobs(text)] == socs, text
+
+
 def test_the_calibration_ships_as_fitted_data_for_both_index_profiles():
     for profile in ("bundled", "official"):
         calibration = Calibration.load(profile)
