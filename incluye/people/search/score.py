@@ -130,17 +130,13 @@ def _one_edit_starts(word: str) -> set[str]:
     """What the start of a word typed with one typo ("osh", "dai") may have been ("och", "dia"):
     one letter changed, added, dropped or two swapped, at least three letters long. The first
     letter stays when only three are typed (there, any first letter reaches too many words)."""
-    keep = 1 if len(word) <= 3 else 0
-    found = set()
-    for i in range(keep, len(word)):
-        found.update(word[:i] + c + word[i + 1 :] for c in _LETTERS)  # changed
-        found.add(word[:i] + word[i + 1 :])  # dropped
-        if i + 1 < len(word):
-            found.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # swapped
-    for i in range(keep, len(word) + 1):
-        found.update(word[:i] + c + word[i:] for c in _LETTERS)  # added
+    keep, n = (1 if len(word) <= 3 else 0), len(word)
+    found = {word[:i] + c + word[i + 1 :] for i in range(keep, n) for c in _LETTERS}  # changed
+    found.update([word[:i] + c + word[i:] for i in range(keep, n + 1) for c in _LETTERS])  # added
+    found.update([word[:i] + word[i + 1 :] for i in range(keep, n)])  # dropped
+    found.update([word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(keep, n - 1)])  # swapped
     found.discard(word)
-    return {start for start in found if len(start) >= 3}
+    return {start for start in found if len(start) >= 3} if n <= 3 else found
 
 
 def _expansion(index: PeopleIndex, word: QueryWord) -> dict[int, tuple[int, str]]:
