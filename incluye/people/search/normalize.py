@@ -227,7 +227,8 @@ def known_split(word: str, camel: tuple[int, ...], vocabulary) -> tuple[str, str
 
 def _join_weight(word: QueryWord, following: QueryWord, vocabulary) -> int:
     """How strongly two neighbours ask to be one word with a space too many (0: they do not):
-    together they are a known word (or one a typo away, when neither part is known), and apart at
+    together they are a known word (or one a typo away, when neither part is known or one is a
+    fragment no known word is near), and apart at
     least one of them is unknown or far rarer than the whole ("Moral es" is Morales; "Rosa Linda"
     stays two names). The weight is how many records carry the whole word."""
     if (word.initial and not word.maybe) or following.initial or word.optional != following.optional:
@@ -239,9 +240,14 @@ def _join_weight(word: QueryWord, following: QueryWord, vocabulary) -> int:
     known_b = vocabulary.knows(following.text) and not following.particle
     frequency = vocabulary.frequency
     if not vocabulary.knows(whole):
-        if not known_a and not known_b and len(whole) >= 6 and vocabulary.near(whole):
+        if (known_a and known_b) or len(whole) < 6 or not vocabulary.near(whole):
+            return 0
+        if not known_a and not known_b:
             return 1
-        return 0
+        # One part is a known word, perhaps only a registry's misspelling ("Carr"); the other a
+        # fragment no word is near ("ilslo"): together, a typo of a known word ("Carrillo").
+        fragment = following if known_a else word
+        return 0 if fragment.particle or fragment.initial or vocabulary.near(fragment.text) else 1
     if known_a and known_b and min(frequency(word.text), frequency(following.text)) * 20 >= frequency(whole):
         return 0
     return max(frequency(whole), 1)

@@ -106,6 +106,23 @@ def test_a_given_name_and_one_surname_rank_by_completeness_then_recency():
     ]
 
 
+def test_a_space_too_many_and_a_typo_in_one_surname_are_put_right_though_a_misspelling_is_known():
+    # "Carr" is a registry's misspelling of its own; "ilslo" is near no word: together they are
+    # one typo from "Carrillo".
+    index = build(record("Beatriz", "Carrillo", "Coc", sex="F"), record("Ana", "Carr", "Pop", sex="F"))
+    assert [w.text for w in repair_spaces(parse_name_query("Beatriz Carr ilslo"), index)] == [
+        "beatriz",
+        "carrilslo",
+    ]
+    assert names(index, "Beatriz Carr ilslo")[0] == "beatriz carrillo coc"
+    # Two known words stay two, and so does a known word beside one a typo away from a word.
+    assert [w.text for w in repair_spaces(parse_name_query("Ana Carr Popp"), index)] == [
+        "ana",
+        "carr",
+        "popp",
+    ]
+
+
 def test_a_typo_in_a_nickname_still_reaches_the_name():
     index = build(record("Alberto", "Ixcoy", "Díaz"))
     assert names(index, "Bto Ixcoy Díaz")[0] == "alberto ixcoy diaz"
