@@ -307,15 +307,15 @@ def _hit_people(pks) -> dict:
     pks = list(dict.fromkeys(pks))
     if not pks:
         return {}
-    database = router.db_for_read(Person)
+    alias = router.db_for_read(Person)
     residence_at = _HIT_COLUMNS.index("residence_id")
     people = {}
-    for row in _hit_rows(pks, database):
-        person = Person.from_db(database, _HIT_NAMES, row[:-1])
+    for row in _hit_rows(pks, alias):
+        person = Person.from_db(alias, _HIT_NAMES, row[:-1])
         residence_id = row[residence_at]
         if residence_id is not None:
             _RESIDENCE.set_cached_value(
-                person, Division.from_db(database, ("id", "name"), (residence_id, row[-1]))
+                person, Division.from_db(alias, ("id", "name"), (residence_id, row[-1]))
             )
         people[person.pk] = person
     return people

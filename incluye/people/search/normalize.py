@@ -228,9 +228,9 @@ def known_split(word: str, camel: tuple[int, ...], vocabulary) -> tuple[str, str
 def _join_weight(word: QueryWord, following: QueryWord, vocabulary) -> int:
     """How strongly two neighbours ask to be one word with a space too many (0: they do not):
     together they are a known word (or one a typo away, when neither part is known or one is a
-    fragment no known word is near), and apart at
-    least one of them is unknown or far rarer than the whole ("Moral es" is Morales; "Rosa Linda"
-    stays two names). The weight is how many records carry the whole word."""
+    fragment no known word is near), and apart at least one of them is unknown or far rarer than
+    the whole ("Moral es" is Morales; "Rosa Linda" stays two names). The weight is how many
+    records carry the whole word."""
     if (word.initial and not word.maybe) or following.initial or word.optional != following.optional:
         return 0
     whole = word.text + following.text
